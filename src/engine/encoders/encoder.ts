@@ -1,0 +1,43 @@
+import type * as tf from '@tensorflow/tfjs';
+
+export type Modality = 'text' | 'image' | 'audio';
+
+/** What a vector was made with: stored next to catalog vectors so mismatches are caught. */
+export interface EncoderInfo {
+  modality: Modality;
+  name: string;
+  version: string;
+  dims: number;
+}
+
+/**
+ * One pretrained network that turns inputs of one modality into fixed-size vectors.
+ * The same implementation runs in the browser worker and in Node; only decoding of
+ * files into `Input` differs between the two, and happens before `embed`.
+ */
+export interface Encoder<Input> {
+  readonly info: EncoderInfo;
+  /** Embed a batch; one vector of `info.dims` per input, in order. Leaves no tensors behind. */
+  embed(batch: readonly Input[]): Promise<Float32Array[]>;
+  /** Release the model's weights. */
+  dispose(): void;
+}
+
+/**
+ * Where model files come from: maps a path relative to the models folder
+ * (e.g. `use-lite/model.json`) to a URL (browser) or a tfjs IOHandler (Node, from disk).
+ */
+export type ModelSource = (path: string) => string | tf.io.IOHandler;
+
+/** Decoded RGBA pixels, as ImageData has them. */
+export interface RgbaImage {
+  width: number;
+  height: number;
+  data: Uint8ClampedArray | Uint8Array;
+}
+
+/** Decoded audio: one Float32Array per channel, samples in [-1, 1]. */
+export interface PcmAudio {
+  sampleRate: number;
+  channels: Float32Array[];
+}

@@ -1,0 +1,92 @@
+/**
+ * The one typed boundary between the page and the engine worker.
+ * The worker exposes an object implementing `EngineApi` through Comlink;
+ * the page only ever sees this interface.
+ */
+import type { BackendName } from './backend-name.ts';
+
+export interface EngineConfig {
+  /** Force one backend instead of measuring. Unknown values fall back to measuring, with a notice. */
+  backend?: string;
+  /** Base URL of the served model/wasm assets (default: `<origin>/`). */
+  assetsBaseUrl?: string;
+  /** Items in the start-up micro-benchmark (default 20 000 × 256). */
+  probeItems?: number;
+}
+
+export interface BackendCandidate {
+  name: BackendName;
+  /** Whether the backend initialised in this browser. */
+  available: boolean;
+  /** Why it is unavailable or disqualified, if it is. */
+  problem?: string;
+  /** Median time of the probe ranking operation in ms (only when measured). */
+  medianMs?: number;
+  /** Probe result matched the exact reference ranking. */
+  correct?: boolean;
+  /** WebGPU only: adapter description, and whether it is a software (CPU-emulated) adapter. */
+  adapter?: { vendor: string; architecture: string; description: string; software: boolean };
+}
+
+export interface BackendReport {
+  /** The backend the engine is running on now. */
+  backend: BackendName;
+  /** How it was chosen. */
+  mode: 'measured' | 'forced' | 'fallback';
+  /** One human sentence saying why. */
+  reason: string;
+  candidates: BackendCandidate[];
+  /** Problems with the configuration the page should show (e.g. an unknown `?backend=`). */
+  notices: string[];
+}
+
+export interface RankResult {
+  /** Row indices of the top items, best first. */
+  indices: number[];
+  scores: number[];
+  backend: BackendName;
+}
+
+export interface TimingStats {
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
+  runs: number;
+}
+
+export interface RankBenchmarkRow extends TimingStats {
+  backend: BackendName;
+  items: number;
+  dims: number;
+  k: number;
+  /** Bytes of item vectors read by one ranking call. */
+  bytesRead: number;
+}
+
+export interface ModelCheck {
+  name: string;
+  format: 'graph' | 'layers';
+  url: string;
+  inputs: string[];
+  outputs: string[];
+  weightBytes: number;
+}
+
+export interface EngineApi {
+  /** Probe backends, pick one, check assets are reachable. Rejects with a clear message on failure. */
+  init(config: EngineConfig): Promise<BackendReport>;
+  /** The current backend report (changes after a fallback). */
+  backendReport(): Promise<BackendReport>;
+  /** Upload an item matrix (row-major, `count × dims`) to the current backend, replacing any previous one. */
+  setItemVectors(vectors: Float32Array, dims: number): Promise<void>;
+  /** Score `query` against every item (dot product) and return the top `k`. */
+  rank(query: Float32Array, k: number): Promise<RankResult>;
+  /** Load every served model with tfjs to prove the assets are usable. */
+  checkModels(): Promise<ModelCheck[]>;
+  /** Time the ranking operation on each named backend in turn, on the same seeded data. */
+  benchmarkRanking(options: { items: number; dims: number; k: number; runs: number; backends?: BackendName[] }): Promise<RankBenchmarkRow[]>;
+  /** Test hook: destroy the WebGPU device as a driver reset would, to exercise the fallback. */
+  loseWebGpuDeviceForTesting(): Promise<boolean>;
+  /** Live tensor count, for leak tests. */
+  tensorCount(): Promise<number>;
+}
