@@ -1,0 +1,21 @@
+import type { TimingStats } from '../../protocol/engine-api.ts';
+
+/** Run `task` once to warm up (shader compiles, first uploads), then `runs` times; report median/min/max. */
+export async function timeRuns(task: () => Promise<unknown>, runs: number): Promise<TimingStats> {
+  await task();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const start = performance.now();
+    await task();
+    times.push(performance.now() - start);
+  }
+  return summarize(times);
+}
+
+export function summarize(times: number[]): TimingStats {
+  if (times.length === 0) throw new RangeError('no timings to summarize');
+  const sorted = [...times].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const medianMs = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return { medianMs, minMs: sorted[0], maxMs: sorted[sorted.length - 1], runs: sorted.length };
+}

@@ -1,0 +1,191 @@
+import * as tf from '@tensorflow/tfjs';
+import type {
+  BackendCandidate,
+  BackendReport,
+  EngineApi,
+  EngineConfig,
+  ModelCheck,
+  RankBenchmarkRow,
+  RankResult,
+} from '../protocol/engine-api.ts';
+import { BACKEND_NAMES, isBackendName, type BackendName } from '../protocol/backend-name.ts';
+import { fetchAssetManifest, type AssetManifest } from './assets/asset-manifest.ts';
+import { checkModels } from './assets/check-models.ts';
+import { activateBackend, useLocalWasm } from './backends/activate-backend.ts';
+import { chooseBackend, describeCandidate, isUsable } from './backends/choose-backend.ts';
+import { makeProbeData, probeBackend } from './backends/probe-backend.ts';
+import { seededUnitVectors } from './backends/seeded-vectors.ts';
+import { timeRuns } from './backends/timing-stats.ts';
+import { ItemMatrix } from './ranking/item-matrix.ts';
+import { scoreTopK } from './ranking/score-top-k.ts';
+import { SerialQueue } from './serial-queue.ts';
+
+const DEFAULT_PROBE_ITEMS = 20_000;
+/** Largest k a caller may ask for; beyond this a ranking is no longer a recommendation. */
+export const MAX_K = 1000;
+
+/** The worker-side engine. Every public method runs through one queue, so backend switches never race a call. */
+export class Engine implements EngineApi {
+  private readonly queue = new SerialQueue();
+  private assetsBaseUrl = '';
+  private manifest: AssetManifest | undefined;
+  private report: BackendReport | undefined;
+  private candidates: BackendCandidate[] = [];
+  private items: ItemMatrix | undefined;
+  private probeItems = DEFAULT_PROBE_ITEMS;
+
+  init(config: EngineConfig): Promise<BackendReport> {
+    return this.queue.run(async () => {
+      if (this.report) throw new Error('engine is already initialised');
+      this.assetsBaseUrl = config.assetsBaseUrl ?? new URL('/', self.location.href).href;
+      this.probeItems = config.probeItems ?? DEFAULT_PROBE_ITEMS;
+      useLocalWasm(this.assetsBaseUrl);
+      this.manifest = await fetchAssetManifest(this.assetsBaseUrl);
+
+      // A usable override only needs its own probe; otherwise every backend is measured.
+      const override = config.backend;
+      if (isBackendName(override)) {
+        this.candidates = await this.probe([override]);
+        if (!isUsable(this.candidates[0])) {
+          this.candidates.push(...(await this.probe(BACKEND_NAMES.filter((b) => b !== override))));
+        }
+      } else {
+        this.candidates = await this.probe(BACKEND_NAMES);
+      }
+      const choice = chooseBackend(this.candidates, override);
+      await this.switchTo(choice.backend);
+      this.report = { ...choice, candidates: this.candidates };
+      return this.report;
+    });
+  }
+
+  backendReport(): Promise<BackendReport> {
+    return this.queue.run(async () => this.requireReport());
+  }
+
+  setItemVectors(vectors: Float32Array, dims: number): Promise<void> {
+    return this.queue.run(async () => {
+      this.requireReport();
+      const next = new ItemMatrix(vectors, dims);
+      this.items?.release(true);
+      this.items = next;
+      next.onBackend();
+    });
+  }
+
+  rank(query: Float32Array, k: number): Promise<RankResult> {
+    return this.queue.run(async () => {
+      const report = this.requireReport();
+      const items = this.items;
+      if (!items) throw new Error('no item vectors loaded: call setItemVectors first');
+      if (!(query instanceof Float32Array) || query.length !== items.dims) {
+        throw new RangeError(`query must be a Float32Array of ${items.dims} values, got ${query?.length}`);
+      }
+      if (!Number.isInteger(k) || k < 1 || k > MAX_K) throw new RangeError(`k must be an integer from 1 to ${MAX_K}, got ${k}`);
+      if (!query.every(Number.isFinite)) throw new RangeError('query contains NaN or Infinity');
+      const top = await scoreTopK(items.onBackend(), query, k);
+      return { ...top, backend: report.backend };
+    });
+  }
+
+  checkModels(): Promise<ModelCheck[]> {
+    return this.queue.run(async () => {
+      this.requireReport();
+      return checkModels(this.manifest!, this.assetsBaseUrl);
+    });
+  }
+
+  benchmarkRanking(options: { items: number; dims: number; k: number; runs: number; backends?: BackendName[] }): Promise<RankBenchmarkRow[]> {
+    return this.queue.run(async () => {
+      const report = this.requireReport();
+      const names = options.backends ?? this.candidates.filter((c) => c.available && c.correct).map((c) => c.name);
+      const matrix = new ItemMatrix(seededUnitVectors(options.items, options.dims, 3), options.dims);
+      const query = seededUnitVectors(1, options.dims, 5);
+      const rows: RankBenchmarkRow[] = [];
+      try {
+        for (const name of names) {
+          const problem = await activateBackend(name);
+          if (problem) throw new Error(`benchmark: backend ${name}: ${problem}`);
+          try {
+            const stats = await timeRuns(() => scoreTopK(matrix.onBackend(), query, options.k), options.runs);
+            rows.push({ backend: name, items: options.items, dims: options.dims, k: options.k, bytesRead: options.items * options.dims * 4, ...stats });
+          } finally {
+            matrix.release(true);
+          }
+        }
+      } finally {
+        await this.switchTo(report.backend);
+      }
+      return rows;
+    });
+  }
+
+  loseWebGpuDeviceForTesting(): Promise<boolean> {
+    return this.queue.run(async () => {
+      if (this.requireReport().backend !== 'webgpu') return false;
+      const device = webGpuDevice();
+      if (!device) return false;
+      device.destroy();
+      await device.lost; // the loss handler then runs on the queue, before the next call
+      return true;
+    });
+  }
+
+  tensorCount(): Promise<number> {
+    return Promise.resolve(tf.memory().numTensors);
+  }
+
+  private requireReport(): BackendReport {
+    if (!this.report) throw new Error('engine is not initialised: call init() first');
+    return this.report;
+  }
+
+  private async probe(names: readonly BackendName[]): Promise<BackendCandidate[]> {
+    const probeData = makeProbeData(this.probeItems);
+    const out: BackendCandidate[] = [];
+    for (const name of names) out.push(await probeBackend(name, probeData));
+    return out;
+  }
+
+  private async switchTo(name: BackendName): Promise<void> {
+    const problem = await activateBackend(name);
+    if (problem) throw new Error(`could not switch to backend ${name}: ${problem}`);
+    this.items?.release(true);
+    if (name === 'webgpu') this.watchDeviceLoss();
+  }
+
+  private watchDeviceLoss(): void {
+    const device = webGpuDevice();
+    if (!device) return;
+    void device.lost.then((info) => this.queue.run(() => this.fallBackFromLostDevice(`${info.reason}: ${info.message || 'no message'}`)));
+  }
+
+  /** The GPU went away (driver reset, tab backgrounded too long, destroy()): keep serving on the next best backend. */
+  private async fallBackFromLostDevice(why: string): Promise<void> {
+    if (this.report?.backend !== 'webgpu') return;
+    this.items?.release(true);
+    try {
+      tf.removeBackend('webgpu');
+    } catch {
+      // The backend may already be half torn down with its device; it is unusable either way.
+    }
+    const lost: BackendCandidate = { ...this.candidates.find((c) => c.name === 'webgpu')!, available: false, problem: `device lost (${why})` };
+    const others = this.candidates.filter((c) => c.name !== 'webgpu');
+    const unprobed = BACKEND_NAMES.filter((b) => b !== 'webgpu' && !others.some((c) => c.name === b));
+    this.candidates = [lost, ...others, ...(await this.probe(unprobed))];
+    const choice = chooseBackend(this.candidates, undefined);
+    await this.switchTo(choice.backend);
+    this.report = {
+      backend: choice.backend,
+      mode: 'fallback',
+      reason: `WebGPU device lost (${why}); now on ${describeCandidate(this.candidates.find((c) => c.name === choice.backend)!)}, the fastest remaining backend`,
+      candidates: this.candidates,
+      notices: [...(this.report?.notices ?? []), `The WebGPU device was lost (${why}); recommendations continue on ${choice.backend}.`],
+    };
+  }
+}
+
+function webGpuDevice(): GPUDevice | undefined {
+  if (tf.getBackend() !== 'webgpu') return undefined;
+  return (tf.backend() as unknown as { device?: GPUDevice }).device;
+}
