@@ -103,6 +103,12 @@ const models = [];
   }
 }
 
+// resvg (SVG rasteriser, wasm): the same binary in the worker and in Node, so SVG pixels agree.
+{
+  const pkg = packageDir('@resvg/resvg-wasm');
+  copyIfChanged(join(pkg, 'index_bg.wasm'), join(publicDir, 'resvg', 'index_bg.wasm'));
+}
+
 for (const model of models) {
   const dir = join(modelsDir, dirname(model.path));
   const files = modelFiles(join(modelsDir, model.path));

@@ -1,12 +1,6 @@
-/** Why an input could not be embedded. Stable strings: the page and tests match on them. */
-export type EncoderInputProblem =
-  | 'empty-text'
-  | 'text-too-long'
-  | 'corrupt-image'
-  | 'unsupported-format'
-  | 'empty-audio'
-  | 'silent-audio'
-  | 'corrupt-audio';
+import type { EncoderInputProblem } from '../../protocol/embedding.ts';
+
+export type { EncoderInputProblem } from '../../protocol/embedding.ts';
 
 /**
  * A bad input (not a bug): the message names the problem and the input, and the

@@ -1,14 +1,8 @@
 import type * as tf from '@tensorflow/tfjs';
 
-export type Modality = 'text' | 'image' | 'audio';
+import type { EncoderInfo } from '../../protocol/embedding.ts';
 
-/** What a vector was made with: stored next to catalog vectors so mismatches are caught. */
-export interface EncoderInfo {
-  modality: Modality;
-  name: string;
-  version: string;
-  dims: number;
-}
+export type { EncoderInfo, Modality } from '../../protocol/embedding.ts';
 
 /**
  * One pretrained network that turns inputs of one modality into fixed-size vectors.

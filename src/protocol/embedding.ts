@@ -1,0 +1,37 @@
+/** Types of the embedding half of the boundary: shared by the page and the worker. */
+export type Modality = 'text' | 'image' | 'audio';
+
+/** What a vector was made with: stored next to catalog vectors so mismatches are caught. */
+export interface EncoderInfo {
+  modality: Modality;
+  name: string;
+  version: string;
+  dims: number;
+}
+
+/** The vectors of one batch, in input order, and the encoder that made them. */
+export interface Embedding {
+  encoder: EncoderInfo;
+  vectors: Float32Array[];
+}
+
+/** Why an input could not be embedded. Stable strings: the page and tests match on them. */
+export type EncoderInputProblem =
+  | 'empty-text'
+  | 'text-too-long'
+  | 'corrupt-image'
+  | 'unsupported-format'
+  | 'empty-audio'
+  | 'silent-audio'
+  | 'corrupt-audio';
+
+const PROBLEM_PREFIX = /^\[(empty-text|text-too-long|corrupt-image|unsupported-format|empty-audio|silent-audio|corrupt-audio)\] /;
+
+/**
+ * The problem code of an EncoderInputError after it crossed the worker boundary
+ * (structured cloning keeps only an Error's name and message), or undefined.
+ */
+export function encoderInputProblem(error: unknown): EncoderInputProblem | undefined {
+  if (!(error instanceof Error) || error.name !== 'EncoderInputError') return undefined;
+  return PROBLEM_PREFIX.exec(error.message)?.[1] as EncoderInputProblem | undefined;
+}
