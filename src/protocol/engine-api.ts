@@ -4,6 +4,7 @@
  * the page only ever sees this interface.
  */
 import type { BackendName } from './backend-name.ts';
+import type { Embedding, Modality } from './embedding.ts';
 
 export interface EngineConfig {
   /** Force one backend instead of measuring. Unknown values fall back to measuring, with a notice. */
@@ -63,6 +64,14 @@ export interface RankBenchmarkRow extends TimingStats {
   bytesRead: number;
 }
 
+export interface EmbedBenchmarkRow extends TimingStats {
+  backend: BackendName;
+  modality: Modality;
+  batchSize: number;
+  /** Inputs embedded per second at the median time (decoding included). */
+  itemsPerSecond: number;
+}
+
 export interface ModelCheck {
   name: string;
   format: 'graph' | 'layers';
@@ -85,6 +94,14 @@ export interface EngineApi {
   checkModels(): Promise<ModelCheck[]>;
   /** Time the ranking operation on each named backend in turn, on the same seeded data. */
   benchmarkRanking(options: { items: number; dims: number; k: number; runs: number; backends?: BackendName[] }): Promise<RankBenchmarkRow[]>;
+  /** Embed texts with the text encoder (loaded on first use). Bad input rejects with an EncoderInputError. */
+  embedText(texts: string[]): Promise<Embedding>;
+  /** Embed encoded image files (PNG, JPEG, WebP, GIF, SVG). */
+  embedImages(files: ArrayBuffer[]): Promise<Embedding>;
+  /** Embed encoded audio files (Ogg Vorbis/Opus, FLAC, WAV, MP3). */
+  embedAudio(files: ArrayBuffer[]): Promise<Embedding>;
+  /** Time embedding batches of each size on each backend, loading a fresh encoder per backend. */
+  benchmarkEmbedding(options: { modality: Modality; inputs: string[] | ArrayBuffer[]; batchSizes: number[]; runs: number; backends?: BackendName[] }): Promise<EmbedBenchmarkRow[]>;
   /** Test hook: destroy the WebGPU device as a driver reset would, to exercise the fallback. */
   loseWebGpuDeviceForTesting(): Promise<boolean>;
   /** Live tensor count, for leak tests. */

@@ -26,3 +26,16 @@ export async function activateBackend(name: BackendName): Promise<string | undef
     return `initialisation threw: ${(error as Error).message}`;
   }
 }
+
+/** Run `task` with `name` as the active backend, then return to the previous one. */
+export async function runOnBackend<T>(name: BackendName, task: () => Promise<T>): Promise<T> {
+  const previous = tf.getBackend() as BackendName;
+  if (previous === name) return task();
+  const problem = await activateBackend(name);
+  if (problem) throw new Error(`cannot run on ${name}: ${problem}`);
+  try {
+    return await task();
+  } finally {
+    await activateBackend(previous);
+  }
+}

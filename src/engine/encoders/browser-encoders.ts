@@ -1,0 +1,114 @@
+import * as tf from '@tensorflow/tfjs';
+import type { BackendName } from '../../protocol/backend-name.ts';
+import type { Embedding, Modality } from '../../protocol/embedding.ts';
+import { runOnBackend } from '../backends/activate-backend.ts';
+import { loadAudioEncoder } from './audio/basic-pitch-audio-encoder.ts';
+import { decodeAudioBytes } from './audio/decode-audio.ts';
+import type { Encoder, ModelSource, PcmAudio, RgbaImage } from './encoder.ts';
+import { createWorkerImageDecoder } from './image/decode-image-in-worker.ts';
+import { loadMobileNetImageEncoder } from './image/mobilenet-image-encoder.ts';
+import { loadUseLiteTextEncoder, RECOMMENDED_USE_LITE_VARIANT, useLiteVocabPath, type UseLiteVariant } from './text/use-lite-text-encoder.ts';
+import type { VocabEntry } from './text/sentencepiece-tokenizer.ts';
+
+/**
+ * The backend a modality's encoder runs on, given the engine's. USE-Lite's graph has ops
+ * (sparse segment reduction, Where) that tfjs runs on the CPU side with synchronous reads
+ * of GPU tensors, and synchronous readback from WebGPU fails in a worker ("mapAsync: A valid
+ * external Instance reference no longer exists"), so on WebGPU text runs on WASM instead.
+ */
+export function encoderBackend(modality: Modality, engineBackend: BackendName): BackendName {
+  return modality === 'text' && engineBackend === 'webgpu' ? 'wasm' : engineBackend;
+}
+
+interface LoadedEncoder {
+  backend: BackendName;
+  encoder: Promise<Encoder<unknown>>;
+}
+
+/**
+ * The encoders as the worker uses them: model files fetched from our own origin, loaded
+ * lazily on first use (a page that only ranks never downloads them), and thrown away when
+ * the tfjs backend changes, since their weights live on the old backend.
+ */
+export class BrowserEncoders {
+  private readonly loading = new Map<Modality, LoadedEncoder>();
+  private readonly source: ModelSource;
+  private readonly decodeImage: ReturnType<typeof createWorkerImageDecoder>;
+
+  constructor(
+    assetsBaseUrl: string,
+    private readonly textVariant: UseLiteVariant = RECOMMENDED_USE_LITE_VARIANT,
+  ) {
+    const modelsUrl = new URL('models/', assetsBaseUrl);
+    this.source = (path) => new URL(path, modelsUrl).href;
+    this.decodeImage = createWorkerImageDecoder(assetsBaseUrl);
+  }
+
+  embedText(texts: readonly string[]): Promise<Embedding> {
+    return this.run<string>('text', (encoder) => encoder.embed(texts));
+  }
+
+  /** Encoded image files of any format the worker can decode (PNG, JPEG, WebP, GIF, SVG). */
+  async embedImages(files: readonly ArrayBuffer[]): Promise<Embedding> {
+    const images: RgbaImage[] = [];
+    for (const [i, file] of files.entries()) images.push(await this.decodeImage(file, `image #${i + 1}`));
+    return this.run<RgbaImage>('image', (encoder) => encoder.embed(images));
+  }
+
+  /** Encoded audio files (Ogg Vorbis/Opus, FLAC, WAV, MP3), decoded by the same wasm decoders as in Node. */
+  async embedAudio(files: readonly ArrayBuffer[]): Promise<Embedding> {
+    const clips: PcmAudio[] = [];
+    for (const [i, file] of files.entries()) clips.push(await decodeAudioBytes(file, `audio #${i + 1}`));
+    return this.run<PcmAudio>('audio', (encoder) => encoder.embed(clips));
+  }
+
+  /** Release every loaded encoder (after a backend change); the next call reloads on the new backend. */
+  async disposeAll(): Promise<void> {
+    const loaded = [...this.loading.values()];
+    this.loading.clear();
+    for (const { encoder } of loaded) {
+      try {
+        (await encoder).dispose();
+      } catch {
+        // A failed load or a lost device: nothing left to free.
+      }
+    }
+  }
+
+  /** Load (once) and run a modality's encoder on its backend; the result says which backend that was. */
+  private async run<Input>(modality: Modality, task: (encoder: Encoder<Input>) => Promise<Float32Array[]>): Promise<Embedding> {
+    let loaded = this.loading.get(modality);
+    if (!loaded) {
+      const backend = encoderBackend(modality, tf.getBackend() as BackendName);
+      const encoder = runOnBackend(backend, () => this.load(modality, backend));
+      // A failed load is not cached: the next call tries again.
+      encoder.catch(() => this.loading.delete(modality));
+      loaded = { backend, encoder };
+      this.loading.set(modality, loaded);
+    }
+    const { backend } = loaded;
+    const encoder = (await loaded.encoder) as Encoder<Input>;
+    const vectors = await runOnBackend(backend, () => task(encoder));
+    return { encoder: encoder.info, vectors, backend };
+  }
+
+  private load(modality: Modality, backend: BackendName): Promise<Encoder<unknown>> {
+    switch (modality) {
+      case 'text':
+        return loadUseLiteTextEncoder(this.source, () => this.fetchVocab(), { variant: this.textVariant }) as Promise<Encoder<unknown>>;
+      case 'image':
+        return loadMobileNetImageEncoder(this.source) as Promise<Encoder<unknown>>;
+      case 'audio':
+        // basic-pitch on several ~2 s windows at once needs textures beyond WebGL's usual
+        // 8192² limit (seen: 9220² for 8 windows); one window per call fits.
+        return loadAudioEncoder(this.source, { maxWindowsPerCall: backend === 'webgl' ? 1 : 8 }) as Promise<Encoder<unknown>>;
+    }
+  }
+
+  private async fetchVocab(): Promise<VocabEntry[]> {
+    const url = this.source(useLiteVocabPath(this.textVariant)) as string;
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`text encoder vocabulary missing: ${url} answered ${response.status}`);
+    return (await response.json()) as VocabEntry[];
+  }
+}
