@@ -3,7 +3,11 @@
 // bench-results/<name>.json. Timings from a GPU-less machine describe SwiftShader, not a GPU.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { findOrFetchTuxPaintStamps } from '../scripts/fetch-tuxpaint-stamps.mjs';
+import type { Modality } from '../src/protocol/embedding.ts';
+import { listTuxPaintStamps } from '../src/node/tuxpaint-stamps.ts';
 import { openBenchBrowser } from './bench-browser.ts';
+import { benchmarkEmbeddingInBrowser, benchmarkEmbeddingInNode, embedInputs, type EmbedRow } from './embed-benchmark.ts';
 import { formatTable } from './format-table.ts';
 import { measureReadBandwidth } from './measure-read-bandwidth.ts';
 
@@ -11,6 +15,10 @@ const RANK_SIZES = [10_000, 100_000];
 const DIMS = 256;
 const K = 10;
 const RUNS = Number(process.env.BENCH_RUNS ?? 9);
+const EMBED_RUNS = Number(process.env.BENCH_EMBED_RUNS ?? 3);
+/** A batch slower than this on some backend is timed once, not EMBED_RUNS times (software GPUs). */
+const EMBED_MAX_RUN_MS = Number(process.env.BENCH_EMBED_MAX_RUN_MS ?? 20_000);
+const MODALITIES: Modality[] = ['text', 'image', 'audio'];
 
 async function main(): Promise<void> {
   const bandwidth = measureReadBandwidth();
@@ -37,16 +45,40 @@ async function main(): Promise<void> {
       console.log('');
       rankRows.push(...rows.map((r) => ({ ...r, ratioToBest: r.medianMs / best, floorMs, ratioToFloor: r.medianMs / floorMs })));
     }
+    const inputs = embedInputs(listTuxPaintStamps(findOrFetchTuxPaintStamps()));
+    const embedRows: EmbedRow[] = [];
+    for (const modality of MODALITIES) {
+      const rows = [
+        ...(await benchmarkEmbeddingInBrowser(page, modality, inputs[modality], EMBED_RUNS, EMBED_MAX_RUN_MS)),
+        ...(await benchmarkEmbeddingInNode(modality, inputs[modality], EMBED_RUNS)),
+      ];
+      console.log(`Embed ${modality} (real Tux Paint stamps; items/s at the median of ${EMBED_RUNS} runs; decoding included)`);
+      const backends = [...new Set(rows.map((r) => r.backend))];
+      const cell = (backend: string, batchSize: number) => {
+        const row = rows.find((r) => r.backend === backend && r.batchSize === batchSize)!;
+        return `${row.itemsPerSecond.toFixed(row.itemsPerSecond < 10 ? 2 : 1)}${row.runs === 1 ? ' (1 run)' : ''}`;
+      };
+      const bestAt16 = Math.max(...rows.filter((r) => r.batchSize === 16).map((r) => r.itemsPerSecond));
+      console.log(
+        formatTable(
+          ['backend', 'batch 1 items/s', 'batch 16 items/s', '× best (16)'],
+          backends.map((b) => [b, cell(b, 1), cell(b, 16), rows.find((r) => r.backend === b && r.batchSize === 16)!.itemsPerSecond / bestAt16]),
+        ),
+      );
+      console.log('');
+      embedRows.push(...rows);
+    }
     const result = {
       date: new Date().toISOString(),
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, userAgent: browser.userAgent },
       readBandwidthBytesPerSecond: bandwidth.bytesPerSecond,
       engineChoice: report,
       rank: rankRows,
+      embed: embedRows,
     };
     mkdirSync('bench-results', { recursive: true });
-    writeFileSync('bench-results/rank.json', JSON.stringify(result, null, 2) + '\n');
-    console.log('Wrote bench-results/rank.json');
+    writeFileSync('bench-results/engine.json', JSON.stringify(result, null, 2) + '\n');
+    console.log('Wrote bench-results/engine.json');
   } finally {
     await browser.close();
   }

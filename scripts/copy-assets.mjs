@@ -113,6 +113,18 @@ const models = [];
   copyIfChanged(join(pkg, 'index_bg.wasm'), join(publicDir, 'resvg', 'index_bg.wasm'));
 }
 
+// onnxruntime-web, for sites that plug in their own ONNX model (README "Your own ONNX model"):
+// the two files transformers.js's bundle loads, served from our origin, never a CDN.
+{
+  const dist = join(packageDir('onnxruntime-web'), 'dist');
+  for (const file of ['ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm']) {
+    copyIfChanged(join(dist, file), join(publicDir, 'ort-wasm', file));
+  }
+}
+
+// A tiny seeded random-weight ONNX model: the fixture of the ONNX adapter's browser test (a few KB).
+execFileSync(process.execPath, [join(root, 'scripts', 'make-tiny-onnx-model.mjs')], { stdio: 'ignore' });
+
 for (const model of models) {
   const dir = join(modelsDir, dirname(model.path));
   const files = modelFiles(join(modelsDir, model.path));

@@ -3,12 +3,15 @@ import './backend-status.ts';
 
 declare global {
   interface Window {
+    /** The client API, for the console and for tests that start an engine of their own. */
+    ondevice: { startEngine: typeof startEngine };
     /** The demo's engine, for tests and the console. */
     engine?: EngineHandle;
     engineReady: Promise<EngineHandle>;
   }
 }
 
+window.ondevice = { startEngine };
 const params = new URLSearchParams(location.search);
 const status = document.querySelector('backend-status')!;
 

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type {
   BackendCandidate,
   BackendReport,
+  EmbedBenchmarkOptions,
   EmbedBenchmarkRow,
   EngineApi,
   EngineConfig,
@@ -16,7 +17,7 @@ import { activateBackend, useLocalWasm } from './backends/activate-backend.ts';
 import { chooseBackend, describeCandidate, isUsable } from './backends/choose-backend.ts';
 import { makeProbeData, probeBackend } from './backends/probe-backend.ts';
 import { seededUnitVectors } from './backends/seeded-vectors.ts';
-import { timeRuns } from './backends/timing-stats.ts';
+import { timeRuns, timeRunsWithin } from './backends/timing-stats.ts';
 import { ItemMatrix } from './ranking/item-matrix.ts';
 import { scoreTopK } from './ranking/score-top-k.ts';
 import { SerialQueue } from './serial-queue.ts';
@@ -37,6 +38,7 @@ export class Engine implements EngineApi {
   private items: ItemMatrix | undefined;
   private probeItems = DEFAULT_PROBE_ITEMS;
   private encoders: BrowserEncoders | undefined;
+  private onnxText: EngineConfig['textEncoder'];
   /** Set by the WebGPU device's `lost` promise, before the fallback runs. */
   private deviceLost: string | undefined;
 
@@ -60,7 +62,8 @@ export class Engine implements EngineApi {
       }
       const choice = chooseBackend(this.candidates, override);
       await this.switchTo(choice.backend);
-      this.encoders = new BrowserEncoders(this.assetsBaseUrl);
+      this.onnxText = config.textEncoder;
+      this.encoders = new BrowserEncoders(this.assetsBaseUrl, this.onnxText);
       this.report = { ...choice, candidates: this.candidates };
       return this.report;
     });
@@ -141,7 +144,7 @@ export class Engine implements EngineApi {
     return this.queue.run(() => this.servingThroughDeviceLoss(() => this.requireEncoders().embedAudio(files)));
   }
 
-  benchmarkEmbedding(options: { modality: Modality; inputs: string[] | ArrayBuffer[]; batchSizes: number[]; runs: number; backends?: BackendName[] }): Promise<EmbedBenchmarkRow[]> {
+  benchmarkEmbedding(options: EmbedBenchmarkOptions): Promise<EmbedBenchmarkRow[]> {
     return this.queue.run(async () => {
       const report = this.requireReport();
       const names = options.backends ?? this.candidates.filter((c) => c.available && c.correct).map((c) => c.name);
@@ -152,12 +155,12 @@ export class Engine implements EngineApi {
           const problem = await activateBackend(name);
           if (problem) throw new Error(`benchmark: backend ${name}: ${problem}`);
           // A fresh encoder per backend: its weights must live on the backend being timed.
-          const encoders = new BrowserEncoders(this.assetsBaseUrl);
+          const encoders = new BrowserEncoders(this.assetsBaseUrl, this.onnxText);
           try {
+            await embedWith(encoders, options.modality, [options.inputs[0]]); // load + the encoder's own warm-up
             for (const batchSize of options.batchSizes) {
               const batch = Array.from({ length: batchSize }, (_, i) => options.inputs[i % options.inputs.length]);
-              const run = () => embedWith(encoders, options.modality, batch);
-              const stats = await timeRuns(run, options.runs);
+              const stats = await timeRunsWithin(() => embedWith(encoders, options.modality, batch), options.runs, options.maxRunMs);
               rows.push({ backend: name, modality: options.modality, batchSize, itemsPerSecond: (batchSize * 1000) / stats.medianMs, ...stats });
             }
           } finally {

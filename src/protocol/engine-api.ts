@@ -13,6 +13,20 @@ export interface EngineConfig {
   assetsBaseUrl?: string;
   /** Items in the start-up micro-benchmark (default 20 000 × 256). */
   probeItems?: number;
+  /** Replace the built-in text encoder with an ONNX model the site serves itself (see README "Your own ONNX model"). */
+  textEncoder?: OnnxTextEncoderConfig;
+}
+
+/** A transformers.js feature-extraction model in `<assetsBaseUrl>models/<modelId>/`, run by onnxruntime-web from `<assetsBaseUrl>ort-wasm/`. */
+export interface OnnxTextEncoderConfig {
+  kind: 'onnx';
+  modelId: string;
+  /** The model's hidden size (checked at load). */
+  dims: number;
+  pooling?: 'mean' | 'cls';
+  device?: 'wasm' | 'webgpu';
+  /** Names the weights in the encoder's version (stored with catalog vectors). */
+  version?: string;
 }
 
 export interface BackendCandidate {
@@ -64,6 +78,17 @@ export interface RankBenchmarkRow extends TimingStats {
   bytesRead: number;
 }
 
+export interface EmbedBenchmarkOptions {
+  modality: Modality;
+  /** Texts, or encoded files; batches cycle through them. */
+  inputs: string[] | ArrayBuffer[];
+  batchSizes: number[];
+  runs: number;
+  backends?: BackendName[];
+  /** When one timed run takes longer than this, report that run alone (`runs: 1`) instead of repeating it. */
+  maxRunMs?: number;
+}
+
 export interface EmbedBenchmarkRow extends TimingStats {
   backend: BackendName;
   modality: Modality;
@@ -101,7 +126,7 @@ export interface EngineApi {
   /** Embed encoded audio files (Ogg Vorbis/Opus, FLAC, WAV, MP3). */
   embedAudio(files: ArrayBuffer[]): Promise<Embedding>;
   /** Time embedding batches of each size on each backend, loading a fresh encoder per backend. */
-  benchmarkEmbedding(options: { modality: Modality; inputs: string[] | ArrayBuffer[]; batchSizes: number[]; runs: number; backends?: BackendName[] }): Promise<EmbedBenchmarkRow[]>;
+  benchmarkEmbedding(options: EmbedBenchmarkOptions): Promise<EmbedBenchmarkRow[]>;
   /** Test hook: destroy the WebGPU device as a driver reset would, to exercise the fallback. */
   loseWebGpuDeviceForTesting(): Promise<boolean>;
   /** Live tensor count, for leak tests. */

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendName } from '../../protocol/backend-name.ts';
 import type { Embedding, Modality } from '../../protocol/embedding.ts';
+import type { OnnxTextEncoderConfig } from '../../protocol/engine-api.ts';
 import { runOnBackend } from '../backends/activate-backend.ts';
 import { loadAudioEncoder } from './audio/basic-pitch-audio-encoder.ts';
 import { decodeAudioBytes } from './audio/decode-audio.ts';
@@ -36,7 +37,8 @@ export class BrowserEncoders {
   private readonly decodeImage: ReturnType<typeof createWorkerImageDecoder>;
 
   constructor(
-    assetsBaseUrl: string,
+    private readonly assetsBaseUrl: string,
+    private readonly onnxText?: OnnxTextEncoderConfig,
     private readonly textVariant: UseLiteVariant = RECOMMENDED_USE_LITE_VARIANT,
   ) {
     const modelsUrl = new URL('models/', assetsBaseUrl);
@@ -95,6 +97,7 @@ export class BrowserEncoders {
   private load(modality: Modality, backend: BackendName): Promise<Encoder<unknown>> {
     switch (modality) {
       case 'text':
+        if (this.onnxText) return this.loadOnnxText(this.onnxText);
         return loadUseLiteTextEncoder(this.source, () => this.fetchVocab(), { variant: this.textVariant }) as Promise<Encoder<unknown>>;
       case 'image':
         return loadMobileNetImageEncoder(this.source) as Promise<Encoder<unknown>>;
@@ -103,6 +106,20 @@ export class BrowserEncoders {
         // 8192² limit (seen: 9220² for 8 windows); one window per call fits.
         return loadAudioEncoder(this.source, { maxWindowsPerCall: backend === 'webgl' ? 1 : 8 }) as Promise<Encoder<unknown>>;
     }
+  }
+
+  /** transformers.js is imported only when a site configures its own model, so nobody else downloads it. */
+  private async loadOnnxText(config: OnnxTextEncoderConfig): Promise<Encoder<unknown>> {
+    const { loadTransformersTextEncoder } = await import('./onnx/transformers-feature-encoder.ts');
+    return loadTransformersTextEncoder({
+      modelId: config.modelId,
+      dims: config.dims,
+      pooling: config.pooling,
+      device: config.device,
+      version: config.version,
+      localModelPath: new URL('models/', this.assetsBaseUrl).href,
+      wasmPaths: new URL('ort-wasm/', this.assetsBaseUrl).href,
+    }) as Promise<Encoder<unknown>>;
   }
 
   private async fetchVocab(): Promise<VocabEntry[]> {

@@ -1,0 +1,52 @@
+import type { Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { timeRuns } from '../src/engine/backends/timing-stats.ts';
+import type { Modality } from '../src/protocol/embedding.ts';
+import type { EmbedBenchmarkRow } from '../src/protocol/engine-api.ts';
+import { NodeEncoders } from '../src/node/node-encoders.ts';
+import { initNodeTf } from '../src/node/node-tf.ts';
+import type { TuxPaintStamp } from '../src/node/tuxpaint-stamps.ts';
+
+export const BATCH_SIZES = [1, 16];
+
+/** 16 real inputs per modality from the stamps: descriptions, images, sound effects. */
+export function embedInputs(stamps: TuxPaintStamp[]): Record<Modality, string[]> {
+  const pick = (f: (s: TuxPaintStamp) => string | undefined) => stamps.map(f).filter((x): x is string => x !== undefined).slice(0, 16);
+  return { text: pick((s) => s.description), image: pick((s) => s.imagePath), audio: pick((s) => s.soundPath) };
+}
+
+export interface EmbedRow extends Omit<EmbedBenchmarkRow, 'backend'> {
+  backend: string;
+}
+
+/** Throughput in the browser worker, every available backend in turn. */
+export async function benchmarkEmbeddingInBrowser(page: Page, modality: Modality, inputs: string[], runs: number, maxRunMs: number): Promise<EmbedRow[]> {
+  const payload = modality === 'text' ? inputs : inputs.map((path) => readFileSync(path).toString('base64'));
+  return page.evaluate(
+    async ({ modality, payload, batchSizes, runs, maxRunMs }) => {
+      const decoded = modality === 'text' ? payload : payload.map((b64) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)).buffer);
+      return window.engine!.api.benchmarkEmbedding({ modality, inputs: decoded as string[] | ArrayBuffer[], batchSizes, runs, maxRunMs });
+    },
+    { modality, payload, batchSizes: BATCH_SIZES, runs, maxRunMs },
+  );
+}
+
+/** The same measurement in Node (tfjs wasm backend, one thread), as the catalog builder runs. */
+export async function benchmarkEmbeddingInNode(modality: Modality, inputs: string[], runs: number): Promise<EmbedRow[]> {
+  await initNodeTf('wasm');
+  const encoders = new NodeEncoders();
+  const embed = (batch: string[]) =>
+    modality === 'text' ? encoders.embedText(batch) : modality === 'image' ? encoders.embedImageFiles(batch) : encoders.embedAudioFiles(batch);
+  const rows: EmbedRow[] = [];
+  try {
+    await embed([inputs[0]]);
+    for (const batchSize of BATCH_SIZES) {
+      const batch = Array.from({ length: batchSize }, (_, i) => inputs[i % inputs.length]);
+      const stats = await timeRuns(() => embed(batch), runs);
+      rows.push({ backend: 'node-wasm', modality, batchSize, itemsPerSecond: (batchSize * 1000) / stats.medianMs, ...stats });
+    }
+  } finally {
+    await encoders.dispose();
+  }
+  return rows;
+}
