@@ -14,6 +14,7 @@ import { resample, resampledLength } from '../../src/engine/encoders/audio/resam
 import { checkOggIntegrity, sniffAudioFormat } from '../../src/engine/encoders/audio/sniff-audio-format.ts';
 import { fileModelSource } from '../../src/node/file-model-source.ts';
 import { initNodeTf } from '../../src/node/node-tf.ts';
+import { expectInputError } from './expect-input-error.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 // Real Tux Paint stamps (Debian tuxpaint-stamps-default), found or fetched by the repo's script.
@@ -34,18 +35,6 @@ function dot(a: Float32Array, b: Float32Array): number {
   return s;
 }
 
-async function expectInputError(run: () => unknown, problem: EncoderInputProblem, text?: RegExp) {
-  let error: unknown;
-  try {
-    await run();
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(EncoderInputError);
-  expect((error as EncoderInputError).problem).toBe(problem);
-  expect((error as Error).message.startsWith(`[${problem}]`)).toBe(true);
-  if (text) expect((error as Error).message).toMatch(text);
-}
 
 /** A 16-bit PCM RIFF/WAVE file. */
 function wavBytes(channels: Float32Array[], sampleRate: number): Uint8Array {

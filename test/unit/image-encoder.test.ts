@@ -12,6 +12,7 @@ import { detectImageFormat, sniffImageFormat } from '../../src/engine/encoders/i
 import { decodeImageBytes, decodeImageFile } from '../../src/node/decode-image-file.ts';
 import { fileModelSource } from '../../src/node/file-model-source.ts';
 import { initNodeTf } from '../../src/node/node-tf.ts';
+import { expectInputError } from './expect-input-error.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 // Real Tux Paint stamps (Debian tuxpaint-stamps-default), found or fetched by the repo's script.
@@ -33,18 +34,6 @@ function norm(v: Float32Array): number {
   return Math.sqrt(cosine(v, v));
 }
 
-async function expectInputError(promise: Promise<unknown> | (() => unknown), problem: EncoderInputProblem, text?: RegExp) {
-  let error: unknown;
-  try {
-    await (typeof promise === 'function' ? promise() : promise);
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(EncoderInputError);
-  expect((error as EncoderInputError).problem).toBe(problem);
-  expect((error as Error).message.startsWith(`[${problem}]`)).toBe(true);
-  if (text) expect((error as Error).message).toMatch(text);
-}
 
 function solid(width: number, height: number, rgba: [number, number, number, number]): RgbaImage {
   const data = new Uint8ClampedArray(width * height * 4);

@@ -8,6 +8,7 @@ import type { Encoder } from '../../src/engine/encoders/encoder.ts';
 import { EncoderInputError, type EncoderInputProblem } from '../../src/engine/encoders/encoder-input-error.ts';
 import { loadTransformersTextEncoder } from '../../src/engine/encoders/onnx/transformers-feature-encoder.ts';
 import { TINY_HIDDEN_SIZE, TINY_MAX_LENGTH, TINY_MODEL_ID } from '../../scripts/make-tiny-onnx-model.mjs';
+import { expectInputError } from './expect-input-error.ts';
 
 // The ONNX adapter (transformers.js v4 + onnxruntime-node here) against a tiny random-weight
 // BERT-like model that scripts/make-tiny-onnx-model.mjs writes into a temp dir: the only copy
@@ -41,17 +42,6 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   return d;
 }
 
-async function expectInputError(promise: Promise<unknown>, problem: EncoderInputProblem): Promise<void> {
-  let error: unknown;
-  try {
-    await promise;
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(EncoderInputError);
-  expect((error as EncoderInputError).problem).toBe(problem);
-  expect((error as Error).message.startsWith(`[${problem}]`)).toBe(true);
-}
 
 function load(extra: Partial<Parameters<typeof loadTransformersTextEncoder>[0]> = {}): Promise<Encoder<string>> {
   return loadTransformersTextEncoder({ modelId: TINY_MODEL_ID, localModelPath: modelsDir, dims: TINY_HIDDEN_SIZE, ...extra });

@@ -14,6 +14,7 @@ import {
 } from '../../src/engine/encoders/text/use-lite-text-encoder.ts';
 import { fileModelSource } from '../../src/node/file-model-source.ts';
 import { initNodeTf } from '../../src/node/node-tf.ts';
+import { expectInputError } from './expect-input-error.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const modelsDir = join(root, 'public', 'models');
@@ -55,18 +56,6 @@ function cosine(a: Float32Array, b: Float32Array): number {
   return dot; // both unit length
 }
 
-async function expectInputError(promise: Promise<unknown>, problem: EncoderInputProblem, text?: RegExp) {
-  let error: unknown;
-  try {
-    await promise;
-  } catch (e) {
-    error = e;
-  }
-  expect(error).toBeInstanceOf(EncoderInputError);
-  expect((error as EncoderInputError).problem).toBe(problem);
-  expect((error as Error).message.startsWith(`[${problem}]`)).toBe(true);
-  if (text) expect((error as Error).message).toMatch(text);
-}
 
 describe('SentencePieceTokenizer', () => {
   const tokenizer = new SentencePieceTokenizer(vocab);
