@@ -1,5 +1,6 @@
 import { BASIC_PITCH_DIMS, BP_NOTES } from './basic-pitch-features.ts';
 import { MEYDA_STATS_DIMS, MEYDA_STATS_NAMES } from './meyda-features.ts';
+import { l2NormalizeInPlace } from '../l2-normalize.ts';
 
 /**
  * Layout of the audio vector ('basic-pitch+meyda' v1): [basic-pitch part | meyda part].
@@ -93,11 +94,5 @@ export function assembleAudioVector(basicPitch: Float32Array, meydaStandardised:
     const scale = Math.sqrt(block.weight) / Math.sqrt(sum);
     for (let i = block.offset; i < block.offset + block.length; i++) out[i] = raw[i]! * scale;
   }
-  let total = 0;
-  for (let i = 0; i < out.length; i++) total += out[i]! * out[i]!;
-  if (total > 0) {
-    const inv = 1 / Math.sqrt(total);
-    for (let i = 0; i < out.length; i++) out[i]! *= inv;
-  }
-  return out;
+  return l2NormalizeInPlace(out);
 }

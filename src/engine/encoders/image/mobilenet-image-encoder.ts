@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Encoder, EncoderInfo, ModelSource, RgbaImage } from '../encoder.ts';
 import { checkRgbaImage, IMAGE_INPUT_SIZE, prepareImageInto } from './prepare-image.ts';
+import { l2NormalizeInPlace } from '../l2-normalize.ts';
 
 /**
  * Image encoder: nsfwjs 4.4.0's Keras MobileNetV2 (alpha 1.0, uint8-quantised
@@ -35,15 +36,6 @@ export interface MobileNetImageEncoderOptions {
   maxBatch?: number;
 }
 
-function l2Normalise(values: Float32Array): Float32Array {
-  let sum = 0;
-  for (let i = 0; i < values.length; i++) sum += values[i]! * values[i]!;
-  if (sum > 0) {
-    const inv = 1 / Math.sqrt(sum);
-    for (let i = 0; i < values.length; i++) values[i]! *= inv;
-  }
-  return values;
-}
 
 export async function loadMobileNetImageEncoder(
   source: ModelSource,
@@ -84,7 +76,7 @@ export async function loadMobileNetImageEncoder(
     try {
       y = feature.predict(x) as tf.Tensor;
       const flat = (await y.data()) as Float32Array;
-      return images.map((_, i) => l2Normalise(flat.slice(i * info.dims, (i + 1) * info.dims)));
+      return images.map((_, i) => l2NormalizeInPlace(flat.slice(i * info.dims, (i + 1) * info.dims)));
     } finally {
       x.dispose();
       y?.dispose();

@@ -1,5 +1,6 @@
 import { AutoConfig, AutoModel, AutoTokenizer, env, FeatureExtractionPipeline, type Tensor } from '@huggingface/transformers';
 import { EncoderInputError } from '../encoder-input-error.ts';
+import { embedInLengthOrder } from '../embed-in-length-order.ts';
 import type { Encoder, EncoderInfo } from '../encoder.ts';
 
 /**
@@ -252,15 +253,7 @@ async function loadNow(options: TransformersTextEncoderOptions): Promise<Encoder
     if (disposed) throw new Error(`${info.name} encoder has been disposed`);
     // Validate everything before any inference runs.
     const texts = batch.map((text, i) => check(text, `text ${i}`));
-    // Passes of texts of similar length (less padding); results go back in input order.
-    const order = texts.map((_, i) => i).sort((a, b) => texts[a]!.length - texts[b]!.length);
-    const vectors = new Array<Float32Array>(texts.length);
-    for (let start = 0; start < order.length; start += maxBatch) {
-      const rows = order.slice(start, start + maxBatch);
-      const out = await runPass(rows.map((i) => texts[i]!));
-      rows.forEach((i, j) => (vectors[i] = out[j]!));
-    }
-    return vectors;
+    return embedInLengthOrder(texts, (text) => text.length, maxBatch, runPass);
   }
 
   if (options.warmUp ?? true) {

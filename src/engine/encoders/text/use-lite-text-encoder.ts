@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { EncoderInputError } from '../encoder-input-error.ts';
+import { embedInLengthOrder } from '../embed-in-length-order.ts';
 import type { Encoder, EncoderInfo, ModelSource } from '../encoder.ts';
 import { normalizeText, SentencePieceTokenizer, type VocabEntry } from './sentencepiece-tokenizer.ts';
 
@@ -169,15 +170,7 @@ export async function loadUseLiteTextEncoder(
     if (disposed) throw new Error(`${info.name} encoder has been disposed`);
     // Validate and tokenize everything before any inference runs.
     const tokenized = batch.map((text, i) => tokenize(text, `text ${i}`));
-    // Passes of texts of similar length (less padding), in order of length; results go back in input order.
-    const order = tokenized.map((_, i) => i).sort((a, b) => tokenized[a]!.length - tokenized[b]!.length);
-    const vectors = new Array<Float32Array>(batch.length);
-    for (let start = 0; start < order.length; start += maxBatch) {
-      const rows = order.slice(start, start + maxBatch);
-      const out = await runPass(rows.map((i) => tokenized[i]!));
-      rows.forEach((i, j) => (vectors[i] = out[j]!));
-    }
-    return vectors;
+    return embedInLengthOrder(tokenized, (ids) => ids.length, maxBatch, runPass);
   }
 
   if (options.warmUp ?? true) {
