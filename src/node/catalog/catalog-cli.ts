@@ -1,0 +1,251 @@
+// The catalog builder CLI.
+//
+//   npm run catalog -- build --source tuxpaint --out DIR [--limit N] [--ids ID,ID…] [options]
+//   npm run catalog -- build --source jsonl|csv PATH --media DIR --out DIR [options]
+//
+// options: --format int8|float16 (default int8)   --interactions FILE (.csv or .jsonl)
+//          --modalities text,image,audio           --name NAME   --currency EUR
+//          --batch N (default 16)
+//
+// Progress (items done / total, items/s, ETA) goes to stderr, the summary to stdout.
+// Bad input exits 2 with one line on stderr; an interrupted build resumes when run again
+// with the same --out (finished items are not embedded again).
+import { readFileSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
+import { isVectorFormat, type VectorFormat } from '../../engine/catalog/vector-codec.ts';
+import { isModality } from '../../engine/catalog/catalog-manifest.ts';
+import type { Modality } from '../../protocol/embedding.ts';
+import { NodeEncoders } from '../node-encoders.ts';
+import { initNodeTf } from '../node-tf.ts';
+import { parseInteractionsCsv, parseInteractionsJsonl, type InteractionRow } from './aggregate-interactions.ts';
+import { buildCatalog, CatalogInputError, type BuildCatalogOptions, type BuildProgress, type BuildSummary, type SourceItem } from './build-catalog.ts';
+import { parseShopCsv, parseShopJsonl } from './shop-source.ts';
+import { tuxPaintLicense, tuxPaintSourceItems } from './tuxpaint-source.ts';
+
+const USAGE = [
+  'usage: npm run catalog -- build --source tuxpaint --out DIR [--limit N] [--ids ID,ID…] [options]',
+  '       npm run catalog -- build --source jsonl|csv PATH --media DIR --out DIR [options]',
+  'options: --format int8|float16  --interactions FILE.csv|FILE.jsonl  --modalities text,image,audio',
+  '         --name NAME  --currency EUR  --batch N',
+].join('\n');
+
+class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+interface Args {
+  source: string;
+  sourcePath?: string;
+  out: string;
+  media?: string;
+  limit?: number;
+  ids?: string[];
+  format: VectorFormat;
+  interactions?: string;
+  modalities?: Modality[];
+  name?: string;
+  currency?: string;
+  batch?: number;
+}
+
+function parseArgs(argv: string[]): Args {
+  const [command, ...rest] = argv;
+  if (command !== 'build') throw new UsageError(command ? `unknown command "${command}"` : 'missing command "build"');
+  const flags = new Map<string, string>();
+  const positional: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    if (arg.startsWith('--')) {
+      const [key, inline] = arg.slice(2).split(/=(.*)/s, 2);
+      const value = inline ?? rest[++i];
+      if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new UsageError(`option --${key} needs a value`);
+      if (flags.has(key)) throw new UsageError(`option --${key} given twice`);
+      flags.set(key, value);
+    } else positional.push(arg);
+  }
+  const known = new Set(['source', 'out', 'media', 'limit', 'ids', 'format', 'interactions', 'modalities', 'name', 'currency', 'batch']);
+  for (const key of flags.keys()) if (!known.has(key)) throw new UsageError(`unknown option --${key}`);
+  const source = flags.get('source');
+  if (!source) throw new UsageError('missing --source tuxpaint|jsonl|csv');
+  const out = flags.get('out');
+  if (!out) throw new UsageError('missing --out DIR');
+  const integer = (key: string): number | undefined => {
+    const value = flags.get(key);
+    if (value === undefined) return undefined;
+    if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`--${key} must be a positive integer (got "${value}")`);
+    return Number(value);
+  };
+  const format = flags.get('format') ?? 'int8';
+  if (!isVectorFormat(format)) throw new UsageError(`--format must be int8 or float16 (got "${format}")`);
+  const args: Args = { source, out, format };
+  if (source === 'tuxpaint') {
+    if (positional.length > 0) throw new UsageError(`unexpected argument "${positional[0]}" (--source tuxpaint takes no PATH)`);
+    if (flags.has('media')) throw new UsageError('--media is for --source jsonl|csv');
+  } else if (source === 'jsonl' || source === 'csv') {
+    if (positional.length !== 1) throw new UsageError(`--source ${source} needs one PATH (got ${positional.length})`);
+    args.sourcePath = positional[0];
+    const media = flags.get('media');
+    if (!media) throw new UsageError(`--source ${source} needs --media DIR (the folder the image/audio paths start from)`);
+    args.media = media;
+    if (flags.has('limit') || flags.has('ids')) throw new UsageError('--limit and --ids are for --source tuxpaint');
+  } else throw new UsageError(`unknown --source "${source}" (expected tuxpaint, jsonl or csv)`);
+  const limit = integer('limit');
+  if (limit !== undefined) args.limit = limit;
+  const batch = integer('batch');
+  if (batch !== undefined) args.batch = batch;
+  if (flags.has('ids')) args.ids = flags.get('ids')!.split(',').map((s) => s.trim()).filter(Boolean);
+  if (flags.has('modalities')) {
+    const list = flags.get('modalities')!.split(',').map((s) => s.trim());
+    const bad = list.find((m) => !isModality(m));
+    if (bad !== undefined || list.length === 0) throw new UsageError(`--modalities takes text,image,audio (got "${flags.get('modalities')}")`);
+    args.modalities = list as Modality[];
+  }
+  for (const key of ['interactions', 'name', 'currency'] as const) {
+    const value = flags.get(key);
+    if (value !== undefined) args[key] = value;
+  }
+  if (args.currency !== undefined && !/^[A-Z]{3}$/.test(args.currency)) throw new UsageError(`--currency must be an ISO 4217 code like EUR (got "${args.currency}")`);
+  return args;
+}
+
+function readInteractions(path: string): InteractionRow[] {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new CatalogInputError(`--interactions: cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
+  const ext = extname(path).toLowerCase();
+  if (ext === '.csv') return parseInteractionsCsv(text, path);
+  if (ext === '.jsonl' || ext === '.ndjson') return parseInteractionsJsonl(text, path);
+  throw new CatalogInputError(`--interactions: ${path}: expected a .csv or .jsonl file`);
+}
+
+function formatSeconds(s: number): string {
+  if (!Number.isFinite(s)) return '--:--';
+  const total = Math.round(s);
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const sec = total % 60;
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${String(sec).padStart(2, '0')}` : `${m}:${String(sec).padStart(2, '0')}`;
+}
+
+/** A progress line on stderr: redrawn in place on a terminal, one line per update otherwise. */
+function progressPrinter(): { update: (p: BuildProgress) => void; end: () => void } {
+  const tty = process.stderr.isTTY === true;
+  let lastPrinted = -1;
+  let lastTime = 0;
+  return {
+    update({ done, total, reused, elapsed }) {
+      const now = Date.now();
+      if (!tty && done !== total && now - lastTime < 2000 && done !== 0) return;
+      if (done === lastPrinted && done !== 0) return;
+      lastPrinted = done;
+      lastTime = now;
+      const width = 30;
+      const filled = total > 0 ? Math.round((done / total) * width) : width;
+      const fresh = done - reused;
+      const rate = elapsed > 0 ? fresh / elapsed : 0;
+      const eta = rate > 0 ? (total - done) / rate : Infinity;
+      const line =
+        `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} items` +
+        (reused > 0 ? ` (${reused} resumed)` : '') +
+        `  ${rate.toFixed(2)} items/s  elapsed ${formatSeconds(elapsed)}  ETA ${done === total ? '0:00' : formatSeconds(eta)}`;
+      process.stderr.write(tty ? `\r${line}\x1b[K` : `${line}\n`);
+    },
+    end() {
+      if (tty) process.stderr.write('\n');
+    },
+  };
+}
+
+function printSummary(summary: BuildSummary): void {
+  const lines: string[] = [];
+  lines.push(`catalog: ${resolve(summary.outDir)}`);
+  lines.push(`items: ${summary.items}   vectors: ${summary.format}   build: ${summary.seconds.toFixed(1)} s, ${summary.secondsPer100Items.toFixed(1)} s per 100 items (${summary.itemsEmbeddedThisRun} embedded this run)`);
+  lines.push('modality  items  embedded  resumed  vector B/item  media B/item  encoder');
+  for (const [modality, s] of Object.entries(summary.modalities)) {
+    if (!s) continue;
+    lines.push(
+      `${modality.padEnd(8)}  ${String(s.count).padStart(5)}  ${String(s.embedded).padStart(8)}  ${String(s.reused).padStart(7)}  ${s.vectorBytesPerItem.toFixed(0).padStart(13)}  ${s.mediaBytesPerItem.toFixed(0).padStart(12)}  ${s.encoder}`,
+    );
+  }
+  lines.push(`manifest.json: ${summary.manifestBytes} bytes (${(summary.manifestBytes / summary.items).toFixed(0)} B/item)`);
+  if (summary.refused.length > 0) {
+    lines.push(`inputs left out (${summary.refused.length}; those items lack that modality):`);
+    for (const r of summary.refused) lines.push(`  ${r.id} ${r.modality}: ${r.problem}: ${r.message}`);
+  }
+  if (summary.interactions) {
+    const r = summary.interactions;
+    lines.push(`interactions: ${r.rows} rows, ${r.events} on catalog items (${r.droppedEvents} dropped, ${r.unknownItems} unknown items), ${r.sessions} sessions`);
+  }
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  let args: Args;
+  try {
+    args = parseArgs(argv);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`catalog: ${error.message}\n${USAGE}`);
+      return 2;
+    }
+    throw error;
+  }
+  let progress: ReturnType<typeof progressPrinter> | undefined;
+  try {
+    let items: SourceItem[];
+    const options: Partial<BuildCatalogOptions> = { format: args.format };
+    if (args.source === 'tuxpaint') {
+      const { findOrFetchTuxPaintStamps } = await import('../../../scripts/fetch-tuxpaint-stamps.mjs');
+      const stampsDir = findOrFetchTuxPaintStamps();
+      items = tuxPaintSourceItems(stampsDir, { ...(args.ids ? { ids: args.ids } : {}), ...(args.limit !== undefined ? { limit: args.limit } : {}) });
+      const license = tuxPaintLicense(stampsDir);
+      options.notice = license.notice;
+      options.noticeFiles = license.noticeFiles;
+      options.licenses = license.licenses;
+      options.name = 'Tux Paint stamps';
+    } else {
+      const path = args.sourcePath!;
+      let text: string;
+      try {
+        text = readFileSync(path, 'utf8');
+      } catch (error) {
+        throw new CatalogInputError(`cannot read ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      }
+      items = args.source === 'jsonl' ? parseShopJsonl(text, args.media!, path) : parseShopCsv(text, args.media!, path);
+    }
+    if (args.interactions) options.interactions = { rows: readInteractions(args.interactions) };
+    if (args.name) options.name = args.name;
+    if (args.currency) options.currency = args.currency;
+    if (args.modalities) options.modalities = args.modalities;
+    if (args.batch) options.batchSize = args.batch;
+
+    await initNodeTf('wasm');
+    const encoders = new NodeEncoders();
+    progress = progressPrinter();
+    process.stderr.write(`building ${items.length} items into ${args.out} …\n`);
+    const summary = await buildCatalog(items, { ...options, outDir: args.out, encoders, onProgress: progress.update });
+    progress.end();
+    printSummary(summary);
+    await encoders.dispose();
+    return 0;
+  } catch (error) {
+    progress?.end();
+    const e = error as Error;
+    if (e.name === 'CatalogInputError' || e.name === 'InteractionLogError') {
+      console.error(`catalog: ${e.message.split('\n')[0]}`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,266 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findOrFetchTuxPaintStamps } from '../../scripts/fetch-tuxpaint-stamps.mjs';
+import { parseCatalogManifest, type CatalogManifest } from '../../src/engine/catalog/catalog-manifest.ts';
+import { decodeVectors, sha256Hex } from '../../src/engine/catalog/vector-codec.ts';
+import type { Embedding, Modality } from '../../src/protocol/embedding.ts';
+import {
+  oggDurationSeconds,
+  buildCatalog,
+  BuildInterruptedError,
+  CatalogInputError,
+  textToEmbed,
+  type CatalogEncoders,
+  type SourceItem,
+} from '../../src/node/catalog/build-catalog.ts';
+import { parseShopCsv, parseShopJsonl } from '../../src/node/catalog/shop-source.ts';
+import { titleFromName, tuxPaintLicense, tuxPaintSourceItems } from '../../src/node/catalog/tuxpaint-source.ts';
+import { NodeEncoders } from '../../src/node/node-encoders.ts';
+import { initNodeTf } from '../../src/node/node-tf.ts';
+
+/** Stamps with a sound effect (blackbird, firetruck, rabbit), a silent one (nandou: audio refused), SVGs (bread, cheese), spoken-only audio. */
+const IDS = [
+  'animals/birds/blackbird',
+  'animals/birds/nandou',
+  'animals/mammals/badger',
+  'animals/mammals/elephant',
+  'animals/mammals/rodents/rabbit',
+  'animals/mammals/rodents/mouse',
+  'food/bread',
+  'food/cheese',
+  'food/pizza',
+  'food/loaf_of_bread',
+  'vehicles/emergency/firetruck',
+  'symbols/money/00_symbols/euro_1_euro',
+];
+
+/** Counts inputs per modality, so a test can tell what was embedded. */
+class CountingEncoders implements CatalogEncoders {
+  readonly inputs: Record<Modality, string[]> = { text: [], image: [], audio: [] };
+  constructor(private readonly inner: NodeEncoders) {}
+  reset(): void {
+    for (const m of ['text', 'image', 'audio'] as const) this.inputs[m] = [];
+  }
+  embedText(texts: readonly string[]): Promise<Embedding> {
+    this.inputs.text.push(...texts);
+    return this.inner.embedText(texts);
+  }
+  embedImageFiles(paths: readonly string[]): Promise<Embedding> {
+    this.inputs.image.push(...paths);
+    return this.inner.embedImageFiles(paths);
+  }
+  embedAudioFiles(paths: readonly string[]): Promise<Embedding> {
+    this.inputs.audio.push(...paths);
+    return this.inner.embedAudioFiles(paths);
+  }
+}
+
+function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i] * b[i];
+    na += a[i] * a[i];
+    nb += b[i] * b[i];
+  }
+  return dot / Math.sqrt(na * nb);
+}
+
+/** A 16-bit PCM mono WAV of `samples`. */
+function wavBytes(samples: Float32Array, sampleRate: number): Uint8Array {
+  const dataBytes = samples.length * 2;
+  const view = new DataView(new ArrayBuffer(44 + dataBytes));
+  const text = (offset: number, s: string) => [...s].forEach((c, i) => view.setUint8(offset + i, c.charCodeAt(0)));
+  text(0, 'RIFF');
+  view.setUint32(4, 36 + dataBytes, true);
+  text(8, 'WAVE');
+  text(12, 'fmt ');
+  view.setUint32(16, 16, true);
+  view.setUint16(20, 1, true);
+  view.setUint16(22, 1, true);
+  view.setUint32(24, sampleRate, true);
+  view.setUint32(28, sampleRate * 2, true);
+  view.setUint16(32, 2, true);
+  view.setUint16(34, 16, true);
+  text(36, 'data');
+  view.setUint32(40, dataBytes, true);
+  samples.forEach((x, i) => view.setInt16(44 + i * 2, Math.round(x * 32767), true));
+  return new Uint8Array(view.buffer);
+}
+
+async function inputError(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    expect((error as Error).name).toBe('CatalogInputError');
+    return error as Error;
+  }
+  throw new Error('expected a CatalogInputError');
+}
+
+let node: NodeEncoders;
+let encoders: CountingEncoders;
+let stampsDir: string;
+const temp = mkdtempSync(join(tmpdir(), 'catalog-builder-'));
+
+beforeAll(async () => {
+  await initNodeTf('wasm');
+  stampsDir = findOrFetchTuxPaintStamps();
+  node = new NodeEncoders();
+  encoders = new CountingEncoders(node);
+});
+
+afterAll(async () => {
+  await node?.dispose();
+  rmSync(temp, { recursive: true, force: true });
+});
+
+describe('tux paint source', () => {
+  it('maps stamps to items', () => {
+    expect(titleFromName('loaf_of_bread')).toBe('Loaf of bread');
+    const items = tuxPaintSourceItems(stampsDir, { ids: IDS });
+    expect(items.map((i) => i.id).sort()).toEqual([...IDS].sort());
+    const blackbird = items.find((i) => i.id === 'animals/birds/blackbird')!;
+    expect(blackbird).toMatchObject({ title: 'Blackbird', category: 'animals/birds', metadata: { audioKind: 'effect' } });
+    expect(blackbird.audioPath).toMatch(/blackbird\.ogg$/);
+    expect(blackbird.description).toBeTruthy();
+    expect(Object.keys(blackbird.metadata.translations as object).length).toBeGreaterThan(3);
+    const bread = items.find((i) => i.id === 'food/bread')!;
+    expect(bread.imagePath).toMatch(/\.svg$/);
+    expect(bread.metadata).toMatchObject({ audioKind: 'spoken' });
+    expect(bread.metadata.audioLanguage).toMatch(/^[a-z]{2}/);
+    // limit spreads over the categories
+    const spread = tuxPaintSourceItems(stampsDir, { limit: 20 });
+    expect(spread).toHaveLength(20);
+    expect(new Set(spread.map((i) => i.category.split('/')[0])).size).toBeGreaterThan(5);
+    const license = tuxPaintLicense(stampsDir);
+    expect(license.notice).toMatch(/GPL-2/);
+    expect(license.notice).toMatch(/tuxpaint-stamps-default/);
+    expect(license.licenses[0].license).toMatch(/^GPL-2\.0/);
+  });
+});
+
+describe('tux paint catalog, interrupted and resumed', () => {
+  const out = join(temp, 'tuxpaint');
+  let manifest: CatalogManifest;
+  let items: SourceItem[];
+
+  it('stops after the first batch, then resumes without re-embedding finished items', async () => {
+    items = tuxPaintSourceItems(stampsDir, { ids: IDS });
+    const license = tuxPaintLicense(stampsDir);
+    const options = { outDir: out, encoders, batchSize: 4, notice: license.notice, noticeFiles: license.noticeFiles, licenses: license.licenses, name: 'test' };
+    encoders.reset();
+    await expect(buildCatalog(items, { ...options, stopAfterItems: 4 })).rejects.toBeInstanceOf(BuildInterruptedError);
+    expect(existsSync(join(out, 'manifest.json'))).toBe(false);
+    expect(existsSync(join(out, '.partial', 'text.jsonl'))).toBe(true);
+    const firstTexts = [...encoders.inputs.text];
+    const firstImages = [...encoders.inputs.image];
+    expect(firstTexts).toHaveLength(4);
+    expect(firstImages).toHaveLength(4);
+
+    encoders.reset();
+    const summary = await buildCatalog(items, options);
+    // Finished items were not embedded again.
+    expect(encoders.inputs.text).toHaveLength(8);
+    expect(encoders.inputs.image).toHaveLength(8);
+    for (const text of firstTexts) expect(encoders.inputs.text).not.toContain(text);
+    for (const path of firstImages) expect(encoders.inputs.image).not.toContain(path);
+    expect(summary.modalities.text).toMatchObject({ count: 12, reused: 4, embedded: 8 });
+    expect(existsSync(join(out, '.partial'))).toBe(false);
+    // nandou's sound effect is silent: refused, the item keeps text and image.
+    expect(summary.refused).toEqual([expect.objectContaining({ id: 'animals/birds/nandou', modality: 'audio', problem: 'silent-audio' })]);
+  }, 180_000);
+
+  it('writes a valid catalog', async () => {
+    const json = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    manifest = parseCatalogManifest(json, 'manifest.json');
+    expect(manifest.items).toHaveLength(12);
+    expect(Object.keys(manifest.vectorFiles).sort()).toEqual(['audio', 'image', 'text']);
+    expect(manifest.vectorFiles.audio!.count).toBe(10); // pizza has no sound, nandou's is silent
+    expect(manifest.licenses?.[0].license).toMatch(/^GPL-2\.0/);
+    expect(manifest.notice).toBe('NOTICE');
+    expect(readFileSync(join(out, 'NOTICE'), 'utf8')).toMatch(/GPL/);
+    expect(existsSync(join(out, 'COPYRIGHT'))).toBe(true);
+    for (const file of Object.values(manifest.vectorFiles)) {
+      const bytes = new Uint8Array(readFileSync(join(out, file!.path)));
+      expect(bytes.byteLength).toBe(file!.bytes);
+      expect(await sha256Hex(bytes)).toBe(file!.sha256);
+    }
+    for (const item of manifest.items) {
+      expect(item.image).toMatch(/\.webp$/);
+      expect(existsSync(join(out, item.image!))).toBe(true);
+      if (item.audio) expect(existsSync(join(out, item.audio))).toBe(true);
+    }
+    const bread = manifest.items.find((i) => i.id === 'food/bread')!;
+    expect(bread.metadata).toMatchObject({ audioKind: 'spoken' });
+  });
+
+  it('stores vectors within cosine 0.99 of the encoders own', async () => {
+    const decoded = Object.fromEntries(
+      Object.entries(manifest.vectorFiles).map(([m, f]) => [m, decodeVectors(new Uint8Array(readFileSync(join(out, f!.path))), f!.format, f!.count, f!.dims, f!.path)]),
+    ) as Record<Modality, Float32Array>;
+    for (const id of ['animals/birds/blackbird', 'food/bread']) {
+      const item = manifest.items.find((i) => i.id === id)!;
+      const source = items.find((i) => i.id === id)!;
+      const expected: Record<Modality, Float32Array> = {
+        text: (await node.embedText([textToEmbed(source)])).vectors[0],
+        image: (await node.embedImageFiles([source.imagePath!])).vectors[0],
+        audio: (await node.embedAudioFiles([source.audioPath!])).vectors[0],
+      };
+      for (const m of ['text', 'image', 'audio'] as const) {
+        const row = item.vectorRows[m]!;
+        const dims = manifest.vectorFiles[m]!.dims;
+        expect(cosine(decoded[m].subarray(row * dims, (row + 1) * dims), expected[m])).toBeGreaterThan(0.99);
+      }
+    }
+  }, 120_000);
+});
+
+describe('bad input', () => {
+  const media = join(temp, 'media');
+  beforeAll(() => {
+    mkdirSync(media, { recursive: true });
+    writeFileSync(join(media, 'silent.wav'), wavBytes(new Float32Array(22050), 22050));
+  });
+
+  it('names the line and field of a product with a missing required field', () => {
+    const text = ['{"id":"a","title":"Hat","category":"clothes"}', '{"id":"b","category":"clothes"}'].join('\n');
+    expect(() => parseShopJsonl(text, media, 'shop.jsonl')).toThrow(/shop\.jsonl line 2: missing field "title"/);
+    expect(() => parseShopJsonl(text, media, 'shop.jsonl')).toThrow(CatalogInputError);
+    expect(() => parseShopCsv('id,title,category,price\nx,Hat,clothes,cheap\n', media, 'shop.csv')).toThrow(/shop\.csv line 2: field "price" must be a number/);
+    const csv = parseShopCsv('id,title,category,price,colour\nx,"Hat, red",clothes/hats,12.5,red\n', media, 'shop.csv');
+    expect(csv[0]).toMatchObject({ id: 'x', title: 'Hat, red', category: 'clothes/hats', price: 12.5, metadata: { colour: 'red' } });
+  });
+
+  it('leaves out audio over the size limit, and reads Ogg durations', async () => {
+    const ogg = join(stampsDir, 'animals/birds/blackbird.ogg');
+    const seconds = oggDurationSeconds(new Uint8Array(readFileSync(ogg)));
+    expect(seconds).toBeGreaterThan(0.5);
+    expect(seconds).toBeLessThan(30);
+    const items: SourceItem[] = [{ id: 'bird', title: 'Bird whistle', category: 'toys', audioPath: ogg, metadata: {} }];
+    const summary = await buildCatalog(items, { outDir: join(temp, 'big-audio'), encoders, maxAudioBytes: 1000 });
+    expect(summary.refused).toEqual([expect.objectContaining({ id: 'bird', modality: 'audio', problem: 'audio-too-large' })]);
+    const manifest = parseCatalogManifest(JSON.parse(readFileSync(join(temp, 'big-audio', 'manifest.json'), 'utf8')), 'manifest.json');
+    expect(Object.keys(manifest.vectorFiles)).toEqual(['text']);
+    expect(manifest.items[0].audio).toBeUndefined();
+  });
+
+  it('fails on a missing media file before embedding anything', async () => {
+    const items = parseShopJsonl('{"id":"sku-1","title":"Hat","category":"clothes","image":"no/such.png"}\n', media, 'shop.jsonl');
+    encoders.reset();
+    const error = await inputError(buildCatalog(items, { outDir: join(temp, 'missing'), encoders }));
+    expect(error.message).toMatch(/"sku-1"/);
+    expect(error.message).toContain(join(media, 'no/such.png'));
+    expect(encoders.inputs.text.length + encoders.inputs.image.length + encoders.inputs.audio.length).toBe(0);
+  });
+
+  it('fails on an item whose only modality is refused', async () => {
+    const items = parseShopJsonl('{"id":"quiet","title":"Quiet box","category":"sounds","audio":"silent.wav"}\n', media, 'shop.jsonl');
+    const error = await inputError(buildCatalog(items, { outDir: join(temp, 'silent'), encoders, modalities: ['audio'] }));
+    expect(error.message).toMatch(/"quiet".*no usable modality.*silent-audio/);
+    expect(existsSync(join(temp, 'silent', 'manifest.json'))).toBe(false);
+  }, 60_000);
+});
