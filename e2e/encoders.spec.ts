@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './test.ts';
 import { NodeEncoders } from '../src/node/node-encoders.ts';
 import { initNodeTf } from '../src/node/node-tf.ts';
 import { embedFilesInPage, embedTextInPage, readyReport, rejectionOf } from './engine-page.ts';
