@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import type {
   BackendCandidate,
   BackendReport,
+  CatalogRankResult,
+  CatalogSummary,
   EmbedBenchmarkOptions,
   EmbedBenchmarkRow,
   EngineApi,
@@ -23,6 +25,9 @@ import { scoreTopK } from './ranking/score-top-k.ts';
 import { SerialQueue } from './serial-queue.ts';
 import { BrowserEncoders } from './encoders/browser-encoders.ts';
 import type { Embedding, Modality } from '../protocol/embedding.ts';
+import { isModality } from './catalog/catalog-manifest.ts';
+import { loadCatalogFiles } from './catalog/fetch-catalog.ts';
+import { LoadedCatalog } from './catalog/loaded-catalog.ts';
 
 const DEFAULT_PROBE_ITEMS = 20_000;
 /** Largest k a caller may ask for; beyond this a ranking is no longer a recommendation. */
@@ -36,6 +41,7 @@ export class Engine implements EngineApi {
   private report: BackendReport | undefined;
   private candidates: BackendCandidate[] = [];
   private items: ItemMatrix | undefined;
+  private catalog: LoadedCatalog | undefined;
   private probeItems = DEFAULT_PROBE_ITEMS;
   private encoders: BrowserEncoders | undefined;
   private onnxText: EngineConfig['textEncoder'];
@@ -88,11 +94,7 @@ export class Engine implements EngineApi {
       this.requireReport();
       const items = this.items;
       if (!items) throw new Error('no item vectors loaded: call setItemVectors first');
-      if (!(query instanceof Float32Array) || query.length !== items.dims) {
-        throw new RangeError(`query must be a Float32Array of ${items.dims} values, got ${query?.length}`);
-      }
-      if (!Number.isInteger(k) || k < 1 || k > MAX_K) throw new RangeError(`k must be an integer from 1 to ${MAX_K}, got ${k}`);
-      if (!query.every(Number.isFinite)) throw new RangeError('query contains NaN or Infinity');
+      checkQuery(query, items.dims, k, 'the items');
       return this.servingThroughDeviceLoss(async () => ({ ...(await scoreTopK(items.onBackend(), query, k)), backend: this.report!.backend }));
     });
   }
@@ -174,6 +176,67 @@ export class Engine implements EngineApi {
     });
   }
 
+  loadCatalog(url: string): Promise<CatalogSummary> {
+    return this.queue.run(async () => {
+      this.requireReport();
+      if (typeof url !== 'string' || url.trim() === '') throw new TypeError('loadCatalog: expected the catalog folder URL');
+      const started = performance.now();
+      const files = await loadCatalogFiles(new URL(url, this.assetsBaseUrl).href);
+      const next = new LoadedCatalog(files);
+      try {
+        // After a device loss the retry must not reuse a tensor of the lost backend: release first.
+        await this.servingThroughDeviceLoss(async () => {
+          next.release(true);
+          next.upload();
+        });
+      } catch (error) {
+        next.dispose();
+        throw error;
+      }
+      this.catalog?.dispose();
+      this.catalog = next;
+      const { manifest } = files;
+      const modalities = next.modalities.map((modality) => {
+        const file = manifest.vectorFiles[modality]!;
+        return { modality, count: file.count, dims: file.dims, format: file.format, bytes: file.bytes, fromCache: files.fromCache[modality] ?? false, encoder: manifest.encoders[modality]! };
+      });
+      return {
+        name: manifest.name,
+        url: files.baseUrl,
+        itemCount: manifest.items.length,
+        modalities,
+        bytes: modalities.reduce((sum, m) => sum + m.bytes, 0),
+        bytesFetched: files.bytesFetched,
+        fromCache: modalities.length > 0 && modalities.every((m) => m.fromCache),
+        loadMs: performance.now() - started,
+        notices: files.notices,
+      };
+    });
+  }
+
+  catalogVectors(ids: string[], modality: Modality): Promise<(Float32Array | null)[]> {
+    return this.queue.run(async () => {
+      const catalog = this.requireCatalog(modality);
+      if (!Array.isArray(ids)) throw new TypeError('catalogVectors: expected an array of item ids');
+      return ids.map((id) => catalog.vector(id, modality));
+    });
+  }
+
+  rankCatalog(query: Float32Array, modality: Modality, k: number): Promise<CatalogRankResult> {
+    return this.queue.run(async () => {
+      const catalog = this.requireCatalog(modality);
+      const { dims } = catalog.shape(modality);
+      checkQuery(query, dims, k, `the catalog's ${modality} vectors`);
+      return this.servingThroughDeviceLoss(async () => {
+        const backend = this.report!.backend;
+        const matrix = catalog.onBackend(modality);
+        if (!matrix) return { ids: [], scores: [], backend };
+        const top = await scoreTopK(matrix, query, k);
+        return { ids: top.indices.map((row) => catalog.item(catalog.itemOfRow(modality, row))!.id), scores: top.scores, backend };
+      });
+    });
+  }
+
   loseWebGpuDeviceForTesting(): Promise<boolean> {
     return this.queue.run(async () => {
       if (this.requireReport().backend !== 'webgpu') return false;
@@ -194,6 +257,14 @@ export class Engine implements EngineApi {
     return this.encoders!;
   }
 
+  private requireCatalog(modality: Modality): LoadedCatalog {
+    this.requireReport();
+    if (!this.catalog) throw new Error('no catalog loaded: call loadCatalog first');
+    if (!isModality(modality)) throw new RangeError(`unknown modality ${JSON.stringify(modality)} (expected text, image or audio)`);
+    if (!this.catalog.hasModality(modality)) this.catalog.shape(modality); // throws, naming the modalities it has
+    return this.catalog;
+  }
+
   private requireReport(): BackendReport {
     if (!this.report) throw new Error('engine is not initialised: call init() first');
     return this.report;
@@ -210,6 +281,7 @@ export class Engine implements EngineApi {
     const problem = await activateBackend(name);
     if (problem) throw new Error(`could not switch to backend ${name}: ${problem}`);
     this.items?.release(true);
+    this.catalog?.release(true);
     if (name === 'webgpu') this.watchDeviceLoss();
   }
 
@@ -244,6 +316,7 @@ export class Engine implements EngineApi {
     if (this.report?.backend !== 'webgpu') return;
     const why = this.deviceLost ?? 'unknown reason';
     this.items?.release(true);
+    this.catalog?.release(true);
     await this.encoders?.disposeAll();
     try {
       tf.removeBackend('webgpu');
@@ -264,6 +337,15 @@ export class Engine implements EngineApi {
       notices: [...(this.report?.notices ?? []), `The WebGPU device was lost (${why}); recommendations continue on ${choice.backend}.`],
     };
   }
+}
+
+/** A ranking query must match the vectors' dims and be finite; k must be sensible. */
+function checkQuery(query: Float32Array, dims: number, k: number, what: string): void {
+  if (!(query instanceof Float32Array) || query.length !== dims) {
+    throw new RangeError(`query must be a Float32Array of ${dims} values (the dims of ${what}), got ${query?.length}`);
+  }
+  if (!Number.isInteger(k) || k < 1 || k > MAX_K) throw new RangeError(`k must be an integer from 1 to ${MAX_K}, got ${k}`);
+  if (!query.every(Number.isFinite)) throw new RangeError('query contains NaN or Infinity');
 }
 
 function requireBatch<T>(inputs: T[], what: string): T[] {

@@ -4,7 +4,7 @@
  * the page only ever sees this interface.
  */
 import type { BackendName } from './backend-name.ts';
-import type { Embedding, Modality } from './embedding.ts';
+import type { Embedding, EncoderInfo, Modality } from './embedding.ts';
 
 export interface EngineConfig {
   /** Force one backend instead of measuring. Unknown values fall back to measuring, with a notice. */
@@ -106,6 +106,46 @@ export interface ModelCheck {
   weightBytes: number;
 }
 
+/** One modality of a loaded catalog. */
+export interface CatalogModalitySummary {
+  modality: Modality;
+  /** Rows (items with a vector in this modality). */
+  count: number;
+  dims: number;
+  format: 'int8' | 'float16';
+  /** Size of the vector file. */
+  bytes: number;
+  /** The vector file came from the browser's catalog cache (Cache API), not the network. */
+  fromCache: boolean;
+  /** The encoder the catalog's vectors were made with. */
+  encoder: EncoderInfo;
+}
+
+export interface CatalogSummary {
+  name: string;
+  /** The catalog folder's absolute URL. */
+  url: string;
+  itemCount: number;
+  modalities: CatalogModalitySummary[];
+  /** Total size of the vector files. */
+  bytes: number;
+  /** Bytes fetched rather than read from the catalog cache (manifest included). */
+  bytesFetched: number;
+  /** Every vector file came from the catalog cache. */
+  fromCache: boolean;
+  /** Wall time of the load: fetch, hash check, decode and upload to the backend. */
+  loadMs: number;
+  /** E.g. the Cache API is unavailable, or a damaged cached file was fetched again. */
+  notices: string[];
+}
+
+export interface CatalogRankResult {
+  /** Item ids, best first. */
+  ids: string[];
+  scores: number[];
+  backend: BackendName;
+}
+
 export interface EngineApi {
   /** Probe backends, pick one, check assets are reachable. Rejects with a clear message on failure. */
   init(config: EngineConfig): Promise<BackendReport>;
@@ -129,6 +169,17 @@ export interface EngineApi {
   benchmarkEmbedding(options: EmbedBenchmarkOptions): Promise<EmbedBenchmarkRow[]>;
   /** Test hook: destroy the WebGPU device as a driver reset would, to exercise the fallback. */
   loseWebGpuDeviceForTesting(): Promise<boolean>;
+  /**
+   * Load a catalog folder (`manifest.json` + vector files; relative URLs resolve against the
+   * assets base URL, i.e. the app's base) and upload its vectors, replacing any catalog loaded
+   * before. Rejects with a CatalogFormatError naming the file and the problem for a bad
+   * catalog; the previous catalog then stays loaded.
+   */
+  loadCatalog(url: string): Promise<CatalogSummary>;
+  /** Decoded vectors of catalog items in one modality, in `ids` order; null for an unknown id or an item without that vector. */
+  catalogVectors(ids: string[], modality: Modality): Promise<(Float32Array | null)[]>;
+  /** Score `query` against the loaded catalog's vectors of `modality` (dot product) and return the top `k` item ids. */
+  rankCatalog(query: Float32Array, modality: Modality, k: number): Promise<CatalogRankResult>;
   /** Live tensor count, for leak tests. */
   tensorCount(): Promise<number>;
 }

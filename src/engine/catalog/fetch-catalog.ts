@@ -1,0 +1,222 @@
+/**
+ * Fetches a catalog folder in the browser (worker or page): `manifest.json`, always
+ * revalidated with the server, then each vector file through the Cache API, checked against
+ * the manifest (length, SHA-256) and decoded to Float32Array. No Node APIs, no tfjs.
+ *
+ * Cache keys are the vector file's URL with a `catalog-sha256=<hash>` query parameter, so a
+ * new catalog version (new hash in its manifest) never reads the old bytes. A fragment
+ * (`#sha256=…`) would not do: the Cache API ignores fragments when it matches requests.
+ * Only bytes that passed the hash check are stored. A cached copy that fails the check is
+ * deleted and fetched again once; the network's bytes failing it is a CatalogFormatError.
+ * After a load, entries of the same catalog folder that the manifest no longer names are
+ * deleted (older versions). Where the Cache API is missing or throws (private mode, quota,
+ * an opaque origin), files are fetched without it and a notice says so; that never fails a load.
+ */
+import type { Modality } from '../../protocol/embedding.ts';
+import { catalogFileUrl, catalogModalities, parseCatalogManifest, type CatalogManifest, type CatalogVectorFile } from './catalog-manifest.ts';
+import { CatalogFormatError, decodeVectorFile } from './vector-codec.ts';
+
+export const CATALOG_CACHE_NAME = 'ondevice-recs-catalog-v1';
+/** Query parameter of cache keys that pins the exact file version. */
+export const CACHE_KEY_PARAM = 'catalog-sha256';
+/** Header stored on cached responses: the catalog folder they belong to (for pruning). */
+const CATALOG_HEADER = 'x-ondevice-catalog';
+
+export type FetchFn = (input: string, init?: RequestInit) => Promise<Response>;
+
+export interface LoadCatalogOptions {
+  /** Default: `globalThis.fetch`. */
+  fetch?: FetchFn;
+  /** Default: `globalThis.caches`; `null` turns the cache off. */
+  caches?: CacheStorage | null;
+  /** Default: CATALOG_CACHE_NAME. */
+  cacheName?: string;
+  /** Clock for `ms`; default `performance.now`. */
+  now?: () => number;
+}
+
+export interface DecodedVectors {
+  /** Row-major, `count × dims`. */
+  data: Float32Array;
+  dims: number;
+  count: number;
+}
+
+export interface CatalogFileReport {
+  modality: Modality;
+  path: string;
+  url: string;
+  /** Size of the file (as in the manifest). */
+  bytes: number;
+  /** Served by the Cache API without touching the network. */
+  fromCache: boolean;
+}
+
+export interface LoadedCatalogFiles {
+  /** The catalog folder's URL, ending in `/`. */
+  baseUrl: string;
+  manifest: CatalogManifest;
+  vectors: Partial<Record<Modality, DecodedVectors>>;
+  files: CatalogFileReport[];
+  /** Per modality: whether its vector file came from the Cache API. */
+  fromCache: Partial<Record<Modality, boolean>>;
+  /** Bytes of the responses fetched rather than read from the Cache API, manifest included (after a 304 the browser's HTTP cache supplied them). */
+  bytesFetched: number;
+  /** Things the page may want to show (cache unavailable, a damaged cached file replaced). */
+  notices: string[];
+  /** Wall time of the whole load. */
+  ms: number;
+}
+
+/** The catalog folder URL with a trailing `/`. */
+export function catalogBaseUrl(catalogUrl: string): string {
+  return catalogUrl.endsWith('/') ? catalogUrl : `${catalogUrl}/`;
+}
+
+/** The Cache API key of one vector file version. */
+export function vectorCacheKey(fileUrl: string, sha256: string): string {
+  const url = new URL(fileUrl);
+  url.searchParams.set(CACHE_KEY_PARAM, sha256);
+  url.hash = '';
+  return url.href;
+}
+
+/**
+ * Load a catalog: `catalogUrl` is the folder (absolute URL; a missing trailing `/` is added).
+ * Rejects with a CatalogFormatError for a manifest or vector file that does not match the
+ * format (the message names the file and the field), and with an Error for HTTP failures.
+ */
+export async function loadCatalogFiles(catalogUrl: string, options: LoadCatalogOptions = {}): Promise<LoadedCatalogFiles> {
+  const now = options.now ?? (() => performance.now());
+  const started = now();
+  const doFetch: FetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const baseUrl = catalogBaseUrl(catalogUrl);
+  const notices: string[] = [];
+  let bytesFetched = 0;
+
+  const manifestUrl = catalogFileUrl(baseUrl, 'manifest.json');
+  const manifestBytes = await fetchBytes(doFetch, manifestUrl, 'catalog manifest');
+  bytesFetched += manifestBytes.byteLength;
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(manifestBytes));
+  } catch (error) {
+    throw new CatalogFormatError(`${manifestUrl}: not valid JSON (${(error as Error).message})`);
+  }
+  const manifest = parseCatalogManifest(json, manifestUrl);
+
+  const cache = await openCache(options, notices);
+  const vectors: Partial<Record<Modality, DecodedVectors>> = {};
+  const files: CatalogFileReport[] = [];
+  const fromCache: Partial<Record<Modality, boolean>> = {};
+  const keep = new Set<string>();
+
+  for (const modality of catalogModalities(manifest)) {
+    const file = manifest.vectorFiles[modality]!;
+    const url = catalogFileUrl(baseUrl, file.path);
+    const key = vectorCacheKey(url, file.sha256);
+    keep.add(key);
+    const got = await loadVectorFile(doFetch, cache, baseUrl, url, key, file, notices);
+    bytesFetched += got.bytesFetched;
+    vectors[modality] = { data: got.data, dims: file.dims, count: file.count };
+    fromCache[modality] = got.fromCache;
+    files.push({ modality, path: file.path, url, bytes: file.bytes, fromCache: got.fromCache });
+  }
+
+  if (cache) await pruneOtherVersions(cache, baseUrl, keep, notices);
+  return { baseUrl, manifest, vectors, files, fromCache, bytesFetched, notices, ms: now() - started };
+}
+
+async function fetchBytes(doFetch: FetchFn, url: string, what: string): Promise<Uint8Array<ArrayBuffer>> {
+  let response: Response;
+  try {
+    // `no-cache`: the HTTP cache may keep a copy but must check it with the server first.
+    response = await doFetch(url, { cache: 'no-cache' });
+  } catch (error) {
+    throw new Error(`${what} ${url} could not be fetched: ${(error as Error).message}`);
+  }
+  if (!response.ok) throw new Error(`${what} ${url} answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+async function openCache(options: LoadCatalogOptions, notices: string[]): Promise<Cache | undefined> {
+  const storage = options.caches === undefined ? (globalThis as { caches?: CacheStorage }).caches : options.caches;
+  if (storage === null) return undefined;
+  if (!storage) {
+    notices.push('The Cache API is not available here; catalog vectors are downloaded again on every load.');
+    return undefined;
+  }
+  try {
+    return await storage.open(options.cacheName ?? CATALOG_CACHE_NAME);
+  } catch (error) {
+    notices.push(`The catalog cache could not be opened (${describeError(error)}); catalog vectors are downloaded again on every load.`);
+    return undefined;
+  }
+}
+
+interface VectorFileLoad {
+  data: Float32Array;
+  fromCache: boolean;
+  bytesFetched: number;
+}
+
+async function loadVectorFile(
+  doFetch: FetchFn,
+  cache: Cache | undefined,
+  catalogBase: string,
+  url: string,
+  key: string,
+  file: CatalogVectorFile,
+  notices: string[],
+): Promise<VectorFileLoad> {
+  if (cache) {
+    const cached = await cachedBytes(cache, key, url, notices);
+    if (cached) {
+      try {
+        return { data: await decodeVectorFile(cached, file, url), fromCache: true, bytesFetched: 0 };
+      } catch (error) {
+        if (!(error instanceof CatalogFormatError)) throw error;
+        notices.push(`The cached copy of ${file.path} was damaged (${error.message}); it was fetched again.`);
+        await cache.delete(key).catch(() => false);
+      }
+    }
+  }
+  const bytes = await fetchBytes(doFetch, url, 'catalog vector file');
+  const data = await decodeVectorFile(bytes, file, url); // a mismatch from the network is the catalog's fault
+  if (cache) {
+    try {
+      await cache.put(key, new Response(bytes, { headers: { 'content-type': 'application/octet-stream', [CATALOG_HEADER]: catalogBase } }));
+    } catch (error) {
+      notices.push(`${file.path} could not be stored in the catalog cache (${describeError(error)}); it will be downloaded again next time.`);
+    }
+  }
+  return { data, fromCache: false, bytesFetched: bytes.byteLength };
+}
+
+async function cachedBytes(cache: Cache, key: string, url: string, notices: string[]): Promise<Uint8Array | undefined> {
+  try {
+    const response = await cache.match(key);
+    if (!response) return undefined;
+    return new Uint8Array(await response.arrayBuffer());
+  } catch (error) {
+    notices.push(`The catalog cache could not be read for ${url} (${describeError(error)}); fetched from the network.`);
+    return undefined;
+  }
+}
+
+/** Delete cache entries stored for this catalog folder that the current manifest does not name (older versions). */
+async function pruneOtherVersions(cache: Cache, baseUrl: string, keep: Set<string>, notices: string[]): Promise<void> {
+  try {
+    for (const request of await cache.keys()) {
+      if (keep.has(request.url) || !new URL(request.url).searchParams.has(CACHE_KEY_PARAM)) continue;
+      const response = await cache.match(request);
+      if (response?.headers.get(CATALOG_HEADER) === baseUrl) await cache.delete(request);
+    }
+  } catch (error) {
+    notices.push(`Old catalog versions could not be removed from the cache (${describeError(error)}).`);
+  }
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}

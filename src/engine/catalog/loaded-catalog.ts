@@ -1,0 +1,126 @@
+/**
+ * A catalog in the engine: its manifest, and per modality its decoded vectors as an
+ * ItemMatrix (uploaded to the active tfjs backend once, dropped on a backend change and
+ * uploaded again on next use, like the engine's own items), with the lookups between item
+ * ids, item indices and vector rows.
+ */
+import type * as tf from '@tensorflow/tfjs';
+import type { Modality } from '../../protocol/embedding.ts';
+import { ItemMatrix } from '../ranking/item-matrix.ts';
+import { catalogModalities, rowItems, type CatalogItem, type CatalogManifest } from './catalog-manifest.ts';
+import type { LoadedCatalogFiles } from './fetch-catalog.ts';
+
+interface ModalityVectors {
+  dims: number;
+  count: number;
+  /** Undefined when the file has no rows (an ItemMatrix cannot be empty). */
+  matrix: ItemMatrix | undefined;
+  /** Row → index in `manifest.items`. */
+  rowItem: Int32Array;
+}
+
+export class LoadedCatalog {
+  readonly manifest: CatalogManifest;
+  readonly baseUrl: string;
+  readonly modalities: readonly Modality[];
+  private readonly byModality = new Map<Modality, ModalityVectors>();
+  private readonly indexById = new Map<string, number>();
+  private disposed = false;
+
+  constructor(files: Pick<LoadedCatalogFiles, 'manifest' | 'vectors' | 'baseUrl'>) {
+    this.manifest = files.manifest;
+    this.baseUrl = files.baseUrl;
+    this.modalities = catalogModalities(files.manifest);
+    files.manifest.items.forEach((item, index) => this.indexById.set(item.id, index));
+    for (const modality of this.modalities) {
+      const decoded = files.vectors[modality];
+      const file = files.manifest.vectorFiles[modality]!;
+      if (!decoded) throw new Error(`catalog ${files.manifest.name}: no decoded vectors for ${modality}`);
+      if (decoded.dims !== file.dims || decoded.count !== file.count || decoded.data.length !== file.count * file.dims) {
+        throw new Error(`catalog ${files.manifest.name}: ${modality} vectors do not match the manifest (${decoded.count} × ${decoded.dims}, manifest ${file.count} × ${file.dims})`);
+      }
+      this.byModality.set(modality, {
+        dims: file.dims,
+        count: file.count,
+        matrix: file.count > 0 ? new ItemMatrix(decoded.data, file.dims) : undefined,
+        rowItem: rowItems(files.manifest, modality),
+      });
+    }
+  }
+
+  get itemCount(): number {
+    return this.manifest.items.length;
+  }
+
+  hasModality(modality: Modality): boolean {
+    return this.byModality.has(modality);
+  }
+
+  /** Rows and dims of one modality's vectors. */
+  shape(modality: Modality): { count: number; dims: number } {
+    const m = this.require(modality);
+    return { count: m.count, dims: m.dims };
+  }
+
+  /** Index in `manifest.items` of the item with this id, or undefined. */
+  itemIndex(id: string): number | undefined {
+    return this.indexById.get(id);
+  }
+
+  item(index: number): CatalogItem | undefined {
+    return this.manifest.items[index];
+  }
+
+  /** The row of an item's vector in one modality, or undefined if it has none. */
+  rowOf(itemIndex: number, modality: Modality): number | undefined {
+    return this.manifest.items[itemIndex]?.vectorRows[modality];
+  }
+
+  /** The index of the item a row belongs to. */
+  itemOfRow(modality: Modality, row: number): number {
+    const index = this.require(modality).rowItem[row];
+    if (index === undefined || index < 0) throw new RangeError(`${modality} row ${row} is out of range`);
+    return index;
+  }
+
+  /** A copy of one item's decoded vector, or null for an unknown id or an item without a vector in this modality. */
+  vector(id: string, modality: Modality): Float32Array | null {
+    const m = this.require(modality);
+    const index = this.indexById.get(id);
+    if (index === undefined || !m.matrix) return null;
+    const row = this.rowOf(index, modality);
+    if (row === undefined) return null;
+    return m.matrix.vectors.slice(row * m.dims, (row + 1) * m.dims);
+  }
+
+  /** The modality's matrix on the current backend (uploaded on first use after a backend change); undefined when it has no rows. */
+  onBackend(modality: Modality): tf.Tensor2D | undefined {
+    if (this.disposed) throw new Error('catalog has been disposed');
+    return this.require(modality).matrix?.onBackend();
+  }
+
+  /** Upload every modality's matrix to the current backend now. */
+  upload(): void {
+    for (const modality of this.modalities) this.onBackend(modality);
+  }
+
+  /** Drop the device copies (after a backend change); the next use uploads again. */
+  release(swallowErrors = false): void {
+    for (const m of this.byModality.values()) m.matrix?.release(swallowErrors);
+  }
+
+  /** Free the device copies for good. */
+  dispose(): void {
+    this.release(true);
+    this.disposed = true;
+  }
+
+  private require(modality: Modality): ModalityVectors {
+    const m = this.byModality.get(modality);
+    if (!m) {
+      const have = this.modalities.length ? this.modalities.join(', ') : 'none';
+      throw new RangeError(`catalog "${this.manifest.name}" has no ${String(modality)} vectors (it has: ${have})`);
+    }
+    return m;
+  }
+}
