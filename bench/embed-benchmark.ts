@@ -1,6 +1,8 @@
 import type { Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { timeRuns } from '../src/engine/backends/timing-stats.ts';
+import { decodeAudioBytes } from '../src/engine/encoders/audio/decode-audio.ts';
+import { prepareAudio } from '../src/engine/encoders/audio/prepare-audio.ts';
 import type { Modality } from '../src/protocol/embedding.ts';
 import type { EmbedBenchmarkRow } from '../src/protocol/engine-api.ts';
 import { NodeEncoders } from '../src/node/node-encoders.ts';
@@ -9,10 +11,23 @@ import type { TuxPaintStamp } from '../src/node/tuxpaint-stamps.ts';
 
 export const BATCH_SIZES = [1, 16];
 
-/** 16 real inputs per modality from the stamps: descriptions, images, sound effects. */
-export function embedInputs(stamps: TuxPaintStamp[]): Record<Modality, string[]> {
-  const pick = (f: (s: TuxPaintStamp) => string | undefined) => stamps.map(f).filter((x): x is string => x !== undefined).slice(0, 16);
-  return { text: pick((s) => s.description), image: pick((s) => s.imagePath), audio: pick((s) => s.soundPath) };
+/**
+ * 16 real inputs per modality from the stamps: descriptions, images, sound effects. A few
+ * stamps' sound files are pure silence, which the encoder rightly refuses: those are skipped.
+ */
+export async function embedInputs(stamps: TuxPaintStamp[]): Promise<Record<Modality, string[]>> {
+  const pick = (f: (s: TuxPaintStamp) => string | undefined) => stamps.map(f).filter((x): x is string => x !== undefined);
+  const audio: string[] = [];
+  for (const path of pick((s) => s.soundPath)) {
+    if (audio.length === 16) break;
+    try {
+      prepareAudio(await decodeAudioBytes(readFileSync(path), path), path);
+      audio.push(path);
+    } catch (error) {
+      if ((error as Error).name !== 'EncoderInputError') throw error;
+    }
+  }
+  return { text: pick((s) => s.description).slice(0, 16), image: pick((s) => s.imagePath).slice(0, 16), audio };
 }
 
 export interface EmbedRow extends Omit<EmbedBenchmarkRow, 'backend'> {
@@ -20,14 +35,14 @@ export interface EmbedRow extends Omit<EmbedBenchmarkRow, 'backend'> {
 }
 
 /** Throughput in the browser worker, every available backend in turn. */
-export async function benchmarkEmbeddingInBrowser(page: Page, modality: Modality, inputs: string[], runs: number, maxRunMs: number): Promise<EmbedRow[]> {
+export async function benchmarkEmbeddingInBrowser(page: Page, modality: Modality, inputs: string[], runs: number, maxRunMs: number, maxBatchMs: number): Promise<EmbedRow[]> {
   const payload = modality === 'text' ? inputs : inputs.map((path) => readFileSync(path).toString('base64'));
   return page.evaluate(
-    async ({ modality, payload, batchSizes, runs, maxRunMs }) => {
+    async ({ modality, payload, batchSizes, runs, maxRunMs, maxBatchMs }) => {
       const decoded = modality === 'text' ? payload : payload.map((b64) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)).buffer);
-      return window.engine!.api.benchmarkEmbedding({ modality, inputs: decoded as string[] | ArrayBuffer[], batchSizes, runs, maxRunMs });
+      return window.engine!.api.benchmarkEmbedding({ modality, inputs: decoded as string[] | ArrayBuffer[], batchSizes, runs, maxRunMs, maxBatchMs });
     },
-    { modality, payload, batchSizes: BATCH_SIZES, runs, maxRunMs },
+    { modality, payload, batchSizes: BATCH_SIZES, runs, maxRunMs, maxBatchMs },
   );
 }
 

@@ -18,7 +18,11 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 9);
 const EMBED_RUNS = Number(process.env.BENCH_EMBED_RUNS ?? 3);
 /** A batch slower than this on some backend is timed once, not EMBED_RUNS times (software GPUs). */
 const EMBED_MAX_RUN_MS = Number(process.env.BENCH_EMBED_MAX_RUN_MS ?? 20_000);
-const MODALITIES: Modality[] = ['text', 'image', 'audio'];
+/** A batch extrapolated to take longer than this is reported as not timed. */
+const EMBED_MAX_BATCH_MS = Number(process.env.BENCH_EMBED_MAX_BATCH_MS ?? 120_000);
+/** BENCH_SECTIONS=rank,text,image,audio (default all) runs a subset. */
+const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'rank,text,image,audio').split(','));
+const MODALITIES = (['text', 'image', 'audio'] as Modality[]).filter((m) => SECTIONS.has(m));
 
 async function main(): Promise<void> {
   const bandwidth = measureReadBandwidth();
@@ -28,7 +32,7 @@ async function main(): Promise<void> {
     console.log(`Engine chose ${report.backend}: ${report.reason}\n`);
     console.log(`Memory read bandwidth (Node, memchr over ${bandwidth.bytes / 2 ** 20} MiB): ${(bandwidth.bytesPerSecond / 1e9).toFixed(1)} GB/s\n`);
     const rankRows = [];
-    for (const items of RANK_SIZES) {
+    for (const items of SECTIONS.has('rank') ? RANK_SIZES : []) {
       const rows = await page.evaluate(
         (options) => window.engine!.api.benchmarkRanking(options),
         { items, dims: DIMS, k: K, runs: RUNS },
@@ -45,18 +49,19 @@ async function main(): Promise<void> {
       console.log('');
       rankRows.push(...rows.map((r) => ({ ...r, ratioToBest: r.medianMs / best, floorMs, ratioToFloor: r.medianMs / floorMs })));
     }
-    const inputs = embedInputs(listTuxPaintStamps(findOrFetchTuxPaintStamps()));
+    const inputs = await embedInputs(listTuxPaintStamps(findOrFetchTuxPaintStamps()));
     const embedRows: EmbedRow[] = [];
     for (const modality of MODALITIES) {
       const rows = [
-        ...(await benchmarkEmbeddingInBrowser(page, modality, inputs[modality], EMBED_RUNS, EMBED_MAX_RUN_MS)),
+        ...(await benchmarkEmbeddingInBrowser(page, modality, inputs[modality], EMBED_RUNS, EMBED_MAX_RUN_MS, EMBED_MAX_BATCH_MS)),
         ...(await benchmarkEmbeddingInNode(modality, inputs[modality], EMBED_RUNS)),
       ];
       console.log(`Embed ${modality} (real Tux Paint stamps; items/s at the median of ${EMBED_RUNS} runs; decoding included)`);
       const backends = [...new Set(rows.map((r) => r.backend))];
       const cell = (backend: string, batchSize: number) => {
         const row = rows.find((r) => r.backend === backend && r.batchSize === batchSize)!;
-        return `${row.itemsPerSecond.toFixed(row.itemsPerSecond < 10 ? 2 : 1)}${row.runs === 1 ? ' (1 run)' : ''}`;
+        const rate = row.itemsPerSecond.toFixed(row.itemsPerSecond < 10 ? 2 : 1);
+        return row.skipped ? `~${rate} (not timed)` : `${rate}${row.runs === 1 ? ' (1 run)' : ''}`;
       };
       const bestAt16 = Math.max(...rows.filter((r) => r.batchSize === 16).map((r) => r.itemsPerSecond));
       console.log(
@@ -77,8 +82,9 @@ async function main(): Promise<void> {
       embed: embedRows,
     };
     mkdirSync('bench-results', { recursive: true });
-    writeFileSync('bench-results/engine.json', JSON.stringify(result, null, 2) + '\n');
-    console.log('Wrote bench-results/engine.json');
+    const outName = SECTIONS.size === 4 ? 'engine' : `engine-${[...SECTIONS].join('-')}`;
+    writeFileSync(`bench-results/${outName}.json`, JSON.stringify(result, null, 2) + '\n');
+    console.log(`Wrote bench-results/${outName}.json`);
   } finally {
     await browser.close();
   }

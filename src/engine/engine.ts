@@ -19,7 +19,7 @@ import { activateBackend, useLocalWasm } from './backends/activate-backend.ts';
 import { chooseBackend, describeCandidate, isUsable } from './backends/choose-backend.ts';
 import { makeProbeData, probeBackend } from './backends/probe-backend.ts';
 import { seededUnitVectors } from './backends/seeded-vectors.ts';
-import { timeRuns, timeRunsWithin } from './backends/timing-stats.ts';
+import { summarize, timeRuns, timeRunsWithin } from './backends/timing-stats.ts';
 import { ItemMatrix } from './ranking/item-matrix.ts';
 import { scoreTopK } from './ranking/score-top-k.ts';
 import { SerialQueue } from './serial-queue.ts';
@@ -160,9 +160,17 @@ export class Engine implements EngineApi {
           const encoders = new BrowserEncoders(this.assetsBaseUrl, this.onnxText);
           try {
             await embedWith(encoders, options.modality, [options.inputs[0]]); // load + the encoder's own warm-up
+            let msPerItem = 0;
             for (const batchSize of options.batchSizes) {
+              const estimateMs = msPerItem * batchSize;
+              if (options.maxBatchMs !== undefined && estimateMs > options.maxBatchMs) {
+                const skipped = `not timed: about ${(estimateMs / 1000).toFixed(0)} s per batch, extrapolated from the smaller batch`;
+                rows.push({ backend: name, modality: options.modality, batchSize, itemsPerSecond: (batchSize * 1000) / estimateMs, skipped, ...summarize([estimateMs]) });
+                continue;
+              }
               const batch = Array.from({ length: batchSize }, (_, i) => options.inputs[i % options.inputs.length]);
               const stats = await timeRunsWithin(() => embedWith(encoders, options.modality, batch), options.runs, options.maxRunMs);
+              msPerItem = stats.medianMs / batchSize;
               rows.push({ backend: name, modality: options.modality, batchSize, itemsPerSecond: (batchSize * 1000) / stats.medianMs, ...stats });
             }
           } finally {

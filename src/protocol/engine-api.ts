@@ -87,6 +87,11 @@ export interface EmbedBenchmarkOptions {
   backends?: BackendName[];
   /** When one timed run takes longer than this, report that run alone (`runs: 1`) instead of repeating it. */
   maxRunMs?: number;
+  /**
+   * Skip a batch size whose time, extrapolated from the previous batch size, would exceed this
+   * (a software GPU can need many minutes for one batch); the row then says so instead of timing.
+   */
+  maxBatchMs?: number;
 }
 
 export interface EmbedBenchmarkRow extends TimingStats {
@@ -95,6 +100,8 @@ export interface EmbedBenchmarkRow extends TimingStats {
   batchSize: number;
   /** Inputs embedded per second at the median time (decoding included). */
   itemsPerSecond: number;
+  /** Set when this batch size was not timed, with the extrapolated time that ruled it out. */
+  skipped?: string;
 }
 
 export interface ModelCheck {
