@@ -19,10 +19,11 @@ export default defineConfig({
     trace: 'off',
   },
   webServer: {
-    // Tests run against the production build, served by Vite's preview server.
-    command: `npx vite build && npx vite preview --port ${PORT}`,
+    // Tests run against the production build with the default catalog, served by Vite's preview server.
+    command: `npm run catalog:default && npx vite build && npx vite preview --port ${PORT}`,
     url: `http://127.0.0.1:${PORT}`,
     reuseExistingServer: !process.env.CI,
-    timeout: 300_000,
+    // The first run builds the default catalog (about 10 minutes on 2 cores).
+    timeout: 1_800_000,
   },
 });

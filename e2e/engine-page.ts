@@ -2,11 +2,16 @@ import type { Page } from '@playwright/test';
 import type { BackendReport } from '../src/protocol/engine-api.ts';
 import type { Embedding } from '../src/protocol/embedding.ts';
 
-/** Wait for the demo's engine and return its report; throws with the page's error if start-up failed. */
+/**
+ * Wait for the demo's engine, and for its load of the default catalog to settle (so it cannot
+ * replace a catalog the test loads), and return the backend report; throws with the page's
+ * error if start-up failed.
+ */
 export async function readyReport(page: Page): Promise<BackendReport> {
   await page.waitForFunction(() => document.body.dataset.engine !== undefined);
   const state = await page.evaluate(() => document.body.dataset.engine);
   if (state !== 'ready') throw new Error(`engine failed: ${await page.getByTestId('engine-error').textContent()}`);
+  await page.waitForFunction(() => document.body.dataset.catalog !== undefined);
   return page.evaluate(() => window.engine!.report);
 }
 

@@ -1,5 +1,6 @@
 import { startEngine, type EngineHandle } from '../client/start-engine.ts';
 import './backend-status.ts';
+import './catalog-status.ts';
 
 declare global {
   interface Window {
@@ -14,6 +15,9 @@ declare global {
 window.ondevice = { startEngine };
 const params = new URLSearchParams(location.search);
 const status = document.querySelector('backend-status')!;
+const catalogStatus = document.querySelector('catalog-status')!;
+/** The default catalog, built by `npm run catalog:default`; `?catalog=URL` loads another. */
+const catalogUrl = params.get('catalog') ?? 'catalogs/tuxpaint/';
 
 window.engineReady = startEngine({
   backend: params.get('backend') ?? undefined,
@@ -25,6 +29,16 @@ window.engineReady.then(
     window.engine = engine;
     status.report = engine.report;
     document.body.dataset.engine = 'ready';
+    engine.api.loadCatalog(catalogUrl).then(
+      (summary) => {
+        catalogStatus.summary = summary;
+        document.body.dataset.catalog = 'ready';
+      },
+      (error: Error) => {
+        catalogStatus.error = `The catalog at ${catalogUrl} could not be loaded: ${error.message}. Run \`npm run catalog:default\` to build the default one.`;
+        document.body.dataset.catalog = 'failed';
+      },
+    );
   },
   (error: Error) => {
     status.error = `The recommender could not start: ${error.message}`;
