@@ -4,6 +4,9 @@ import { chromiumLaunchOptions } from '../e2e/chromium-launch-options.ts';
 import type { BackendReport } from '../src/protocol/engine-api.ts';
 
 export interface BenchBrowser {
+  browser: Browser;
+  /** The app's URL on the preview server. */
+  url: string;
   page: Page;
   report: BackendReport;
   userAgent: string;
@@ -26,6 +29,8 @@ export async function openBenchBrowser(port = 4174): Promise<BenchBrowser> {
   const report = await page.evaluate(() => window.engine!.report);
   const userAgent = await page.evaluate(() => navigator.userAgent);
   return {
+    browser,
+    url: `http://127.0.0.1:${port}/`,
     page,
     report,
     userAgent,

@@ -7,6 +7,7 @@ import { findOrFetchTuxPaintStamps } from '../scripts/fetch-tuxpaint-stamps.mjs'
 import type { Modality } from '../src/protocol/embedding.ts';
 import { listTuxPaintStamps } from '../src/node/tuxpaint-stamps.ts';
 import { openBenchBrowser } from './bench-browser.ts';
+import { benchmarkCatalogLoad, type CatalogLoadRow } from './catalog-load-benchmark.ts';
 import { benchmarkEmbeddingInBrowser, benchmarkEmbeddingInNode, embedInputs, type EmbedRow } from './embed-benchmark.ts';
 import { formatTable } from './format-table.ts';
 import { measureReadBandwidth } from './measure-read-bandwidth.ts';
@@ -20,8 +21,9 @@ const EMBED_RUNS = Number(process.env.BENCH_EMBED_RUNS ?? 3);
 const EMBED_MAX_RUN_MS = Number(process.env.BENCH_EMBED_MAX_RUN_MS ?? 20_000);
 /** A batch extrapolated to take longer than this is reported as not timed. */
 const EMBED_MAX_BATCH_MS = Number(process.env.BENCH_EMBED_MAX_BATCH_MS ?? 120_000);
-/** BENCH_SECTIONS=rank,text,image,audio (default all) runs a subset. */
-const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? 'rank,text,image,audio').split(','));
+/** BENCH_SECTIONS=rank,catalog,text,image,audio (default all) runs a subset. */
+const ALL_SECTIONS = 'rank,catalog,text,image,audio';
+const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? ALL_SECTIONS).split(','));
 const MODALITIES = (['text', 'image', 'audio'] as Modality[]).filter((m) => SECTIONS.has(m));
 
 async function main(): Promise<void> {
@@ -48,6 +50,17 @@ async function main(): Promise<void> {
       );
       console.log('');
       rankRows.push(...rows.map((r) => ({ ...r, ratioToBest: r.medianMs / best, floorMs, ratioToFloor: r.medianMs / floorMs })));
+    }
+    const catalogRows: CatalogLoadRow[] = SECTIONS.has('catalog') ? await benchmarkCatalogLoad(browser.browser, browser.url) : [];
+    if (catalogRows.length > 0) {
+      console.log(`Default catalog load (${report.backend}; fresh browser context, then a reload)`);
+      console.log(
+        formatTable(
+          ['visit', 'app ready ms', 'catalog load ms', 'bytes fetched', 'from cache'],
+          catalogRows.map((r) => [r.visit, r.appReadyMs, r.catalogLoadMs, r.bytesFetched, String(r.fromCache)]),
+        ),
+      );
+      console.log('');
     }
     const inputs = await embedInputs(listTuxPaintStamps(findOrFetchTuxPaintStamps()));
     const embedRows: EmbedRow[] = [];
@@ -79,10 +92,11 @@ async function main(): Promise<void> {
       readBandwidthBytesPerSecond: bandwidth.bytesPerSecond,
       engineChoice: report,
       rank: rankRows,
+      catalogLoad: catalogRows,
       embed: embedRows,
     };
     mkdirSync('bench-results', { recursive: true });
-    const outName = SECTIONS.size === 4 ? 'engine' : `engine-${[...SECTIONS].join('-')}`;
+    const outName = SECTIONS.size === ALL_SECTIONS.split(',').length ? 'engine' : `engine-${[...SECTIONS].join('-')}`;
     writeFileSync(`bench-results/${outName}.json`, JSON.stringify(result, null, 2) + '\n');
     console.log(`Wrote bench-results/${outName}.json`);
   } finally {

@@ -1,4 +1,5 @@
 import { startEngine, type EngineHandle } from '../client/start-engine.ts';
+import type { CatalogSummary } from '../protocol/engine-api.ts';
 import './backend-status.ts';
 import './catalog-status.ts';
 
@@ -9,6 +10,8 @@ declare global {
     /** The demo's engine, for tests and the console. */
     engine?: EngineHandle;
     engineReady: Promise<EngineHandle>;
+    /** The default catalog's load summary, and when (ms since navigation) the page had it. */
+    catalogLoaded?: { summary: CatalogSummary; readyAtMs: number };
   }
 }
 
@@ -32,6 +35,7 @@ window.engineReady.then(
     engine.api.loadCatalog(catalogUrl).then(
       (summary) => {
         catalogStatus.summary = summary;
+        window.catalogLoaded = { summary, readyAtMs: performance.now() };
         document.body.dataset.catalog = 'ready';
       },
       (error: Error) => {
