@@ -1,6 +1,7 @@
 // The catalog builder CLI.
 //
 //   npm run catalog -- build --source tuxpaint --out DIR [--limit N] [--ids ID,ID…] [options]
+//   npm run catalog -- build --source openclipart --out DIR [--limit N] [--ids ID,ID…] [options]
 //   npm run catalog -- build --source jsonl|csv PATH --media DIR --out DIR [options]
 //
 // options: --format int8|float16 (default int8)   --interactions FILE (.csv or .jsonl)
@@ -20,10 +21,11 @@ import { initNodeTf } from '../node-tf.ts';
 import { parseInteractionsCsv, parseInteractionsJsonl, type InteractionRow } from './aggregate-interactions.ts';
 import { buildCatalog, CatalogInputError, type BuildCatalogOptions, type BuildProgress, type BuildSummary, type SourceItem } from './build-catalog.ts';
 import { parseShopCsv, parseShopJsonl } from './shop-source.ts';
+import { openclipartLicense, scanOpenclipart } from './openclipart-source.ts';
 import { tuxPaintLicense, tuxPaintSourceItems } from './tuxpaint-source.ts';
 
 const USAGE = [
-  'usage: npm run catalog -- build --source tuxpaint --out DIR [--limit N] [--ids ID,ID…] [options]',
+  'usage: npm run catalog -- build --source tuxpaint|openclipart --out DIR [--limit N] [--ids ID,ID…] [options]',
   '       npm run catalog -- build --source jsonl|csv PATH --media DIR --out DIR [options]',
   'options: --format int8|float16  --interactions FILE.csv|FILE.jsonl  --modalities text,image,audio',
   '         --name NAME  --currency EUR  --batch N',
@@ -66,7 +68,7 @@ function parseArgs(argv: string[]): Args {
   const known = new Set(['source', 'out', 'media', 'limit', 'ids', 'format', 'interactions', 'modalities', 'name', 'currency', 'batch']);
   for (const key of flags.keys()) if (!known.has(key)) throw new UsageError(`unknown option --${key}`);
   const source = flags.get('source');
-  if (!source) throw new UsageError('missing --source tuxpaint|jsonl|csv');
+  if (!source) throw new UsageError('missing --source tuxpaint|openclipart|jsonl|csv');
   const out = flags.get('out');
   if (!out) throw new UsageError('missing --out DIR');
   const integer = (key: string): number | undefined => {
@@ -78,8 +80,8 @@ function parseArgs(argv: string[]): Args {
   const format = flags.get('format') ?? 'int8';
   if (!isVectorFormat(format)) throw new UsageError(`--format must be int8 or float16 (got "${format}")`);
   const args: Args = { source, out, format };
-  if (source === 'tuxpaint') {
-    if (positional.length > 0) throw new UsageError(`unexpected argument "${positional[0]}" (--source tuxpaint takes no PATH)`);
+  if (source === 'tuxpaint' || source === 'openclipart') {
+    if (positional.length > 0) throw new UsageError(`unexpected argument "${positional[0]}" (--source ${source} takes no PATH)`);
     if (flags.has('media')) throw new UsageError('--media is for --source jsonl|csv');
   } else if (source === 'jsonl' || source === 'csv') {
     if (positional.length !== 1) throw new UsageError(`--source ${source} needs one PATH (got ${positional.length})`);
@@ -87,8 +89,8 @@ function parseArgs(argv: string[]): Args {
     const media = flags.get('media');
     if (!media) throw new UsageError(`--source ${source} needs --media DIR (the folder the image/audio paths start from)`);
     args.media = media;
-    if (flags.has('limit') || flags.has('ids')) throw new UsageError('--limit and --ids are for --source tuxpaint');
-  } else throw new UsageError(`unknown --source "${source}" (expected tuxpaint, jsonl or csv)`);
+    if (flags.has('limit') || flags.has('ids')) throw new UsageError('--limit and --ids are for --source tuxpaint|openclipart');
+  } else throw new UsageError(`unknown --source "${source}" (expected tuxpaint, openclipart, jsonl or csv)`);
   const limit = integer('limit');
   if (limit !== undefined) args.limit = limit;
   const batch = integer('batch');
@@ -206,6 +208,25 @@ async function main(argv: string[]): Promise<number> {
       options.noticeFiles = license.noticeFiles;
       options.licenses = license.licenses;
       options.name = 'Tux Paint stamps';
+    } else if (args.source === 'openclipart') {
+      const { findOrFetchOpenclipart } = await import('../../../scripts/fetch-openclipart.mjs');
+      const dir = findOrFetchOpenclipart();
+      const scan = scanOpenclipart(dir, args.limit !== undefined ? { limit: args.limit } : {});
+      items = scan.items;
+      if (args.ids) {
+        const wanted = new Set(args.ids);
+        const missing = args.ids.filter((id) => !items.some((item) => item.id === id));
+        if (missing.length > 0) throw new CatalogInputError(`no Openclipart SVG with id ${missing.map((id) => JSON.stringify(id)).join(', ')} in ${dir}`);
+        items = items.filter((item) => wanted.has(item.id));
+      }
+      for (const [reason, count] of Object.entries(scan.skipped)) process.stderr.write(`openclipart: skipped ${count} of ${scan.files} files: ${reason}\n`);
+      const license = openclipartLicense(dir);
+      options.notice = license.notice;
+      options.noticeFiles = license.noticeFiles;
+      options.licenses = license.licenses;
+      options.name = 'Openclipart';
+      // Text and image only: the clip art has no sound.
+      options.modalities = ['text', 'image'];
     } else {
       const path = args.sourcePath!;
       let text: string;
