@@ -24,6 +24,7 @@
  *   milliseconds (1e11 s would be the year 5138; 1e11 ms is March 1973).
  */
 import type { CatalogSignals, NextItem, PopularityEntry, RelatedItem } from '../../engine/catalog/catalog-manifest.ts';
+import { csvRecords } from './csv-records.ts';
 
 export interface InteractionRow {
   /** A session or user id. */
@@ -289,65 +290,6 @@ function badTimestamp(value: unknown): string {
   return `bad timestamp ${shown} (expected seconds or milliseconds since 1970, or an ISO 8601 date-time)`;
 }
 
-/** Records of RFC 4180 CSV (quoted fields may hold commas, quotes as "" and newlines), each with the line it starts on. */
-function csvRecords(text: string, source: string): Array<{ line: number; fields: string[] }> {
-  const records: Array<{ line: number; fields: string[] }> = [];
-  let fields: string[] = [];
-  let field = '';
-  let line = 1;
-  let recordLine = 1;
-  let i = 0;
-  const endRecord = () => {
-    fields.push(field);
-    records.push({ line: recordLine, fields });
-    fields = [];
-    field = '';
-  };
-  while (i < text.length) {
-    const c = text[i];
-    if (c === '"' && field === '') {
-      // quoted field
-      const start = line;
-      i++;
-      for (;;) {
-        if (i >= text.length) throw new InteractionLogError(`${source} line ${start}: unterminated quoted field`);
-        const q = text[i];
-        if (q === '"') {
-          if (text[i + 1] === '"') {
-            field += '"';
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        if (q === '\n') line++;
-        field += q;
-        i++;
-      }
-      const after = text[i];
-      if (after !== undefined && after !== ',' && after !== '\n' && after !== '\r') {
-        throw new InteractionLogError(`${source} line ${line}: unexpected ${JSON.stringify(after)} after a closing quote`);
-      }
-      continue;
-    }
-    if (c === ',') {
-      fields.push(field);
-      field = '';
-      i++;
-    } else if (c === '\n' || c === '\r') {
-      endRecord();
-      i += c === '\r' && text[i + 1] === '\n' ? 2 : 1;
-      line++;
-      recordLine = line;
-    } else {
-      field += c;
-      i++;
-    }
-  }
-  if (field !== '' || fields.length > 0) endRecord();
-  return records;
-}
 
 /**
  * An interaction log as CSV with a header naming the columns `session`, `item`, `timestamp`
@@ -356,7 +298,7 @@ function csvRecords(text: string, source: string): Array<{ line: number; fields:
  * `interactions.csv line 7: missing field "event"`.
  */
 export function parseInteractionsCsv(text: string, source = 'interactions.csv'): InteractionRow[] {
-  const records = csvRecords(text.replace(/^\uFEFF/, ''), source).filter((r) => !(r.fields.length === 1 && r.fields[0].trim() === ''));
+  const records = csvRecords(text, source, (message) => new InteractionLogError(message));
   if (records.length === 0) throw new InteractionLogError(`${source}: empty: expected a header line with ${FIELDS.join(', ')}`);
   const [header, ...body] = records;
   const names = header.fields.map((name) => name.trim().toLowerCase());

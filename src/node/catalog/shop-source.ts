@@ -25,6 +25,7 @@
  */
 import { isAbsolute, relative, resolve } from 'node:path';
 import { CatalogInputError, type SourceItem } from './build-catalog.ts';
+import { csvRecords } from './csv-records.ts';
 
 const KNOWN = new Set(['id', 'title', 'description', 'category', 'price', 'stock', 'image', 'audio', 'metadata']);
 const CATEGORY = /^[^/]+(\/[^/]+)*$/;
@@ -116,66 +117,10 @@ export function parseShopJsonl(text: string, mediaDir: string, source = 'product
   return items;
 }
 
-/** RFC 4180 records, each with the line it starts on. */
-export function csvRecords(text: string, source: string): Array<{ line: number; fields: string[] }> {
-  const records: Array<{ line: number; fields: string[] }> = [];
-  let fields: string[] = [];
-  let field = '';
-  let line = 1;
-  let recordLine = 1;
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i];
-    if (c === '"' && field === '') {
-      const start = line;
-      i++;
-      for (;;) {
-        if (i >= text.length) throw new CatalogInputError(`${source} line ${start}: unterminated quoted field`);
-        const q = text[i];
-        if (q === '"') {
-          if (text[i + 1] === '"') {
-            field += '"';
-            i += 2;
-            continue;
-          }
-          i++;
-          break;
-        }
-        if (q === '\n') line++;
-        field += q;
-        i++;
-      }
-      const after = text[i];
-      if (after !== undefined && after !== ',' && after !== '\n' && after !== '\r') {
-        throw new CatalogInputError(`${source} line ${line}: unexpected ${JSON.stringify(after)} after a closing quote`);
-      }
-    } else if (c === ',') {
-      fields.push(field);
-      field = '';
-      i++;
-    } else if (c === '\n' || c === '\r') {
-      fields.push(field);
-      records.push({ line: recordLine, fields });
-      fields = [];
-      field = '';
-      i += c === '\r' && text[i + 1] === '\n' ? 2 : 1;
-      line++;
-      recordLine = line;
-    } else {
-      field += c;
-      i++;
-    }
-  }
-  if (field !== '' || fields.length > 0) {
-    fields.push(field);
-    records.push({ line: recordLine, fields });
-  }
-  return records.filter((r) => !(r.fields.length === 1 && r.fields[0].trim() === ''));
-}
 
 /** Products from CSV with a header line; `mediaDir` is where the `image` / `audio` paths start. */
 export function parseShopCsv(text: string, mediaDir: string, source = 'products.csv'): SourceItem[] {
-  const records = csvRecords(text.replace(/^\uFEFF/, ''), source);
+  const records = csvRecords(text, source, (message) => new CatalogInputError(message));
   if (records.length === 0) throw new CatalogInputError(`${source}: empty: expected a header line naming the columns (id, title, category, …)`);
   const [header, ...body] = records;
   const names = header.fields.map((n) => (KNOWN.has(n.trim().toLowerCase()) ? n.trim().toLowerCase() : n.trim()));
