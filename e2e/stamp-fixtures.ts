@@ -2,6 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+export { cosine } from '../test/cosine.ts';
+
 /** The real Tux Paint stamps (found or fetched by the repo's script; never committed). */
 export const stampsDir = execFileSync('node', ['scripts/fetch-tuxpaint-stamps.mjs'], { encoding: 'utf8' }).trim();
 
@@ -29,14 +31,3 @@ export function stampDescription(stamp: string): string {
   return readFileSync(join(stampsDir, `${stamp}.txt`), 'utf8').split('\n')[0].trim();
 }
 
-export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  return dot / Math.sqrt(na * nb);
-}

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Encoder, PcmAudio } from '../../src/engine/encoders/encoder.ts';
-import { EncoderInputError, type EncoderInputProblem } from '../../src/engine/encoders/encoder-input-error.ts';
 import { AUDIO_VECTOR_BLOCKS, AUDIO_VECTOR_DIMS, AUDIO_VECTOR_LAYOUT } from '../../src/engine/encoders/audio/audio-vector-layout.ts';
 import { embedAudioBytes, loadAudioEncoder } from '../../src/engine/encoders/audio/basic-pitch-audio-encoder.ts';
 import { basicPitchFrameCount, basicPitchWindowCount, BP_KEPT_FRAMES_PER_WINDOW } from '../../src/engine/encoders/audio/basic-pitch-features.ts';

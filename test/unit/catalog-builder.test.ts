@@ -19,6 +19,7 @@ import { parseShopCsv, parseShopJsonl } from '../../src/node/catalog/shop-source
 import { titleFromName, tuxPaintLicense, tuxPaintSourceItems } from '../../src/node/catalog/tuxpaint-source.ts';
 import { NodeEncoders } from '../../src/node/node-encoders.ts';
 import { initNodeTf } from '../../src/node/node-tf.ts';
+import { cosine } from '../cosine.ts';
 
 /** Stamps with a sound effect (blackbird, firetruck, rabbit), a silent one (nandou: audio refused), SVGs (bread, cheese), spoken-only audio. */
 const IDS = [
@@ -57,17 +58,6 @@ class CountingEncoders implements CatalogEncoders {
   }
 }
 
-function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  return dot / Math.sqrt(na * nb);
-}
 
 /** A 16-bit PCM mono WAV of `samples`. */
 function wavBytes(samples: Float32Array, sampleRate: number): Uint8Array {

@@ -17,22 +17,12 @@ import {
   sha256Hex,
   vectorFileByteLength,
 } from '../../src/engine/catalog/vector-codec.ts';
+import { cosine } from '../cosine.ts';
 
 function rows(data: Float32Array, dims: number): Float32Array[] {
   return Array.from({ length: data.length / dims }, (_, r) => data.subarray(r * dims, (r + 1) * dims));
 }
 
-function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  return dot / Math.sqrt(na * nb);
-}
 
 function formatError(fn: () => unknown): CatalogFormatError {
   try {

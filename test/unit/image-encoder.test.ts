@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Encoder, RgbaImage } from '../../src/engine/encoders/encoder.ts';
-import { EncoderInputError, type EncoderInputProblem } from '../../src/engine/encoders/encoder-input-error.ts';
 import { loadMobileNetImageEncoder } from '../../src/engine/encoders/image/mobilenet-image-encoder.ts';
 import { IMAGE_INPUT_SIZE, prepareImage } from '../../src/engine/encoders/image/prepare-image.ts';
 import { SVG_RENDER_SIZE, resvgWasmUrl } from '../../src/engine/encoders/image/rasterize-svg.ts';

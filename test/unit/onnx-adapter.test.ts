@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { env } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Encoder } from '../../src/engine/encoders/encoder.ts';
-import { EncoderInputError, type EncoderInputProblem } from '../../src/engine/encoders/encoder-input-error.ts';
 import { loadTransformersTextEncoder } from '../../src/engine/encoders/onnx/transformers-feature-encoder.ts';
 import { TINY_HIDDEN_SIZE, TINY_MAX_LENGTH, TINY_MODEL_ID } from '../../scripts/make-tiny-onnx-model.mjs';
 import { expectInputError } from './expect-input-error.ts';

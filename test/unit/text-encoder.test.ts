@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Encoder } from '../../src/engine/encoders/encoder.ts';
-import { EncoderInputError, type EncoderInputProblem } from '../../src/engine/encoders/encoder-input-error.ts';
 import { normalizeText, SentencePieceTokenizer, type VocabEntry } from '../../src/engine/encoders/text/sentencepiece-tokenizer.ts';
 import {
   DEFAULT_MAX_TEXT_CHARS,
