@@ -143,7 +143,7 @@ function rankCatalog(page: Page, query: ArrayLike<number>, modality: Modality, k
 const tensorCount = (page: Page) => page.evaluate(() => window.engine!.api.tensorCount());
 
 test('a catalog of real vectors loads into the worker: same vectors as Node, ranking by id, cached on the second load, no leak', async ({ page }) => {
-  await page.goto('/');
+  await page.goto('/?catalog=none'); // nothing loaded yet, so the tensor count below is this catalog's
   const report = await readyReport(page);
   const base = await tensorCount(page);
 

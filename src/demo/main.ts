@@ -19,7 +19,10 @@ window.ondevice = { startEngine };
 const params = new URLSearchParams(location.search);
 const status = document.querySelector('backend-status')!;
 const catalogStatus = document.querySelector('catalog-status')!;
-/** The default catalog, built by `npm run catalog:default`; `?catalog=URL` loads another. */
+/**
+ * The default catalog, built by `npm run catalog:default`; `?catalog=URL` loads another, and
+ * `?catalog=none` none (for tests that load their own and count the worker's tensors).
+ */
 const catalogUrl = params.get('catalog') ?? 'catalogs/tuxpaint/';
 
 window.engineReady = startEngine({
@@ -32,6 +35,11 @@ window.engineReady.then(
     window.engine = engine;
     status.report = engine.report;
     document.body.dataset.engine = 'ready';
+    if (catalogUrl === 'none') {
+      catalogStatus.remove();
+      document.body.dataset.catalog = 'none';
+      return;
+    }
     engine.api.loadCatalog(catalogUrl).then(
       (summary) => {
         catalogStatus.summary = summary;
