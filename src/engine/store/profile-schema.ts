@@ -1,0 +1,29 @@
+/**
+ * The current IndexedDB layout (see migrations.ts for how older layouts reach it).
+ * Store names are part of the on-disk format: never rename one without a migration.
+ */
+import type { DBSchema } from 'idb';
+import type { StoredAdhocItem } from './adhoc-item-record.ts';
+import type { ModelState, ProfileEvent } from './profile-types.ts';
+import type { EventRecord } from './validate-event.ts';
+
+export const DEFAULT_DB_NAME = 'ondevice-recs-profile';
+
+/** Small facts about the database itself. */
+export interface MetaRecord {
+  key: 'createdAt' | 'schemaVersion';
+  value: number;
+}
+
+export interface ProfileDb extends DBSchema {
+  /** Auto-increment id: insertion order survives clock changes; `by-at` serves time windows. */
+  events: { key: number; value: EventRecord & { id?: number }; indexes: { 'by-at': number } };
+  'adhoc-items': { key: string; value: StoredAdhocItem };
+  'model-states': { key: string; value: ModelState };
+  meta: { key: MetaRecord['key']; value: MetaRecord };
+}
+
+/** What an events read returns: the id is always set on stored records. */
+export function asStoredEvent(value: EventRecord & { id?: number }): ProfileEvent {
+  return value as ProfileEvent;
+}
