@@ -1,7 +1,9 @@
 /**
  * Fetches a catalog folder in the browser (worker or page): `manifest.json`, always
  * revalidated with the server, then each vector file through the Cache API, checked against
- * the manifest (length, SHA-256) and decoded to Float32Array. No Node APIs, no tfjs.
+ * the manifest (length, SHA-256) and decoded to Float32Array; then, when the manifest has a
+ * `sharedSpace`, its spec (hash in the manifest) and weights (hash in the spec) the same way.
+ * No Node APIs, no tfjs.
  *
  * Cache keys are the vector file's URL with a `catalog-sha256=<hash>` query parameter, so a
  * new catalog version (new hash in its manifest) never reads the old bytes. A fragment
@@ -13,7 +15,14 @@
  * an opaque origin), files are fetched without it and a notice says so; that never fails a load.
  */
 import type { Modality } from '../../protocol/embedding.ts';
-import { catalogFileUrl, catalogModalities, parseCatalogManifest, type CatalogManifest, type CatalogVectorFile } from './catalog-manifest.ts';
+import { catalogFileUrl, catalogModalities, parseCatalogManifest, type CatalogManifest } from './catalog-manifest.ts';
+import {
+  decodeSharedSpaceSpecFile,
+  decodeSharedSpaceWeights,
+  sharedSpaceWeightsPath,
+  type SharedSpaceSpec,
+  type SharedSpaceWeights,
+} from './shared-space-format.ts';
 import { CatalogFormatError, decodeVectorFile } from './vector-codec.ts';
 
 export const CATALOG_CACHE_NAME = 'ondevice-recs-catalog-v1';
@@ -52,6 +61,15 @@ export interface CatalogFileReport {
   fromCache: boolean;
 }
 
+export interface LoadedSharedSpaceFiles {
+  spec: SharedSpaceSpec;
+  weights: SharedSpaceWeights;
+  /** Both files came from the Cache API. */
+  fromCache: boolean;
+  /** The spec, then the weights binary. */
+  files: Array<Omit<CatalogFileReport, 'modality'>>;
+}
+
 export interface LoadedCatalogFiles {
   /** The catalog folder's URL, ending in `/`. */
   baseUrl: string;
@@ -60,6 +78,8 @@ export interface LoadedCatalogFiles {
   files: CatalogFileReport[];
   /** Per modality: whether its vector file came from the Cache API. */
   fromCache: Partial<Record<Modality, boolean>>;
+  /** The shared space (learned cross-modal projections), when the manifest has one. */
+  sharedSpace?: LoadedSharedSpaceFiles;
   /** Bytes of the responses fetched rather than read from the Cache API, manifest included (after a 304 the browser's HTTP cache supplied them). */
   bytesFetched: number;
   /** Things the page may want to show (cache unavailable, a damaged cached file replaced). */
@@ -116,15 +136,39 @@ export async function loadCatalogFiles(catalogUrl: string, options: LoadCatalogO
     const url = catalogFileUrl(baseUrl, file.path);
     const key = vectorCacheKey(url, file.sha256);
     keep.add(key);
-    const got = await loadVectorFile(doFetch, cache, baseUrl, url, key, file, notices);
+    const got = await loadVerifiedFile(doFetch, cache, baseUrl, url, key, file.path, 'catalog vector file', (bytes) => decodeVectorFile(bytes, file, url), notices);
     bytesFetched += got.bytesFetched;
-    vectors[modality] = { data: got.data, dims: file.dims, count: file.count };
+    vectors[modality] = { data: got.value, dims: file.dims, count: file.count };
     fromCache[modality] = got.fromCache;
     files.push({ modality, path: file.path, url, bytes: file.bytes, fromCache: got.fromCache });
   }
 
+  let sharedSpace: LoadedSharedSpaceFiles | undefined;
+  const entry = manifest.sharedSpace;
+  if (entry) {
+    const specUrl = catalogFileUrl(baseUrl, entry.path);
+    const specKey = vectorCacheKey(specUrl, entry.sha256);
+    keep.add(specKey);
+    const spec = await loadVerifiedFile(doFetch, cache, baseUrl, specUrl, specKey, entry.path, 'catalog shared-space spec', (bytes) => decodeSharedSpaceSpecFile(bytes, manifest, specUrl), notices);
+    const weightsPath = sharedSpaceWeightsPath(entry, spec.value);
+    const weightsUrl = catalogFileUrl(baseUrl, weightsPath);
+    const weightsKey = vectorCacheKey(weightsUrl, spec.value.weightsSha256);
+    keep.add(weightsKey);
+    const weights = await loadVerifiedFile(doFetch, cache, baseUrl, weightsUrl, weightsKey, weightsPath, 'catalog shared-space weights', (bytes) => decodeSharedSpaceWeights(bytes, spec.value, weightsUrl), notices);
+    bytesFetched += spec.bytesFetched + weights.bytesFetched;
+    sharedSpace = {
+      spec: spec.value,
+      weights: weights.value,
+      fromCache: spec.fromCache && weights.fromCache,
+      files: [
+        { path: entry.path, url: specUrl, bytes: entry.bytes, fromCache: spec.fromCache },
+        { path: weightsPath, url: weightsUrl, bytes: spec.value.weightsBytes, fromCache: weights.fromCache },
+      ],
+    };
+  }
+
   if (cache) await pruneOtherVersions(cache, baseUrl, keep, notices);
-  return { baseUrl, manifest, vectors, files, fromCache, bytesFetched, notices, ms: now() - started };
+  return { baseUrl, manifest, vectors, files, fromCache, ...(sharedSpace ? { sharedSpace } : {}), bytesFetched, notices, ms: now() - started };
 }
 
 async function fetchBytes(doFetch: FetchFn, url: string, what: string): Promise<Uint8Array<ArrayBuffer>> {
@@ -154,43 +198,49 @@ async function openCache(options: LoadCatalogOptions, notices: string[]): Promis
   }
 }
 
-interface VectorFileLoad {
-  data: Float32Array;
+interface VerifiedFileLoad<T> {
+  value: T;
   fromCache: boolean;
   bytesFetched: number;
 }
 
-async function loadVectorFile(
+/**
+ * One catalog file whose hash the manifest (or the shared-space spec) pins: from the cache
+ * when a copy passes `decode` (which checks length and SHA-256), else from the network.
+ */
+async function loadVerifiedFile<T>(
   doFetch: FetchFn,
   cache: Cache | undefined,
   catalogBase: string,
   url: string,
   key: string,
-  file: CatalogVectorFile,
+  path: string,
+  what: string,
+  decode: (bytes: Uint8Array) => Promise<T>,
   notices: string[],
-): Promise<VectorFileLoad> {
+): Promise<VerifiedFileLoad<T>> {
   if (cache) {
     const cached = await cachedBytes(cache, key, url, notices);
     if (cached) {
       try {
-        return { data: await decodeVectorFile(cached, file, url), fromCache: true, bytesFetched: 0 };
+        return { value: await decode(cached), fromCache: true, bytesFetched: 0 };
       } catch (error) {
         if (!(error instanceof CatalogFormatError)) throw error;
-        notices.push(`The cached copy of ${file.path} was damaged (${error.message}); it was fetched again.`);
+        notices.push(`The cached copy of ${path} was damaged (${error.message}); it was fetched again.`);
         await cache.delete(key).catch(() => false);
       }
     }
   }
-  const bytes = await fetchBytes(doFetch, url, 'catalog vector file');
-  const data = await decodeVectorFile(bytes, file, url); // a mismatch from the network is the catalog's fault
+  const bytes = await fetchBytes(doFetch, url, what);
+  const value = await decode(bytes); // a mismatch from the network is the catalog's fault
   if (cache) {
     try {
       await cache.put(key, new Response(bytes, { headers: { 'content-type': 'application/octet-stream', [CATALOG_HEADER]: catalogBase } }));
     } catch (error) {
-      notices.push(`${file.path} could not be stored in the catalog cache (${describeError(error)}); it will be downloaded again next time.`);
+      notices.push(`${path} could not be stored in the catalog cache (${describeError(error)}); it will be downloaded again next time.`);
     }
   }
-  return { data, fromCache: false, bytesFetched: bytes.byteLength };
+  return { value, fromCache: false, bytesFetched: bytes.byteLength };
 }
 
 async function cachedBytes(cache: Cache, key: string, url: string, notices: string[]): Promise<Uint8Array | undefined> {

@@ -3,16 +3,21 @@
 //   npm run catalog -- build --source tuxpaint --out DIR [--limit N] [--ids ID,ID…] [options]
 //   npm run catalog -- build --source openclipart --out DIR [--limit N] [--ids ID,ID…] [options]
 //   npm run catalog -- build --source jsonl|csv PATH --media DIR --out DIR [options]
+//   npm run catalog -- shared-space --out DIR [--dims N] [--steps N] [--seed N]
 //
 // options: --format int8|float16 (default int8)   --interactions FILE (.csv or .jsonl)
 //          --modalities text,image,audio           --name NAME   --currency EUR
-//          --batch N (default 16)
+//          --batch N (default 16)                  --no-shared-space
+//
+// `build` trains the catalog's shared space (train-shared-space.ts) after the vectors when it
+// has two modalities or more; --no-shared-space skips that. `shared-space` (re)trains it for a
+// catalog already built, from the stored vectors (nothing is embedded again).
 //
 // Progress (items done / total, items/s, ETA) goes to stderr, the summary to stdout.
 // Bad input exits 2 with one line on stderr; an interrupted build resumes when run again
 // with the same --out (finished items are not embedded again).
-import { readFileSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { extname, join, resolve } from 'node:path';
 import { isVectorFormat, type VectorFormat } from '../../engine/catalog/vector-codec.ts';
 import { isModality } from '../../engine/catalog/catalog-manifest.ts';
 import type { Modality } from '../../protocol/embedding.ts';
@@ -20,6 +25,7 @@ import { NodeEncoders } from '../node-encoders.ts';
 import { initNodeTf } from '../node-tf.ts';
 import { parseInteractionsCsv, parseInteractionsJsonl, type InteractionRow } from './aggregate-interactions.ts';
 import { buildCatalog, CatalogInputError, type BuildCatalogOptions, type BuildProgress, type BuildSummary, type SourceItem } from './build-catalog.ts';
+import { addSharedSpaceToCatalog, SHARED_SPACE_BINARY, SHARED_SPACE_DIR } from './shared-space-files.ts';
 import { parseShopCsv, parseShopJsonl } from './shop-source.ts';
 import { openclipartLicense, scanOpenclipart } from './openclipart-source.ts';
 import { tuxPaintLicense, tuxPaintSourceItems } from './tuxpaint-source.ts';
@@ -28,7 +34,8 @@ const USAGE = [
   'usage: npm run catalog -- build --source tuxpaint|openclipart --out DIR [--limit N] [--ids ID,ID…] [options]',
   '       npm run catalog -- build --source jsonl|csv PATH --media DIR --out DIR [options]',
   'options: --format int8|float16  --interactions FILE.csv|FILE.jsonl  --modalities text,image,audio',
-  '         --name NAME  --currency EUR  --batch N',
+  '         --name NAME  --currency EUR  --batch N  --no-shared-space',
+  '       npm run catalog -- shared-space --out DIR [--dims N] [--steps N] [--seed N]   (add/retrain the shared space of a built catalog)',
 ].join('\n');
 
 class UsageError extends Error {
@@ -48,16 +55,26 @@ interface Args {
   name?: string;
   currency?: string;
   batch?: number;
+  sharedSpace: boolean;
 }
 
-function parseArgs(argv: string[]): Args {
-  const [command, ...rest] = argv;
-  if (command !== 'build') throw new UsageError(command ? `unknown command "${command}"` : 'missing command "build"');
+interface SharedSpaceArgs {
+  out: string;
+  dims?: number;
+  steps?: number;
+  seed?: number;
+}
+
+/** `--key value` / `--key=value` flags (each at most once), the boolean flags among `booleans`, and positional arguments. */
+function parseFlags(rest: string[], booleans: readonly string[] = []): { flags: Map<string, string>; positional: string[] } {
   const flags = new Map<string, string>();
   const positional: string[] = [];
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
-    if (arg.startsWith('--')) {
+    if (booleans.includes(arg.slice(2)) && arg.startsWith('--')) {
+      if (flags.has(arg.slice(2))) throw new UsageError(`option ${arg} given twice`);
+      flags.set(arg.slice(2), 'true');
+    } else if (arg.startsWith('--')) {
       const [key, inline] = arg.slice(2).split(/=(.*)/s, 2);
       const value = inline ?? rest[++i];
       if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new UsageError(`option --${key} needs a value`);
@@ -65,7 +82,30 @@ function parseArgs(argv: string[]): Args {
       flags.set(key, value);
     } else positional.push(arg);
   }
-  const known = new Set(['source', 'out', 'media', 'limit', 'ids', 'format', 'interactions', 'modalities', 'name', 'currency', 'batch']);
+  return { flags, positional };
+}
+
+function parseSharedSpaceArgs(rest: string[]): SharedSpaceArgs {
+  const { flags, positional } = parseFlags(rest);
+  if (positional.length > 0) throw new UsageError(`unexpected argument "${positional[0]}"`);
+  for (const key of flags.keys()) if (!['out', 'dims', 'steps', 'seed'].includes(key)) throw new UsageError(`unknown option --${key}`);
+  const out = flags.get('out');
+  if (!out) throw new UsageError('missing --out DIR (the built catalog)');
+  const args: SharedSpaceArgs = { out };
+  for (const key of ['dims', 'steps', 'seed'] as const) {
+    const value = flags.get(key);
+    if (value === undefined) continue;
+    if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`--${key} must be a positive integer (got "${value}")`);
+    args[key] = Number(value);
+  }
+  return args;
+}
+
+function parseArgs(argv: string[]): Args {
+  const [command, ...rest] = argv;
+  if (command !== 'build') throw new UsageError(command ? `unknown command "${command}"` : 'missing command "build"');
+  const { flags, positional } = parseFlags(rest, ['no-shared-space']);
+  const known = new Set(['source', 'out', 'media', 'limit', 'ids', 'format', 'interactions', 'modalities', 'name', 'currency', 'batch', 'no-shared-space']);
   for (const key of flags.keys()) if (!known.has(key)) throw new UsageError(`unknown option --${key}`);
   const source = flags.get('source');
   if (!source) throw new UsageError('missing --source tuxpaint|openclipart|jsonl|csv');
@@ -79,7 +119,7 @@ function parseArgs(argv: string[]): Args {
   };
   const format = flags.get('format') ?? 'int8';
   if (!isVectorFormat(format)) throw new UsageError(`--format must be int8 or float16 (got "${format}")`);
-  const args: Args = { source, out, format };
+  const args: Args = { source, out, format, sharedSpace: !flags.has('no-shared-space') };
   if (source === 'tuxpaint' || source === 'openclipart') {
     if (positional.length > 0) throw new UsageError(`unexpected argument "${positional[0]}" (--source ${source} takes no PATH)`);
     if (flags.has('media')) throw new UsageError('--media is for --source jsonl|csv');
@@ -181,10 +221,58 @@ function printSummary(summary: BuildSummary): void {
     const r = summary.interactions;
     lines.push(`interactions: ${r.rows} rows, ${r.events} on catalog items (${r.droppedEvents} dropped, ${r.unknownItems} unknown items), ${r.sessions} sessions`);
   }
+  const shared = describeSharedSpace(summary.sharedSpace);
+  if (shared) lines.push(shared);
   process.stdout.write(lines.join('\n') + '\n');
 }
 
+function describeSharedSpace(summary: BuildSummary['sharedSpace']): string | undefined {
+  if (!summary) return undefined;
+  if ('skipped' in summary) return `shared space: none (${summary.skipped})`;
+  const s = summary.stats;
+  return (
+    `shared space: ${summary.dims}-d over ${summary.modalities.join(', ')}, ${summary.bytes} bytes; trained on ${s.items} items, ` +
+    `${s.steps} steps in ${s.seconds.toFixed(1)} s (loss ${s.initialLoss.toFixed(3)} → ${s.finalLoss.toFixed(3)})`
+  );
+}
+
+async function sharedSpaceCommand(rest: string[]): Promise<number> {
+  let args: SharedSpaceArgs;
+  try {
+    args = parseSharedSpaceArgs(rest);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`catalog: ${error.message}\n${USAGE}`);
+      return 2;
+    }
+    throw error;
+  }
+  if (!existsSync(join(args.out, 'manifest.json'))) {
+    console.error(`catalog: ${join(args.out, 'manifest.json')} not found: build the catalog first`);
+    return 2;
+  }
+  await initNodeTf('wasm');
+  const options = { ...(args.dims ? { dims: args.dims } : {}), ...(args.steps ? { steps: args.steps } : {}), ...(args.seed ? { seed: args.seed } : {}) };
+  process.stderr.write(`training the shared space of ${args.out} from its stored vectors …\n`);
+  let result: Awaited<ReturnType<typeof addSharedSpaceToCatalog>>;
+  try {
+    result = await addSharedSpaceToCatalog(args.out, options);
+  } catch (error) {
+    if ((error as Error).name !== 'CatalogFormatError') throw error;
+    console.error(`catalog: ${(error as Error).message}`);
+    return 2;
+  }
+  if (result.skipped) {
+    console.log(`shared space: none (${result.skipped})`);
+    return 0;
+  }
+  const binBytes = statSync(join(args.out, SHARED_SPACE_DIR, SHARED_SPACE_BINARY)).size;
+  console.log(describeSharedSpace({ dims: result.entry!.dims, modalities: result.entry!.modalities, bytes: result.entry!.bytes + binBytes, stats: result.stats! }));
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'shared-space') return sharedSpaceCommand(argv.slice(1));
   let args: Args;
   try {
     args = parseArgs(argv);
@@ -242,6 +330,8 @@ async function main(argv: string[]): Promise<number> {
     if (args.currency) options.currency = args.currency;
     if (args.modalities) options.modalities = args.modalities;
     if (args.batch) options.batchSize = args.batch;
+    if (!args.sharedSpace) options.sharedSpace = false;
+    else options.sharedSpace = { onProgress: (step, loss) => process.stderr.write(`shared space: step ${step}, loss ${loss.toFixed(3)}\n`), progressEvery: 100 };
 
     await initNodeTf('wasm');
     const encoders = new NodeEncoders();
