@@ -1,4 +1,5 @@
 import { startEngine, type EngineHandle } from '../client/start-engine.ts';
+import { createRecommender, recommenderFor, type Recommender } from '../client/create-recommender.ts';
 import type { CatalogSummary } from '../protocol/engine-api.ts';
 import './backend-status.ts';
 import './catalog-status.ts';
@@ -6,7 +7,9 @@ import './catalog-status.ts';
 declare global {
   interface Window {
     /** The client API, for the console and for tests that start an engine of their own. */
-    ondevice: { startEngine: typeof startEngine };
+    ondevice: { startEngine: typeof startEngine; createRecommender: typeof createRecommender };
+    /** The demo's recommender (once its catalog is loaded), for tests and the console. */
+    recs?: Recommender;
     /** The demo's engine, for tests and the console. */
     engine?: EngineHandle;
     engineReady: Promise<EngineHandle>;
@@ -15,7 +18,7 @@ declare global {
   }
 }
 
-window.ondevice = { startEngine };
+window.ondevice = { startEngine, createRecommender };
 const params = new URLSearchParams(location.search);
 const status = document.querySelector('backend-status')!;
 const catalogStatus = document.querySelector('catalog-status')!;
@@ -44,6 +47,7 @@ window.engineReady.then(
       (summary) => {
         catalogStatus.summary = summary;
         window.catalogLoaded = { summary, readyAtMs: performance.now() };
+        window.recs = recommenderFor(engine, summary);
         document.body.dataset.catalog = 'ready';
       },
       (error: Error) => {

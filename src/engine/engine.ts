@@ -11,6 +11,8 @@ import type {
   ModelCheck,
   RankBenchmarkRow,
   RankResult,
+  RecommendBenchmarkOptions,
+  RecommendBenchmarkRow,
 } from '../protocol/engine-api.ts';
 import { BACKEND_NAMES, isBackendName, type BackendName } from '../protocol/backend-name.ts';
 import { fetchAssetManifest, type AssetManifest } from './assets/asset-manifest.ts';
@@ -28,6 +30,15 @@ import type { Embedding, Modality } from '../protocol/embedding.ts';
 import { isModality } from './catalog/catalog-manifest.ts';
 import { loadCatalogFiles } from './catalog/fetch-catalog.ts';
 import { LoadedCatalog } from './catalog/loaded-catalog.ts';
+import type { LoadedCatalogFiles } from './catalog/fetch-catalog.ts';
+import { CollaborativeSignals } from './recommend/collaborative-signals.ts';
+import { catalogFusionModel } from './recommend/fusion-model.ts';
+import { ItemSpace } from './recommend/item-space.ts';
+import { SharedSpace } from './recommend/shared-space.ts';
+import { InvalidRequestError, OnDeviceRecommender } from './recommend/on-device-recommender.ts';
+import { openProfileStore, type ProfileStore } from './store/profile-store.ts';
+import type { ProfileExport } from './store/profile-types.ts';
+import { FUSION_HEADS, type ExampleInput, type ProfileSummary, type RecommendRequest, type RecommendedItem, type TrackExtra, type TrackedEventType } from '../protocol/recommend.ts';
 
 const DEFAULT_PROBE_ITEMS = 20_000;
 /** Largest k a caller may ask for; beyond this a ranking is no longer a recommendation. */
@@ -45,12 +56,19 @@ export class Engine implements EngineApi {
   private probeItems = DEFAULT_PROBE_ITEMS;
   private encoders: BrowserEncoders | undefined;
   private onnxText: EngineConfig['textEncoder'];
+  private recommender: OnDeviceRecommender | undefined;
+  private store: Promise<ProfileStore> | undefined;
+  private config: EngineConfig = {};
   /** Set by the WebGPU device's `lost` promise, before the fallback runs. */
   private deviceLost: string | undefined;
 
   init(config: EngineConfig): Promise<BackendReport> {
     return this.queue.run(async () => {
       if (this.report) throw new Error('engine is already initialised');
+      if (config.fusionHead !== undefined && !(FUSION_HEADS as readonly string[]).includes(config.fusionHead)) {
+        throw new RangeError(`fusionHead must be one of ${FUSION_HEADS.join(', ')}, got ${JSON.stringify(config.fusionHead)}`);
+      }
+      this.config = config;
       this.assetsBaseUrl = config.assetsBaseUrl ?? new URL('/', self.location.href).href;
       this.probeItems = config.probeItems ?? DEFAULT_PROBE_ITEMS;
       useLocalWasm(this.assetsBaseUrl);
@@ -184,6 +202,47 @@ export class Engine implements EngineApi {
     });
   }
 
+  benchmarkRecommend(options: RecommendBenchmarkOptions): Promise<RecommendBenchmarkRow[]> {
+    return this.queue.run(async () => {
+      const report = this.requireReport();
+      const recommender = this.requireRecommender();
+      const names = options.backends ?? this.candidates.filter((c) => c.available && c.correct).map((c) => c.name);
+      const rows: RecommendBenchmarkRow[] = [];
+      const request: RecommendRequest = { mode: 'for-you', k: options.k };
+      await this.encoders?.disposeAll();
+      try {
+        for (const name of names) {
+          const problem = await activateBackend(name);
+          if (problem) throw new Error(`benchmark: backend ${name}: ${problem}`);
+          recommender.catalog.space.release(true);
+          const encoders = new BrowserEncoders(this.assetsBaseUrl, this.onnxText);
+          try {
+            await recommender.recommend(request, { record: false }); // uploads the item matrices
+            const forYou = await timeRuns(() => recommender.recommend(request, { record: false }), options.runs);
+            const row: RecommendBenchmarkRow = { backend: name, catalog: recommender.catalog.name, items: recommender.catalog.space.itemCount, forYou };
+            if (options.exampleImage) {
+              const image = options.exampleImage;
+              const once = async () => {
+                const embedding = await encoders.embedImages([image]);
+                await recommender.searchByExample({ modality: 'image', vector: embedding.vectors[0]!, encoder: embedding.encoder, label: 'benchmark image' }, options.k);
+                return recommender.recommend(request, { record: false });
+              };
+              await once(); // loads the image encoder
+              row.exampleToRecs = await timeRunsWithin(once, options.exampleRuns ?? options.runs, options.maxRunMs);
+            }
+            rows.push(row);
+          } finally {
+            await encoders.disposeAll();
+            recommender.catalog.space.release(true);
+          }
+        }
+      } finally {
+        await this.switchTo(report.backend);
+      }
+      return rows;
+    });
+  }
+
   loadCatalog(url: string): Promise<CatalogSummary> {
     return this.queue.run(async () => {
       this.requireReport();
@@ -203,6 +262,8 @@ export class Engine implements EngineApi {
       }
       this.catalog?.dispose();
       this.catalog = next;
+      this.recommender?.catalog.space.release(true);
+      this.recommender = new OnDeviceRecommender(this.recommenderCatalog(files), () => this.profileStore());
       const { manifest } = files;
       const modalities = next.modalities.map((modality) => {
         const file = manifest.vectorFiles[modality]!;
@@ -256,8 +317,89 @@ export class Engine implements EngineApi {
     });
   }
 
+  track(type: TrackedEventType, itemId: string, extra?: TrackExtra): Promise<{ stored: boolean; pending: number; learned: boolean }> {
+    return this.queue.run(async () => this.requireRecommender().track(type, itemId, extra));
+  }
+
+  recommend(request: RecommendRequest): Promise<RecommendedItem[]> {
+    return this.queue.run(async () => {
+      const recommender = this.requireRecommender();
+      return this.servingThroughDeviceLoss(() => recommender.recommend(request));
+    });
+  }
+
+  searchByExample(input: ExampleInput, k: number): Promise<{ exampleId: string; items: RecommendedItem[] }> {
+    return this.queue.run(async () => {
+      const recommender = this.requireRecommender();
+      if (typeof input !== 'object' || input === null) throw new InvalidRequestError('searchByExample: expected { text } or { image: Blob } or { audio: Blob }');
+      const encoders = this.requireEncoders();
+      return this.servingThroughDeviceLoss(async () => {
+        let embedding: Embedding;
+        let modality: Modality;
+        let label: string | undefined;
+        if ('text' in input) {
+          (modality = 'text'), (label = String(input.text).slice(0, 200));
+          embedding = await encoders.embedText([input.text]);
+        } else if ('image' in input && input.image instanceof Blob) {
+          (modality = 'image'), (label = input.image instanceof File ? input.image.name : 'your image');
+          embedding = await encoders.embedImages([await input.image.arrayBuffer()]);
+        } else if ('audio' in input && input.audio instanceof Blob) {
+          (modality = 'audio'), (label = input.audio instanceof File ? input.audio.name : 'your sound');
+          embedding = await encoders.embedAudio([await input.audio.arrayBuffer()]);
+        } else {
+          throw new InvalidRequestError('searchByExample: expected { text: string } or { image: Blob } or { audio: Blob }');
+        }
+        return recommender.searchByExample({ modality, vector: embedding.vectors[0]!, encoder: embedding.encoder, label }, k);
+      });
+    });
+  }
+
+  exportProfile(): Promise<ProfileExport> {
+    return this.queue.run(async () => (await this.profileStore()).exportData());
+  }
+
+  forgetProfile(): Promise<ProfileSummary> {
+    return this.queue.run(async () => {
+      const store = await this.profileStore();
+      await store.forget();
+      this.recommender?.resetPersonal();
+      return { ...(await store.counts()), pending: store.pendingCount() };
+    });
+  }
+
+  profileSummary(): Promise<ProfileSummary> {
+    return this.queue.run(async () => {
+      const store = await this.profileStore();
+      return { ...(await store.counts()), pending: store.pendingCount() };
+    });
+  }
+
   tensorCount(): Promise<number> {
     return Promise.resolve(tf.memory().numTensors);
+  }
+
+  private requireRecommender(): OnDeviceRecommender {
+    this.requireReport();
+    if (!this.recommender) throw new Error('no catalog loaded: call loadCatalog first');
+    return this.recommender;
+  }
+
+  /** The profile database, opened once per worker (a failure is retried on the next call). */
+  private profileStore(): Promise<ProfileStore> {
+    this.store ??= openProfileStore({ dbName: this.config.profileName }).catch((error: unknown) => {
+      this.store = undefined;
+      throw error;
+    });
+    return this.store;
+  }
+
+  private recommenderCatalog(files: LoadedCatalogFiles) {
+    const { manifest } = files;
+    const rows = Object.fromEntries(Object.entries(files.vectors).map(([m, v]) => [m, { data: v!.data, dims: v!.dims }]));
+    // Its own SharedSpace instance: the LoadedCatalog's is disposed with that catalog.
+    const space = new ItemSpace(manifest, rows, files.sharedSpace ? new SharedSpace(files.sharedSpace.weights) : undefined);
+    const signals = new CollaborativeSignals(space.itemCount, (id) => space.indexOf(id), manifest.signals);
+    return { name: manifest.name, space, signals, model: catalogFusionModel(manifest.fusion, this.config.fusionHead) };
   }
 
   private requireEncoders(): BrowserEncoders {
@@ -290,6 +432,7 @@ export class Engine implements EngineApi {
     if (problem) throw new Error(`could not switch to backend ${name}: ${problem}`);
     this.items?.release(true);
     this.catalog?.release(true);
+    this.recommender?.catalog.space.release(true);
     if (name === 'webgpu') this.watchDeviceLoss();
   }
 
@@ -325,6 +468,7 @@ export class Engine implements EngineApi {
     const why = this.deviceLost ?? 'unknown reason';
     this.items?.release(true);
     this.catalog?.release(true);
+    this.recommender?.catalog.space.release(true);
     await this.encoders?.disposeAll();
     try {
       tf.removeBackend('webgpu');

@@ -5,6 +5,8 @@
  */
 import type { BackendName } from './backend-name.ts';
 import type { Embedding, EncoderInfo, Modality } from './embedding.ts';
+import type { ExampleInput, FusionHeadName, ProfileSummary, RecommendRequest, RecommendedItem, TrackExtra, TrackedEventType } from './recommend.ts';
+import type { ProfileExport } from '../engine/store/profile-types.ts';
 
 export interface EngineConfig {
   /** Force one backend instead of measuring. Unknown values fall back to measuring, with a notice. */
@@ -15,6 +17,10 @@ export interface EngineConfig {
   probeItems?: number;
   /** Replace the built-in text encoder with an ONNX model the site serves itself (see README "Your own ONNX model"). */
   textEncoder?: OnnxTextEncoderConfig;
+  /** Which fusion head scores for-you (default `late`; see README "The recommender"). */
+  fusionHead?: FusionHeadName;
+  /** IndexedDB database of the user's profile (default `ondevice-recs-profile`). */
+  profileName?: string;
 }
 
 /** A transformers.js feature-extraction model in `<assetsBaseUrl>models/<modelId>/`, run by onnxruntime-web from `<assetsBaseUrl>ort-wasm/`. */
@@ -104,6 +110,27 @@ export interface EmbedBenchmarkRow extends TimingStats {
   skipped?: string;
 }
 
+export interface RecommendBenchmarkOptions {
+  k: number;
+  runs: number;
+  backends?: BackendName[];
+  /** Also time: embed this image (an encoded file) as a new ad-hoc example → updated for-you list. */
+  exampleImage?: ArrayBuffer;
+  exampleRuns?: number;
+  /** A run slower than this is timed once (software GPUs). */
+  maxRunMs?: number;
+}
+
+export interface RecommendBenchmarkRow {
+  backend: BackendName;
+  catalog: string;
+  items: number;
+  /** A for-you list from the current profile: score every item, rules, MMR, explanations. */
+  forYou: TimingStats;
+  /** From a new ad-hoc image to the updated for-you list (embed, store, rank, rank again). */
+  exampleToRecs?: TimingStats;
+}
+
 export interface ModelCheck {
   name: string;
   format: 'graph' | 'layers';
@@ -174,6 +201,8 @@ export interface EngineApi {
   embedAudio(files: ArrayBuffer[]): Promise<Embedding>;
   /** Time embedding batches of each size on each backend, loading a fresh encoder per backend. */
   benchmarkEmbedding(options: EmbedBenchmarkOptions): Promise<EmbedBenchmarkRow[]>;
+  /** Time for-you (and an ad-hoc image → updated for-you) on each backend, on the loaded catalog and the current profile. */
+  benchmarkRecommend(options: RecommendBenchmarkOptions): Promise<RecommendBenchmarkRow[]>;
   /** Test hook: destroy the WebGPU device as a driver reset would, to exercise the fallback. */
   loseWebGpuDeviceForTesting(): Promise<boolean>;
   /**
@@ -187,6 +216,17 @@ export interface EngineApi {
   catalogVectors(ids: string[], modality: Modality): Promise<(Float32Array | null)[]>;
   /** Score `query` against the loaded catalog's vectors of `modality` (dot product) and return the top `k` item ids. */
   rankCatalog(query: Float32Array, modality: Modality, k: number): Promise<CatalogRankResult>;
+  /** Record what the user did with a catalog item (stored only in this browser's IndexedDB). */
+  track(type: TrackedEventType, itemId: string, extra?: TrackExtra): Promise<{ stored: boolean; pending: number; learned: boolean }>;
+  /** Top-k items with an explanation each. Rejects with an InvalidRequestError naming the bad field. */
+  recommend(request: RecommendRequest): Promise<RecommendedItem[]>;
+  /** Embed a text, image or sound the user gives, keep it in the profile, and rank the catalog by it. */
+  searchByExample(input: ExampleInput, k: number): Promise<{ exampleId: string; items: RecommendedItem[] }>;
+  /** Everything stored about the user, as JSON. */
+  exportProfile(): Promise<ProfileExport>;
+  /** Delete the whole profile database (events, examples, personal model). */
+  forgetProfile(): Promise<ProfileSummary>;
+  profileSummary(): Promise<ProfileSummary>;
   /** Live tensor count, for leak tests. */
   tensorCount(): Promise<number>;
 }

@@ -1,10 +1,18 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { FEATURES, catalogFusionModel } from '../../src/engine/recommend/fusion-model.ts';
+import * as tf from '@tensorflow/tfjs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findOrFetchTuxPaintStamps } from '../../scripts/fetch-tuxpaint-stamps.mjs';
 import { parseCatalogManifest, type CatalogManifest } from '../../src/engine/catalog/catalog-manifest.ts';
+import { loadCatalogFiles } from '../../src/engine/catalog/fetch-catalog.ts';
+import { LoadedCatalog } from '../../src/engine/catalog/loaded-catalog.ts';
 import { decodeVectors, sha256Hex } from '../../src/engine/catalog/vector-codec.ts';
+import { scoreTopK } from '../../src/engine/ranking/score-top-k.ts';
+import { SharedSpace } from '../../src/engine/recommend/shared-space.ts';
+import { addSharedSpaceToCatalog } from '../../src/node/catalog/shared-space-files.ts';
+import { randomProjections } from '../../src/node/shared-space-eval.ts';
 import type { Embedding, Modality } from '../../src/protocol/embedding.ts';
 import {
   oggDurationSeconds,
@@ -207,6 +215,94 @@ describe('tux paint catalog, interrupted and resumed', () => {
       }
     }
   }, 120_000);
+
+  it('trains a shared space in which each stamp finds itself across modalities', async () => {
+    expect(manifest.sharedSpace).toMatchObject({ path: 'shared-space/weights.json', dims: 128, modalities: ['text', 'image', 'audio'] });
+    // Served from the folder through the engine's loader (hashes checked, weights decoded).
+    const base = 'https://shop.example/tuxpaint/';
+    const fetch = async (url: string) => {
+      const path = join(out, decodeURIComponent(url.slice(base.length)));
+      return existsSync(path) ? new Response(new Uint8Array(readFileSync(path))) : new Response('not found', { status: 404 });
+    };
+    const files = await loadCatalogFiles(base, { fetch, caches: null });
+    expect(files.sharedSpace!.spec.modalities.image).toEqual({ inputDims: 1280, encoder: { name: manifest.encoders.image!.name, version: manifest.encoders.image!.version } });
+    expect(files.sharedSpace!.spec.training).toMatchObject({ items: 12, pairs: { 'text-image': 12, 'text-audio': 10, 'image-audio': 10 } });
+    const before = tf.memory().numTensors;
+    const catalog = new LoadedCatalog(files);
+    const random = new SharedSpace(randomProjections({ text: 512, image: 1280, audio: manifest.vectorFiles.audio!.dims }, 128, 3));
+    const hits = async (from: Modality, to: Modality, space?: SharedSpace) => {
+      const targets = catalog.sharedOnBackend(to)!;
+      let found = 0;
+      let queries = 0;
+      for (const item of manifest.items) {
+        const vector = catalog.vector(item.id, from);
+        if (!vector || item.vectorRows[to] === undefined) continue;
+        queries++;
+        if (space) {
+          // The unaligned baseline: rank the random projections of `to` in JS.
+          const q = space.projectVector(from, vector);
+          const scores = manifest.items.filter((i) => i.vectorRows[to] !== undefined).map((i) => {
+            const t = space.projectVector(to, catalog.vector(i.id, to)!);
+            return { id: i.id, score: q.reduce((s, v, j) => s + v * t[j], 0) };
+          });
+          scores.sort((a, b) => b.score - a.score);
+          if (scores[0].id === item.id) found++;
+        } else {
+          const top = await scoreTopK(targets, catalog.projectQuery(from, vector), 1);
+          if (catalog.item(catalog.itemOfRow(to, top.indices[0]))!.id === item.id) found++;
+        }
+      }
+      return found / queries;
+    };
+    for (const [from, to] of [['text', 'image'], ['image', 'text'], ['audio', 'text'], ['audio', 'image']] as const) {
+      const learnt = await hits(from, to);
+      expect(learnt, `${from}→${to}`).toBeGreaterThanOrEqual(0.9);
+      expect(learnt, `${from}→${to} vs random`).toBeGreaterThan(await hits(from, to, random));
+    }
+    catalog.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('adds the same shared space to a built catalog from its stored vectors, embedding nothing', async () => {
+    const copy = join(temp, 'tuxpaint-copy');
+    cpSync(out, copy, { recursive: true });
+    const json = JSON.parse(readFileSync(join(copy, 'manifest.json'), 'utf8'));
+    delete json.sharedSpace;
+    writeFileSync(join(copy, 'manifest.json'), JSON.stringify(json));
+    rmSync(join(copy, 'shared-space'), { recursive: true });
+    encoders.reset();
+    const result = await addSharedSpaceToCatalog(copy);
+    expect(encoders.inputs).toEqual({ text: [], image: [], audio: [] });
+    expect(result.entry).toMatchObject({ dims: 128, modalities: ['text', 'image', 'audio'] });
+    const again = parseCatalogManifest(JSON.parse(readFileSync(join(copy, 'manifest.json'), 'utf8')), 'copy');
+    expect(again.sharedSpace).toEqual(result.entry);
+    expect(again.items).toEqual(manifest.items);
+    expect(again.createdAt).toBe(manifest.createdAt);
+    // Same vectors, same seed: the same weights as the builder's, bit for bit.
+    expect(readFileSync(join(copy, 'shared-space', 'weights.bin')).equals(readFileSync(join(out, 'shared-space', 'weights.bin')))).toBe(true);
+  }, 120_000);
+
+  it('with interactions, trains the fusion model and ships it in the manifest', async () => {
+    // A small hand-made log over the 12 stamps (plumbing test; the evaluation uses real logs):
+    // 30 sessions that each walk 4 stamps in a fixed cyclic order.
+    const rows = Array.from({ length: 30 }, (_, s) =>
+      Array.from({ length: 4 }, (_, step) => ({ session: `s${s}`, item: IDS[(s + step * 3) % IDS.length]!, timestamp: 1_700_000_000 + s * 1000 + step * 10, event: 'view' })),
+    ).flat();
+    const withLog = join(temp, 'tuxpaint-with-log');
+    cpSync(join(out), withLog, { recursive: true });
+    rmSync(join(withLog, 'manifest.json'));
+    const summary = await buildCatalog(items, { outDir: withLog, encoders, batchSize: 4, name: 'test', interactions: { rows }, modalities: ['text', 'image'] });
+    const built = parseCatalogManifest(JSON.parse(readFileSync(join(withLog, 'manifest.json'), 'utf8')), 'manifest.json');
+    expect(built.signals!.events).toBe(120);
+    expect(built.fusion).toBeDefined();
+    expect(built.fusion!.head).toBe('late');
+    expect(built.fusion!.training.cases).toBe(30);
+    expect(summary.fusion).toEqual(built.fusion!.training);
+    expect(Object.keys(built.fusion!.weights).sort()).toEqual([...FEATURES].sort());
+    // The engine runs the shipped model; without one, the prior.
+    expect(catalogFusionModel(built.fusion, undefined)).toMatchObject({ source: 'trained', weights: built.fusion!.weights });
+    expect(catalogFusionModel(undefined, 'mlp')).toMatchObject({ source: 'prior', head: 'late' });
+  }, 300_000);
 });
 
 describe('bad input', () => {

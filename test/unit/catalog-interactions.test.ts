@@ -9,6 +9,7 @@ import {
 } from '../../src/node/catalog/aggregate-interactions.ts';
 
 const T = 1_700_000_000; // seconds
+const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 const CATALOG = ['A', 'B', 'C', 'D'];
 
 /**
@@ -189,6 +190,20 @@ describe('aggregateInteractions options', () => {
     expect(report.transitions).toBe(3); // A→B, B→A, A→B
     expect(signals.transitions).toEqual({ A: [{ item: 'B', p: 1, sessions: 1 }], B: [{ item: 'A', p: 1, sessions: 1 }] });
     expect(signals.popularity[0]).toEqual({ item: 'A', count: 3, sessions: 1, score: 1 });
+  });
+
+  it('with a transition window, credits later events by 1/distance, once per session at the nearest distance', () => {
+    // user-1 in time order: A, B, C, B. Window 2 adds A → C (½); B → B is skipped; C → B stays 1.
+    const log = LOG.filter((r) => r.session === 'user-1');
+    const next = aggregateInteractions(log, CATALOG, { transitionWindow: 2 }).signals.transitions;
+    expect(next.A).toEqual([
+      { item: 'B', p: round6(1 / 1.5), sessions: 1 },
+      { item: 'C', p: round6(0.5 / 1.5), sessions: 1 },
+    ]);
+    // B → C at distance 1 (weight 1), B → B skipped; C → B at distance 1.
+    expect(next.B).toEqual([{ item: 'C', p: 1, sessions: 1 }]);
+    expect(next.C).toEqual([{ item: 'B', p: 1, sessions: 1 }]);
+    expect(() => aggregateInteractions(log, CATALOG, { transitionWindow: 0 })).toThrow('transitionWindow must be an integer ≥ 1, got 0');
   });
 
   it('returns empty signals for a log with nothing in the catalog', () => {

@@ -17,11 +17,16 @@
  *   turn them into URLs with `catalogFileUrl`, which percent-encodes each segment.
  * - `signals` (aggregated interaction data; see src/node/catalog/aggregate-interactions.ts)
  *   name only catalog items.
+ * - `sharedSpace` (optional) points at the learned cross-modal projections
+ *   (src/engine/catalog/shared-space-format.ts): its `modalities` are at least two distinct
+ *   modalities of the catalog, each with a vector file. The weights file itself is checked
+ *   when it is loaded (its SHA-256 and size here; encoders and dims inside it).
  * - Unknown fields are errors (a misspelt optional field would otherwise vanish silently);
  *   free-form data goes in an item's `metadata`.
  */
 import type { EncoderInfo, Modality } from '../../protocol/embedding.ts';
 import { CatalogFormatError, isVectorFormat, vectorFileByteLength, type VectorFormat } from './vector-codec.ts';
+import { FEATURES, type FeatureName } from '../recommend/fusion-model.ts';
 
 export { CatalogFormatError, type VectorFormat } from './vector-codec.ts';
 
@@ -101,12 +106,39 @@ export interface CatalogSignals {
   transitions: Record<string, NextItem[]>;
 }
 
+/** A trained fusion model (see src/engine/recommend/fusion-model.ts for the features). */
+export interface CatalogFusionModel {
+  head: 'late' | 'attention' | 'mlp';
+  weights: Record<FeatureName, number>;
+  temperature: number;
+  recentItems: number;
+  recentDecay: number;
+  halfLife: number;
+  mlp?: { hidden: number; w1: number[]; b1: number[]; w2: number[]; b2: number };
+  /** How it was trained: held-out sessions, and the share of validation sessions whose next item was in the top 10. */
+  training: { cases: number; validationTop10Prior: number; validationTop10Fitted: number; keptFitted: boolean };
+}
+
 export interface CatalogLicense {
   /** What it covers, e.g. "Tux Paint stamps (images, sounds, descriptions)". */
   name: string;
   /** SPDX identifier or licence name, e.g. "GPL-2.0-or-later". */
   license: string;
   url?: string;
+}
+
+/** Learned projections of every modality into one space (see shared-space-format.ts). */
+export interface CatalogSharedSpace {
+  /** The spec JSON (tfjs weightsManifest style), relative to the catalog folder, e.g. `shared-space/weights.json`. */
+  path: string;
+  /** Exact size of the spec JSON. */
+  bytes: number;
+  /** Lowercase hex SHA-256 of the spec JSON (which holds the SHA-256 of its binary). */
+  sha256: string;
+  /** Dimensions of the shared space. */
+  dims: number;
+  /** Modalities with a projection, in MODALITIES order, at least two. */
+  modalities: Modality[];
 }
 
 export interface CatalogManifest {
@@ -120,6 +152,9 @@ export interface CatalogManifest {
   vectorFiles: Partial<Record<Modality, CatalogVectorFile>>;
   items: CatalogItem[];
   signals?: CatalogSignals;
+  sharedSpace?: CatalogSharedSpace;
+  /** The fusion model trained on the shop's interactions (absent: the engine's documented prior). */
+  fusion?: CatalogFusionModel;
   licenses?: CatalogLicense[];
   /** Relative path of the NOTICE file. */
   notice?: string;
@@ -154,7 +189,7 @@ export function catalogFileUrl(catalogBaseUrl: string, path: string): string {
 // ---------------------------------------------------------------------------------------
 // parser
 
-type Json = Record<string, unknown>;
+export type Json = Record<string, unknown>;
 
 const MODALITY_LIST = 'text, image or audio';
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -163,12 +198,12 @@ const CURRENCY = /^[A-Z]{3}$/;
 /** Slack for probabilities that were rounded to 6 decimals. */
 const SUM_TOLERANCE = 1e-5;
 
-function isObject(value: unknown): value is Json {
+export function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A value as it appears in an error: JSON for short primitives, else its kind. */
-function describe(value: unknown): string {
+export function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   if (typeof value === 'object') return 'an object';
@@ -263,6 +298,12 @@ class Fields {
     return value;
   }
 
+  boolean(key: string): boolean {
+    const value = this.take(key, true);
+    if (typeof value !== 'boolean') this.wrong(key, 'true or false', value);
+    return value as boolean;
+  }
+
   object(key: string): Json;
   object(key: string, optional: 'optional'): Json | undefined;
   object(key: string, optional?: 'optional'): Json | undefined {
@@ -323,6 +364,10 @@ export function parseCatalogManifest(json: unknown, source: string): CatalogMani
 
   const signalsJson = top.object('signals', 'optional');
   const signals = signalsJson === undefined ? undefined : parseSignals(source, signalsJson, ids);
+  const fusionJson = top.object('fusion', 'optional');
+  const fusion = fusionJson === undefined ? undefined : parseFusion(source, fusionJson);
+  const sharedSpaceJson = top.object('sharedSpace', 'optional');
+  const sharedSpace = sharedSpaceJson === undefined ? undefined : parseSharedSpace(source, sharedSpaceJson, vectorFiles);
   const licensesJson = top.array('licenses', 'optional');
   const licenses = licensesJson?.map((entry, i) => {
     const f = objectAt(source, `licenses[${i}]`, entry);
@@ -338,6 +383,8 @@ export function parseCatalogManifest(json: unknown, source: string): CatalogMani
   const manifest: CatalogManifest = { schemaVersion: CATALOG_SCHEMA_VERSION, name, createdAt, encoders, vectorFiles, items };
   if (currency !== undefined) manifest.currency = currency;
   if (signals !== undefined) manifest.signals = signals;
+  if (sharedSpace !== undefined) manifest.sharedSpace = sharedSpace;
+  if (fusion !== undefined) manifest.fusion = fusion;
   if (licenses !== undefined) manifest.licenses = licenses;
   if (notice !== undefined) manifest.notice = notice;
   return manifest;
@@ -472,6 +519,72 @@ function parseItems(source: string, json: unknown[], vectorFiles: Partial<Record
     }
   }
   return items;
+}
+
+function parseSharedSpace(source: string, json: Json, vectorFiles: Partial<Record<Modality, CatalogVectorFile>>): CatalogSharedSpace {
+  const f = new Fields(source, 'sharedSpace', json);
+  const path = f.path('path');
+  const bytes = f.integer('bytes', 1);
+  const sha256 = f.matching('sha256', SHA256_HEX, '64 lowercase hex digits') as string;
+  const dims = f.integer('dims', 1);
+  const list = f.array('modalities');
+  const seen = new Set<Modality>();
+  list.forEach((value, i) => {
+    if (!isModality(value)) throw f.error(`field "modalities[${i}]" must be ${MODALITY_LIST} (got ${describe(value)})`);
+    if (seen.has(value)) f.fail(`field "modalities" lists ${value} twice`);
+    if (!vectorFiles[value]) f.fail(`field "modalities" lists ${value}, but the catalog has no ${value} vectors (no vectorFiles.${value})`);
+    seen.add(value);
+  });
+  if (seen.size < 2) f.fail(`field "modalities" must list at least two modalities (got ${seen.size})`);
+  f.noOthers();
+  for (const other of Object.values(vectorFiles)) {
+    if (other && other.path === path) f.fail(`field "path" ${describe(path)} is also the path of a vector file`);
+  }
+  return { path, bytes, sha256, dims, modalities: MODALITIES.filter((m) => seen.has(m)) };
+}
+
+function parseFusion(source: string, json: Json): CatalogFusionModel {
+  const f = new Fields(source, 'fusion', json);
+  const head = f.string('head');
+  if (head !== 'late' && head !== 'attention' && head !== 'mlp') return f.fail(`field "head" must be late, attention or mlp (got ${describe(head)})`);
+  const weightsJson = f.object('weights');
+  const w = new Fields(source, 'fusion.weights', weightsJson);
+  const weights = Object.fromEntries(FEATURES.map((name) => [name, w.number(name, -1e6, 1e6) as number])) as Record<FeatureName, number>;
+  w.noOthers();
+  const out: CatalogFusionModel = {
+    head,
+    weights,
+    temperature: f.number('temperature', 1e-6, 1e6) as number,
+    recentItems: f.integer('recentItems', 0),
+    recentDecay: f.number('recentDecay', 0, 1) as number,
+    halfLife: f.number('halfLife', 1e-6, 1e6) as number,
+    training: (() => {
+      const t = new Fields(source, 'fusion.training', f.object('training'));
+      const training = {
+        cases: t.integer('cases', 0),
+        validationTop10Prior: t.number('validationTop10Prior', 0, 1) as number,
+        validationTop10Fitted: t.number('validationTop10Fitted', 0, 1) as number,
+        keptFitted: t.boolean('keptFitted'),
+      };
+      t.noOthers();
+      return training;
+    })(),
+  };
+  const mlpJson = f.object('mlp', 'optional');
+  if (mlpJson !== undefined) {
+    const m = new Fields(source, 'fusion.mlp', mlpJson);
+    const hidden = m.integer('hidden', 1);
+    const numbers = (name: string, length: number) => {
+      const list = m.array(name);
+      if (list.length !== length || !list.every((x) => typeof x === 'number' && Number.isFinite(x))) m.fail(`field "${name}" must be ${length} finite numbers`);
+      return list as number[];
+    };
+    out.mlp = { hidden, w1: numbers('w1', FEATURES.length * hidden), b1: numbers('b1', hidden), w2: numbers('w2', hidden), b2: m.number('b2', -1e6, 1e6) as number };
+    m.noOthers();
+  }
+  if (head === 'mlp' && !out.mlp) f.fail('field "head" is mlp but there is no "mlp" field with its weights');
+  f.noOthers();
+  return out;
 }
 
 function parseSignals(source: string, json: Json, ids: Set<string>): CatalogSignals {

@@ -20,7 +20,11 @@
  *    removed when the build completes;
  * 4. an item left with no modality at all is an error naming it (the partial stays, so a fixed
  *    source resumes);
- * 5. vector files, media and manifest are written (each through a temp file + rename).
+ * 5. vector files, media and manifest are written (each through a temp file + rename);
+ * 6. with vectors of at least two modalities, a shared space (learned projections of every
+ *    modality into one space, train-shared-space.ts) is trained on the vectors as stored
+ *    (decoded back from the vector files) and written to DIR/shared-space/ before the
+ *    manifest; `sharedSpace: false` skips it (and removes an old one).
  *
  * Encoder check on resume: the encoder that made the partial vectors is compared with the one
  * running now when the first batch of that modality is embedded; on a mismatch that
@@ -45,10 +49,19 @@ import {
   type CatalogManifest,
   type CatalogVectorFile,
 } from '../../engine/catalog/catalog-manifest.ts';
-import { encodeVectors, sha256Hex, type VectorFormat } from '../../engine/catalog/vector-codec.ts';
+import { decodeVectors, encodeVectors, sha256Hex, type VectorFormat } from '../../engine/catalog/vector-codec.ts';
 import type { EncoderInfo, Embedding, Modality } from '../../protocol/embedding.ts';
 import { decodeImageBytes } from '../decode-image-file.ts';
 import { aggregateInteractions, type AggregateOptions, type AggregationReport, type InteractionRow } from './aggregate-interactions.ts';
+import { removeSharedSpaceFiles, SHARED_SPACE_BINARY, SHARED_SPACE_DIR, sharedSpaceSkipReason, writeSharedSpaceFiles, type SharedSpaceBuildOptions } from './shared-space-files.ts';
+import { sharedSpaceDataFromCatalog, trainSharedSpace, type SharedSpaceTrainingStats } from './train-shared-space.ts';
+import { trainFusionModel } from './train-fusion-model.ts';
+import { ItemSpace } from '../../engine/recommend/item-space.ts';
+import { PRIOR_FUSION_MODEL, withHead } from '../../engine/recommend/fusion-model.ts';
+import { SharedSpace } from '../../engine/recommend/shared-space.ts';
+import type { SharedSpaceWeights } from '../../engine/catalog/shared-space-format.ts';
+
+const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
 
 /** One item as a source (Tux Paint, a shop's JSONL/CSV) describes it; paths are absolute or relative to the cwd. */
 export interface SourceItem {
@@ -105,6 +118,13 @@ export interface BuildCatalogOptions {
   maxAudioBytes?: number;
   maxAudioSeconds?: number;
   onProgress?: (progress: BuildProgress) => void;
+  /**
+   * The shared space (train-shared-space.ts): trained by default when the catalog has vectors
+   * of at least two modalities; options tune it; `false` builds the catalog without one.
+   */
+  sharedSpace?: false | SharedSpaceBuildOptions;
+  /** With interactions: train the fusion model (BPR, see train-fusion-model.ts) for this head (default late); false skips it. */
+  fusion?: false | { head?: 'late' | 'attention' | 'mlp' };
   /** Tests: stop (throw BuildInterruptedError) once at least this many items are finished and flushed, as a kill would. */
   stopAfterItems?: number;
 }
@@ -143,6 +163,10 @@ export interface BuildSummary {
   itemsEmbeddedThisRun: number;
   manifestBytes: number;
   interactions?: AggregationReport;
+  /** The shared space written, or why there is none. */
+  sharedSpace?: { dims: number; modalities: Modality[]; bytes: number; stats: SharedSpaceTrainingStats } | { skipped: string };
+  /** The fusion model trained on the interactions (see CatalogFusionModel.training). */
+  fusion?: NonNullable<CatalogManifest['fusion']>['training'];
 }
 
 /** Bad source data (a missing field, a missing file, an item with nothing to embed). The CLI exits 2. */
@@ -587,6 +611,8 @@ export async function buildCatalog(items: readonly SourceItem[], options: BuildC
   const encodersInfo: CatalogManifest['encoders'] = {};
   const vectorFiles: CatalogManifest['vectorFiles'] = {};
   const summaries: BuildSummary['modalities'] = {};
+  /** The vectors as stored (decoded back), for the shared space. */
+  const stored: Partial<Record<Modality, Float32Array>> = {};
   for (const m of modalities) {
     const list = rows.get(m)!;
     if (list.length === 0) continue;
@@ -598,6 +624,7 @@ export async function buildCatalog(items: readonly SourceItem[], options: BuildC
     encodersInfo[m] = { modality: m, name: info.name, version: info.version, dims: info.dims };
     const file: CatalogVectorFile = { path: rel, format, count: list.length, dims: info.dims, bytes: bytes.byteLength, sha256: await sha256Hex(bytes) };
     vectorFiles[m] = file;
+    stored[m] = decodeVectors(bytes, format, list.length, info.dims, rel);
     const s = stats.get(m)!;
     summaries[m] = {
       encoder: `${info.name}@${info.version}`,
@@ -638,6 +665,52 @@ export async function buildCatalog(items: readonly SourceItem[], options: BuildC
   };
   if (options.currency !== undefined) manifest.currency = options.currency;
   if (signals) manifest.signals = signals;
+
+  // Shared space: trained on the vectors as stored, written before the manifest names it.
+  let sharedSpaceSummary: BuildSummary['sharedSpace'];
+  let sharedWeights: SharedSpaceWeights | undefined;
+  if (options.sharedSpace === false) removeSharedSpaceFiles(outDir);
+  else {
+    const skipped = sharedSpaceSkipReason(manifest);
+    if (skipped) {
+      removeSharedSpaceFiles(outDir);
+      sharedSpaceSummary = { skipped };
+    } else {
+      const trained = await trainSharedSpace(sharedSpaceDataFromCatalog(manifest, stored), options.sharedSpace ?? {});
+      sharedWeights = trained.weights;
+      const entry = await writeSharedSpaceFiles(outDir, trained, encodersInfo, options.sharedSpace?.quantization);
+      manifest.sharedSpace = entry;
+      const binBytes = statSync(join(outDir, SHARED_SPACE_DIR, SHARED_SPACE_BINARY)).size;
+      sharedSpaceSummary = { dims: entry.dims, modalities: entry.modalities, bytes: entry.bytes + binBytes, stats: trained.stats };
+    }
+  }
+  // Fusion model: trained on the shop's interactions when it gave some (else the engine's prior).
+  let fusionSummary: BuildSummary['fusion'];
+  if (options.interactions && signals && signals.events > 0 && options.fusion !== false) {
+    const space = new ItemSpace(
+      manifest,
+      Object.fromEntries(Object.entries(stored).map(([m, data]) => [m, { data: data!, dims: vectorFiles[m as Modality]!.dims }])),
+      sharedWeights ? new SharedSpace(sharedWeights) : undefined,
+    );
+    try {
+      const head = options.fusion?.head ?? 'late';
+      const trained = await trainFusionModel({ space, rows: options.interactions.rows, signalOptions: options.interactions.options, base: withHead(PRIOR_FUSION_MODEL, head), mlp: head === 'mlp' });
+      const { model } = trained;
+      manifest.fusion = {
+        head,
+        weights: model.weights,
+        temperature: model.temperature,
+        recentItems: model.recentItems,
+        recentDecay: model.recentDecay,
+        halfLife: model.halfLife,
+        ...(model.mlp ? { mlp: model.mlp } : {}),
+        training: { cases: trained.cases, validationTop10Prior: round4(trained.validationTop10.base), validationTop10Fitted: round4(trained.validationTop10.fitted), keptFitted: trained.keptFitted },
+      };
+      fusionSummary = manifest.fusion.training;
+    } finally {
+      space.release(true);
+    }
+  }
   if (options.licenses) manifest.licenses = options.licenses;
   if (noticePath) manifest.notice = noticePath;
   const manifestText = JSON.stringify(manifest) + '\n';
@@ -657,5 +730,7 @@ export async function buildCatalog(items: readonly SourceItem[], options: BuildC
     secondsPer100Items: freshItems.size > 0 ? (seconds / freshItems.size) * 100 : 0,
     manifestBytes: Buffer.byteLength(manifestText),
     ...(interactionsReport ? { interactions: interactionsReport } : {}),
+    ...(sharedSpaceSummary ? { sharedSpace: sharedSpaceSummary } : {}),
+    ...(fusionSummary ? { fusion: fusionSummary } : {}),
   };
 }

@@ -1,0 +1,71 @@
+/**
+ * The page-side API of the recommender (what the widget and the demo use):
+ *
+ *   const recs = await createRecommender({ catalog: 'catalogs/tuxpaint/' });
+ *   await recs.track('view', 'animals/mammals/badger', { dwellMs: 12000 });
+ *   const items = await recs.recommend({ mode: 'for-you', k: 8 });
+ *
+ * Everything runs in the engine worker; the user's events and vectors stay in its IndexedDB.
+ */
+import type { BackendReport, CatalogSummary } from '../protocol/engine-api.ts';
+import type { ProfileExport } from '../engine/store/profile-types.ts';
+import type { ExampleInput, ProfileSummary, RecommendRequest, RecommendedItem, TrackExtra, TrackedEventType } from '../protocol/recommend.ts';
+import { startEngine, type EngineHandle, type StartEngineOptions } from './start-engine.ts';
+
+export interface CreateRecommenderOptions extends StartEngineOptions {
+  /** URL of the catalog folder (its manifest.json is inside), relative to the page. */
+  catalog: string;
+}
+
+export interface Recommender {
+  /** Record what the user did with an item: view (with dwellMs), click, add-to-cart, remove-from-cart, purchase, dismiss. */
+  track(type: TrackedEventType, itemId: string, extra?: TrackExtra): Promise<{ stored: boolean; pending: number; learned: boolean }>;
+  recommend(request: RecommendRequest): Promise<RecommendedItem[]>;
+  /** Rank the catalog by a text, an image or a sound the user gives (kept only in this browser). */
+  searchByExample(input: ExampleInput, k: number): Promise<RecommendedItem[]>;
+  /** Everything stored about the user, as JSON. */
+  exportData(): Promise<ProfileExport>;
+  /** Delete everything stored about the user. */
+  forget(): Promise<ProfileSummary>;
+  /** What is stored (counts). */
+  profile(): Promise<ProfileSummary>;
+  /** The backend the engine runs on now, and why. */
+  backend(): Promise<BackendReport>;
+  /** The loaded catalog. */
+  readonly catalog: CatalogSummary;
+  /** The underlying engine (benchmarks, tests). */
+  readonly engine: EngineHandle;
+  /** Stop the worker. */
+  close(): void;
+}
+
+export async function createRecommender(options: CreateRecommenderOptions): Promise<Recommender> {
+  const { catalog: catalogUrl, ...engineOptions } = options;
+  if (typeof catalogUrl !== 'string' || catalogUrl.trim() === '') throw new TypeError('createRecommender: the "catalog" option (the catalog folder URL) is required');
+  const engine = await startEngine(engineOptions);
+  let catalog: CatalogSummary;
+  try {
+    catalog = await engine.api.loadCatalog(new URL(catalogUrl, location.href).href);
+  } catch (error) {
+    engine.terminate();
+    throw error;
+  }
+  return recommenderFor(engine, catalog);
+}
+
+/** The Recommender API over an engine that already has a catalog loaded. */
+export function recommenderFor(engine: EngineHandle, catalog: CatalogSummary): Recommender {
+  const { api } = engine;
+  return {
+    catalog,
+    engine,
+    track: (type, itemId, extra) => api.track(type, itemId, extra),
+    recommend: (request) => api.recommend(request),
+    searchByExample: async (input, k) => (await api.searchByExample(input, k)).items,
+    exportData: () => api.exportProfile(),
+    forget: () => api.forgetProfile(),
+    profile: () => api.profileSummary(),
+    backend: () => api.backendReport(),
+    close: () => engine.terminate(),
+  };
+}

@@ -1,0 +1,88 @@
+/**
+ * The explanation of one recommended item: each feature's share of its positive score
+ * (modalities vs the collaborative signals), and which history items it comes from — each
+ * token's own part of the content similarity and of the transitions / co-occurrence.
+ * Computed on the JS heap for the k shown items only. The `mlp` head is explained by the
+ * linear weights it was initialised from (an approximation, said so in the README).
+ */
+import type { Modality } from '../../protocol/embedding.ts';
+import type { Explanation } from '../../protocol/recommend.ts';
+import type { CollaborativeSignals } from './collaborative-signals.ts';
+import { COLLABORATIVE_FEATURES, CONTENT_FEATURES, FEATURES, type FeatureName, type FeatureWeights } from './fusion-model.ts';
+import type { HistoryToken } from './history-tokens.ts';
+import type { ItemSpace } from './item-space.ts';
+
+function cosine(a: Float32Array, b: Float32Array): number {
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  for (let i = 0; i < a.length; i++) (dot += a[i]! * b[i]!), (na += a[i]! * a[i]!), (nb += b[i]! * b[i]!);
+  return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
+}
+
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
+const percent = (x: number) => `${Math.round(x * 100)} %`;
+
+export interface ExplainInput {
+  space: ItemSpace;
+  signals: CollaborativeSignals;
+  tokens: readonly HistoryToken[];
+  weights: FeatureWeights;
+  /** The item's feature values (FEATURES order). */
+  features: Record<FeatureName, number>;
+  recentItems: number;
+  recentDecay: number;
+  rules: string[];
+}
+
+export function explainItem(index: number, input: ExplainInput): Explanation {
+  const { space, signals, tokens, weights, features } = input;
+  const contribution = Object.fromEntries(FEATURES.map((f) => [f, Math.max(0, weights[f] * features[f])])) as Record<FeatureName, number>;
+  const total = FEATURES.reduce((s, f) => s + contribution[f], 0);
+  const share = (f: FeatureName) => (total > 0 ? round3(contribution[f] / total) : 0);
+  const modalities: Explanation['modalities'] = {};
+  for (const f of CONTENT_FEATURES) if (contribution[f] > 0) modalities[f as Modality | 'shared'] = share(f);
+  const signalsShare = { sequential: share('sequential'), coOccurrence: share('coOccurrence'), popularity: share('popularity') };
+  const collaborative = round3(COLLABORATIVE_FEATURES.reduce((s, f) => s + share(f), 0));
+
+  // Each history token's part: content similarity per modality, transitions out of it, co-occurrence with it.
+  const totalWeight = tokens.reduce((s, t) => s + Math.abs(t.weight), 0) || 1;
+  const recent = tokens.filter((t) => t.itemIndex !== undefined && t.weight > 0).slice(0, input.recentItems);
+  const parts = tokens.map((token) => {
+    if (token.weight <= 0) return 0;
+    let part = 0;
+    for (const m of space.modalities) {
+      const item = space.vector(index, m);
+      const v = token.vectors[m];
+      if (item && v && v.length === item.length) part += Math.max(0, weights[m]) * (token.weight / totalWeight) * Math.max(0, cosine(item, v));
+    }
+    if (token.itemIndex !== undefined) {
+      const r = recent.indexOf(token);
+      if (r >= 0) part += Math.max(0, weights.sequential) * input.recentDecay ** r * (signals.next(token.itemIndex).find((n) => n.index === index)?.weight ?? 0);
+      part += Math.max(0, weights.coOccurrence) * (token.weight / totalWeight) * (signals.coOccurring(token.itemIndex).find((n) => n.index === index)?.weight ?? 0);
+    }
+    return part;
+  });
+  const partTotal = parts.reduce((a, b) => a + b, 0);
+  const because = tokens
+    .map((token, i) => ({ token, part: parts[i]! }))
+    .filter((x) => x.part > 0)
+    .sort((a, b) => b.part - a.part)
+    .slice(0, 3)
+    .map(({ token, part }) => ({ id: token.key, title: token.title, ...(token.adhoc ? { adhoc: true } : {}), share: round3(part / partTotal) }));
+
+  return { summary: summarise(because, modalities, signalsShare, collaborative), because, modalities, collaborative, signals: signalsShare, rules: input.rules };
+}
+
+function summarise(because: Explanation['because'], modalities: Explanation['modalities'], signals: Explanation['signals'], collaborative: number): string {
+  const sources = because.slice(0, 2).map((b) => (b.adhoc ? `your ${b.title ? `"${b.title}"` : 'example'}` : (b.title ?? b.id)));
+  const lead = sources.length ? `Because of ${sources.join(' and ')}` : 'Picked for you';
+  const strongest = Object.entries(modalities).sort((a, b) => b[1] - a[1])[0];
+  const reasons: string[] = [];
+  if (strongest && strongest[1] > 0) reasons.push(`${percent(strongest[1])} ${strongest[0] === 'shared' ? 'cross-modal' : strongest[0]} similarity`);
+  if (collaborative > 0) {
+    const main = signals.sequential >= signals.coOccurrence && signals.sequential >= signals.popularity ? 'what shoppers viewed next' : signals.coOccurrence >= signals.popularity ? 'what shoppers viewed together' : 'popularity';
+    reasons.push(`${percent(collaborative)} ${main}`);
+  }
+  return reasons.length ? `${lead}: ${reasons.join(', ')}.` : `${lead}.`;
+}

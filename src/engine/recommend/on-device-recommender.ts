@@ -1,0 +1,382 @@
+/**
+ * The recommender inside the worker: the loaded catalog (ItemSpace + aggregated signals +
+ * fusion model), the user's profile (ProfileStore, IndexedDB) and the four modes.
+ *
+ * - for-you: the profile's recent history → scoreItems (personal weights on top of the
+ *   catalog's) → rules → MMR → explanations. No history yet → `popular`.
+ * - similar: one item as the only history token, in one modality or all.
+ * - by-example: an ad-hoc example the user gave (searchByExample stores it) as the token.
+ * - popular: the catalog's popularity; a catalog without interactions has none, so the
+ *   documented cold-start prior is "most representative of its category" (cosine to the
+ *   category's mean vector) with a per-category cap, which shows the breadth of the shop.
+ *
+ * Learning: when the user clicks / adds / buys an item of the last for-you list shown, the
+ * personal weights take one bounded BPR step (clicked vs the others shown) and are stored.
+ */
+import type { Modality } from '../../protocol/embedding.ts';
+import {
+  EVENT_TYPES,
+  RECOMMEND_MODES,
+  type BusinessRules,
+  type RecommendRequest,
+  type RecommendedItem,
+  type TrackExtra,
+  type TrackedEventType,
+} from '../../protocol/recommend.ts';
+import type { ProfileStore } from '../store/profile-store.ts';
+import type { AdhocItem, ProfileEvent } from '../store/profile-types.ts';
+import { allowedItems, applyBoosts, checkFilters, InvalidRequestError, normaliseScores, type RuleContext } from './business-rules.ts';
+import type { CollaborativeSignals } from './collaborative-signals.ts';
+import { diversify } from './diversify.ts';
+import { explainItem } from './explain-item.ts';
+import { FEATURES, type FeatureWeights, type FusionModel } from './fusion-model.ts';
+import { historyTokens, type HistoryToken } from './history-tokens.ts';
+import { catalogItemLookup, type ItemSpace } from './item-space.ts';
+import { emptyPersonalState, featureRow, learnFromFeedback, personalWeights, type PersonalState } from './personal-learning.ts';
+import { scoreItems, type ScoredItems } from './score-items.ts';
+
+export { InvalidRequestError } from './business-rules.ts';
+
+export const MAX_K = 1000;
+const MODEL_STATE_VERSION = 1;
+const POSITIVE_FEEDBACK = new Set(['click', 'add-to-cart', 'purchase']);
+
+export interface RecommenderCatalog {
+  name: string;
+  space: ItemSpace;
+  signals: CollaborativeSignals;
+  model: FusionModel;
+}
+
+interface ShownList {
+  ids: string[];
+  scored: ScoredItems;
+}
+
+export class OnDeviceRecommender {
+  private personal: PersonalState | undefined;
+  private lastShown: ShownList | undefined;
+  private representative: Float32Array | undefined;
+
+  constructor(
+    readonly catalog: RecommenderCatalog,
+    /** The profile store, opened on first use (so a blocked database cannot stop the catalog from loading). */
+    private readonly openStore: () => Promise<ProfileStore>,
+  ) {}
+
+  private get space(): ItemSpace {
+    return this.catalog.space;
+  }
+
+  private get modelKey(): string {
+    return `fusion:${this.catalog.name}`;
+  }
+
+  async track(type: TrackedEventType, itemId: string, extra: TrackExtra = {}): Promise<{ stored: boolean; pending: number; learned: boolean }> {
+    if (!(EVENT_TYPES as readonly string[]).includes(type)) throw new InvalidRequestError(`track: unknown event type ${JSON.stringify(type)} (expected one of ${EVENT_TYPES.join(', ')})`);
+    if (typeof itemId !== 'string' || this.space.indexOf(itemId) === undefined) {
+      throw new InvalidRequestError(`track: unknown item id ${JSON.stringify(itemId)} (not in catalog "${this.catalog.name}")`);
+    }
+    if (extra.dwellMs !== undefined && (!Number.isFinite(extra.dwellMs) || extra.dwellMs < 0)) throw new InvalidRequestError(`track: dwellMs must be a number ≥ 0, got ${extra.dwellMs}`);
+    if (extra.dwellMs !== undefined && type !== 'view') throw new InvalidRequestError(`track: dwellMs is only for views, not ${type}`);
+    let stored = true;
+    try {
+      await (await this.openStore()).addEvent({ type, itemId, catalog: this.catalog.name, ...(extra.at !== undefined ? { at: extra.at } : {}), ...(extra.dwellMs !== undefined ? { dwellMs: extra.dwellMs } : {}) });
+    } catch (error) {
+      // Storage full: the store keeps the event in its pending queue (nothing lost) and says so.
+      if ((error as { code?: string }).code !== 'quota-exceeded') throw error;
+      stored = false;
+    }
+    const learned = POSITIVE_FEEDBACK.has(type) ? await this.learnFrom(itemId) : false;
+    return { stored, pending: (await this.openStore()).pendingCount(), learned };
+  }
+
+  /** `record: false` leaves no 'shown' impression (benchmarks). */
+  async recommend(request: RecommendRequest, options: { record?: boolean } = {}): Promise<RecommendedItem[]> {
+    const { k } = validateRequest(request);
+    const context = await this.ruleContext();
+    switch (request.mode) {
+      case 'for-you': {
+        const tokens = await this.historyTokens();
+        if (tokens.length === 0) return this.popular(k, request, context, 'No history yet: popular items.');
+        const model = await this.personalModel();
+        const scored = await scoreItems(this.space, this.catalog.signals, tokens, model);
+        const items = this.finish(scored, tokens, model, k, request, { excludeSeen: true, ...request.rules }, context);
+        if (options.record === false) return items;
+        this.lastShown = { ids: items.map((i) => i.id), scored };
+        await (await this.openStore()).addEvent({ type: 'shown', itemId: items[0]?.id ?? tokens[0]!.key, catalog: this.catalog.name, context: { mode: 'for-you', shownIds: items.map((i) => i.id) } }).catch(() => undefined);
+        return items;
+      }
+      case 'similar': {
+        const index = this.space.indexOf(request.itemId ?? '');
+        if (request.itemId === undefined) throw new InvalidRequestError('recommend: mode "similar" needs an itemId');
+        if (index === undefined) throw new InvalidRequestError(`recommend: unknown item id ${JSON.stringify(request.itemId)} (not in catalog "${this.catalog.name}")`);
+        const modality = request.modality ?? 'fused';
+        if (modality !== 'fused' && !this.space.modalities.includes(modality)) throw new InvalidRequestError(`recommend: the catalog has no ${modality} vectors (it has: ${this.space.modalities.join(', ')})`);
+        const lookup = catalogItemLookup(this.space)(request.itemId)!;
+        const vectors = modality === 'fused' ? lookup.vectors : { [modality]: lookup.vectors[modality] };
+        if (modality !== 'fused' && !vectors[modality]) return [];
+        const token: HistoryToken = { key: request.itemId, itemIndex: index, adhoc: false, title: lookup.title, vectors, weight: 1, position: 0 };
+        const model = similarModel(this.catalog.model, modality);
+        const scored = await scoreItems(this.space, this.catalog.signals, [token], model);
+        return this.finish(scored, [token], model, k, request, { excludeIds: [request.itemId], ...request.rules }, context);
+      }
+      case 'by-example': {
+        const example = request.itemId !== undefined ? await (await this.openStore()).adhocItem(request.itemId) : (await (await this.openStore()).adhocItems()).sort((a, b) => b.createdAt - a.createdAt)[0];
+        if (!example) throw new InvalidRequestError(request.itemId !== undefined ? `recommend: no example with id ${JSON.stringify(request.itemId)}` : 'recommend: no example yet: call searchByExample first');
+        return this.byExample(example, k, request, context);
+      }
+      case 'popular':
+        return this.popular(k, request, context, 'Popular items.');
+    }
+  }
+
+  /** Store an ad-hoc example (its vector), record it as viewed, and rank the catalog by it. */
+  async searchByExample(example: Omit<AdhocItem, 'id' | 'createdAt'>, k: number): Promise<{ exampleId: string; items: RecommendedItem[] }> {
+    validateRequest({ mode: 'by-example', k });
+    if (!this.space.modalities.includes(example.modality)) {
+      throw new InvalidRequestError(`searchByExample: catalog "${this.catalog.name}" has no ${example.modality} vectors to compare a ${example.modality} example with (it has: ${this.space.modalities.join(', ')})`);
+    }
+    const id = `example-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+    const stored = await (await this.openStore()).putAdhocItem({ ...example, id });
+    await (await this.openStore()).addEvent({ type: 'view', adhocId: id, catalog: this.catalog.name }).catch((error: { code?: string }) => {
+      if (error.code !== 'quota-exceeded') throw error;
+    });
+    const items = await this.byExample(stored, k, { mode: 'by-example', k }, await this.ruleContext());
+    return { exampleId: id, items };
+  }
+
+  private async byExample(example: AdhocItem, k: number, request: RecommendRequest, context: RuleContext): Promise<RecommendedItem[]> {
+    const token: HistoryToken = { key: example.id, adhoc: true, title: example.label, vectors: { [example.modality]: example.vector }, weight: 1, position: 0 };
+    const model = similarModel(this.catalog.model, 'fused');
+    const scored = await scoreItems(this.space, this.catalog.signals, [token], { ...model, weights: { ...model.weights, sequential: 0, coOccurrence: 0, popularity: 0 } });
+    return this.finish(scored, [token], model, k, request, { ...request.rules }, context);
+  }
+
+  private async popular(k: number, request: RecommendRequest, context: RuleContext, summary: string): Promise<RecommendedItem[]> {
+    const signals = this.catalog.signals;
+    const scores = signals.hasSignals ? Float32Array.from(signals.popularity) : this.representativeness();
+    const allowed = allowedItems(this.space.items, { ...request.rules, filters: request.filters }, context);
+    const normalised = normaliseScores(scores, allowed);
+    const touched = applyBoosts(this.space.items, normalised, request.rules?.boost);
+    // The default cap (a soft one) shows the breadth of the shop; a cap the caller sets is hard.
+    const diversity = request.diversity === false ? undefined : { lambda: 0.9, perCategoryCap: Math.max(1, Math.ceil(k / 4)), categoryDepth: 1, fillToK: request.diversity?.perCategoryCap === undefined, ...request.diversity };
+    const picked = this.pick(normalised, allowed, k, diversity, request.rules?.pin);
+    return picked.map((index) => ({
+      id: this.space.items[index]!.id,
+      title: this.space.items[index]!.title,
+      category: this.space.items[index]!.category,
+      score: round4(normalised[index]!),
+      explanation: {
+        summary: signals.hasSignals ? `${summary} Popular with shoppers.` : `${summary} Typical of its category (no shopper data yet).`,
+        because: [],
+        modalities: {},
+        collaborative: signals.hasSignals ? 1 : 0,
+        signals: { sequential: 0, coOccurrence: 0, popularity: signals.hasSignals ? 1 : 0 },
+        rules: touched.get(index) ?? [],
+      },
+    }));
+  }
+
+  private finish(scored: ScoredItems, tokens: readonly HistoryToken[], model: FusionModel, k: number, request: RecommendRequest, rules: Omit<BusinessRules, 'filters'>, context: RuleContext): RecommendedItem[] {
+    const allowed = allowedItems(this.space.items, { ...rules, filters: request.filters }, context);
+    const normalised = normaliseScores(scored.scores, allowed);
+    const touched = applyBoosts(this.space.items, normalised, rules.boost);
+    const diversity = request.diversity === false ? undefined : { lambda: 0.8, ...request.diversity };
+    const picked = this.pick(normalised, allowed, k, diversity, rules.pin);
+    return picked.map((index) => {
+      const item = this.space.items[index]!;
+      const ruleNotes = [...(touched.get(index) ?? []), ...(rules.pin?.includes(item.id) ? ['pinned'] : [])];
+      return {
+        id: item.id,
+        title: item.title,
+        category: item.category,
+        score: round4(normalised[index]!),
+        explanation: explainItem(index, {
+          space: this.space,
+          signals: this.catalog.signals,
+          tokens,
+          weights: model.weights,
+          features: featureRow(scored.features, index),
+          recentItems: model.recentItems,
+          recentDecay: model.recentDecay,
+          rules: ruleNotes,
+        }),
+      };
+    });
+  }
+
+  /** Pins first (if allowed), then the top of the pool, diversified by MMR when asked. */
+  private pick(scores: Float32Array, allowed: Uint8Array, k: number, diversity: { lambda?: number; perCategoryCap?: number; categoryDepth?: number; fillToK?: boolean } | undefined, pin: string[] = []): number[] {
+    const pinned = pin.map((id) => this.space.indexOf(id)).filter((i): i is number => i !== undefined && allowed[i] === 1);
+    const taken = new Set(pinned);
+    const candidates: number[] = [];
+    for (let i = 0; i < scores.length; i++) if (allowed[i] && !taken.has(i)) candidates.push(i);
+    candidates.sort((a, b) => scores[b]! - scores[a]! || a - b);
+    const rest = k - pinned.length;
+    if (rest <= 0) return pinned.slice(0, k);
+    if (!diversity) return [...pinned, ...candidates.slice(0, rest)];
+    const pool = candidates.slice(0, Math.max(50, rest * 5));
+    const depth = diversity.categoryDepth ?? 1;
+    const chosen = diversify(pool, scores, rest, {
+      lambda: diversity.lambda ?? 0.8,
+      perCategoryCap: diversity.perCategoryCap,
+      fillToK: diversity.fillToK,
+      categoryOf: (i) => this.space.items[i]!.category.split('/').slice(0, depth).join('/'),
+      similarity: (a, b) => this.itemSimilarity(a, b),
+    });
+    return [...pinned, ...chosen];
+  }
+
+  /** Mean cosine over the modalities both items have. */
+  private itemSimilarity(a: number, b: number): number {
+    let sum = 0;
+    let n = 0;
+    for (const m of this.space.modalities) {
+      const va = this.space.vector(a, m);
+      const vb = this.space.vector(b, m);
+      if (!va || !vb) continue;
+      let dot = 0;
+      for (let d = 0; d < va.length; d++) dot += va[d]! * vb[d]!;
+      sum += dot;
+      n++;
+    }
+    return n ? sum / n : 0;
+  }
+
+  /** Cold-start prior: cosine of each item to its top-level category's mean, averaged over modalities. */
+  private representativeness(): Float32Array {
+    if (this.representative) return this.representative;
+    const n = this.space.itemCount;
+    const out = new Float32Array(n);
+    const counts = new Float32Array(n);
+    const categoryOf = (i: number) => this.space.items[i]!.category.split('/')[0]!;
+    for (const m of this.space.modalities) {
+      const dims = this.space.dims(m);
+      const means = new Map<string, Float32Array>();
+      for (let i = 0; i < n; i++) {
+        const v = this.space.vector(i, m);
+        if (!v) continue;
+        const c = categoryOf(i);
+        const mean = means.get(c) ?? new Float32Array(dims);
+        for (let d = 0; d < dims; d++) mean[d]! += v[d]!;
+        means.set(c, mean);
+      }
+      for (let i = 0; i < n; i++) {
+        const v = this.space.vector(i, m);
+        if (!v) continue;
+        const mean = means.get(categoryOf(i))!;
+        let dot = 0;
+        let norm = 0;
+        for (let d = 0; d < dims; d++) (dot += v[d]! * mean[d]!), (norm += mean[d]! * mean[d]!);
+        out[i]! += norm > 0 ? dot / Math.sqrt(norm) : 0;
+        counts[i]! += 1;
+      }
+    }
+    for (let i = 0; i < n; i++) out[i] = counts[i]! > 0 ? out[i]! / counts[i]! : 0;
+    this.representative = out;
+    return out;
+  }
+
+  private async catalogEvents(): Promise<ProfileEvent[]> {
+    return (await (await this.openStore()).events({ catalog: this.catalog.name, limit: 2000 })).filter((e) => e.type !== 'shown');
+  }
+
+  private async historyTokens(): Promise<HistoryToken[]> {
+    const events = await this.catalogEvents();
+    const adhocIds = new Set(events.map((e) => e.adhocId).filter((id): id is string => id !== undefined));
+    const adhoc = new Map<string, AdhocItem>();
+    for (const id of adhocIds) {
+      const item = await (await this.openStore()).adhocItem(id);
+      if (item && this.space.modalities.includes(item.modality) && item.vector.length === this.space.dims(item.modality)) adhoc.set(id, item);
+    }
+    return historyTokens(
+      events,
+      { catalogItem: catalogItemLookup(this.space), adhocItem: (id) => {
+        const item = adhoc.get(id);
+        return item ? { title: item.label, vectors: { [item.modality]: item.vector } } : undefined;
+      } },
+      { halfLife: this.catalog.model.halfLife },
+    );
+  }
+
+  private async ruleContext(): Promise<RuleContext> {
+    const events = await this.catalogEvents();
+    const seen = new Set<string>();
+    const inCart = new Set<string>();
+    const dismissed = new Set<string>();
+    for (const e of events) {
+      if (!e.itemId) continue;
+      seen.add(e.itemId);
+      if (e.type === 'add-to-cart') inCart.add(e.itemId);
+      if (e.type === 'remove-from-cart' || e.type === 'purchase') inCart.delete(e.itemId);
+      if (e.type === 'dismiss') dismissed.add(e.itemId);
+    }
+    return { seen, inCart, dismissed };
+  }
+
+  private async personalState(): Promise<PersonalState> {
+    if (this.personal) return this.personal;
+    const saved = await (await this.openStore()).modelState(this.modelKey);
+    this.personal = saved && saved.version === MODEL_STATE_VERSION && saved.weights.length === FEATURES.length
+      ? { offsets: Object.fromEntries(FEATURES.map((f, i) => [f, saved.weights[i]!])) as FeatureWeights, updates: saved.updates }
+      : emptyPersonalState();
+    return this.personal;
+  }
+
+  private async personalModel(): Promise<FusionModel> {
+    const state = await this.personalState();
+    return { ...this.catalog.model, weights: personalWeights(this.catalog.model.weights, state) };
+  }
+
+  /** One bounded step when a positive action hits an item of the last for-you list. */
+  private async learnFrom(itemId: string): Promise<boolean> {
+    const shown = this.lastShown;
+    if (!shown || !shown.ids.includes(itemId)) return false;
+    const positive = featureRow(shown.scored.features, this.space.indexOf(itemId)!);
+    const skipped = shown.ids.filter((id) => id !== itemId).map((id) => featureRow(shown.scored.features, this.space.indexOf(id)!));
+    const next = learnFromFeedback(this.catalog.model.weights, await this.personalState(), positive, skipped);
+    this.personal = next;
+    this.lastShown = { ...shown, ids: shown.ids.filter((id) => id !== itemId) };
+    await (await this.openStore()).putModelState({ key: this.modelKey, version: MODEL_STATE_VERSION, weights: FEATURES.map((f) => next.offsets[f]), updates: next.updates });
+    return true;
+  }
+
+  /** After forget(): the personal model is gone too. */
+  resetPersonal(): void {
+    this.personal = undefined;
+    this.lastShown = undefined;
+  }
+}
+
+function round4(x: number): number {
+  return Math.round(x * 1e4) / 1e4;
+}
+
+/** `similar` and `by-example`: content in the asked modality, plus co-occurrence; no popularity. */
+function similarModel(model: FusionModel, modality: Modality | 'fused'): FusionModel {
+  const content = (m: Modality | 'shared') => (modality === 'fused' ? Math.max(0.25, model.weights[m]) : m === modality ? 1 : 0);
+  return {
+    ...model,
+    head: model.head === 'mlp' ? 'late' : model.head,
+    weights: { text: content('text'), image: content('image'), audio: content('audio'), shared: content('shared'), sequential: 0, coOccurrence: modality === 'fused' ? model.weights.coOccurrence : 0, popularity: 0 },
+  };
+}
+
+export function validateRequest(request: Partial<RecommendRequest>): { k: number } {
+  if (typeof request !== 'object' || request === null) throw new InvalidRequestError('recommend: expected an options object { mode, k, … }');
+  if (!(RECOMMEND_MODES as readonly unknown[]).includes(request.mode)) throw new InvalidRequestError(`recommend: unknown mode ${JSON.stringify(request.mode)} (expected one of ${RECOMMEND_MODES.join(', ')})`);
+  const k = request.k;
+  if (typeof k !== 'number' || !Number.isInteger(k) || k <= 0) throw new InvalidRequestError(`recommend: k must be a whole number ≥ 1, got ${JSON.stringify(k)}`);
+  if (k > MAX_K) throw new InvalidRequestError(`recommend: k must be at most ${MAX_K}, got ${k}`);
+  if (request.filters !== undefined) {
+    if (!Array.isArray(request.filters)) throw new InvalidRequestError('recommend: filters must be an array');
+    checkFilters(request.filters);
+  }
+  const d = request.diversity;
+  if (d !== undefined && d !== false) {
+    if (d.lambda !== undefined && !(d.lambda >= 0 && d.lambda <= 1)) throw new InvalidRequestError(`recommend: diversity.lambda must be in [0, 1], got ${d.lambda}`);
+    if (d.perCategoryCap !== undefined && !(Number.isInteger(d.perCategoryCap) && d.perCategoryCap >= 1)) throw new InvalidRequestError(`recommend: diversity.perCategoryCap must be a whole number ≥ 1, got ${d.perCategoryCap}`);
+  }
+  return { k };
+}

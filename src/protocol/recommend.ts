@@ -1,0 +1,106 @@
+/**
+ * Types of the recommender part of the page ↔ worker boundary: events the page tracks,
+ * what it asks for, and what comes back (each item with its explanation).
+ */
+import type { Modality } from './embedding.ts';
+
+/** What a user did. `shown` is recorded by the engine itself when a list is displayed. */
+export const EVENT_TYPES = ['view', 'click', 'add-to-cart', 'remove-from-cart', 'purchase', 'dismiss'] as const;
+export type TrackedEventType = (typeof EVENT_TYPES)[number];
+
+export const RECOMMEND_MODES = ['for-you', 'similar', 'by-example', 'popular'] as const;
+export type RecommendMode = (typeof RECOMMEND_MODES)[number];
+
+/** Which fusion head scores the content part (see src/engine/recommend/fusion-heads.ts). */
+export const FUSION_HEADS = ['late', 'mlp', 'attention'] as const;
+export type FusionHeadName = (typeof FUSION_HEADS)[number];
+
+export interface TrackExtra {
+  /** How long a view lasted; longer views weigh more (capped). */
+  dwellMs?: number;
+  /** When it happened (ms since 1970); default now. */
+  at?: number;
+}
+
+/** A business rule on an item field: `category` matches the path and its sub-paths. */
+export interface FieldFilter {
+  field: 'category' | 'price' | 'stock' | 'id' | string;
+  /** Keep items whose field equals one of these (category: or lies under one of them). */
+  in?: Array<string | number>;
+  /** Drop items whose field equals one of these (category: or lies under one of them). */
+  notIn?: Array<string | number>;
+  min?: number;
+  max?: number;
+}
+
+export interface BusinessRules {
+  /** All must hold. */
+  filters?: FieldFilter[];
+  /** Drop items whose `stock` is 0 (default true). */
+  excludeOutOfStock?: boolean;
+  /** Drop items in the cart (added and not removed or bought; default true). */
+  excludeInCart?: boolean;
+  /** Drop items the user already viewed, bought or dismissed (default true in for-you). */
+  excludeSeen?: boolean;
+  /** Item ids shown first, in this order, if they pass the filters. */
+  pin?: string[];
+  /** Multiply-free additive boosts on the normalised score, by item id or category path (negative buries). */
+  boost?: Array<{ id?: string; category?: string; by: number }>;
+  excludeIds?: string[];
+}
+
+export interface DiversityOptions {
+  /** MMR trade-off: 1 = relevance only, 0 = diversity only (default 0.8). */
+  lambda?: number;
+  /** At most this many items of one category (default none). */
+  perCategoryCap?: number;
+  /** Category depth used by the cap: 1 = top-level folder (default 1). */
+  categoryDepth?: number;
+}
+
+export interface RecommendRequest {
+  mode: RecommendMode;
+  k: number;
+  /** `similar`: the item to find neighbours of. */
+  itemId?: string;
+  /** `similar`: one modality, or all fused (default). */
+  modality?: Modality | 'fused';
+  filters?: FieldFilter[];
+  rules?: Omit<BusinessRules, 'filters'>;
+  diversity?: DiversityOptions | false;
+}
+
+/** Where a recommended item's score comes from. */
+export interface Explanation {
+  /** One sentence for people. */
+  summary: string;
+  /** History items (or ad-hoc examples) that contributed most, with their share of the content score. */
+  because: Array<{ id: string; title?: string; adhoc?: boolean; share: number }>;
+  /** Share of the positive score per modality's similarity (sums with `collaborative` to ≈1). */
+  modalities: Partial<Record<Modality | 'shared', number>>;
+  /** Share from the catalog's aggregated signals: what others viewed next, together, most. */
+  collaborative: number;
+  /** Parts of `collaborative`. */
+  signals: { sequential: number; coOccurrence: number; popularity: number };
+  /** Rules that changed this item's place. */
+  rules: string[];
+}
+
+export interface RecommendedItem {
+  id: string;
+  title: string;
+  category: string;
+  score: number;
+  explanation: Explanation;
+}
+
+export type ExampleInput = { text: string } | { image: Blob } | { audio: Blob };
+
+/** What is stored about the user (counts only; `exportData` gives everything). */
+export interface ProfileSummary {
+  events: number;
+  adhocItems: number;
+  modelStates: number;
+  /** Events waiting to be written (e.g. the storage quota was full). */
+  pending: number;
+}
