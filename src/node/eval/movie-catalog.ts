@@ -1,0 +1,78 @@
+/**
+ * A catalog of the MovieLens movies built in memory with the catalog format's own parts: the
+ * vectors go through the stored format's codec (int8 by default, or kept float32 to measure
+ * what quantisation costs), and the split's training ratings are the shop's interaction log,
+ * aggregated by the builder's aggregateInteractions (a user is a session). Nothing is written:
+ * it is research-only data.
+ */
+import type { Modality } from '../../protocol/embedding.ts';
+import { CATALOG_SCHEMA_VERSION, type CatalogItem, type CatalogManifest, type CatalogVectorFile } from '../../engine/catalog/catalog-manifest.ts';
+import { decodeVectors, encodeVectors, sha256Hex, type VectorFormat } from '../../engine/catalog/vector-codec.ts';
+import { CollaborativeSignals } from '../../engine/recommend/collaborative-signals.ts';
+import { ItemSpace, type ModalityRows } from '../../engine/recommend/item-space.ts';
+import { aggregateInteractions, type AggregateOptions, type InteractionRow } from '../catalog/aggregate-interactions.ts';
+import type { TrainData } from './eval-types.ts';
+import type { MovieEmbeddings } from './movie-embeddings.ts';
+import type { MovieLensData } from './movielens.ts';
+
+export type StoredFormat = VectorFormat | 'float32';
+
+export interface MovieCatalog {
+  manifest: CatalogManifest;
+  space: ItemSpace;
+  signals: CollaborativeSignals;
+  dispose(): void;
+}
+
+/**
+ * Aggregation settings for ratings: a user's ratings are one long "session", with no gap limit
+ * and transitions to the next 5 ratings. Tuned on dev users (HR@10 of the sequential signal
+ * alone: window 1 → 0.140, 5 → 0.183; a 7-day gap limit 0.180; more neighbours than 100 add nothing).
+ */
+export const MOVIE_SIGNAL_OPTIONS: AggregateOptions = { k: 100, maxGapSeconds: 1e9, transitionWindow: 5, maxSessionItems: 1000 };
+
+export const itemId = (item: number) => String(item + 1);
+
+export function trainRows(train: TrainData): InteractionRow[] {
+  return train.ratings.map((r) => ({ session: String(r.user), item: itemId(r.item), timestamp: r.time, event: 'rating' }));
+}
+
+export async function movieCatalog(
+  data: MovieLensData,
+  embeddings: MovieEmbeddings,
+  train: TrainData | undefined,
+  options: { format?: StoredFormat; modalities?: Modality[]; signalOptions?: AggregateOptions } = {},
+): Promise<MovieCatalog> {
+  const format = options.format ?? 'int8';
+  const modalities = options.modalities ?? ['text', 'image'];
+  const items: CatalogItem[] = data.movies.map((m) => ({ id: itemId(m.item), title: m.title, category: m.genres[0]?.replace(/[^A-Za-z0-9' -]/g, '') || 'unknown', vectorRows: {} }));
+  const rows: Partial<Record<Modality, ModalityRows>> = {};
+  const vectorFiles: CatalogManifest['vectorFiles'] = {};
+  const encoders: CatalogManifest['encoders'] = {};
+  for (const modality of modalities) {
+    const source = modality === 'text' ? embeddings.text : modality === 'image' ? embeddings.image : undefined;
+    if (!source) throw new Error(`MovieLens has no ${modality}`);
+    const present: Float32Array[] = [];
+    source.vectors.forEach((v, item) => {
+      if (!v) return;
+      items[item]!.vectorRows[modality] = present.length;
+      present.push(v);
+    });
+    const storedFormat: VectorFormat = format === 'float32' ? 'float16' : format;
+    const bytes = encodeVectors(present, storedFormat);
+    const data32 = new Float32Array(present.length * source.dims);
+    if (format === 'float32') present.forEach((v, i) => data32.set(v, i * source.dims));
+    else data32.set(decodeVectors(bytes, storedFormat, present.length, source.dims, `${modality} vectors`));
+    rows[modality] = { data: data32, dims: source.dims };
+    const file: CatalogVectorFile = { path: `vectors/${modality}.${storedFormat}`, format: storedFormat, count: present.length, dims: source.dims, bytes: bytes.byteLength, sha256: await sha256Hex(bytes) };
+    vectorFiles[modality] = file;
+    encoders[modality] = source.encoder;
+  }
+  const manifest: CatalogManifest = { schemaVersion: CATALOG_SCHEMA_VERSION, name: `MovieLens-100k (${format})`, createdAt: new Date(0).toISOString(), encoders, vectorFiles, items };
+  if (train) {
+    manifest.signals = aggregateInteractions(trainRows(train), items.map((i) => i.id), options.signalOptions ?? MOVIE_SIGNAL_OPTIONS).signals;
+  }
+  const space = new ItemSpace(manifest, rows);
+  const signals = new CollaborativeSignals(items.length, (id) => space.indexOf(id), manifest.signals);
+  return { manifest, space, signals, dispose: () => space.release() };
+}
