@@ -1,7 +1,7 @@
 // `npm run bench`: drives the built app in Chromium and times each benchmark in the engine
 // worker on every available backend, side by side in one run. Prints tables and writes
 // bench-results/<name>.json. Timings from a GPU-less machine describe SwiftShader, not a GPU.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { findOrFetchTuxPaintStamps } from '../scripts/fetch-tuxpaint-stamps.mjs';
 import type { Modality } from '../src/protocol/embedding.ts';
@@ -10,6 +10,7 @@ import { openBenchBrowser } from './bench-browser.ts';
 import { benchmarkCatalogLoad, type CatalogLoadRow } from './catalog-load-benchmark.ts';
 import { benchmarkEmbeddingInBrowser, benchmarkEmbeddingInNode, embedInputs, type EmbedRow } from './embed-benchmark.ts';
 import { formatTable } from './format-table.ts';
+import { benchmarkRecommend } from './recommend-benchmark.ts';
 import { measureReadBandwidth } from './measure-read-bandwidth.ts';
 
 const RANK_SIZES = [10_000, 100_000];
@@ -21,8 +22,8 @@ const EMBED_RUNS = Number(process.env.BENCH_EMBED_RUNS ?? 3);
 const EMBED_MAX_RUN_MS = Number(process.env.BENCH_EMBED_MAX_RUN_MS ?? 20_000);
 /** A batch extrapolated to take longer than this is reported as not timed. */
 const EMBED_MAX_BATCH_MS = Number(process.env.BENCH_EMBED_MAX_BATCH_MS ?? 120_000);
-/** BENCH_SECTIONS=rank,catalog,text,image,audio (default all) runs a subset. */
-const ALL_SECTIONS = 'rank,catalog,text,image,audio';
+/** BENCH_SECTIONS=rank,catalog,recommend,text,image,audio (default all) runs a subset. */
+const ALL_SECTIONS = 'rank,catalog,recommend,text,image,audio';
 const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? ALL_SECTIONS).split(','));
 const MODALITIES = (['text', 'image', 'audio'] as Modality[]).filter((m) => SECTIONS.has(m));
 
@@ -62,7 +63,11 @@ async function main(): Promise<void> {
       );
       console.log('');
     }
-    const inputs = await embedInputs(listTuxPaintStamps(findOrFetchTuxPaintStamps()));
+    const stamps = listTuxPaintStamps(findOrFetchTuxPaintStamps());
+    const recommendRows = SECTIONS.has('recommend')
+      ? await benchmarkRecommend(page, [{ folder: 'tuxpaint', history: 5 }, { folder: 'openclipart', history: 5 }], readFileSync(stamps.find((s) => s.imagePath?.endsWith('.png'))!.imagePath!), RUNS, EMBED_MAX_RUN_MS)
+      : [];
+    const inputs = await embedInputs(stamps);
     const embedRows: EmbedRow[] = [];
     for (const modality of MODALITIES) {
       const rows = [
@@ -93,6 +98,7 @@ async function main(): Promise<void> {
       engineChoice: report,
       rank: rankRows,
       catalogLoad: catalogRows,
+      recommend: recommendRows,
       embed: embedRows,
     };
     mkdirSync('bench-results', { recursive: true });
