@@ -162,15 +162,19 @@ export function fitMlp(cases: readonly PairwiseCase[], linear: FeatureWeights, o
 
 /** Share of cases whose positive ranks in the top k among all its candidates under linear weights `w`. */
 export function topKRate(cases: readonly PairwiseCase[], w: FeatureWeights, k = 10): number {
+  return topKRateOf(cases, (x) => FEATURES.reduce((s, f, j) => s + w[f] * x[j]!, 0), k);
+}
+
+/** The same for any scoring function of a feature vector (FEATURES order). */
+export function topKRateOf(cases: readonly PairwiseCase[], score: (x: Float32Array) => number, k = 10): number {
   const dims = FEATURES.length;
   const usable = cases.filter((c) => c.candidates);
   let hits = 0;
   for (const c of usable) {
     const x = c.candidates!;
-    const score = (i: number) => FEATURES.reduce((s, f, j) => s + w[f] * x[i * dims + j]!, 0);
-    const target = score(0);
+    const target = score(x.subarray(0, dims));
     let above = 0;
-    for (let i = 1; i < x.length / dims && above < k; i++) if (score(i) > target) above++;
+    for (let i = 1; i < x.length / dims && above < k; i++) if (score(x.subarray(i * dims, (i + 1) * dims)) > target) above++;
     if (above < k) hits++;
   }
   return usable.length ? hits / usable.length : 0;

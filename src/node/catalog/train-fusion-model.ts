@@ -7,12 +7,12 @@
  */
 import { mulberry32 } from '../../engine/backends/seeded-vectors.ts';
 import { CollaborativeSignals } from '../../engine/recommend/collaborative-signals.ts';
-import { fitLinear, fitMlp, topKRate, type FitReport, type PairwiseCase } from '../../engine/recommend/fit-fusion-model.ts';
+import { fitLinear, fitMlp, topKRate, topKRateOf, type FitReport, type PairwiseCase } from '../../engine/recommend/fit-fusion-model.ts';
 import { FEATURES, PRIOR_FUSION_MODEL, type FusionModel } from '../../engine/recommend/fusion-model.ts';
 import { historyTokens } from '../../engine/recommend/history-tokens.ts';
 import { catalogItemLookup, type ItemSpace } from '../../engine/recommend/item-space.ts';
-import { featureRow } from '../../engine/recommend/personal-learning.ts';
-import { scoreItems } from '../../engine/recommend/score-items.ts';
+import { featureRow, type FeatureRow } from '../../engine/recommend/personal-learning.ts';
+import { mlpForward, scoreItems } from '../../engine/recommend/score-items.ts';
 import { aggregateInteractions, timestampSeconds, type AggregateOptions, type InteractionRow } from './aggregate-interactions.ts';
 
 export interface TrainFusionOptions {
@@ -41,6 +41,8 @@ export interface TrainedFusion {
   validationTop10: { base: number; fitted: number };
   keptFitted: boolean;
   mlp?: FitReport;
+  /** The MLP's validation top-10 rate (it ships only if it beats the linear weights'). */
+  mlpValidationTop10?: number;
 }
 
 export async function trainFusionModel(options: TrainFusionOptions): Promise<TrainedFusion> {
@@ -57,19 +59,53 @@ export async function trainFusionModel(options: TrainFusionOptions): Promise<Tra
 export function fitFusionModel(cases: readonly PairwiseCase[], base: FusionModel, options: Pick<TrainFusionOptions, 'frozenAtZero' | 'mlp' | 'seed'> = {}): TrainedFusion {
   const fitCases = cases.filter((_, i) => i % 2 === 0);
   const validation = cases.filter((_, i) => i % 2 === 1);
-  const linear = fitLinear(fitCases, base.weights, { frozenAtZero: options.frozenAtZero });
   const baseWeights = Object.fromEntries(Object.entries(base.weights).map(([f, w]) => [f, options.frozenAtZero?.includes(f) ? 0 : w])) as FusionModel['weights'];
-  const validationTop10 = { base: topKRate(validation, baseWeights), fitted: topKRate(validation, linear.weights) };
-  const keepFitted = validationTop10.fitted > validationTop10.base;
-  const model: FusionModel = { ...base, weights: keepFitted ? linear.weights : baseWeights, source: keepFitted ? 'trained' : base.source };
-  let mlpReport: FitReport | undefined;
-  if (options.mlp) {
-    const fitted = fitMlp(fitCases, model.weights, { seed: options.seed });
-    model.mlp = fitted.mlp;
-    model.source = 'trained';
-    mlpReport = fitted.report;
+  // Dynamic hard negatives (Zhang et al. 2013): each round re-mines every case's negatives
+  // from the top 50 of the current weights (plus as many random ones), so the fit keeps
+  // fixing what is actually at the top of the list instead of over-fitting one fixed set.
+  const random = mulberry32(options.seed ?? 1);
+  let weights = baseWeights;
+  let linear: ReturnType<typeof fitLinear> | undefined;
+  for (let round = 0; round < DNS_ROUNDS; round++) {
+    const mined = fitCases.map((c) => ({ positive: c.positive, negatives: mineNegatives(c, weights, random) }));
+    linear = fitLinear(mined, weights, { frozenAtZero: options.frozenAtZero, iterations: 150 });
+    weights = linear.weights;
   }
-  return { model, cases: cases.length, linear: linear.report, validationTop10, keptFitted: keepFitted, mlp: mlpReport };
+  const validationTop10 = { base: topKRate(validation, baseWeights), fitted: topKRate(validation, weights) };
+  const keepFitted = validationTop10.fitted > validationTop10.base;
+  const model: FusionModel = { ...base, weights: keepFitted ? weights : baseWeights, source: keepFitted ? 'trained' : base.source };
+  let mlpReport: FitReport | undefined;
+  let mlpTop10: number | undefined;
+  if (options.mlp) {
+    const mined = fitCases.map((c) => ({ positive: c.positive, negatives: mineNegatives(c, model.weights, random) }));
+    const fitted = fitMlp(mined, model.weights, { seed: options.seed, learningRate: 0.001, iterations: 5 });
+    mlpReport = fitted.report;
+    mlpTop10 = topKRateOf(validation, (x) => mlpForward(x, fitted.mlp.hidden, fitted.mlp.w1, fitted.mlp.b1, fitted.mlp.w2, fitted.mlp.b2));
+    // Like the linear fit, the MLP ships only if it beats the linear weights on held-out sessions.
+    if (mlpTop10 > topKRate(validation, model.weights)) {
+      model.mlp = fitted.mlp;
+      model.source = 'trained';
+    }
+  }
+  return { model, cases: cases.length, linear: linear!.report, validationTop10, keptFitted: keepFitted, mlp: mlpReport, ...(mlpTop10 !== undefined ? { mlpValidationTop10: mlpTop10 } : {}) };
+}
+
+const DNS_ROUNDS = 4;
+
+/** 10 negatives from the case's top 50 under `w` (the positive is row 0 of its candidates) and 10 random ones. */
+function mineNegatives(c: PairwiseCase, w: FusionModel['weights'], random: () => number): FeatureRow[] {
+  const x = c.candidates;
+  if (!x) return c.negatives;
+  const dims = FEATURES.length;
+  const m = x.length / dims;
+  const row = (i: number) => Object.fromEntries(FEATURES.map((f, k) => [f, x[i * dims + k]!])) as FeatureRow;
+  const scores = new Float32Array(m);
+  for (let i = 0; i < m; i++) scores[i] = FEATURES.reduce((s, f, k) => s + w[f] * x[i * dims + k]!, 0);
+  const top = Array.from({ length: m - 1 }, (_, i) => i + 1).sort((a, b) => scores[b]! - scores[a]!).slice(0, 50);
+  const out: FeatureRow[] = [];
+  for (let i = 0; i < 10 && top.length; i++) out.push(row(top[Math.floor(random() * top.length)]!));
+  for (let i = 0; i < 10 && m > 1; i++) out.push(row(1 + Math.floor(random() * (m - 1))));
+  return out;
 }
 
 /** Held-out cases with their feature rows, computed by the engine's scorer with `base`'s head. */
