@@ -8,7 +8,7 @@
  * Everything runs in the engine worker; the user's events and vectors stay in its IndexedDB.
  */
 import type { BackendReport, CatalogSummary } from '../protocol/engine-api.ts';
-import type { ProfileExport } from '../engine/store/profile-types.ts';
+import type { ProfileExport } from '../protocol/profile.ts';
 import type { ExampleInput, ProfileSummary, RecommendRequest, RecommendedItem, TrackExtra, TrackedEventType } from '../protocol/recommend.ts';
 import { startEngine, type EngineHandle, type StartEngineOptions } from './start-engine.ts';
 

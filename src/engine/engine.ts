@@ -37,7 +37,7 @@ import { ItemSpace } from './recommend/item-space.ts';
 import { SharedSpace } from './recommend/shared-space.ts';
 import { InvalidRequestError, OnDeviceRecommender } from './recommend/on-device-recommender.ts';
 import { openProfileStore, type ProfileStore } from './store/profile-store.ts';
-import type { ProfileExport } from './store/profile-types.ts';
+import type { ProfileExport } from '../protocol/profile.ts';
 import { FUSION_HEADS, type ExampleInput, type ProfileSummary, type RecommendRequest, type RecommendedItem, type TrackExtra, type TrackedEventType } from '../protocol/recommend.ts';
 
 const DEFAULT_PROBE_ITEMS = 20_000;

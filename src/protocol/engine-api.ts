@@ -6,7 +6,7 @@
 import type { BackendName } from './backend-name.ts';
 import type { Embedding, EncoderInfo, Modality } from './embedding.ts';
 import type { ExampleInput, FusionHeadName, ProfileSummary, RecommendRequest, RecommendedItem, TrackExtra, TrackedEventType } from './recommend.ts';
-import type { ProfileExport } from '../engine/store/profile-types.ts';
+import type { ProfileExport } from './profile.ts';
 
 export interface EngineConfig {
   /** Force one backend instead of measuring. Unknown values fall back to measuring, with a notice. */

@@ -24,7 +24,7 @@ import {
   type TrackedEventType,
 } from '../../protocol/recommend.ts';
 import type { ProfileStore } from '../store/profile-store.ts';
-import type { AdhocItem, ProfileEvent } from '../store/profile-types.ts';
+import type { AdhocItem, ProfileEvent } from '../../protocol/profile.ts';
 import { allowedItems, applyBoosts, checkFilters, InvalidRequestError, normaliseScores, type RuleContext } from './business-rules.ts';
 import type { CollaborativeSignals } from './collaborative-signals.ts';
 import { diversify } from './diversify.ts';
@@ -102,9 +102,9 @@ export class OnDeviceRecommender {
         const model = await this.personalModel();
         const scored = await scoreItems(this.space, this.catalog.signals, tokens, model);
         const items = this.finish(scored, tokens, model, k, request, { excludeSeen: true, ...request.rules }, context);
-        if (options.record === false) return items;
+        if (options.record === false || items.length === 0) return items;
         this.lastShown = { ids: items.map((i) => i.id), scored };
-        await (await this.openStore()).addEvent({ type: 'shown', itemId: items[0]?.id ?? tokens[0]!.key, catalog: this.catalog.name, context: { mode: 'for-you', shownIds: items.map((i) => i.id) } }).catch(() => undefined);
+        await (await this.openStore()).addEvent({ type: 'shown', itemId: items[0]!.id, catalog: this.catalog.name, context: { mode: 'for-you', shownIds: items.map((i) => i.id) } }).catch(() => undefined);
         return items;
       }
       case 'similar': {

@@ -5,7 +5,7 @@
  */
 import type { Modality } from '../../protocol/embedding.ts';
 import { ProfileStoreError } from './profile-store-error.ts';
-import type { AdhocEncoder, AdhocItem, NewAdhocItem, ProfileExport } from './profile-types.ts';
+import type { AdhocEncoder, AdhocItem, NewAdhocItem, ProfileExport } from '../../protocol/profile.ts';
 import { MAX_ID_LENGTH } from './validate-event.ts';
 
 /** Larger than any encoder this app ships (≤ 1024 dims); a bigger vector is a bug. */

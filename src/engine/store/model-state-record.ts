@@ -3,7 +3,7 @@
  * from filling the user's disk one update at a time.
  */
 import { ProfileStoreError } from './profile-store-error.ts';
-import type { ModelState, NewModelState } from './profile-types.ts';
+import type { ModelState, NewModelState } from '../../protocol/profile.ts';
 
 export const MAX_MODEL_STATE_BYTES = 64 * 1024;
 

@@ -4,7 +4,7 @@
  */
 import type { DBSchema } from 'idb';
 import type { StoredAdhocItem } from './adhoc-item-record.ts';
-import type { ModelState, ProfileEvent } from './profile-types.ts';
+import type { ModelState, ProfileEvent } from '../../protocol/profile.ts';
 import type { EventRecord } from './validate-event.ts';
 
 export const DEFAULT_DB_NAME = 'ondevice-recs-profile';

@@ -25,7 +25,7 @@ import {
   type ProfileEvent,
   type ProfileExport,
   type ProfileStoreOptions,
-} from './profile-types.ts';
+} from '../../protocol/profile.ts';
 import { runTransaction } from './run-transaction.ts';
 import { validateEvent, type EventRecord } from './validate-event.ts';
 import { SerialQueue } from '../serial-queue.ts';
@@ -34,8 +34,8 @@ export { ProfileStoreError, profileStoreErrorCode, type ProfileStoreErrorCode } 
 export { MAX_MODEL_STATE_BYTES } from './model-state-record.ts';
 export { SCHEMA_VERSION } from './migrations.ts';
 export { DEFAULT_DB_NAME } from './profile-schema.ts';
-export type * from './profile-types.ts';
-export { EVENT_TYPES, EXPORT_FORMAT } from './profile-types.ts';
+export type * from '../../protocol/profile.ts';
+export { EVENT_TYPES, EXPORT_FORMAT } from '../../protocol/profile.ts';
 
 export const DEFAULT_MAX_EVENTS = 5000;
 export const DEFAULT_BLOCKED_TIMEOUT_MS = 5000;

@@ -4,7 +4,7 @@
  * recommender learns from. Unknown fields are errors too: a misspelt one would vanish.
  */
 import { ProfileStoreError } from './profile-store-error.ts';
-import { EVENT_TYPES, type EventContext, type NewProfileEvent, type ProfileEventType } from './profile-types.ts';
+import { EVENT_TYPES, type EventContext, type NewProfileEvent, type ProfileEventType } from '../../protocol/profile.ts';
 
 /** Ids are keys, not documents; the bound keeps one event small. */
 export const MAX_ID_LENGTH = 512;

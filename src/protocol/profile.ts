@@ -1,8 +1,9 @@
 /**
- * Shapes of the user's profile as the store hands them out. Everything here stays on the
- * device: the store lives in the engine worker's IndexedDB and nothing reads it remotely.
+ * Shapes of the user's profile as the store hands them out and the page gets from
+ * exportData. Everything here stays on the device: the store lives in the engine worker's
+ * IndexedDB and nothing reads it remotely.
  */
-import type { Modality } from '../../protocol/embedding.ts';
+import type { Modality } from './embedding.ts';
 
 export const EVENT_TYPES = ['view', 'click', 'add-to-cart', 'remove-from-cart', 'purchase', 'dismiss', 'shown'] as const;
 export type ProfileEventType = (typeof EVENT_TYPES)[number];
