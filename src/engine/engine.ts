@@ -34,7 +34,6 @@ import type { LoadedCatalogFiles } from './catalog/fetch-catalog.ts';
 import { CollaborativeSignals } from './recommend/collaborative-signals.ts';
 import { catalogFusionModel } from './recommend/fusion-model.ts';
 import { ItemSpace } from './recommend/item-space.ts';
-import { SharedSpace } from './recommend/shared-space.ts';
 import { InvalidRequestError, OnDeviceRecommender } from './recommend/on-device-recommender.ts';
 import { openProfileStore, type ProfileStore } from './store/profile-store.ts';
 import type { ProfileExport } from '../protocol/profile.ts';
@@ -263,7 +262,7 @@ export class Engine implements EngineApi {
       this.catalog?.dispose();
       this.catalog = next;
       this.recommender?.catalog.space.release(true);
-      this.recommender = new OnDeviceRecommender(this.recommenderCatalog(files), () => this.profileStore());
+      this.recommender = new OnDeviceRecommender(this.recommenderCatalog(files, next), () => this.profileStore());
       const { manifest } = files;
       const modalities = next.modalities.map((modality) => {
         const file = manifest.vectorFiles[modality]!;
@@ -333,23 +332,10 @@ export class Engine implements EngineApi {
       const recommender = this.requireRecommender();
       if (typeof input !== 'object' || input === null) throw new InvalidRequestError('searchByExample: expected { text } or { image: Blob } or { audio: Blob }');
       const encoders = this.requireEncoders();
+      const example = exampleOf(input);
       return this.servingThroughDeviceLoss(async () => {
-        let embedding: Embedding;
-        let modality: Modality;
-        let label: string | undefined;
-        if ('text' in input) {
-          (modality = 'text'), (label = String(input.text).slice(0, 200));
-          embedding = await encoders.embedText([input.text]);
-        } else if ('image' in input && input.image instanceof Blob) {
-          (modality = 'image'), (label = input.image instanceof File ? input.image.name : 'your image');
-          embedding = await encoders.embedImages([await input.image.arrayBuffer()]);
-        } else if ('audio' in input && input.audio instanceof Blob) {
-          (modality = 'audio'), (label = input.audio instanceof File ? input.audio.name : 'your sound');
-          embedding = await encoders.embedAudio([await input.audio.arrayBuffer()]);
-        } else {
-          throw new InvalidRequestError('searchByExample: expected { text: string } or { image: Blob } or { audio: Blob }');
-        }
-        return recommender.searchByExample({ modality, vector: embedding.vectors[0]!, encoder: embedding.encoder, label }, k);
+        const embedding = await embedWith(encoders, example.modality, [example.input instanceof Blob ? await example.input.arrayBuffer() : example.input]);
+        return recommender.searchByExample({ modality: example.modality, vector: embedding.vectors[0]!, encoder: embedding.encoder, label: example.label }, k);
       });
     });
   }
@@ -393,11 +379,11 @@ export class Engine implements EngineApi {
     return this.store;
   }
 
-  private recommenderCatalog(files: LoadedCatalogFiles) {
+  private recommenderCatalog(files: LoadedCatalogFiles, loaded: LoadedCatalog) {
     const { manifest } = files;
     const rows = Object.fromEntries(Object.entries(files.vectors).map(([m, v]) => [m, { data: v!.data, dims: v!.dims }]));
-    // Its own SharedSpace instance: the LoadedCatalog's is disposed with that catalog.
-    const space = new ItemSpace(manifest, rows, files.sharedSpace ? new SharedSpace(files.sharedSpace.weights) : undefined);
+    // The catalog's SharedSpace: disposed with that catalog, which is replaced together with this recommender.
+    const space = new ItemSpace(manifest, rows, loaded.sharedSpace);
     const signals = new CollaborativeSignals(space.itemCount, (id) => space.indexOf(id), manifest.signals);
     return { name: manifest.name, space, signals, model: catalogFusionModel(manifest.fusion, this.config.fusionHead) };
   }
@@ -503,6 +489,16 @@ function checkQuery(query: Float32Array, dims: number, k: number, what: string):
 function requireBatch<T>(inputs: T[], what: string): T[] {
   if (!Array.isArray(inputs) || inputs.length === 0) throw new RangeError(`${what}: expected a non-empty array`);
   return inputs;
+}
+
+/** The modality, the encoder input and a label to show back, of a `searchByExample` input. */
+function exampleOf(input: ExampleInput): { modality: Modality; input: string | Blob; label: string } {
+  if ('text' in input && typeof input.text === 'string') return { modality: 'text', input: input.text, label: input.text.slice(0, 200) };
+  for (const modality of ['image', 'audio'] as const) {
+    const blob = (input as Partial<Record<typeof modality, unknown>>)[modality];
+    if (blob instanceof Blob) return { modality, input: blob, label: blob instanceof File ? blob.name : `your ${modality === 'image' ? 'image' : 'sound'}` };
+  }
+  throw new InvalidRequestError('searchByExample: expected { text: string } or { image: Blob } or { audio: Blob }');
 }
 
 function embedWith(encoders: BrowserEncoders, modality: Modality, inputs: Array<string | ArrayBuffer>): Promise<Embedding> {

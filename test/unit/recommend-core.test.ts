@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CatalogManifest, CatalogSignals } from '../../src/engine/catalog/catalog-manifest.ts';
-import { allowedItems, applyBoosts, checkFilters, normaliseScores, passesFilter } from '../../src/engine/recommend/business-rules.ts';
+import { allowedItems, applyBoosts, checkFilters, passesFilter } from '../../src/engine/recommend/business-rules.ts';
 import { CollaborativeSignals } from '../../src/engine/recommend/collaborative-signals.ts';
-import { contentFeatures, standardise } from '../../src/engine/recommend/content-features.ts';
+import { contentFeatures } from '../../src/engine/recommend/content-features.ts';
+import { standardise } from '../../src/engine/recommend/standardise.ts';
 import { diversify } from '../../src/engine/recommend/diversify.ts';
 import { explainItem } from '../../src/engine/recommend/explain-item.ts';
 import { fitLinear, fitMlp, topKRate } from '../../src/engine/recommend/fit-fusion-model.ts';
@@ -164,7 +165,7 @@ describe('business rules', () => {
   });
 
   it('boosts and buries by id or category on normalised scores', () => {
-    const scores = normaliseScores(new Float32Array([1, 2, 3, 4, 5]), new Uint8Array([1, 1, 1, 1, 1]));
+    const scores = standardise(new Float32Array([1, 2, 3, 4, 5]), new Uint8Array([1, 1, 1, 1, 1]));
     const touched = applyBoosts(items, scores, [{ category: 'veg', by: -10 }]);
     expect(scores[2]).toBeLessThan(-9);
     expect(touched.get(3)).toEqual(['buried (veg)']);

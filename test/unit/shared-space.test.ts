@@ -355,7 +355,9 @@ describe('shared-space files', () => {
     expect(catalog.sharedOnBackend('audio')).toBe(audio); // once per backend
     // audio matrix + its projection + audio kernel and bias
     expect(tf.memory().numTensors).toBe(before + 4);
-    catalog.upload(); // text too
+    catalog.upload(); // the text matrix; its projection is made on first use only
+    expect(tf.memory().numTensors).toBe(before + 5);
+    catalog.sharedOnBackend('text');
     expect(tf.memory().numTensors).toBe(before + 8);
     catalog.release();
     expect(tf.memory().numTensors).toBe(before);

@@ -156,12 +156,12 @@ export class LoadedCatalog {
     return vector ? space.projectVector(modality, vector) : null;
   }
 
-  /** Upload every modality's matrix (and its shared-space projection) to the current backend now. */
+  /**
+   * Upload every modality's matrix to the current backend now. Shared-space projections are
+   * made on first use (`sharedOnBackend`): loading should not pay for what a page may never ask.
+   */
   upload(): void {
-    for (const modality of this.modalities) {
-      this.onBackend(modality);
-      if (this.hasShared(modality)) this.sharedOnBackend(modality);
-    }
+    for (const modality of this.modalities) this.onBackend(modality);
   }
 
   /** Drop the device copies (after a backend change); the next use uploads again. */

@@ -80,18 +80,3 @@ export function applyBoosts(items: readonly CatalogItem[], scores: Float32Array,
   });
   return touched;
 }
-
-/** z-scores over the allowed items, so boosts and pins work on one scale whatever the head. */
-export function normaliseScores(scores: Float32Array, allowed: Uint8Array): Float32Array {
-  let n = 0;
-  let mean = 0;
-  for (let i = 0; i < scores.length; i++) if (allowed[i]) (n++, (mean += scores[i]!));
-  const out = new Float32Array(scores.length);
-  if (n === 0) return out;
-  mean /= n;
-  let variance = 0;
-  for (let i = 0; i < scores.length; i++) if (allowed[i]) variance += (scores[i]! - mean) ** 2;
-  const std = Math.sqrt(variance / n) || 1;
-  for (let i = 0; i < scores.length; i++) out[i] = (scores[i]! - mean) / std;
-  return out;
-}

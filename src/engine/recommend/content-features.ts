@@ -20,6 +20,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Modality } from '../../protocol/embedding.ts';
 import type { HistoryToken } from './history-tokens.ts';
 import type { ItemSpace } from './item-space.ts';
+import { standardise } from './standardise.ts';
 
 export type ContentHead = 'late' | 'attention';
 
@@ -99,19 +100,4 @@ function unit(vector: Float32Array): Float32Array {
   for (const x of vector) norm += x * x;
   norm = Math.sqrt(norm);
   return norm > 0 ? vector.map((x) => x / norm) : vector;
-}
-
-/** z-scores over the items where `present` is 1; 0 elsewhere. */
-export function standardise(values: Float32Array, present: Uint8Array): Float32Array {
-  let n = 0;
-  let mean = 0;
-  for (let i = 0; i < values.length; i++) if (present[i]) (n++, (mean += values[i]!));
-  if (n === 0) return new Float32Array(values.length);
-  mean /= n;
-  let variance = 0;
-  for (let i = 0; i < values.length; i++) if (present[i]) variance += (values[i]! - mean) ** 2;
-  const std = Math.sqrt(variance / n) || 1;
-  const out = new Float32Array(values.length);
-  for (let i = 0; i < values.length; i++) if (present[i]) out[i] = (values[i]! - mean) / std;
-  return out;
 }

@@ -25,7 +25,8 @@ import {
 } from '../../protocol/recommend.ts';
 import type { ProfileStore } from '../store/profile-store.ts';
 import type { AdhocItem, ProfileEvent } from '../../protocol/profile.ts';
-import { allowedItems, applyBoosts, checkFilters, InvalidRequestError, normaliseScores, type RuleContext } from './business-rules.ts';
+import { allowedItems, applyBoosts, checkFilters, InvalidRequestError, type RuleContext } from './business-rules.ts';
+import { standardise } from './standardise.ts';
 import type { CollaborativeSignals } from './collaborative-signals.ts';
 import { diversify } from './diversify.ts';
 import { explainItem } from './explain-item.ts';
@@ -94,10 +95,12 @@ export class OnDeviceRecommender {
   /** `record: false` leaves no 'shown' impression (benchmarks). */
   async recommend(request: RecommendRequest, options: { record?: boolean } = {}): Promise<RecommendedItem[]> {
     const { k } = validateRequest(request);
-    const context = await this.ruleContext();
+    // One read of the profile serves both the rules (seen, cart, dismissed) and the history.
+    const events = await this.catalogEvents();
+    const context = ruleContext(events);
     switch (request.mode) {
       case 'for-you': {
-        const tokens = await this.historyTokens();
+        const tokens = await this.historyTokens(events);
         if (tokens.length === 0) return this.popular(k, request, context, 'No history yet: popular items.');
         const model = await this.personalModel();
         const scored = await scoreItems(this.space, this.catalog.signals, tokens, model);
@@ -142,7 +145,7 @@ export class OnDeviceRecommender {
     await (await this.openStore()).addEvent({ type: 'view', adhocId: id, catalog: this.catalog.name }).catch((error: { code?: string }) => {
       if (error.code !== 'quota-exceeded') throw error;
     });
-    const items = await this.byExample(stored, k, { mode: 'by-example', k }, await this.ruleContext());
+    const items = await this.byExample(stored, k, { mode: 'by-example', k }, ruleContext(await this.catalogEvents()));
     return { exampleId: id, items };
   }
 
@@ -157,7 +160,8 @@ export class OnDeviceRecommender {
     const signals = this.catalog.signals;
     const scores = signals.hasSignals ? Float32Array.from(signals.popularity) : this.representativeness();
     const allowed = allowedItems(this.space.items, { ...request.rules, filters: request.filters }, context);
-    const normalised = normaliseScores(scores, allowed);
+    // z-scores over the allowed items, so boosts and pins work on one scale whatever the head.
+    const normalised = standardise(scores, allowed);
     const touched = applyBoosts(this.space.items, normalised, request.rules?.boost);
     // The default cap (a soft one) shows the breadth of the shop; a cap the caller sets is hard.
     const diversity = request.diversity === false ? undefined : { lambda: 0.9, perCategoryCap: Math.max(1, Math.ceil(k / 4)), categoryDepth: 1, fillToK: request.diversity?.perCategoryCap === undefined, ...request.diversity };
@@ -180,7 +184,7 @@ export class OnDeviceRecommender {
 
   private finish(scored: ScoredItems, tokens: readonly HistoryToken[], model: FusionModel, k: number, request: RecommendRequest, rules: Omit<BusinessRules, 'filters'>, context: RuleContext): RecommendedItem[] {
     const allowed = allowedItems(this.space.items, { ...rules, filters: request.filters }, context);
-    const normalised = normaliseScores(scored.scores, allowed);
+    const normalised = standardise(scored.scores, allowed);
     const touched = applyBoosts(this.space.items, normalised, rules.boost);
     const diversity = request.diversity === false ? undefined : { lambda: 0.8, ...request.diversity };
     const picked = this.pick(normalised, allowed, k, diversity, rules.pin);
@@ -282,8 +286,7 @@ export class OnDeviceRecommender {
     return (await (await this.openStore()).events({ catalog: this.catalog.name, limit: 2000 })).filter((e) => e.type !== 'shown');
   }
 
-  private async historyTokens(): Promise<HistoryToken[]> {
-    const events = await this.catalogEvents();
+  private async historyTokens(events: readonly ProfileEvent[]): Promise<HistoryToken[]> {
     const adhocIds = new Set(events.map((e) => e.adhocId).filter((id): id is string => id !== undefined));
     const adhoc = new Map<string, AdhocItem>();
     for (const id of adhocIds) {
@@ -300,20 +303,6 @@ export class OnDeviceRecommender {
     );
   }
 
-  private async ruleContext(): Promise<RuleContext> {
-    const events = await this.catalogEvents();
-    const seen = new Set<string>();
-    const inCart = new Set<string>();
-    const dismissed = new Set<string>();
-    for (const e of events) {
-      if (!e.itemId) continue;
-      seen.add(e.itemId);
-      if (e.type === 'add-to-cart') inCart.add(e.itemId);
-      if (e.type === 'remove-from-cart' || e.type === 'purchase') inCart.delete(e.itemId);
-      if (e.type === 'dismiss') dismissed.add(e.itemId);
-    }
-    return { seen, inCart, dismissed };
-  }
 
   private async personalState(): Promise<PersonalState> {
     if (this.personal) return this.personal;
@@ -347,6 +336,21 @@ export class OnDeviceRecommender {
     this.personal = undefined;
     this.lastShown = undefined;
   }
+}
+
+/** What the rules need from the profile: items seen, in the cart (added, not removed or bought), dismissed. */
+function ruleContext(events: readonly ProfileEvent[]): RuleContext {
+  const seen = new Set<string>();
+  const inCart = new Set<string>();
+  const dismissed = new Set<string>();
+  for (const e of events) {
+    if (!e.itemId) continue;
+    seen.add(e.itemId);
+    if (e.type === 'add-to-cart') inCart.add(e.itemId);
+    if (e.type === 'remove-from-cart' || e.type === 'purchase') inCart.delete(e.itemId);
+    if (e.type === 'dismiss') dismissed.add(e.itemId);
+  }
+  return { seen, inCart, dismissed };
 }
 
 function round4(x: number): number {
