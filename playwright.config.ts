@@ -1,7 +1,12 @@
 import { defineConfig } from '@playwright/test';
 import { chromiumLaunchOptions } from './e2e/chromium-launch-options.ts';
 
-const PORT = 4173;
+/**
+ * `E2E_PORT` / `E2E_OUT_DIR` let two checkouts (or two people) run the suite side by side
+ * without sharing a server or a build folder.
+ */
+const PORT = Number(process.env.E2E_PORT ?? 4173);
+const OUT_DIR = process.env.E2E_OUT_DIR ?? 'dist';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -20,7 +25,7 @@ export default defineConfig({
   },
   webServer: {
     // Tests run against the production build with the default catalog, served by Vite's preview server.
-    command: `npm run catalog:default && npx vite build && npx vite preview --port ${PORT}`,
+    command: `npm run catalog:default && npx vite build --outDir ${OUT_DIR} && npx vite preview --port ${PORT} --outDir ${OUT_DIR}`,
     url: `http://127.0.0.1:${PORT}`,
     reuseExistingServer: !process.env.CI,
     // The first run builds the default catalog (about 10 minutes on 2 cores).

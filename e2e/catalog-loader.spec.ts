@@ -7,7 +7,7 @@ import { encodeVectors, sha256Hex } from '../src/engine/catalog/vector-codec.ts'
 import { NodeEncoders } from '../src/node/node-encoders.ts';
 import { initNodeTf } from '../src/node/node-tf.ts';
 import { readyReport } from './engine-page.ts';
-import { expect, test } from './test.ts';
+import { expect, OWN_ORIGIN, test } from './test.ts';
 import { cosine, stampDescription, stampsDir } from './stamp-fixtures.ts';
 
 /**
@@ -16,7 +16,7 @@ import { cosine, stampDescription, stampsDir } from './stamp-fixtures.ts';
  * written into dist/, which Vite's preview server (Playwright's webServer) serves as files
  * are, also those added after the build.
  */
-const CATALOGS_DIR = resolve('dist', 'catalogs');
+const CATALOGS_DIR = resolve(process.env.E2E_OUT_DIR ?? 'dist', 'catalogs');
 const STAMPS = [
   'animals/mammals/badger',
   'vehicles/auto/sedan',
@@ -148,7 +148,7 @@ test('a catalog of real vectors loads into the worker: same vectors as Node, ran
   const base = await tensorCount(page);
 
   const cold = await loadCatalog(page, '/catalogs/e2e-fixture/');
-  expect(cold).toMatchObject({ name: 'e2e fixture', url: 'http://127.0.0.1:4173/catalogs/e2e-fixture/', itemCount: 8, fromCache: false, notices: [] });
+  expect(cold).toMatchObject({ name: 'e2e fixture', url: `${OWN_ORIGIN}catalogs/e2e-fixture/`, itemCount: 8, fromCache: false, notices: [] });
   expect(cold.modalities).toEqual([
     { modality: 'text', count: 8, dims: 512, format: 'int8', bytes: 8 * (512 + 4), fromCache: false, encoder: textEncoder },
     { modality: 'image', count: 4, dims: 1280, format: 'float16', bytes: 4 * 1280 * 2, fromCache: false, encoder: imageEncoder },
@@ -227,7 +227,7 @@ test('a new catalog version never reads old cached bytes; old versions are prune
   expect(keys).toHaveLength(2); // v1's entries are gone
   for (const modality of ['text', 'image'] as const) {
     const file = (await page.evaluate(() => fetch('/catalogs/e2e-versioned/manifest.json').then((r) => r.json()))).vectorFiles[modality];
-    expect(keys).toContain(`http://127.0.0.1:4173/catalogs/e2e-versioned/${file.path}?catalog-sha256=${file.sha256}`);
+    expect(keys).toContain(`${OWN_ORIGIN}catalogs/e2e-versioned/${file.path}?catalog-sha256=${file.sha256}`);
   }
 
   // Damage the cached text file: it is thrown away and fetched again, and the load still succeeds.
@@ -252,12 +252,12 @@ test('bad catalogs are refused with errors naming the field or file, and the eng
   await readyReport(page);
   await loadCatalog(page, '/catalogs/e2e-fixture/');
   const count = await tensorCount(page);
-  const manifestOf = (folder: string) => `http://127.0.0.1:4173/catalogs/${folder}/manifest.json`;
+  const manifestOf = (folder: string) => `${OWN_ORIGIN}catalogs/${folder}/manifest.json`;
 
   const cases: Array<[string, string]> = [
     ['e2e-bad-missing-field', `${manifestOf('e2e-bad-missing-field')}: items[3] ("food/cheese"): missing field "category"`],
-    ['e2e-bad-truncated', `http://127.0.0.1:4173/catalogs/e2e-bad-truncated/vectors/text.int8: truncated: expected ${8 * 516} bytes, got ${8 * 516 - 100}`],
-    ['e2e-bad-hash', 'http://127.0.0.1:4173/catalogs/e2e-bad-hash/vectors/image.f16: sha256 mismatch'],
+    ['e2e-bad-truncated', `${OWN_ORIGIN}catalogs/e2e-bad-truncated/vectors/text.int8: truncated: expected ${8 * 516} bytes, got ${8 * 516 - 100}`],
+    ['e2e-bad-hash', `${OWN_ORIGIN}catalogs/e2e-bad-hash/vectors/image.f16: sha256 mismatch`],
   ];
   for (const [folder, message] of cases) {
     const error = await loadRejection(page, `/catalogs/${folder}/`);

@@ -4,6 +4,7 @@ import type { LaunchOptions } from '@playwright/test';
  * Debian's Chromium (Playwright cannot download its own browser here) with the flags from
  * shared/BROWSER.md: no background networking (the closed network refuses it), and
  * WebGPU enabled, which on a GPU-less machine gives the SwiftShader software adapter.
+ * Fake media devices give the sound recorder a real (synthetic) microphone stream.
  */
 export function chromiumLaunchOptions(): LaunchOptions {
   return {
@@ -16,6 +17,9 @@ export function chromiumLaunchOptions(): LaunchOptions {
       '--no-first-run',
       '--disable-quic',
       '--enable-unsafe-webgpu',
+      // A fake microphone (a beep) that needs no permission prompt, for the record-a-sound tests.
+      '--use-fake-ui-for-media-stream',
+      '--use-fake-device-for-media-stream',
     ],
   };
 }

@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { readyReport } from './engine-page.ts';
-import { expect, test } from './test.ts';
+import { expect, OWN_ORIGIN, test } from './test.ts';
 import type { RankResult } from '../src/protocol/engine-api.ts';
 import type { BackendName } from '../src/protocol/backend-name.ts';
 
@@ -118,6 +118,6 @@ test('worker requests are recorded too, so the privacy check sees them', async (
   await page.goto('/');
   await readyReport(page);
   // assets.json is fetched by the engine worker, not the page.
-  expect(requests.some((url) => url === 'http://127.0.0.1:4173/models/assets.json')).toBe(true);
+  expect(requests.some((url) => url === `${OWN_ORIGIN}models/assets.json`)).toBe(true);
   expect(requests.some((url) => url.includes('/tfjs-wasm/'))).toBe(true);
 });

@@ -1,7 +1,7 @@
 import { expect, test as base } from '@playwright/test';
 
 /** Our own server: every request of every page and worker must go here (or be data:/blob:). */
-export const OWN_ORIGIN = 'http://127.0.0.1:4173/';
+export const OWN_ORIGIN = `http://127.0.0.1:${process.env.E2E_PORT ?? 4173}/`;
 
 /**
  * Playwright's `test`, with the privacy promise checked in every test: all requests of the

@@ -7,6 +7,8 @@ import type { BackendName } from './backend-name.ts';
 import type { Embedding, EncoderInfo, Modality } from './embedding.ts';
 import type { ExampleInput, FusionHeadName, ProfileSummary, RecommendRequest, RecommendedItem, TrackExtra, TrackedEventType } from './recommend.ts';
 import type { ProfileExport } from './profile.ts';
+import type { ProgressListener } from './progress.ts';
+import type { CatalogItemCard, CatalogMap } from './catalog-view.ts';
 
 export interface EngineConfig {
   /** Force one backend instead of measuring. Unknown values fall back to measuring, with a notice. */
@@ -182,7 +184,7 @@ export interface CatalogRankResult {
 
 export interface EngineApi {
   /** Probe backends, pick one, check assets are reachable. Rejects with a clear message on failure. */
-  init(config: EngineConfig): Promise<BackendReport>;
+  init(config: EngineConfig, onProgress?: ProgressListener): Promise<BackendReport>;
   /** The current backend report (changes after a fallback). */
   backendReport(): Promise<BackendReport>;
   /** Upload an item matrix (row-major, `count × dims`) to the current backend, replacing any previous one. */
@@ -211,7 +213,13 @@ export interface EngineApi {
    * before. Rejects with a CatalogFormatError naming the file and the problem for a bad
    * catalog; the previous catalog then stays loaded.
    */
-  loadCatalog(url: string): Promise<CatalogSummary>;
+  loadCatalog(url: string, onProgress?: ProgressListener): Promise<CatalogSummary>;
+  /** Every item of the loaded catalog as a card (title, category, absolute media URLs), in catalog order. */
+  catalogItems(): Promise<CatalogItemCard[]>;
+  /** A 2-D projection of the loaded catalog (computed once per catalog, then cached). */
+  catalogMap(): Promise<CatalogMap>;
+  /** Load the encoders of these modalities now (e.g. when a search box opens), reporting their bytes. */
+  warmUp(modalities: Modality[], onProgress?: ProgressListener): Promise<void>;
   /** Decoded vectors of catalog items in one modality, in `ids` order; null for an unknown id or an item without that vector. */
   catalogVectors(ids: string[], modality: Modality): Promise<(Float32Array | null)[]>;
   /** Score `query` against the loaded catalog's vectors of `modality` (dot product) and return the top `k` item ids. */

@@ -90,11 +90,17 @@ export interface RecommendedItem {
   id: string;
   title: string;
   category: string;
+  /** Absolute URLs of the item's media, when the catalog has them. */
+  imageUrl?: string;
+  audioUrl?: string;
   score: number;
   explanation: Explanation;
 }
 
 export type ExampleInput = { text: string } | { image: Blob } | { audio: Blob };
+
+/** Longest sound a search by example accepts; a longer one is refused with an EncoderInputError (code `too-long`). */
+export const MAX_EXAMPLE_AUDIO_SECONDS = 30;
 
 /** What is stored about the user (counts only; `exportData` gives everything). */
 export interface ProfileSummary {
