@@ -7,14 +7,24 @@
  *
  * Everything runs in the engine worker; the user's events and vectors stay in its IndexedDB.
  */
+import type { CatalogItemCard, CatalogMap } from '../protocol/catalog-view.ts';
+import type { Modality } from '../protocol/embedding.ts';
 import type { BackendReport, CatalogSummary } from '../protocol/engine-api.ts';
 import type { ProfileExport } from '../protocol/profile.ts';
+import type { ProgressListener } from '../protocol/progress.ts';
 import type { ExampleInput, ProfileSummary, RecommendRequest, RecommendedItem, TrackExtra, TrackedEventType } from '../protocol/recommend.ts';
-import { startEngine, type EngineHandle, type StartEngineOptions } from './start-engine.ts';
+import { progressProxy, startEngine, type EngineHandle, type StartEngineOptions } from './start-engine.ts';
 
 export interface CreateRecommenderOptions extends StartEngineOptions {
   /** URL of the catalog folder (its manifest.json is inside), relative to the page. */
   catalog: string;
+  /**
+   * Told about the whole start as it happens, for a loading view with real numbers: the engine's
+   * start (stages `assets`, `backends`), then the catalog (`catalog`: the manifest and each
+   * vector file with its bytes as they arrive, `fromCache: true` for a file read from the
+   * browser's catalog cache; `shared-space`: the cross-modal projection files).
+   */
+  onProgress?: ProgressListener;
 }
 
 export interface Recommender {
@@ -31,6 +41,19 @@ export interface Recommender {
   profile(): Promise<ProfileSummary>;
   /** The backend the engine runs on now, and why. */
   backend(): Promise<BackendReport>;
+  /** Every catalog item as a card (title, category, description, price, stock, absolute `imageUrl` / `audioUrl`), in catalog order. */
+  items(): Promise<CatalogItemCard[]>;
+  /**
+   * The catalog as a 2-D map (PCA of its shared-space vectors, or of one modality's), one point
+   * per item with x, y in [0, 1]; made once per catalog, then the same map every call.
+   */
+  map(): Promise<CatalogMap>;
+  /**
+   * Load the encoders of these modalities now (say, when a search box opens) so the first search
+   * does not wait for them; `onProgress` hears their weight bytes (stage `model`). A later
+   * search reuses what was loaded.
+   */
+  warmUp(modalities: Modality[], onProgress?: ProgressListener): Promise<void>;
   /** The loaded catalog. */
   readonly catalog: CatalogSummary;
   /** The underlying engine (benchmarks, tests). */
@@ -45,7 +68,7 @@ export async function createRecommender(options: CreateRecommenderOptions): Prom
   const engine = await startEngine(engineOptions);
   let catalog: CatalogSummary;
   try {
-    catalog = await engine.api.loadCatalog(new URL(catalogUrl, location.href).href);
+    catalog = await engine.api.loadCatalog(new URL(catalogUrl, location.href).href, progressProxy(options.onProgress));
   } catch (error) {
     engine.terminate();
     throw error;
@@ -66,6 +89,9 @@ export function recommenderFor(engine: EngineHandle, catalog: CatalogSummary): R
     forget: () => api.forgetProfile(),
     profile: () => api.profileSummary(),
     backend: () => api.backendReport(),
+    items: () => api.catalogItems(),
+    map: () => api.catalogMap(),
+    warmUp: (modalities, onProgress) => api.warmUp(modalities, progressProxy(onProgress)),
     close: () => engine.terminate(),
   };
 }

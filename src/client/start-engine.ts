@@ -1,5 +1,6 @@
 import * as Comlink from 'comlink';
 import type { BackendReport, EngineApi, EngineConfig } from '../protocol/engine-api.ts';
+import type { ProgressListener } from '../protocol/progress.ts';
 
 export interface EngineHandle {
   /** The worker's API; every call is async and crosses the worker boundary. */
@@ -13,6 +14,11 @@ export interface EngineHandle {
 export interface StartEngineOptions extends EngineConfig {
   /** Give up on a worker that has not finished start-up after this long (default 120 s). */
   initTimeoutMs?: number;
+  /**
+   * Told about start-up as it happens: the asset manifest (stage `assets`), then one update per
+   * tfjs backend measured (`backends`). Called without waiting; an exception in it is ignored.
+   */
+  onProgress?: ProgressListener;
 }
 
 /** Where the app serves `models/` and `tfjs-wasm/` (Vite's base URL). */
@@ -26,7 +32,7 @@ export function defaultAssetsBaseUrl(): string {
  * or when it does not answer in time, instead of hanging.
  */
 export async function startEngine(options: StartEngineOptions = {}): Promise<EngineHandle> {
-  const { initTimeoutMs = 120_000, ...config } = options;
+  const { initTimeoutMs = 120_000, onProgress, ...config } = options;
   const worker = new Worker(new URL('../engine/engine-worker.ts', import.meta.url), { type: 'module', name: 'ondevice-recs-engine' });
   const api = Comlink.wrap<EngineApi>(worker);
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -40,7 +46,7 @@ export async function startEngine(options: StartEngineOptions = {}): Promise<Eng
     timer = setTimeout(() => reject(new Error(`engine worker did not start within ${initTimeoutMs / 1000} s`)), initTimeoutMs);
   });
   try {
-    const report = await Promise.race([api.init({ assetsBaseUrl: defaultAssetsBaseUrl(), ...config }), crashed]);
+    const report = await Promise.race([api.init({ assetsBaseUrl: defaultAssetsBaseUrl(), ...config }, progressProxy(onProgress)), crashed]);
     return { api, report, terminate: () => worker.terminate() };
   } catch (error) {
     worker.terminate();
@@ -49,4 +55,21 @@ export async function startEngine(options: StartEngineOptions = {}): Promise<Eng
     clearTimeout(timer);
     if (onError) worker.removeEventListener('error', onError);
   }
+}
+
+/**
+ * A page-side progress listener as the worker can call it (a Comlink proxy), or undefined.
+ * The worker calls it without waiting, so a slow or throwing listener never holds a load up.
+ */
+export function progressProxy(listener: ProgressListener | undefined): ProgressListener | undefined {
+  if (listener === undefined) return undefined;
+  if (typeof listener !== 'function') throw new TypeError('onProgress must be a function');
+  return Comlink.proxy((update: Parameters<ProgressListener>[0]) => {
+    try {
+      listener(update);
+    } catch (error) {
+      // The listener's own bug must not surface as a failed load; show it where the page's developer looks.
+      console.error('onProgress listener threw:', error);
+    }
+  });
 }

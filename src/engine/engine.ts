@@ -37,7 +37,13 @@ import { ItemSpace } from './recommend/item-space.ts';
 import { InvalidRequestError, OnDeviceRecommender } from './recommend/on-device-recommender.ts';
 import { openProfileStore, type ProfileStore } from './store/profile-store.ts';
 import type { ProfileExport } from '../protocol/profile.ts';
-import { FUSION_HEADS, type ExampleInput, type ProfileSummary, type RecommendRequest, type RecommendedItem, type TrackExtra, type TrackedEventType } from '../protocol/recommend.ts';
+import type { CatalogItemCard, CatalogMap } from '../protocol/catalog-view.ts';
+import type { ProgressListener } from '../protocol/progress.ts';
+import { catalogItemCard } from './catalog/item-card.ts';
+import { buildCatalogMap } from './recommend/catalog-map.ts';
+import { ByteProgress } from './progress/byte-progress.ts';
+import { releaseListener, safeListener } from './progress/safe-listener.ts';
+import { FUSION_HEADS, MAX_EXAMPLE_AUDIO_SECONDS, type ExampleInput, type ProfileSummary, type RecommendRequest, type RecommendedItem, type TrackExtra, type TrackedEventType } from '../protocol/recommend.ts';
 
 const DEFAULT_PROBE_ITEMS = 20_000;
 /** Largest k a caller may ask for; beyond this a ranking is no longer a recommendation. */
@@ -56,12 +62,15 @@ export class Engine implements EngineApi {
   private encoders: BrowserEncoders | undefined;
   private onnxText: EngineConfig['textEncoder'];
   private recommender: OnDeviceRecommender | undefined;
+  /** The loaded catalog's map, made on first request. */
+  private map: CatalogMap | undefined;
   private store: Promise<ProfileStore> | undefined;
   private config: EngineConfig = {};
   /** Set by the WebGPU device's `lost` promise, before the fallback runs. */
   private deviceLost: string | undefined;
 
-  init(config: EngineConfig): Promise<BackendReport> {
+  init(config: EngineConfig, onProgress?: ProgressListener): Promise<BackendReport> {
+    const progress = safeListener(onProgress);
     return this.queue.run(async () => {
       if (this.report) throw new Error('engine is already initialised');
       if (config.fusionHead !== undefined && !(FUSION_HEADS as readonly string[]).includes(config.fusionHead)) {
@@ -71,17 +80,17 @@ export class Engine implements EngineApi {
       this.assetsBaseUrl = config.assetsBaseUrl ?? new URL('/', self.location.href).href;
       this.probeItems = config.probeItems ?? DEFAULT_PROBE_ITEMS;
       useLocalWasm(this.assetsBaseUrl);
-      this.manifest = await fetchAssetManifest(this.assetsBaseUrl);
+      this.manifest = await fetchAssetManifest(this.assetsBaseUrl, new ByteProgress(progress, 'assets', 'model asset manifest'));
 
       // A usable override only needs its own probe; otherwise every backend is measured.
       const override = config.backend;
       if (isBackendName(override)) {
-        this.candidates = await this.probe([override]);
+        this.candidates = await this.probe([override], progress);
         if (!isUsable(this.candidates[0])) {
-          this.candidates.push(...(await this.probe(BACKEND_NAMES.filter((b) => b !== override))));
+          this.candidates.push(...(await this.probe(BACKEND_NAMES.filter((b) => b !== override), progress)));
         }
       } else {
-        this.candidates = await this.probe(BACKEND_NAMES);
+        this.candidates = await this.probe(BACKEND_NAMES, progress);
       }
       const choice = chooseBackend(this.candidates, override);
       await this.switchTo(choice.backend);
@@ -89,7 +98,7 @@ export class Engine implements EngineApi {
       this.encoders = new BrowserEncoders(this.assetsBaseUrl, this.onnxText);
       this.report = { ...choice, candidates: this.candidates };
       return this.report;
-    });
+    }).finally(() => releaseListener(onProgress));
   }
 
   backendReport(): Promise<BackendReport> {
@@ -242,12 +251,12 @@ export class Engine implements EngineApi {
     });
   }
 
-  loadCatalog(url: string): Promise<CatalogSummary> {
+  loadCatalog(url: string, onProgress?: ProgressListener): Promise<CatalogSummary> {
     return this.queue.run(async () => {
       this.requireReport();
       if (typeof url !== 'string' || url.trim() === '') throw new TypeError('loadCatalog: expected the catalog folder URL');
       const started = performance.now();
-      const files = await loadCatalogFiles(new URL(url, this.assetsBaseUrl).href);
+      const files = await loadCatalogFiles(new URL(url, this.assetsBaseUrl).href, { onProgress: safeListener(onProgress) });
       const next = new LoadedCatalog(files);
       try {
         // After a device loss the retry must not reuse a tensor of the lost backend: release first.
@@ -261,6 +270,7 @@ export class Engine implements EngineApi {
       }
       this.catalog?.dispose();
       this.catalog = next;
+      this.map = undefined;
       this.recommender?.catalog.space.release(true);
       this.recommender = new OnDeviceRecommender(this.recommenderCatalog(files, next), () => this.profileStore());
       const { manifest } = files;
@@ -279,7 +289,38 @@ export class Engine implements EngineApi {
         loadMs: performance.now() - started,
         notices: files.notices,
       };
+    }).finally(() => releaseListener(onProgress));
+  }
+
+  catalogItems(): Promise<CatalogItemCard[]> {
+    return this.queue.run(async () => {
+      this.requireReport();
+      const catalog = this.catalog;
+      if (!catalog) throw new Error('catalogItems: no catalog loaded: call loadCatalog first');
+      return catalog.manifest.items.map((item) => catalogItemCard(catalog.baseUrl, item));
     });
+  }
+
+  catalogMap(): Promise<CatalogMap> {
+    return this.queue.run(async () => {
+      this.requireReport();
+      if (!this.recommender) throw new Error('catalogMap: no catalog loaded: call loadCatalog first');
+      this.map ??= buildCatalogMap(this.recommender.catalog.space);
+      return this.map;
+    });
+  }
+
+  warmUp(modalities: Modality[], onProgress?: ProgressListener): Promise<void> {
+    return this.queue
+      .run(async () => {
+        const encoders = this.requireEncoders();
+        if (!Array.isArray(modalities)) throw new TypeError('warmUp: expected an array of modalities (text, image, audio)');
+        for (const modality of modalities) {
+          if (!isModality(modality)) throw new RangeError(`warmUp: unknown modality ${JSON.stringify(modality)} (expected text, image or audio)`);
+        }
+        await this.servingThroughDeviceLoss(() => encoders.warmUp(modalities, onProgress));
+      })
+      .finally(() => releaseListener(onProgress));
   }
 
   catalogVectors(ids: string[], modality: Modality): Promise<(Float32Array | null)[]> {
@@ -334,7 +375,10 @@ export class Engine implements EngineApi {
       const encoders = this.requireEncoders();
       const example = exampleOf(input);
       return this.servingThroughDeviceLoss(async () => {
-        const embedding = await embedWith(encoders, example.modality, [example.input instanceof Blob ? await example.input.arrayBuffer() : example.input]);
+        const input = example.input instanceof Blob ? await example.input.arrayBuffer() : example.input;
+        // Only a sound the user gives is capped (the catalog's own sounds are not): the limit bounds the work one search costs.
+        const embedding =
+          example.modality === 'audio' ? await encoders.embedAudio([input as ArrayBuffer], { maxSeconds: MAX_EXAMPLE_AUDIO_SECONDS }) : await embedWith(encoders, example.modality, [input]);
         return recommender.searchByExample({ modality: example.modality, vector: embedding.vectors[0]!, encoder: embedding.encoder, label: example.label }, k);
       });
     });
@@ -385,7 +429,7 @@ export class Engine implements EngineApi {
     // The catalog's SharedSpace: disposed with that catalog, which is replaced together with this recommender.
     const space = new ItemSpace(manifest, rows, loaded.sharedSpace);
     const signals = new CollaborativeSignals(space.itemCount, (id) => space.indexOf(id), manifest.signals);
-    return { name: manifest.name, space, signals, model: catalogFusionModel(manifest.fusion, this.config.fusionHead) };
+    return { name: manifest.name, space, signals, model: catalogFusionModel(manifest.fusion, this.config.fusionHead), baseUrl: files.baseUrl };
   }
 
   private requireEncoders(): BrowserEncoders {
@@ -406,10 +450,14 @@ export class Engine implements EngineApi {
     return this.report;
   }
 
-  private async probe(names: readonly BackendName[]): Promise<BackendCandidate[]> {
+  /** Probe each backend in turn; `progress` hears of each one once it is measured (stage `backends`). */
+  private async probe(names: readonly BackendName[], progress?: ProgressListener): Promise<BackendCandidate[]> {
     const probeData = makeProbeData(this.probeItems);
     const out: BackendCandidate[] = [];
-    for (const name of names) out.push(await probeBackend(name, probeData));
+    for (const name of names) {
+      out.push(await probeBackend(name, probeData));
+      progress?.({ stage: 'backends', label: `${name} backend`, loadedBytes: 0, done: true });
+    }
     return out;
   }
 

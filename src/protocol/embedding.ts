@@ -24,9 +24,11 @@ export type EncoderInputProblem =
   | 'unsupported-format'
   | 'empty-audio'
   | 'silent-audio'
-  | 'corrupt-audio';
+  | 'corrupt-audio'
+  /** A search-by-example sound longer than MAX_EXAMPLE_AUDIO_SECONDS. */
+  | 'too-long';
 
-const PROBLEM_PREFIX = /^\[(empty-text|text-too-long|corrupt-image|unsupported-format|empty-audio|silent-audio|corrupt-audio)\] /;
+const PROBLEM_PREFIX = /^\[(empty-text|text-too-long|corrupt-image|unsupported-format|empty-audio|silent-audio|corrupt-audio|too-long)\] /;
 
 /**
  * The problem code of an EncoderInputError after it crossed the worker boundary

@@ -1,3 +1,6 @@
+import type { ByteProgress } from '../progress/byte-progress.ts';
+import { readBodyCounting } from './counting-fetch.ts';
+
 /** `models/assets.json`, written by scripts/copy-assets.mjs. */
 export interface AssetManifest {
   version: number;
@@ -12,8 +15,10 @@ export interface AssetManifest {
   }>;
 }
 
-export async function fetchAssetManifest(assetsBaseUrl: string): Promise<AssetManifest> {
+/** Fetch and check the asset manifest; `progress` (optional) counts its bytes. */
+export async function fetchAssetManifest(assetsBaseUrl: string, progress?: ByteProgress): Promise<AssetManifest> {
   const url = new URL('models/assets.json', assetsBaseUrl).href;
+  progress?.start();
   let response: Response;
   try {
     response = await fetch(url);
@@ -25,11 +30,13 @@ export async function fetchAssetManifest(assetsBaseUrl: string): Promise<AssetMa
   }
   let manifest: AssetManifest;
   try {
-    manifest = (await response.json()) as AssetManifest;
+    const bytes = await readBodyCounting(response, (n) => progress?.add(n));
+    manifest = JSON.parse(new TextDecoder().decode(bytes)) as AssetManifest;
   } catch {
     // e.g. a single-page-app server answering every path with index.html
     throw new Error(`Model assets missing: ${url} is not JSON (${response.headers.get('content-type') ?? 'no content type'}). Run \`npm run assets\`.`);
   }
   if (!Array.isArray(manifest?.models)) throw new Error(`Malformed asset manifest at ${url}: no "models" list`);
+  progress?.finish();
   return manifest;
 }

@@ -13,7 +13,15 @@
  * After a load, entries of the same catalog folder that the manifest no longer names are
  * deleted (older versions). Where the Cache API is missing or throws (private mode, quota,
  * an opaque origin), files are fetched without it and a notice says so; that never fails a load.
+ *
+ * Progress (`onProgress`): stage `catalog` for the manifest and each vector file, `shared-space`
+ * for its spec and weights; bytes are counted as the body streams in, and a file read from the
+ * Cache API reports once, done, with `fromCache: true`.
  */
+import type { ProgressListener, ProgressStage } from '../../protocol/progress.ts';
+import { declaredLength, readBodyCounting } from '../assets/counting-fetch.ts';
+import { ByteProgress } from '../progress/byte-progress.ts';
+import { safeListener } from '../progress/safe-listener.ts';
 import type { Modality } from '../../protocol/embedding.ts';
 import { catalogFileUrl, catalogModalities, parseCatalogManifest, type CatalogManifest } from './catalog-manifest.ts';
 import {
@@ -42,6 +50,8 @@ export interface LoadCatalogOptions {
   cacheName?: string;
   /** Clock for `ms`; default `performance.now`. */
   now?: () => number;
+  /** Told about each file as it loads (failures of the listener are ignored). */
+  onProgress?: ProgressListener;
 }
 
 export interface DecodedVectors {
@@ -112,10 +122,12 @@ export async function loadCatalogFiles(catalogUrl: string, options: LoadCatalogO
   const doFetch: FetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const baseUrl = catalogBaseUrl(catalogUrl);
   const notices: string[] = [];
+  const listener = safeListener(options.onProgress);
+  const progress = (stage: ProgressStage, label: string, totalBytes?: number) => new ByteProgress(listener, stage, label, totalBytes);
   let bytesFetched = 0;
 
   const manifestUrl = catalogFileUrl(baseUrl, 'manifest.json');
-  const manifestBytes = await fetchBytes(doFetch, manifestUrl, 'catalog manifest');
+  const manifestBytes = await fetchBytes(doFetch, manifestUrl, 'catalog manifest', progress('catalog', 'catalog manifest'));
   bytesFetched += manifestBytes.byteLength;
   let json: unknown;
   try {
@@ -136,7 +148,7 @@ export async function loadCatalogFiles(catalogUrl: string, options: LoadCatalogO
     const url = catalogFileUrl(baseUrl, file.path);
     const key = vectorCacheKey(url, file.sha256);
     keep.add(key);
-    const got = await loadVerifiedFile(doFetch, cache, baseUrl, url, key, file.path, 'catalog vector file', (bytes) => decodeVectorFile(bytes, file, url), notices);
+    const got = await loadVerifiedFile(doFetch, cache, baseUrl, url, key, file.path, 'catalog vector file', (bytes) => decodeVectorFile(bytes, file, url), notices, progress('catalog', `${modality} vectors`, file.bytes));
     bytesFetched += got.bytesFetched;
     vectors[modality] = { data: got.value, dims: file.dims, count: file.count };
     fromCache[modality] = got.fromCache;
@@ -149,12 +161,23 @@ export async function loadCatalogFiles(catalogUrl: string, options: LoadCatalogO
     const specUrl = catalogFileUrl(baseUrl, entry.path);
     const specKey = vectorCacheKey(specUrl, entry.sha256);
     keep.add(specKey);
-    const spec = await loadVerifiedFile(doFetch, cache, baseUrl, specUrl, specKey, entry.path, 'catalog shared-space spec', (bytes) => decodeSharedSpaceSpecFile(bytes, manifest, specUrl), notices);
+    const spec = await loadVerifiedFile(doFetch, cache, baseUrl, specUrl, specKey, entry.path, 'catalog shared-space spec', (bytes) => decodeSharedSpaceSpecFile(bytes, manifest, specUrl), notices, progress('shared-space', 'shared-space spec', entry.bytes));
     const weightsPath = sharedSpaceWeightsPath(entry, spec.value);
     const weightsUrl = catalogFileUrl(baseUrl, weightsPath);
     const weightsKey = vectorCacheKey(weightsUrl, spec.value.weightsSha256);
     keep.add(weightsKey);
-    const weights = await loadVerifiedFile(doFetch, cache, baseUrl, weightsUrl, weightsKey, weightsPath, 'catalog shared-space weights', (bytes) => decodeSharedSpaceWeights(bytes, spec.value, weightsUrl), notices);
+    const weights = await loadVerifiedFile(
+      doFetch,
+      cache,
+      baseUrl,
+      weightsUrl,
+      weightsKey,
+      weightsPath,
+      'catalog shared-space weights',
+      (bytes) => decodeSharedSpaceWeights(bytes, spec.value, weightsUrl),
+      notices,
+      progress('shared-space', 'shared-space weights', spec.value.weightsBytes),
+    );
     bytesFetched += spec.bytesFetched + weights.bytesFetched;
     sharedSpace = {
       spec: spec.value,
@@ -171,7 +194,9 @@ export async function loadCatalogFiles(catalogUrl: string, options: LoadCatalogO
   return { baseUrl, manifest, vectors, files, fromCache, ...(sharedSpace ? { sharedSpace } : {}), bytesFetched, notices, ms: now() - started };
 }
 
-async function fetchBytes(doFetch: FetchFn, url: string, what: string): Promise<Uint8Array<ArrayBuffer>> {
+/** Fetch a file, counting its bytes into `progress` as they arrive (`fromCache` stays unknown: the HTTP cache does not say). */
+async function fetchBytes(doFetch: FetchFn, url: string, what: string, progress: ByteProgress): Promise<Uint8Array<ArrayBuffer>> {
+  progress.start();
   let response: Response;
   try {
     // `no-cache`: the HTTP cache may keep a copy but must check it with the server first.
@@ -180,7 +205,15 @@ async function fetchBytes(doFetch: FetchFn, url: string, what: string): Promise<
     throw new Error(`${what} ${url} could not be fetched: ${(error as Error).message}`);
   }
   if (!response.ok) throw new Error(`${what} ${url} answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`);
-  return new Uint8Array(await response.arrayBuffer());
+  if (progress.totalBytes === undefined) progress.setTotal(declaredLength(response));
+  let bytes: Uint8Array<ArrayBuffer>;
+  try {
+    bytes = await readBodyCounting(response, (n) => progress.add(n));
+  } catch (error) {
+    throw new Error(`${what} ${url}: the download broke off: ${(error as Error).message}`);
+  }
+  progress.finish();
+  return bytes;
 }
 
 async function openCache(options: LoadCatalogOptions, notices: string[]): Promise<Cache | undefined> {
@@ -218,12 +251,15 @@ async function loadVerifiedFile<T>(
   what: string,
   decode: (bytes: Uint8Array) => Promise<T>,
   notices: string[],
+  progress: ByteProgress,
 ): Promise<VerifiedFileLoad<T>> {
   if (cache) {
     const cached = await cachedBytes(cache, key, url, notices);
     if (cached) {
       try {
-        return { value: await decode(cached), fromCache: true, bytesFetched: 0 };
+        const value = await decode(cached);
+        progress.finishAll(cached.byteLength, true);
+        return { value, fromCache: true, bytesFetched: 0 };
       } catch (error) {
         if (!(error instanceof CatalogFormatError)) throw error;
         notices.push(`The cached copy of ${path} was damaged (${error.message}); it was fetched again.`);
@@ -231,7 +267,7 @@ async function loadVerifiedFile<T>(
       }
     }
   }
-  const bytes = await fetchBytes(doFetch, url, what);
+  const bytes = await fetchBytes(doFetch, url, what, progress);
   const value = await decode(bytes); // a mismatch from the network is the catalog's fault
   if (cache) {
     try {

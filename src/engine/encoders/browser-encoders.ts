@@ -2,10 +2,15 @@ import * as tf from '@tensorflow/tfjs';
 import type { BackendName } from '../../protocol/backend-name.ts';
 import type { Embedding, Modality } from '../../protocol/embedding.ts';
 import type { OnnxTextEncoderConfig } from '../../protocol/engine-api.ts';
+import type { ProgressListener, ProgressUpdate } from '../../protocol/progress.ts';
+import { countingModelFetch } from '../assets/counting-fetch.ts';
 import { runOnBackend } from '../backends/activate-backend.ts';
+import { ByteProgress } from '../progress/byte-progress.ts';
+import { safeListener } from '../progress/safe-listener.ts';
 import { loadAudioEncoder } from './audio/basic-pitch-audio-encoder.ts';
 import { decodeAudioBytes } from './audio/decode-audio.ts';
 import type { Encoder, ModelSource, PcmAudio, RgbaImage } from './encoder.ts';
+import { EncoderInputError } from './encoder-input-error.ts';
 import { createWorkerImageDecoder } from './image/decode-image-in-worker.ts';
 import { loadMobileNetImageEncoder } from './image/mobilenet-image-encoder.ts';
 import { loadUseLiteTextEncoder, RECOMMENDED_USE_LITE_VARIANT, useLiteVocabPath, type UseLiteVariant } from './text/use-lite-text-encoder.ts';
@@ -24,7 +29,16 @@ export function encoderBackend(modality: Modality, engineBackend: BackendName): 
 interface LoadedEncoder {
   backend: BackendName;
   encoder: Promise<Encoder<unknown>>;
+  /** The load's last progress update (its weight bytes), replayed to a later `warmUp`. */
+  finalUpdate?: ProgressUpdate;
 }
+
+export interface EmbedAudioOptions {
+  /** Refuse (EncoderInputError `too-long`) a sound longer than this many seconds. */
+  maxSeconds?: number;
+}
+
+const WEIGHTS_LABEL: Record<Modality, string> = { text: 'text encoder weights', image: 'image encoder weights', audio: 'audio encoder weights' };
 
 /**
  * The encoders as the worker uses them: model files fetched from our own origin, loaded
@@ -33,7 +47,7 @@ interface LoadedEncoder {
  */
 export class BrowserEncoders {
   private readonly loading = new Map<Modality, LoadedEncoder>();
-  private readonly source: ModelSource;
+  private readonly modelsUrl: URL;
   private readonly decodeImage: ReturnType<typeof createWorkerImageDecoder>;
 
   constructor(
@@ -41,8 +55,7 @@ export class BrowserEncoders {
     private readonly onnxText?: OnnxTextEncoderConfig,
     private readonly textVariant: UseLiteVariant = RECOMMENDED_USE_LITE_VARIANT,
   ) {
-    const modelsUrl = new URL('models/', assetsBaseUrl);
-    this.source = (path) => new URL(path, modelsUrl).href;
+    this.modelsUrl = new URL('models/', assetsBaseUrl);
     this.decodeImage = createWorkerImageDecoder(assetsBaseUrl);
   }
 
@@ -58,10 +71,29 @@ export class BrowserEncoders {
   }
 
   /** Encoded audio files (Ogg Vorbis/Opus, FLAC, WAV, MP3), decoded by the same wasm decoders as in Node. */
-  async embedAudio(files: readonly ArrayBuffer[]): Promise<Embedding> {
+  async embedAudio(files: readonly ArrayBuffer[], options: EmbedAudioOptions = {}): Promise<Embedding> {
     const clips: PcmAudio[] = [];
-    for (const [i, file] of files.entries()) clips.push(await decodeAudioBytes(file, `audio #${i + 1}`));
+    for (const [i, file] of files.entries()) {
+      const label = `audio #${i + 1}`;
+      const clip = await decodeAudioBytes(file, label);
+      if (options.maxSeconds !== undefined) refuseLongerThan(clip, options.maxSeconds, label);
+      clips.push(clip);
+    }
     return this.run<PcmAudio>('audio', (encoder) => encoder.embed(clips));
+  }
+
+  /**
+   * Load these modalities' encoders now, through the same lazy path as embedding (a later
+   * embed reuses them), reporting their weight bytes (stage `model`) to `onProgress`. An encoder
+   * loaded before reports its load's final update again.
+   */
+  async warmUp(modalities: readonly Modality[], onProgress?: ProgressListener): Promise<void> {
+    const listener = safeListener(onProgress);
+    for (const modality of modalities) {
+      const loadedBefore = this.loading.get(modality);
+      await this.loaded(modality, listener).encoder;
+      if (loadedBefore?.finalUpdate) listener(loadedBefore.finalUpdate);
+    }
   }
 
   /** Release every loaded encoder (after a backend change); the next call reloads on the new backend. */
@@ -79,33 +111,60 @@ export class BrowserEncoders {
 
   /** Load (once) and run a modality's encoder on its backend; the result says which backend that was. */
   private async run<Input>(modality: Modality, task: (encoder: Encoder<Input>) => Promise<Float32Array[]>): Promise<Embedding> {
-    let loaded = this.loading.get(modality);
-    if (!loaded) {
-      const backend = encoderBackend(modality, tf.getBackend() as BackendName);
-      const encoder = runOnBackend(backend, () => this.load(modality, backend));
-      // A failed load is not cached: the next call tries again.
-      encoder.catch(() => this.loading.delete(modality));
-      loaded = { backend, encoder };
-      this.loading.set(modality, loaded);
-    }
-    const { backend } = loaded;
-    const encoder = (await loaded.encoder) as Encoder<Input>;
+    const { backend, encoder: loading } = this.loaded(modality);
+    const encoder = (await loading) as Encoder<Input>;
     const vectors = await runOnBackend(backend, () => task(encoder));
     return { encoder: encoder.info, vectors, backend };
   }
 
-  private load(modality: Modality, backend: BackendName): Promise<Encoder<unknown>> {
+  /** The modality's encoder, loading it (once) on its backend; a load started here reports to `listener`. */
+  private loaded(modality: Modality, listener?: ProgressListener): LoadedEncoder {
+    let loaded = this.loading.get(modality);
+    if (!loaded) {
+      const backend = encoderBackend(modality, tf.getBackend() as BackendName);
+      const progress = new ByteProgress(listener ?? (() => undefined), 'model', WEIGHTS_LABEL[modality]);
+      const entry: LoadedEncoder = { backend, encoder: runOnBackend(backend, () => this.load(modality, backend, progress)) };
+      entry.encoder.then(
+        () => {
+          progress.finish();
+          entry.finalUpdate = { stage: 'model', label: progress.label, loadedBytes: progress.loadedBytes, ...(progress.totalBytes !== undefined ? { totalBytes: progress.totalBytes } : {}), done: true };
+        },
+        // A failed load is not cached: the next call tries again.
+        () => this.loading.delete(modality),
+      );
+      loaded = entry;
+      this.loading.set(modality, loaded);
+    }
+    return loaded;
+  }
+
+  private load(modality: Modality, backend: BackendName, progress: ByteProgress): Promise<Encoder<unknown>> {
+    progress.start();
+    const source = this.countingSource(progress);
     switch (modality) {
       case 'text':
         if (this.onnxText) return this.loadOnnxText(this.onnxText);
-        return loadUseLiteTextEncoder(this.source, () => this.fetchVocab(), { variant: this.textVariant }) as Promise<Encoder<unknown>>;
+        return loadUseLiteTextEncoder(source, () => this.fetchVocab(), { variant: this.textVariant }) as Promise<Encoder<unknown>>;
       case 'image':
-        return loadMobileNetImageEncoder(this.source) as Promise<Encoder<unknown>>;
+        return loadMobileNetImageEncoder(source) as Promise<Encoder<unknown>>;
       case 'audio':
         // basic-pitch on several ~2 s windows at once needs textures beyond WebGL's usual
         // 8192² limit (seen: 9220² for 8 windows); one window per call fits.
-        return loadAudioEncoder(this.source, { maxWindowsPerCall: backend === 'webgl' ? 1 : 8 }) as Promise<Encoder<unknown>>;
+        return loadAudioEncoder(source, { maxWindowsPerCall: backend === 'webgl' ? 1 : 8 }) as Promise<Encoder<unknown>>;
     }
+  }
+
+  /** Model files from our origin, through tfjs's http loader with a fetch that counts the weight bytes into `progress`. */
+  private countingSource(progress: ByteProgress): ModelSource {
+    return (path) => {
+      const url = this.modelUrl(path);
+      const fetchFunc = countingModelFetch(url, { onTotal: (total) => progress.setTotal(total), onWeightBytes: (bytes) => progress.add(bytes) });
+      return tf.io.http(url, { fetchFunc });
+    };
+  }
+
+  private modelUrl(path: string): string {
+    return new URL(path, this.modelsUrl).href;
   }
 
   /** transformers.js is imported only when a site configures its own model, so nobody else downloads it. */
@@ -123,9 +182,17 @@ export class BrowserEncoders {
   }
 
   private async fetchVocab(): Promise<VocabEntry[]> {
-    const url = this.source(useLiteVocabPath(this.textVariant)) as string;
+    const url = this.modelUrl(useLiteVocabPath(this.textVariant));
     const response = await fetch(url);
     if (!response.ok) throw new Error(`text encoder vocabulary missing: ${url} answered ${response.status}`);
     return (await response.json()) as VocabEntry[];
+  }
+}
+
+/** The search-by-example limit on a sound's length, checked on the decoded samples before anything is embedded or stored. */
+function refuseLongerThan(clip: PcmAudio, maxSeconds: number, label: string): void {
+  const seconds = (clip.channels[0]?.length ?? 0) / clip.sampleRate;
+  if (seconds > maxSeconds) {
+    throw new EncoderInputError('too-long', `${label}: the sound is ${seconds.toFixed(1)} s long; the limit is ${maxSeconds} s. Use a shorter clip.`);
   }
 }

@@ -25,6 +25,7 @@ import {
 } from '../../protocol/recommend.ts';
 import type { ProfileStore } from '../store/profile-store.ts';
 import type { AdhocItem, ProfileEvent } from '../../protocol/profile.ts';
+import { itemMediaUrls } from '../catalog/item-card.ts';
 import { allowedItems, applyBoosts, checkFilters, InvalidRequestError, type RuleContext } from './business-rules.ts';
 import { standardise } from './standardise.ts';
 import type { CollaborativeSignals } from './collaborative-signals.ts';
@@ -47,6 +48,8 @@ export interface RecommenderCatalog {
   space: ItemSpace;
   signals: CollaborativeSignals;
   model: FusionModel;
+  /** The catalog folder's absolute URL: recommended items then carry absolute `imageUrl` / `audioUrl`. */
+  baseUrl?: string;
 }
 
 interface ShownList {
@@ -170,6 +173,7 @@ export class OnDeviceRecommender {
       id: this.space.items[index]!.id,
       title: this.space.items[index]!.title,
       category: this.space.items[index]!.category,
+      ...this.mediaUrls(index),
       score: round4(normalised[index]!),
       explanation: {
         summary: signals.hasSignals ? `${summary} Popular with shoppers.` : `${summary} Typical of its category (no shopper data yet).`,
@@ -195,6 +199,7 @@ export class OnDeviceRecommender {
         id: item.id,
         title: item.title,
         category: item.category,
+        ...this.mediaUrls(index),
         score: round4(normalised[index]!),
         explanation: explainItem(index, {
           space: this.space,
@@ -208,6 +213,10 @@ export class OnDeviceRecommender {
         }),
       };
     });
+  }
+
+  private mediaUrls(index: number): { imageUrl?: string; audioUrl?: string } {
+    return this.catalog.baseUrl === undefined ? {} : itemMediaUrls(this.catalog.baseUrl, this.space.items[index]!);
   }
 
   /** Pins first (if allowed), then the top of the pool, diversified by MMR when asked. */
