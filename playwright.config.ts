@@ -24,8 +24,8 @@ export default defineConfig({
     trace: 'off',
   },
   webServer: {
-    // Tests run against the production build with the default catalog, served by Vite's preview server.
-    command: `npm run catalog:default && npx vite build --outDir ${OUT_DIR} && npx vite preview --port ${PORT} --outDir ${OUT_DIR}`,
+    // Tests run against the production build (the app, then the shop widget into the same folder) with the default catalog, served by Vite's preview server.
+    command: `npm run catalog:default && npx vite build --outDir ${OUT_DIR} && npx vite build -c vite.widget.config.ts --outDir ${OUT_DIR} && npx vite preview --port ${PORT} --outDir ${OUT_DIR}`,
     url: `http://127.0.0.1:${PORT}`,
     reuseExistingServer: !process.env.CI,
     // The first run builds the default catalog (about 10 minutes on 2 cores).

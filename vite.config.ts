@@ -1,8 +1,27 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
+import { WIDGET_CSP } from './src/widget/widget-csp.ts';
+
+/**
+ * The preview server (e2e tests, benchmarks) sends the widget's strict CSP with the example
+ * shop's pages and with every worker script: a worker answered without a CSP header would not
+ * be bound by the page's policy, so the worker's own response must carry it.
+ */
+function widgetCspHeaders(): Plugin {
+  return {
+    name: 'widget-csp-headers',
+    configurePreviewServer(server) {
+      server.middlewares.use((req, res, next) => {
+        if (req.url?.startsWith('/example-shop/') || req.headers['sec-fetch-dest'] === 'worker') res.setHeader('Content-Security-Policy', WIDGET_CSP);
+        next();
+      });
+    },
+  };
+}
 
 export default defineConfig({
   // A multi-page app: unknown paths are 404s, not index.html, so a missing asset fails loudly.
   appType: 'mpa',
+  plugins: [widgetCspHeaders()],
   // The engine worker imports tfjs; ES module workers keep it code-split like the page.
   worker: { format: 'es' },
   build: {

@@ -12,6 +12,7 @@ import { benchmarkEmbeddingInBrowser, benchmarkEmbeddingInNode, embedInputs, typ
 import { formatTable } from './format-table.ts';
 import { benchmarkRecommend } from './recommend-benchmark.ts';
 import { measureReadBandwidth } from './measure-read-bandwidth.ts';
+import { benchmarkWidget } from './widget-benchmark.ts';
 
 const RANK_SIZES = [10_000, 100_000];
 const DIMS = 256;
@@ -22,8 +23,9 @@ const EMBED_RUNS = Number(process.env.BENCH_EMBED_RUNS ?? 3);
 const EMBED_MAX_RUN_MS = Number(process.env.BENCH_EMBED_MAX_RUN_MS ?? 20_000);
 /** A batch extrapolated to take longer than this is reported as not timed. */
 const EMBED_MAX_BATCH_MS = Number(process.env.BENCH_EMBED_MAX_BATCH_MS ?? 120_000);
-/** BENCH_SECTIONS=rank,catalog,recommend,text,image,audio (default all) runs a subset. */
-const ALL_SECTIONS = 'rank,catalog,recommend,text,image,audio';
+const WIDGET_RUNS = Number(process.env.BENCH_WIDGET_RUNS ?? 3);
+/** BENCH_SECTIONS=rank,catalog,recommend,text,image,audio,widget (default all) runs a subset. */
+const ALL_SECTIONS = 'rank,catalog,recommend,text,image,audio,widget';
 const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? ALL_SECTIONS).split(','));
 const MODALITIES = (['text', 'image', 'audio'] as Modality[]).filter((m) => SECTIONS.has(m));
 
@@ -63,6 +65,7 @@ async function main(): Promise<void> {
       );
       console.log('');
     }
+    const widget = SECTIONS.has('widget') ? await benchmarkWidget(browser.browser, browser.url, WIDGET_RUNS) : undefined;
     const stamps = listTuxPaintStamps(findOrFetchTuxPaintStamps());
     const recommendRows = SECTIONS.has('recommend')
       ? await benchmarkRecommend(page, [{ folder: 'tuxpaint', history: 5 }, { folder: 'openclipart', history: 5 }], readFileSync(stamps.find((s) => s.imagePath?.endsWith('.png'))!.imagePath!), RUNS, EMBED_MAX_RUN_MS)
@@ -100,6 +103,7 @@ async function main(): Promise<void> {
       catalogLoad: catalogRows,
       recommend: recommendRows,
       embed: embedRows,
+      widget,
     };
     mkdirSync('bench-results', { recursive: true });
     const outName = SECTIONS.size === ALL_SECTIONS.split(',').length ? 'engine' : `engine-${[...SECTIONS].join('-')}`;

@@ -1,0 +1,263 @@
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import type { Recommender } from '../client/create-recommender.ts';
+import type { RecommendRequest, RecommendedItem, TrackExtra, TrackedEventType } from '../protocol/recommend.ts';
+import type { CatalogSession } from './catalog-session.ts';
+import { joinPageTracking, leavePageTracking } from './page-tracking.ts';
+import { sessionFor } from './shared-engine-registry.ts';
+import { widgetEvent, type RecsErrorDetail, type RecsReadyDetail, type RecsSelectDetail, type RecsUpdateDetail } from './widget-events.ts';
+import { widgetStyles } from './widget-styles.ts';
+
+/** The modes a shop page can ask for; each needs only the catalog's vectors, never an encoder. */
+const WIDGET_MODES = ['for-you', 'similar', 'popular'] as const;
+type WidgetMode = (typeof WIDGET_MODES)[number];
+
+const DEFAULT_HEADINGS: Record<WidgetMode, string> = {
+  'for-you': 'Recommended for you',
+  similar: 'Similar items',
+  popular: 'Popular right now',
+};
+
+/** Lists refresh this long after the last tracked event, so a burst of views costs one ranking. */
+const REFRESH_DEBOUNCE_MS = 300;
+/** A click waits at most this long for its event to be stored before the browser navigates away. */
+const CLICK_STORE_WAIT_MS = 400;
+
+/**
+ * The folder this script was served from: models/, tfjs-wasm/ and catalogs/ live next to
+ * `ondevice-recs.js` in a deployment, so that is where the widget looks unless `assets` says otherwise.
+ */
+const SCRIPT_FOLDER = new URL(/* @vite-ignore */ './', import.meta.url).href;
+
+/**
+ * `<ondevice-recs catalog="catalogs/tuxpaint/" mode="for-you" k="8" item-href="/product.html?id={id}">`
+ *
+ * Shows recommendations from a catalog, computed in a worker on this device, and learns from
+ * the host page's elements marked `data-rec-item-id` (views after `dwell-ms`, clicks). Relative
+ * `catalog` URLs resolve against `assets` (default: the folder of this script). Any problem is
+ * shown as one quiet line inside the widget and a `recs-error` event; nothing is thrown into
+ * the host page.
+ */
+@customElement('ondevice-recs')
+export class OnDeviceRecsElement extends LitElement {
+  static override styles = widgetStyles;
+
+  /** The catalog folder (with its manifest.json). */
+  @property() catalog: string | undefined;
+  /** `for-you` (default), `similar` (needs `item-id`) or `popular`. */
+  @property() mode: string = 'for-you';
+  @property({ attribute: 'item-id' }) itemId: string | undefined;
+  /** How many items to show (default 8). */
+  @property({ type: Number }) k = 8;
+  /** Link template for an item, `{id}` replaced by the URL-encoded item id, e.g. `/product.html?id={id}`. */
+  @property({ attribute: 'item-href' }) itemHref: string | undefined;
+  /** Where models/, tfjs-wasm/ and relative catalogs are served (default: this script's folder). */
+  @property() assets: string | undefined;
+  /** How long a marked host element must be at least half visible to count as a view (default 1000 ms). */
+  @property({ attribute: 'dwell-ms', type: Number }) dwellMs = 1000;
+  /** The list's heading; `heading=""` hides it. Defaults to one per mode. */
+  @property() heading: string | undefined;
+
+  @state() private items: RecommendedItem[] = [];
+  @state() private phase: 'waiting' | 'ready' | 'failed' = 'waiting';
+  @state() private message = '';
+
+  private session: CatalogSession | undefined;
+  /** Whether the attributes have been turned into a session (or a message) since the last connect. */
+  private bound = false;
+  private unsubscribe: (() => void) | undefined;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Bumped on every (re)bind and refresh, so a late answer never overwrites a newer one. */
+  private generation = 0;
+
+  /** The list shown now. */
+  get recommendations(): readonly RecommendedItem[] {
+    return this.items;
+  }
+
+  /** The shared recommender of this widget's catalog (rejects when it could not start). */
+  recommender(): Promise<Recommender> {
+    return this.session ? this.session.recommender() : Promise.reject(new Error(this.message || 'this widget has no catalog'));
+  }
+
+  /** Record an event for an item of this widget's catalog; every widget on the catalog refreshes. */
+  async track(type: TrackedEventType, itemId: string, extra?: TrackExtra): Promise<void> {
+    if (!this.session) throw new Error(this.message || 'this widget has no catalog');
+    await this.session.track(type, itemId, extra);
+  }
+
+  /** Ask for a new list now. */
+  refresh(): void {
+    this.scheduleRefresh(0);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    joinPageTracking(this, this.dwellMs);
+    // Re-attached after a removal: bind again on the next update.
+    if (!this.bound) this.requestUpdate();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    leavePageTracking(this);
+    this.unbind();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('dwellMs') && this.isConnected) joinPageTracking(this, this.dwellMs);
+    if (changed.has('catalog') || changed.has('assets') || !this.bound) {
+      if (this.isConnected) this.bind();
+    } else if (changed.has('mode') || changed.has('itemId') || changed.has('k')) {
+      this.scheduleRefresh(0);
+    }
+  }
+
+  private bind(): void {
+    this.unbind();
+    this.bound = true;
+    ++this.generation;
+    if (!this.catalog?.trim()) {
+      this.fail('this widget has no catalog attribute (the URL of a catalog folder).');
+      return;
+    }
+    const assetsBaseUrl = new URL(this.assets ?? SCRIPT_FOLDER, document.baseURI).href;
+    const session = sessionFor(new URL(this.catalog, assetsBaseUrl).href, assetsBaseUrl);
+    this.session = session;
+    this.phase = 'waiting';
+    this.message = '';
+    this.unsubscribe = session.onStored(() => this.scheduleRefresh(REFRESH_DEBOUNCE_MS));
+    session.recommender().then(
+      (recs) => {
+        if (this.session !== session) return;
+        this.dispatchEvent(widgetEvent<RecsReadyDetail>('recs-ready', { catalog: recs.catalog.name, itemCount: recs.catalog.itemCount, backend: recs.engine.report.backend }));
+        void this.loadList();
+      },
+      (error: unknown) => {
+        if (this.session === session) this.fail(`${messageOf(error)}.`);
+      },
+    );
+  }
+
+  private unbind(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    this.session = undefined;
+    this.bound = false;
+    clearTimeout(this.refreshTimer);
+  }
+
+  private scheduleRefresh(delayMs: number): void {
+    if (!this.session || !this.isConnected) return;
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => void this.loadList(), delayMs);
+  }
+
+  private async loadList(): Promise<void> {
+    const session = this.session;
+    if (!session) return;
+    const generation = ++this.generation;
+    const request = this.request();
+    if (typeof request === 'string') {
+      this.fail(request);
+      return;
+    }
+    try {
+      const recs = await session.recommender();
+      const items = await recs.recommend(request);
+      if (generation !== this.generation) return;
+      this.items = items;
+      this.phase = 'ready';
+      this.message = items.length === 0 ? 'Nothing to recommend here yet.' : '';
+      this.dispatchEvent(widgetEvent<RecsUpdateDetail>('recs-update', { items }));
+    } catch (error) {
+      if (generation === this.generation) this.fail(`${messageOf(error)}.`);
+    }
+  }
+
+  /** The request for the engine, or what is wrong with the attributes. */
+  private request(): RecommendRequest | string {
+    const mode = this.mode as WidgetMode;
+    if (!WIDGET_MODES.includes(mode)) return `mode="${this.mode}" is not one of ${WIDGET_MODES.join(', ')}.`;
+    if (!Number.isInteger(this.k) || this.k < 1) return `k="${this.getAttribute('k') ?? this.k}" must be a whole number of items, at least 1.`;
+    if (mode === 'similar') {
+      if (!this.itemId) return 'mode="similar" needs an item-id attribute.';
+      return { mode, k: this.k, itemId: this.itemId };
+    }
+    return { mode, k: this.k };
+  }
+
+  private fail(reason: string): void {
+    this.phase = 'failed';
+    this.items = [];
+    this.message = `Recommendations are unavailable: ${reason}`;
+    this.dispatchEvent(widgetEvent<RecsErrorDetail>('recs-error', { message: this.message }));
+  }
+
+  private hrefFor(item: RecommendedItem): string | undefined {
+    return this.itemHref?.replaceAll('{id}', encodeURIComponent(item.id));
+  }
+
+  private onSelect(event: MouseEvent, item: RecommendedItem): void {
+    const href = this.hrefFor(item);
+    const proceed = this.dispatchEvent(widgetEvent<RecsSelectDetail>('recs-select', href ? { item, href } : { item }, true));
+    const stored = this.session?.track('click', item.id).catch(() => undefined);
+    if (!proceed) {
+      event.preventDefault();
+      return;
+    }
+    // A plain click on a link: let the click reach the profile before the page goes away, briefly.
+    const plainClick = event.button === 0 && !event.metaKey && !event.ctrlKey && !event.shiftKey && !event.altKey;
+    if (!href || !plainClick) return;
+    event.preventDefault();
+    void Promise.race([stored, new Promise((resolve) => setTimeout(resolve, CLICK_STORE_WAIT_MS))]).then(() => location.assign(new URL(href, document.baseURI).href));
+  }
+
+  override render() {
+    const mode = (WIDGET_MODES as readonly string[]).includes(this.mode) ? (this.mode as WidgetMode) : 'for-you';
+    const heading = this.heading ?? DEFAULT_HEADINGS[mode];
+    return html`
+      ${heading ? html`<h2 part="heading">${heading}</h2>` : nothing}
+      ${this.phase === 'failed' ? html`<p class="message" part="message" role="status">${this.message}</p>` : nothing}
+      ${this.phase === 'waiting' ? this.renderPlaceholders() : nothing}
+      ${this.phase === 'ready' ? this.renderList() : nothing}
+    `;
+  }
+
+  private renderPlaceholders() {
+    const count = Math.min(Math.max(Number.isInteger(this.k) ? this.k : 8, 1), 8);
+    return html`<p class="visually-hidden" role="status">Loading recommendations…</p>
+      <ul part="list" aria-hidden="true">
+        ${Array.from({ length: count }, () => html`<li><div class="placeholder" part="placeholder"></div></li>`)}
+      </ul>`;
+  }
+
+  private renderList() {
+    if (this.items.length === 0) return html`<p class="message" part="message" role="status">${this.message}</p>`;
+    return html`<ul part="list">
+      ${this.items.map((item) => {
+        const href = this.hrefFor(item);
+        const body = html`<span class="picture">${item.imageUrl ? html`<img part="image" src=${item.imageUrl} alt="" loading="lazy" decoding="async" />` : html`<span class="initial" part="image" aria-hidden="true">${item.title.slice(0, 1)}</span>`}</span>
+          <span class="title" part="title">${item.title}</span>
+          <span class="why" part="why" title=${item.explanation.summary}>${item.explanation.summary}</span>`;
+        return html`<li data-item-id=${item.id}>
+          ${href
+            ? html`<a class="card" part="item" href=${href} @click=${(event: MouseEvent) => this.onSelect(event, item)}>${body}</a>`
+            : html`<button class="card" part="item" type="button" @click=${(event: MouseEvent) => this.onSelect(event, item)}>${body}</button>`}
+        </li>`;
+      })}
+    </ul>`;
+  }
+}
+
+function messageOf(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  // The engine names the call ("recommend: unknown item id …"); visitors need only the problem.
+  return text.replace(/^recommend: /, '').replace(/\.$/, '');
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'ondevice-recs': OnDeviceRecsElement;
+  }
+}
