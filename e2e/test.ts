@@ -21,3 +21,9 @@ export const test = base.extend<{ requests: string[] }>({
 });
 
 export { expect };
+
+/**
+ * Where tests save screenshots for people to look at (git-ignored). Not under test-results/,
+ * which Playwright empties at the start of every run; the README's pictures are copied from here.
+ */
+export const SCREENSHOTS = 'screenshots';

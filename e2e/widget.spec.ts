@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { Locator, Page } from '@playwright/test';
 import type { OnDeviceRecsElement } from '../src/widget/ondevice-recs-element.ts';
 import { WIDGET_CSP } from '../src/widget/widget-csp.ts';
-import { OWN_ORIGIN, expect, test } from './test.ts';
+import { OWN_ORIGIN, SCREENSHOTS, expect, test } from './test.ts';
 import { PRODUCT, SHOP, recordCspHeaders, serveShopVariant, shownItems, storedEvents, topCategory, watchShopPage, withoutWidget } from './shop-page.ts';
 
 /**
@@ -11,7 +11,6 @@ import { PRODUCT, SHOP, recordCspHeaders, serveShopVariant, shownItems, storedEv
  * the real default catalog, in a real Chromium. The engine measures its backends as it would
  * for a shopper.
  */
-const SCREENSHOTS = 'test-results/screenshots';
 const SHOP_VEHICLES = ['vehicles/auto/sedan', 'vehicles/cycle/motorbike', 'vehicles/emergency/firetruck', 'vehicles/farming/cartoon/tractor'];
 /** Added to the grid by the shop's "Show more stamps" button, after the widget started watching. */
 const LATER_VEHICLE = 'vehicles/construction/cartoon/bulldozer';

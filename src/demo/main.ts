@@ -1,8 +1,8 @@
-import { startEngine, type EngineHandle } from '../client/start-engine.ts';
+import { progressProxy, startEngine, type EngineHandle } from '../client/start-engine.ts';
 import { createRecommender, recommenderFor, type Recommender } from '../client/create-recommender.ts';
 import type { CatalogSummary } from '../protocol/engine-api.ts';
-import './backend-status.ts';
-import './catalog-status.ts';
+import './demo-page.css';
+import './demo-app.ts';
 
 declare global {
   interface Window {
@@ -20,44 +20,45 @@ declare global {
 
 window.ondevice = { startEngine, createRecommender };
 const params = new URLSearchParams(location.search);
-const status = document.querySelector('backend-status')!;
-const catalogStatus = document.querySelector('catalog-status')!;
+const app = document.querySelector('demo-app')!;
 /**
  * The default catalog, built by `npm run catalog:default`; `?catalog=URL` loads another, and
  * `?catalog=none` none (for tests that load their own and count the worker's tensors).
  */
 const catalogUrl = params.get('catalog') ?? 'catalogs/tuxpaint/';
+const onProgress = app.addProgress.bind(app);
 
 window.engineReady = startEngine({
   backend: params.get('backend') ?? undefined,
   // Lets tests point the worker at a missing asset folder to exercise start-up failure.
   ...(params.has('assets') ? { assetsBaseUrl: new URL(params.get('assets')!, location.href).href } : {}),
+  onProgress,
 });
 window.engineReady.then(
   (engine) => {
     window.engine = engine;
-    status.report = engine.report;
+    app.engineStarted(engine.report);
     document.body.dataset.engine = 'ready';
     if (catalogUrl === 'none') {
-      catalogStatus.remove();
+      app.catalogSkipped();
       document.body.dataset.catalog = 'none';
       return;
     }
-    engine.api.loadCatalog(catalogUrl).then(
+    engine.api.loadCatalog(catalogUrl, progressProxy(onProgress)).then(
       (summary) => {
-        catalogStatus.summary = summary;
         window.catalogLoaded = { summary, readyAtMs: performance.now() };
         window.recs = recommenderFor(engine, summary);
         document.body.dataset.catalog = 'ready';
+        void app.catalogLoaded(summary, window.recs);
       },
       (error: Error) => {
-        catalogStatus.error = `The catalog at ${catalogUrl} could not be loaded: ${error.message}. Run \`npm run catalog:default\` to build the default one.`;
+        app.catalogFailed(`The catalog at ${catalogUrl} could not be loaded: ${error.message}. Run \`npm run catalog:default\` to build the default one.`);
         document.body.dataset.catalog = 'failed';
       },
     );
   },
   (error: Error) => {
-    status.error = `The recommender could not start: ${error.message}`;
+    app.engineFailed(`The recommender could not start: ${error.message}`);
     document.body.dataset.engine = 'failed';
   },
 );

@@ -1,0 +1,33 @@
+import { encoderInputProblem } from '../protocol/embedding.ts';
+
+export type ExampleKind = 'text' | 'image' | 'audio';
+
+const NOUN: Record<ExampleKind, string> = { text: 'text', image: 'picture', audio: 'sound' };
+
+/**
+ * What to tell the user when the engine refused or failed a search by example. The engine's
+ * EncoderInputError message starts with its problem code (`[silent-audio] …`); people get a
+ * sentence instead of the code, with the engine's own detail after it.
+ */
+export function searchErrorMessage(error: unknown, kind: ExampleKind): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const detail = message.replace(/^\[[a-z-]+\] /, '');
+  switch (encoderInputProblem(error)) {
+    case 'empty-text':
+      return 'Type a few words describing what you are looking for.';
+    case 'text-too-long':
+      return `That text is too long to use as an example: ${detail}`;
+    case 'silent-audio':
+      return `That sound is silent (or almost), so there is nothing to compare. Try a louder one. (${detail})`;
+    case 'empty-audio':
+      return `That sound is empty. (${detail})`;
+    case 'too-long':
+      return `That sound is too long to use as an example: ${detail}`;
+    case 'unsupported-format':
+    case 'corrupt-image':
+    case 'corrupt-audio':
+      return `That ${NOUN[kind]} could not be read: ${detail}`;
+    case undefined:
+      return `The search did not work: ${message}`;
+  }
+}

@@ -1,0 +1,54 @@
+import { css } from 'lit';
+
+/**
+ * Styles every demo element shares: the visible focus ring, text only screen readers read,
+ * and the button look. Colours come from the page's custom properties (demo-page.css), which
+ * cross shadow roots by inheritance.
+ */
+export const sharedStyles = css`
+  :host {
+    color: var(--ink);
+    font: inherit;
+  }
+  /* An element's own display rule would otherwise beat the hidden attribute. */
+  :host([hidden]) {
+    display: none !important;
+  }
+  :focus-visible {
+    outline: 3px solid var(--focus);
+    outline-offset: 2px;
+    border-radius: 6px;
+  }
+  .visually-hidden {
+    position: absolute !important;
+    width: 1px;
+    height: 1px;
+    padding: 0;
+    margin: -1px;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+    border: 0;
+  }
+  .button {
+    position: relative;
+    font: inherit;
+    font-size: 0.875rem;
+    font-weight: 600;
+    color: var(--accent);
+    background: var(--surface);
+    border: 1px solid var(--line-strong);
+    border-radius: 999px;
+    padding: 0.3em 0.9em;
+    cursor: pointer;
+  }
+  .button:hover {
+    background: var(--accent-soft);
+  }
+  .button[aria-expanded='true'],
+  .button[aria-pressed='true'] {
+    background: var(--accent);
+    border-color: var(--accent);
+    color: var(--on-accent);
+  }
+`;
