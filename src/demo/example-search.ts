@@ -325,7 +325,8 @@ export class ExampleSearch extends LitElement {
       const cached = updates.length > 0 && updates.every((u) => u.fromCache);
       message = `Search models ready: ${formatBytes(loaded)} of weights${cached ? ', from the browser cache' : ''}.`;
     } else if (this.warm === 'failed') message = `The search models could not be loaded ahead of time (${this.warmError}); a search will try again.`;
-    const downloading = this.warm === 'loading' && updates.length > 0;
+    // Until the first bytes arrive there is nothing to count ("0 B" would read as an error).
+    const downloading = this.warm === 'loading' && loaded > 0;
     return html`<div class="status">
       <span aria-live="polite" data-testid="search-status">${message}</span>
       ${downloading

@@ -187,7 +187,7 @@ export class LoadingView extends LitElement {
         <span class="dot" aria-hidden="true"></span>Ready: running on <strong data-testid="loading-backend">${backend ?? '…'}</strong>${s
           ? html` · ${s.itemCount} items, ${formatBytes(s.bytes)} of vectors ${s.fromCache ? 'from this browser’s cache' : 'downloaded'} in ${(s.loadMs / 1000).toFixed(1)} s`
           : nothing}${modelSteps.length && models
-          ? html` · search models ${modelsLoading ? `loading: ${formatBytes(models.loaded)} of ${formatBytes(models.total)}` : `ready (${formatBytes(models.loaded)})`}`
+          ? html` · search models ${modelsLoading ? `loading: ${formatBytes(models.loaded)}${models.total > models.loaded ? ` of ${formatBytes(models.total)}` : ''}` : `ready (${formatBytes(models.loaded)})`}`
           : nothing}
       </summary>
       ${this.renderStages()}
