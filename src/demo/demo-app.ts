@@ -64,7 +64,7 @@ export class DemoApp extends LitElement {
   @state() private summary: CatalogSummary | undefined;
   @state() private catalogError = '';
   @state() private recs: Recommender | undefined;
-  /** The recommender C2's search gets: the same one, with its model downloads shown in the loading status. */
+  /** The recommender the search box gets: the same one, with its model downloads shown in the loading status too. */
   @state() private searchRecs: Recommender | undefined;
   @state() private cards: CatalogItemCard[] = [];
   @state() private cardsById = new Map<string, CatalogItemCard>();
