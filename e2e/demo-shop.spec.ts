@@ -24,10 +24,15 @@ interface Manifest {
   items: ManifestItem[];
   vectorFiles: Partial<Record<Modality, { bytes: number }>>;
 }
-const manifest = JSON.parse(readFileSync('public/catalogs/tuxpaint/manifest.json', 'utf8')) as Manifest;
+// Read once the tests start: in a fresh clone the e2e server builds the catalog after the spec files are loaded.
+let manifest: Manifest;
+let byId: Map<string, ManifestItem>;
+test.beforeAll(() => {
+  manifest = JSON.parse(readFileSync('public/catalogs/tuxpaint/manifest.json', 'utf8')) as Manifest;
+  byId = new Map(manifest.items.map((i) => [i.id, i]));
+});
 const inCategory = (category: string, path: string) => category === path || category.startsWith(`${path}/`);
 const itemsIn = (path: string) => manifest.items.filter((i) => inCategory(i.category, path));
-const byId = new Map(manifest.items.map((i) => [i.id, i]));
 
 test.use({ viewport: { width: 1280, height: 800 } });
 

@@ -22,11 +22,16 @@ import { expect, OWN_ORIGIN, test } from './test.ts';
 const CATALOG_DIR = 'public/catalogs/tuxpaint';
 const CATALOG_URL = 'catalogs/tuxpaint/';
 const PROFILE = 'e2e-engine-surfaces';
-const manifest = JSON.parse(readFileSync(join(CATALOG_DIR, 'manifest.json'), 'utf8')) as {
+interface Manifest {
   items: Array<{ id: string; image?: string; audio?: string }>;
   vectorFiles: Record<Modality, { bytes: number }>;
   sharedSpace: { bytes: number };
-};
+}
+// Read once the tests start: in a fresh clone the e2e server builds the catalog after the spec files are loaded.
+let manifest: Manifest;
+test.beforeAll(() => {
+  manifest = JSON.parse(readFileSync(join(CATALOG_DIR, 'manifest.json'), 'utf8')) as Manifest;
+});
 const fileSize = (path: string) => statSync(path).size;
 
 declare global {

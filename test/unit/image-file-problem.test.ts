@@ -1,14 +1,28 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { findOrFetchTuxPaintStamps } from '../../scripts/fetch-tuxpaint-stamps.mjs';
 import { imageFileProblem } from '../../src/demo/image-file-problem.ts';
 
-/** Real stamp pictures from the default catalog (WebP) and a hand-written SVG. */
-const frogWebp = readFileSync('public/catalogs/tuxpaint/media/image/animals/amphibians/frog.webp');
+/**
+ * A real stamp picture (the original PNG from Debian's tuxpaint-stamps-default), and the WebP the
+ * catalog builder makes of such a picture (same library, sharp), plus a hand-written SVG. Not
+ * read from the built catalog, which a fresh clone has only after the e2e server built it.
+ */
+let frogPng: Uint8Array<ArrayBuffer>;
+let frogWebp: Uint8Array<ArrayBuffer>;
+beforeAll(async () => {
+  const png = readFileSync(join(findOrFetchTuxPaintStamps(), 'animals', 'amphibians', 'frog.png'));
+  frogPng = new Uint8Array(png);
+  frogWebp = new Uint8Array(await sharp(png).webp().toBuffer());
+});
 
 describe('imageFileProblem', () => {
   it('accepts a real picture, whatever MIME type the browser guessed from its name', async () => {
     expect(await imageFileProblem(new Blob([frogWebp], { type: 'image/webp' }), 'frog.webp')).toBeUndefined();
     expect(await imageFileProblem(new Blob([frogWebp], { type: '' }), 'frog')).toBeUndefined();
+    expect(await imageFileProblem(new Blob([frogPng], { type: 'image/png' }), 'frog.png')).toBeUndefined();
     const svg = '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>';
     expect(await imageFileProblem(new Blob([svg], { type: 'image/svg+xml' }), 'dot.svg')).toBeUndefined();
   });
