@@ -4,7 +4,7 @@ import type { Page } from '@playwright/test';
 import { encodeWav } from '../src/demo/encode-wav.ts';
 import { decodeAudioBytes } from '../src/engine/encoders/audio/decode-audio.ts';
 import type { ProfileExport } from '../src/protocol/profile.ts';
-import { readyReport } from './engine-page.ts';
+import { idbEventCount, readyReport } from './engine-page.ts';
 import { stampBytes } from './stamp-fixtures.ts';
 import { SCREENSHOTS, expect, test } from './test.ts';
 
@@ -58,22 +58,6 @@ async function seriousViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
 }
 
-/** Events in the profile database, read straight from IndexedDB in the page (same origin as the worker), not through our API. */
-function idbEventCount(page: Page): Promise<number | 'no database'> {
-  return page.evaluate(async (name) => {
-    if (!(await indexedDB.databases()).some((d) => d.name === name)) return 'no database' as const;
-    return new Promise<number>((resolve, reject) => {
-      const open = indexedDB.open(name);
-      open.onerror = () => reject(open.error);
-      open.onsuccess = () => {
-        const db = open.result;
-        const request = db.transaction('events').objectStore('events').count();
-        request.onsuccess = () => (db.close(), resolve(request.result));
-        request.onerror = () => reject(request.error);
-      };
-    });
-  }, DB);
-}
 
 /**
  * A 40-second WAV made from a real stamp sound: the crow's own samples (decoded by the engine's
@@ -248,7 +232,7 @@ test('the privacy panel counts what is stored, exports it as JSON and forgets it
   for (const count of ['privacy-events', 'privacy-examples', 'privacy-model-states', 'privacy-pending']) await expect(panel.getByTestId(count)).toHaveText('0');
   await expect(page.locator('body')).toHaveAttribute('data-forgotten', 'yes');
   expect(await profile(page)).toEqual({ events: 0, adhocItems: 0, modelStates: 0, pending: 0 });
-  expect(['no database', 0]).toContain(await idbEventCount(page));
+  expect(['no database', 0]).toContain(await idbEventCount(page, DB));
 });
 
 test('the map draws one point per item, opens an item from a point, highlights what was viewed and moves with the arrow keys', async ({ page }) => {

@@ -59,3 +59,23 @@ export async function rejectionOf(page: Page, call: string, arg: unknown): Promi
     { call, arg },
   );
 }
+
+/**
+ * Events in the profile database `dbName`, read straight from IndexedDB in the page (same origin
+ * as the worker), not through our API; 'no database' when it does not exist.
+ */
+export function idbEventCount(page: Page, dbName: string): Promise<number | 'no database'> {
+  return page.evaluate(async (name) => {
+    if (!(await indexedDB.databases()).some((d) => d.name === name)) return 'no database' as const;
+    return new Promise<number>((resolve, reject) => {
+      const open = indexedDB.open(name);
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const db = open.result;
+        const request = db.transaction('events').objectStore('events').count();
+        request.onsuccess = () => (db.close(), resolve(request.result));
+        request.onerror = () => reject(request.error);
+      };
+    });
+  }, dbName);
+}

@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import type { RecommendRequest, RecommendedItem } from '../src/protocol/recommend.ts';
-import { readyReport } from './engine-page.ts';
+import { idbEventCount, readyReport } from './engine-page.ts';
 import { stampBytes } from './stamp-fixtures.ts';
 import { expect, test } from './test.ts';
 
@@ -34,23 +34,6 @@ function failure(page: Page, body: string): Promise<string> {
   }, body);
 }
 
-/** Counts read straight from IndexedDB in the page (same origin as the worker), not through our API. */
-function idbEventCount(page: Page): Promise<number | 'no database'> {
-  return page.evaluate(async (name) => {
-    const dbs = await indexedDB.databases();
-    if (!dbs.some((d) => d.name === name)) return 'no database' as const;
-    return new Promise<number>((resolve, reject) => {
-      const open = indexedDB.open(name);
-      open.onerror = () => reject(open.error);
-      open.onsuccess = () => {
-        const db = open.result;
-        const request = db.transaction('events').objectStore('events').count();
-        request.onsuccess = () => (db.close(), resolve(request.result));
-        request.onerror = () => reject(request.error);
-      };
-    });
-  }, DB);
-}
 
 const inCategory = (items: RecommendedItem[], prefix: string) => items.filter((i) => i.category === prefix || i.category.startsWith(`${prefix}/`)).length;
 
@@ -100,10 +83,10 @@ test('viewing three vehicles turns for-you towards vehicles, with an explanation
 
   const exported = await page.evaluate(() => window.recs!.exportData());
   expect(exported.events.filter((e) => e.type === 'view').map((e) => e.itemId)).toEqual(viewed);
-  expect(await idbEventCount(page)).toBeGreaterThanOrEqual(3);
+  expect(await idbEventCount(page, DB)).toBeGreaterThanOrEqual(3);
 
   expect(await page.evaluate(() => window.recs!.forget())).toMatchObject({ events: 0, adhocItems: 0, modelStates: 0, pending: 0 });
-  expect(['no database', 0]).toContain(await idbEventCount(page));
+  expect(['no database', 0]).toContain(await idbEventCount(page, DB));
   expect((await recommend(page, { mode: 'for-you', k: 10 }))[0]!.explanation.summary).toContain('No history yet');
 });
 

@@ -6,7 +6,7 @@ import type { CatalogItemCard, CatalogMap } from '../protocol/catalog-view.ts';
 import { categoryLabel, folderLabel } from './category-path.ts';
 import { itemSelectEvent } from './item-select-event.ts';
 import { nearestInDirection, type Direction } from './nearest-in-direction.ts';
-import { sharedStyles } from './shared-styles.ts';
+import { panelStyles, sharedStyles } from './shared-styles.ts';
 
 /** The plot's own coordinate system (viewBox); the figure keeps this aspect ratio. */
 const WIDTH = 1000;
@@ -78,18 +78,8 @@ export class EmbeddingMap extends LitElement {
 
   static override styles = [
     sharedStyles,
+    panelStyles,
     css`
-      :host {
-        display: block;
-        background: var(--surface, #fff);
-        border: 1px solid var(--line, #e1e4ea);
-        border-radius: 16px;
-        padding: 1.25rem;
-      }
-      h2 {
-        margin: 0 0 0.25rem;
-        font-size: 1.3rem;
-      }
       .lead {
         margin: 0 0 0.75rem;
         color: var(--ink-muted, #4a5161);

@@ -9,7 +9,7 @@ import { imageFileProblem } from './image-file-problem.ts';
 import { itemSelectEvent } from './item-select-event.ts';
 import { prepareSoundExample, type SoundSource } from './prepare-sound-example.ts';
 import { searchErrorMessage, type ExampleKind } from './search-error-message.ts';
-import { sharedStyles } from './shared-styles.ts';
+import { panelStyles, sharedStyles } from './shared-styles.ts';
 import { SoundRecorder } from './sound-recorder.ts';
 import './rec-rail.ts';
 
@@ -75,18 +75,8 @@ export class ExampleSearch extends LitElement {
 
   static override styles = [
     sharedStyles,
+    panelStyles,
     css`
-      :host {
-        display: block;
-        background: var(--surface, #fff);
-        border: 1px solid var(--line, #e1e4ea);
-        border-radius: 16px;
-        padding: 1.25rem;
-      }
-      h2 {
-        margin: 0 0 0.25rem;
-        font-size: 1.3rem;
-      }
       h3 {
         margin: 0 0 0.5rem;
         font-size: 1rem;

@@ -3,7 +3,7 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import type { Recommender } from '../client/create-recommender.ts';
 import { DEFAULT_DB_NAME } from '../engine/store/profile-schema.ts';
 import type { ProfileSummary } from '../protocol/recommend.ts';
-import { sharedStyles } from './shared-styles.ts';
+import { panelStyles, sharedStyles } from './shared-styles.ts';
 
 export const EXPORT_FILE_NAME = 'ondevice-recs-profile.json';
 
@@ -36,18 +36,8 @@ export class PrivacyPanel extends LitElement {
 
   static override styles = [
     sharedStyles,
+    panelStyles,
     css`
-      :host {
-        display: block;
-        background: var(--surface, #fff);
-        border: 1px solid var(--line, #e1e4ea);
-        border-radius: 16px;
-        padding: 1.25rem;
-      }
-      h2 {
-        margin: 0 0 0.25rem;
-        font-size: 1.3rem;
-      }
       h3 {
         margin: 1rem 0 0.35rem;
         font-size: 1rem;

@@ -1,14 +1,7 @@
 import type { ProgressStage, ProgressUpdate } from '../protocol/progress.ts';
 
-/** The latest state of one step (one backend probe, one file), as the loading view lists it. */
-export interface ProgressStep {
-  stage: ProgressStage;
-  label: string;
-  loadedBytes: number;
-  totalBytes?: number;
-  done: boolean;
-  fromCache?: boolean;
-}
+/** The latest state of one step (one backend probe, one file), as the loading view lists it: its last update. */
+export type ProgressStep = ProgressUpdate;
 
 /** Stage names for people, in the order they happen. */
 export const STAGE_NAMES: Record<ProgressStage, string> = {

@@ -52,3 +52,18 @@ export const sharedStyles = css`
     color: var(--on-accent);
   }
 `;
+
+/** A section of the page drawn as a card with its heading (search, the map, the privacy panel). */
+export const panelStyles = css`
+  :host {
+    display: block;
+    background: var(--surface, #fff);
+    border: 1px solid var(--line, #e1e4ea);
+    border-radius: 16px;
+    padding: 1.25rem;
+  }
+  h2 {
+    margin: 0 0 0.25rem;
+    font-size: 1.3rem;
+  }
+`;

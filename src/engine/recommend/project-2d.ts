@@ -9,6 +9,7 @@
  * start block comes from a seeded generator and each axis's sign is fixed (its largest
  * component is positive), so the same data always gives the same map.
  */
+import { mulberry32 } from '../backends/seeded-vectors.ts';
 
 export interface PcaOptions {
   /** Axes wanted (default 2). */
@@ -258,16 +259,4 @@ function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
   return s;
-}
-
-/** Small seeded generator (mulberry32): the start block, so the map is the same on every run. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
