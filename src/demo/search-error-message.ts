@@ -1,8 +1,8 @@
 import { encoderInputProblem } from '../protocol/embedding.ts';
 
-export type ExampleKind = 'text' | 'image' | 'audio';
+export type ExampleKind = 'text' | 'image' | 'audio' | 'video';
 
-const NOUN: Record<ExampleKind, string> = { text: 'text', image: 'picture', audio: 'sound' };
+const NOUN: Record<ExampleKind, string> = { text: 'text', image: 'picture', audio: 'sound', video: 'video' };
 
 /**
  * What to tell the user when the engine refused or failed a search by example. The engine's
@@ -22,7 +22,15 @@ export function searchErrorMessage(error: unknown, kind: ExampleKind): string {
     case 'empty-audio':
       return `That sound is empty. (${detail})`;
     case 'too-long':
-      return `That sound is too long to use as an example: ${detail}`;
+      return `That ${NOUN[kind]} is too long to use as an example: ${detail}`;
+    case 'too-large':
+      return `That ${NOUN[kind]} is too large to use as an example: ${detail}`;
+    case 'empty-video':
+      return `That video has no pictures in it. (${detail})`;
+    case 'undecodable-video':
+      return `This browser cannot play that video's format, so it cannot be used: ${detail}. Try an MP4 (H.264) or WebM (VP9) video.`;
+    case 'corrupt-video':
+      return `That video could not be read; the file looks damaged: ${detail}`;
     case 'unsupported-format':
     case 'corrupt-image':
     case 'corrupt-audio':

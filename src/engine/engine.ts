@@ -27,6 +27,7 @@ import { scoreTopK } from './ranking/score-top-k.ts';
 import { SerialQueue } from './serial-queue.ts';
 import { BrowserEncoders } from './encoders/browser-encoders.ts';
 import type { Embedding, Modality } from '../protocol/embedding.ts';
+import type { VideoEmbedding } from '../protocol/video-embedding.ts';
 import { isModality } from './catalog/catalog-manifest.ts';
 import { loadCatalogFiles } from './catalog/fetch-catalog.ts';
 import { LoadedCatalog } from './catalog/loaded-catalog.ts';
@@ -170,6 +171,10 @@ export class Engine implements EngineApi {
   embedAudio(files: ArrayBuffer[]): Promise<Embedding> {
     requireBatch(files, 'audio files');
     return this.queue.run(() => this.servingThroughDeviceLoss(() => this.requireEncoders().embedAudio(files)));
+  }
+  embedVideo(file: ArrayBuffer): Promise<VideoEmbedding> {
+    if (!(file instanceof ArrayBuffer)) throw new RangeError('embedVideo: expected an ArrayBuffer');
+    return this.queue.run(() => this.servingThroughDeviceLoss(() => this.requireEncoders().embedVideo(file)));
   }
 
   benchmarkEmbedding(options: EmbedBenchmarkOptions): Promise<EmbedBenchmarkRow[]> {

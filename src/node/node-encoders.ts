@@ -49,6 +49,20 @@ export class NodeEncoders {
     return { encoder: encoder.info, vectors: await encoder.embed(images), backend: tf.getBackend() };
   }
 
+  /** Decoded pictures (a video's key frames): the same encoder as embedImageFiles, without the file decoding. */
+  async embedImagePixels(images: readonly RgbaImage[]): Promise<Embedding> {
+    this.image ??= loadMobileNetImageEncoder(this.source);
+    const encoder = await this.image;
+    return { encoder: encoder.info, vectors: await encoder.embed(images), backend: tf.getBackend() };
+  }
+
+  /** Decoded sound (a video's soundtrack): the same encoder as embedAudioFiles, without the file decoding. */
+  async embedPcmAudio(clips: readonly PcmAudio[]): Promise<Embedding> {
+    this.audio ??= loadAudioEncoder(this.source);
+    const encoder = await this.audio;
+    return { encoder: encoder.info, vectors: await encoder.embed(clips), backend: tf.getBackend() };
+  }
+
   /** Audio files by path: decoded with the same wasm decoders (@audio/decode-*) as in the browser. */
   async embedAudioFiles(paths: readonly string[]): Promise<Embedding> {
     this.audio ??= loadAudioEncoder(this.source);

@@ -12,9 +12,10 @@ export interface CatalogItemCard {
   category: string;
   price?: number;
   stock?: number;
-  /** Absolute URLs of the item's media in the catalog folder. */
+  /** Absolute URLs of the item's media in the catalog folder (a video item's `imageUrl` is its poster frame). */
   imageUrl?: string;
   audioUrl?: string;
+  videoUrl?: string;
 }
 
 /** A 2-D projection of every catalog item, coordinates scaled to [0, 1]. */

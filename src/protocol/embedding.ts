@@ -25,10 +25,18 @@ export type EncoderInputProblem =
   | 'empty-audio'
   | 'silent-audio'
   | 'corrupt-audio'
-  /** A search-by-example sound longer than MAX_EXAMPLE_AUDIO_SECONDS. */
-  | 'too-long';
+  /** A search-by-example sound longer than MAX_EXAMPLE_AUDIO_SECONDS, or video longer than MAX_EXAMPLE_VIDEO_SECONDS. */
+  | 'too-long'
+  /** A video file, frame or frame count above the limits of video-limits.ts. */
+  | 'too-large'
+  /** A video whose container or frames are damaged. */
+  | 'corrupt-video'
+  /** A video in a codec this browser cannot decode (e.g. Theora, or H.264 without the codec). */
+  | 'undecodable-video'
+  /** A file with no video track, or one without a single frame. */
+  | 'empty-video';
 
-const PROBLEM_PREFIX = /^\[(empty-text|text-too-long|corrupt-image|unsupported-format|empty-audio|silent-audio|corrupt-audio|too-long)\] /;
+const PROBLEM_PREFIX = /^\[(empty-text|text-too-long|corrupt-image|unsupported-format|empty-audio|silent-audio|corrupt-audio|too-long|too-large|corrupt-video|undecodable-video|empty-video)\] /;
 
 /**
  * The problem code of an EncoderInputError after it crossed the worker boundary

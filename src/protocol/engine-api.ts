@@ -5,6 +5,7 @@
  */
 import type { BackendName } from './backend-name.ts';
 import type { Embedding, EncoderInfo, Modality } from './embedding.ts';
+import type { VideoEmbedding } from './video-embedding.ts';
 import type { ExampleInput, FusionHeadName, ProfileSummary, RecommendRequest, RecommendedItem, TrackExtra, TrackedEventType } from './recommend.ts';
 import type { ProfileExport } from './profile.ts';
 import type { ProgressListener } from './progress.ts';
@@ -201,6 +202,8 @@ export interface EngineApi {
   embedImages(files: ArrayBuffer[]): Promise<Embedding>;
   /** Embed encoded audio files (Ogg Vorbis/Opus, FLAC, WAV, MP3). */
   embedAudio(files: ArrayBuffer[]): Promise<Embedding>;
+  /** Embed a video file (MP4, WebM, …): key frames pooled (image) and its soundtrack (audio). Bad input rejects with an EncoderInputError. */
+  embedVideo(file: ArrayBuffer): Promise<VideoEmbedding>;
   /** Time embedding batches of each size on each backend, loading a fresh encoder per backend. */
   benchmarkEmbedding(options: EmbedBenchmarkOptions): Promise<EmbedBenchmarkRow[]>;
   /** Time for-you (and an ad-hoc image → updated for-you) on each backend, on the loaded catalog and the current profile. */

@@ -90,9 +90,10 @@ export interface RecommendedItem {
   id: string;
   title: string;
   category: string;
-  /** Absolute URLs of the item's media, when the catalog has them. */
+  /** Absolute URLs of the item's media, when the catalog has them (a video item's `imageUrl` is its poster frame). */
   imageUrl?: string;
   audioUrl?: string;
+  videoUrl?: string;
   score: number;
   explanation: Explanation;
 }

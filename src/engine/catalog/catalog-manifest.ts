@@ -12,7 +12,7 @@
  *   row 0…count−1 belongs to exactly one item, so a ranking's row indices give item indices
  *   directly (see `rowItems`).
  * - Item ids are unique. `category` is a `/`-separated path without empty segments.
- * - Paths (`vectorFiles.*.path`, `image`, `audio`, `notice`) are relative to the catalog
+ * - Paths (`vectorFiles.*.path`, `image`, `audio`, `video`, `notice`) are relative to the catalog
  *   folder, `/`-separated, with no empty, `.` or `..` segments, no leading `/`, no `\`;
  *   turn them into URLs with `catalogFileUrl`, which percent-encodes each segment.
  * - `signals` (aggregated interaction data; see src/node/catalog/aggregate-interactions.ts)
@@ -55,9 +55,11 @@ export interface CatalogItem {
   /** In the catalog's `currency`. */
   price?: number;
   stock?: number;
-  /** Media paths relative to the catalog folder. */
+  /** Media paths relative to the catalog folder. A video item's `image` is its poster frame. */
   image?: string;
   audio?: string;
+  /** A video clip (WebM: VP9 + Opus). Its item's image vector is the clip's key frames pooled, its audio vector its soundtrack's. */
+  video?: string;
   /** Row of this item's vector in each modality's vector file; the keys are the modalities it has a vector for. */
   vectorRows: Partial<Record<Modality, number>>;
   metadata?: Record<string, unknown>;
@@ -484,6 +486,8 @@ function parseItems(source: string, json: unknown[], vectorFiles: Partial<Record
     if (image !== undefined) item.image = image;
     const audio = f.path('audio', 'optional');
     if (audio !== undefined) item.audio = audio;
+    const video = f.path('video', 'optional');
+    if (video !== undefined) item.video = video;
 
     const rows = f.object('vectorRows');
     const unknown = Object.keys(rows).find((key) => !isModality(key));

@@ -15,6 +15,9 @@ import { createWorkerImageDecoder } from './image/decode-image-in-worker.ts';
 import { loadMobileNetImageEncoder } from './image/mobilenet-image-encoder.ts';
 import { loadUseLiteTextEncoder, RECOMMENDED_USE_LITE_VARIANT, useLiteVocabPath, type UseLiteVariant } from './text/use-lite-text-encoder.ts';
 import type { VocabEntry } from './text/sentencepiece-tokenizer.ts';
+import type { VideoEmbedding } from '../../protocol/video-embedding.ts';
+import { embedVideoInWorker } from './video/embed-video-in-worker.ts';
+import type { OpenVideoOptions } from './video/open-video.ts';
 
 /**
  * The backend a modality's encoder runs on, given the engine's. USE-Lite's graph has ops
@@ -80,6 +83,22 @@ export class BrowserEncoders {
       clips.push(clip);
     }
     return this.run<PcmAudio>('audio', (encoder) => encoder.embed(clips));
+  }
+
+  /**
+   * A video file (MP4, WebM, MKV, Ogg; H.264, VP8, VP9, AV1 as the browser decodes them): its key
+   * frames pooled through the image encoder and its soundtrack through the audio encoder
+   * (video/embed-video-in-worker.ts). Bad input rejects with an EncoderInputError.
+   */
+  embedVideo(file: ArrayBuffer, options: OpenVideoOptions = {}): Promise<VideoEmbedding> {
+    return embedVideoInWorker(
+      file,
+      {
+        embedPictures: (pictures) => this.run<RgbaImage>('image', (encoder) => encoder.embed(pictures)),
+        embedSound: (sound) => this.run<PcmAudio>('audio', (encoder) => encoder.embed([sound])),
+      },
+      options,
+    );
   }
 
   /**

@@ -215,7 +215,7 @@ export class OnDeviceRecommender {
     });
   }
 
-  private mediaUrls(index: number): { imageUrl?: string; audioUrl?: string } {
+  private mediaUrls(index: number): { imageUrl?: string; audioUrl?: string; videoUrl?: string } {
     return this.catalog.baseUrl === undefined ? {} : itemMediaUrls(this.catalog.baseUrl, this.space.items[index]!);
   }
 

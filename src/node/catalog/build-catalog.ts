@@ -60,6 +60,7 @@ import { ItemSpace } from '../../engine/recommend/item-space.ts';
 import { PRIOR_FUSION_MODEL, withHead } from '../../engine/recommend/fusion-model.ts';
 import { SharedSpace } from '../../engine/recommend/shared-space.ts';
 import type { SharedSpaceWeights } from '../../engine/catalog/shared-space-format.ts';
+import { CatalogVideos, type VideoBuildOptions, type VideoCapableEncoders, type VideoSummary } from './video-items.ts';
 
 const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
 
@@ -74,6 +75,8 @@ export interface SourceItem {
   stock?: number;
   imagePath?: string;
   audioPath?: string;
+  /** A video clip (any format ffmpeg reads): its key frames give the image vector, its soundtrack the audio vector (video-items.ts). */
+  videoPath?: string;
   metadata: Record<string, unknown>;
   /** Text to embed; default `textToEmbed(item)`. */
   text?: string;
@@ -82,7 +85,7 @@ export interface SourceItem {
 }
 
 /** What the builder needs from the encoders; NodeEncoders fits. Injectable so tests can count calls. */
-export interface CatalogEncoders {
+export interface CatalogEncoders extends VideoCapableEncoders {
   embedText(texts: readonly string[]): Promise<Embedding>;
   embedImageFiles(paths: readonly string[]): Promise<Embedding>;
   embedAudioFiles(paths: readonly string[]): Promise<Embedding>;
@@ -117,6 +120,8 @@ export interface BuildCatalogOptions {
   imageMaxSide?: number;
   maxAudioBytes?: number;
   maxAudioSeconds?: number;
+  /** Video items: re-encoding settings, the length limit and the clip cache (video-items.ts). */
+  video?: VideoBuildOptions;
   onProgress?: (progress: BuildProgress) => void;
   /**
    * The shared space (train-shared-space.ts): trained by default when the catalog has vectors
@@ -167,6 +172,8 @@ export interface BuildSummary {
   sharedSpace?: { dims: number; modalities: Modality[]; bytes: number; stats: SharedSpaceTrainingStats } | { skipped: string };
   /** The fusion model trained on the interactions (see CatalogFusionModel.training). */
   fusion?: NonNullable<CatalogManifest['fusion']>['training'];
+  /** Video items shipped (clips and posters), when there are any. */
+  videos?: VideoSummary;
 }
 
 /** Bad source data (a missing field, a missing file, an item with nothing to embed). The CLI exits 2. */
@@ -293,6 +300,12 @@ function validate(items: readonly SourceItem[], modalities: readonly Modality[],
     if (item.stock !== undefined && !(Number.isSafeInteger(item.stock) && item.stock >= 0)) fail(`field "stock" must be a non-negative integer (got ${item.stock})`);
 
     const inputs: PreparedItem['inputs'] = {};
+    if (item.videoPath !== undefined) {
+      if (item.imagePath !== undefined || item.audioPath !== undefined) fail('a video item takes its picture (the poster frame) and its sound (the soundtrack) from the video: drop "image" / "audio"');
+      if (!existsSync(item.videoPath) || !statSync(item.videoPath).isFile()) fail(`video file not found: ${item.videoPath}`);
+      // Keys and inputs are set by CatalogVideos.prepare once the clip is re-encoded.
+      for (const modality of ['image', 'audio'] as const) if (modalities.includes(modality)) inputs[modality] = { input: item.videoPath, key: '' };
+    }
     if (modalities.includes('text')) {
       const text = textToEmbed(item);
       inputs.text = { input: text, key: sha256Of(text) };
@@ -413,11 +426,14 @@ export async function buildCatalog(items: readonly SourceItem[], options: BuildC
 
   const prepared = validate(items, modalities, options, refused);
   mkdirSync(outDir, { recursive: true });
+  const names = mediaNames(prepared.map((p) => p.source.id));
+  const videos = new CatalogVideos(outDir, names, encoders, options.video);
+  await videos.prepare(prepared, refused);
 
   const embed: Record<Modality, (inputs: string[]) => Promise<Embedding>> = {
     text: (inputs) => encoders.embedText(inputs),
-    image: (inputs) => encoders.embedImageFiles(inputs),
-    audio: (inputs) => encoders.embedAudioFiles(inputs),
+    image: (inputs) => videos.embedImages(inputs, (paths) => encoders.embedImageFiles(paths)),
+    audio: (inputs) => videos.embedAudio(inputs, (paths) => encoders.embedAudioFiles(paths)),
   };
 
   const partial = new Map(modalities.map((m) => [m, readPartial(outDir, m)] as const));
@@ -562,7 +578,7 @@ export async function buildCatalog(items: readonly SourceItem[], options: BuildC
   }
 
   // Media.
-  const names = mediaNames(prepared.map((p) => p.source.id));
+  const video = { items: 0, videoBytes: 0, posterBytes: 0, seconds: 0 };
   const mediaBytes: Record<Modality, number> = { text: 0, image: 0, audio: 0 };
   const imageMaxSide = options.imageMaxSide ?? DEFAULT_IMAGE_MAX_SIDE;
   const manifestItems: CatalogItem[] = [];
@@ -572,7 +588,15 @@ export async function buildCatalog(items: readonly SourceItem[], options: BuildC
     if (source.description !== undefined) item.description = source.description;
     if (source.price !== undefined) item.price = source.price;
     if (source.stock !== undefined) item.stock = source.stock;
-    if (inputs.image && vectors.get('image')?.has(source.id)) {
+    if (videos.isVideoItem(source.id) && vectors.get('image')?.has(source.id)) {
+      const written = await videos.writeMedia(source.id);
+      item.video = written.video;
+      item.image = written.image;
+      video.items++;
+      video.videoBytes += written.videoBytes;
+      video.posterBytes += written.posterBytes;
+      video.seconds += written.seconds;
+    } else if (inputs.image && vectors.get('image')?.has(source.id) && !videos.isVideoItem(source.id)) {
       const rel = `media/image/${names.get(source.id)}.webp`;
       const path = join(outDir, rel);
       if (!existsSync(path)) {
@@ -586,7 +610,7 @@ export async function buildCatalog(items: readonly SourceItem[], options: BuildC
       mediaBytes.image += statSync(path).size;
       item.image = rel;
     }
-    if (inputs.audio && vectors.get('audio')?.has(source.id)) {
+    if (inputs.audio && vectors.get('audio')?.has(source.id) && !videos.isVideoItem(source.id)) {
       const ext = extname(inputs.audio.input).toLowerCase().replace(/[^a-z0-9.]/g, '') || '.bin';
       const rel = `media/audio/${names.get(source.id)}${ext}`;
       const path = join(outDir, rel);
@@ -732,5 +756,6 @@ export async function buildCatalog(items: readonly SourceItem[], options: BuildC
     ...(interactionsReport ? { interactions: interactionsReport } : {}),
     ...(sharedSpaceSummary ? { sharedSpace: sharedSpaceSummary } : {}),
     ...(fusionSummary ? { fusion: fusionSummary } : {}),
+    ...(video.items > 0 ? { videos: videos.summary(video.items, video.videoBytes, video.posterBytes, video.seconds) } : {}),
   };
 }

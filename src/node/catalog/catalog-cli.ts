@@ -2,6 +2,7 @@
 //
 //   npm run catalog -- build --source tuxpaint --out DIR [--limit N] [--ids ID,ID…] [options]
 //   npm run catalog -- build --source openclipart --out DIR [--limit N] [--ids ID,ID…] [options]
+//   npm run catalog -- build --source debian-videos --out DIR [--limit N] [--ids ID,ID…] [options]
 //   npm run catalog -- build --source jsonl|csv PATH --media DIR --out DIR [options]
 //   npm run catalog -- shared-space --out DIR [--dims N] [--steps N] [--seed N]
 //
@@ -29,9 +30,10 @@ import { addSharedSpaceToCatalog, SHARED_SPACE_BINARY, SHARED_SPACE_DIR } from '
 import { parseShopCsv, parseShopJsonl } from './shop-source.ts';
 import { openclipartLicense, scanOpenclipart } from './openclipart-source.ts';
 import { tuxPaintLicense, tuxPaintSourceItems } from './tuxpaint-source.ts';
+import { debianVideoSourceItems, debianVideosLicense } from './debian-videos-source.ts';
 
 const USAGE = [
-  'usage: npm run catalog -- build --source tuxpaint|openclipart --out DIR [--limit N] [--ids ID,ID…] [options]',
+  'usage: npm run catalog -- build --source tuxpaint|openclipart|debian-videos --out DIR [--limit N] [--ids ID,ID…] [options]',
   '       npm run catalog -- build --source jsonl|csv PATH --media DIR --out DIR [options]',
   'options: --format int8|float16  --interactions FILE.csv|FILE.jsonl  --modalities text,image,audio',
   '         --name NAME  --currency EUR  --batch N  --no-shared-space',
@@ -108,7 +110,7 @@ function parseArgs(argv: string[]): Args {
   const known = new Set(['source', 'out', 'media', 'limit', 'ids', 'format', 'interactions', 'modalities', 'name', 'currency', 'batch', 'no-shared-space']);
   for (const key of flags.keys()) if (!known.has(key)) throw new UsageError(`unknown option --${key}`);
   const source = flags.get('source');
-  if (!source) throw new UsageError('missing --source tuxpaint|openclipart|jsonl|csv');
+  if (!source) throw new UsageError('missing --source tuxpaint|openclipart|debian-videos|jsonl|csv');
   const out = flags.get('out');
   if (!out) throw new UsageError('missing --out DIR');
   const integer = (key: string): number | undefined => {
@@ -120,7 +122,7 @@ function parseArgs(argv: string[]): Args {
   const format = flags.get('format') ?? 'int8';
   if (!isVectorFormat(format)) throw new UsageError(`--format must be int8 or float16 (got "${format}")`);
   const args: Args = { source, out, format, sharedSpace: !flags.has('no-shared-space') };
-  if (source === 'tuxpaint' || source === 'openclipart') {
+  if (source === 'tuxpaint' || source === 'openclipart' || source === 'debian-videos') {
     if (positional.length > 0) throw new UsageError(`unexpected argument "${positional[0]}" (--source ${source} takes no PATH)`);
     if (flags.has('media')) throw new UsageError('--media is for --source jsonl|csv');
   } else if (source === 'jsonl' || source === 'csv') {
@@ -129,8 +131,8 @@ function parseArgs(argv: string[]): Args {
     const media = flags.get('media');
     if (!media) throw new UsageError(`--source ${source} needs --media DIR (the folder the image/audio paths start from)`);
     args.media = media;
-    if (flags.has('limit') || flags.has('ids')) throw new UsageError('--limit and --ids are for --source tuxpaint|openclipart');
-  } else throw new UsageError(`unknown --source "${source}" (expected tuxpaint, openclipart, jsonl or csv)`);
+    if (flags.has('limit') || flags.has('ids')) throw new UsageError('--limit and --ids are for --source tuxpaint|openclipart|debian-videos');
+  } else throw new UsageError(`unknown --source "${source}" (expected tuxpaint, openclipart, debian-videos, jsonl or csv)`);
   const limit = integer('limit');
   if (limit !== undefined) args.limit = limit;
   const batch = integer('batch');
@@ -220,6 +222,13 @@ function printSummary(summary: BuildSummary): void {
   if (summary.interactions) {
     const r = summary.interactions;
     lines.push(`interactions: ${r.rows} rows, ${r.events} on catalog items (${r.droppedEvents} dropped, ${r.unknownItems} unknown items), ${r.sessions} sessions`);
+  }
+  if (summary.videos) {
+    const v = summary.videos;
+    lines.push(
+      `videos: ${v.items} clips, ${v.seconds.toFixed(1)} s in all; WebM ${v.videoBytes} bytes (${(v.videoBytes / v.items).toFixed(0)} B/clip), posters ${v.posterBytes} bytes; ` +
+        `${v.reencoded} re-encoded this run in ${v.reencodeSeconds.toFixed(1)} s (the others from the cache)`,
+    );
   }
   const shared = describeSharedSpace(summary.sharedSpace);
   if (shared) lines.push(shared);
@@ -315,6 +324,14 @@ async function main(argv: string[]): Promise<number> {
       options.name = 'Openclipart';
       // Text and image only: the clip art has no sound.
       options.modalities = ['text', 'image'];
+    } else if (args.source === 'debian-videos') {
+      const fetcher = await import('../../../scripts/fetch-debian-videos.mjs');
+      items = debianVideoSourceItems(fetcher, { ...(args.ids ? { ids: args.ids } : {}), ...(args.limit !== undefined ? { limit: args.limit } : {}) });
+      const license = debianVideosLicense(fetcher, items);
+      options.notice = license.notice;
+      options.noticeFiles = license.noticeFiles;
+      options.licenses = license.licenses;
+      options.name = 'Debian video clips';
     } else {
       const path = args.sourcePath!;
       let text: string;
@@ -333,6 +350,7 @@ async function main(argv: string[]): Promise<number> {
     if (!args.sharedSpace) options.sharedSpace = false;
     else options.sharedSpace = { onProgress: (step, loss) => process.stderr.write(`shared space: step ${step}, loss ${loss.toFixed(3)}\n`), progressEvery: 100 };
 
+    options.video = { onReencode: (id, index, total) => process.stderr.write(`re-encoding video ${index + 1}/${total} (${id}) to WebM VP9 + Opus …\n`) };
     await initNodeTf('wasm');
     const encoders = new NodeEncoders();
     progress = progressPrinter();

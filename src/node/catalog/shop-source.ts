@@ -16,6 +16,8 @@
  * | stock       | no       | integer ≥ 0                                                 |
  * | image       | no       | path relative to `--media` (PNG, JPEG, WebP, GIF, SVG)      |
  * | audio       | no       | path relative to `--media` (Ogg, FLAC, WAV, MP3)            |
+ * | video       | no       | path relative to `--media` (any clip ffmpeg reads); not     |
+ * |             |          | with image/audio: its key frames and soundtrack give those  |
  * | metadata    | no       | JSONL only: an object, merged into the item's metadata      |
  * | (any other) | no       | kept as is in the item's metadata                           |
  *
@@ -27,7 +29,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { CatalogInputError, type SourceItem } from './build-catalog.ts';
 import { csvRecords } from './csv-records.ts';
 
-const KNOWN = new Set(['id', 'title', 'description', 'category', 'price', 'stock', 'image', 'audio', 'metadata']);
+const KNOWN = new Set(['id', 'title', 'description', 'category', 'price', 'stock', 'image', 'audio', 'video', 'metadata']);
 const CATEGORY = /^[^/]+(\/[^/]+)*$/;
 
 type Raw = Record<string, unknown>;
@@ -86,6 +88,8 @@ function toItem(raw: Raw, where: string, mediaDir: string, fromCsv: boolean): So
   if (image !== undefined) item.imagePath = image;
   const audio = mediaPath('audio');
   if (audio !== undefined) item.audioPath = audio;
+  const video = mediaPath('video');
+  if (video !== undefined) item.videoPath = video;
   if (present('metadata')) {
     if (fromCsv || typeof raw.metadata !== 'object' || Array.isArray(raw.metadata)) {
       if (!fromCsv) fail('field "metadata" must be an object');
