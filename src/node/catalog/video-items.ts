@@ -92,6 +92,20 @@ function writeAtomic(path: string, data: Uint8Array): void {
   renameSync(temp, path);
 }
 
+/**
+ * The clip re-encoded to WebM in the cache (made now if missing): its path, the clip's SHA-256
+ * and, when it was encoded in this call, how many seconds that took.
+ */
+export async function cachedWebm(videoPath: string, options: VideoBuildOptions = {}, onStart?: () => void): Promise<{ path: string; clipKey: string; reencoded?: number }> {
+  const clipKey = sha256(readFileSync(videoPath));
+  const path = join(options.cacheDir ?? DEFAULT_VIDEO_CACHE_DIR, `${clipKey}-${reencodeSettingsKey(options)}.webm`);
+  if (existsSync(path)) return { path, clipKey };
+  onStart?.();
+  const started = performance.now();
+  await reencodeToWebm(videoPath, path, options);
+  return { path, clipKey, reencoded: (performance.now() - started) / 1000 };
+}
+
 export class CatalogVideos {
   /** Item id → its WebM in the cache. */
   private readonly webm = new Map<string, string>();
@@ -117,7 +131,6 @@ export class CatalogVideos {
     if (videos.length === 0) return;
     if (!this.encoders.embedImagePixels || !this.encoders.embedPcmAudio) throw new Error('video items need encoders with embedImagePixels and embedPcmAudio (NodeEncoders has them)');
     const maxSeconds = this.options.maxSeconds ?? MAX_CATALOG_VIDEO_SECONDS;
-    const cacheDir = this.options.cacheDir ?? DEFAULT_VIDEO_CACHE_DIR;
     const settings = reencodeSettingsKey(this.options);
     for (const [index, item] of videos.entries()) {
       const { id, videoPath } = item.source as { id: string; videoPath: string };
@@ -129,14 +142,10 @@ export class CatalogVideos {
         }
         continue;
       }
-      const clipKey = sha256(readFileSync(videoPath));
-      const target = join(cacheDir, `${clipKey}-${settings}.webm`);
-      if (!existsSync(target)) {
-        this.options.onReencode?.(id, index, videos.length);
-        const started = performance.now();
-        await reencodeToWebm(videoPath, target, this.options);
+      const { path: target, clipKey, reencoded } = await cachedWebm(videoPath, this.options, () => this.options.onReencode?.(id, index, videos.length));
+      if (reencoded !== undefined) {
         this.reencoded++;
-        this.reencodeSeconds += (performance.now() - started) / 1000;
+        this.reencodeSeconds += reencoded;
       }
       const opened = await openVideo(readFileSync(target), target);
       const hasSound = opened.audio !== null;
