@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { buildCatalog, type BuildSummary, type SourceItem } from '../src/node/catalog/build-catalog.ts';
 import { debianVideoSourceItems, debianVideosLicense } from '../src/node/catalog/debian-videos-source.ts';
 import { tuxPaintSourceItems } from '../src/node/catalog/tuxpaint-source.ts';
@@ -45,7 +45,8 @@ export async function buildVideoCatalog(): Promise<BuildSummary> {
 
 /** A real clip made longer than any example may be: `times` copies of one WebM, joined by ffmpeg without re-encoding. */
 export function repeatedClip(webm: string, times: number, out: string): string {
-  const list = Array.from({ length: times }, () => `file '${webm.replace(/'/g, "'\\''")}'`).join('\n');
+  mkdirSync(dirname(out), { recursive: true });
+  const list = Array.from({ length: times }, () => `file 'file:${webm.replace(/'/g, "'\\''")}'`).join('\n');
   execFileSync('ffmpeg', ['-hide_banner', '-v', 'error', '-y', '-f', 'concat', '-safe', '0', '-protocol_whitelist', 'file,pipe', '-i', '-', '-c', 'copy', out], { input: list });
   return out;
 }

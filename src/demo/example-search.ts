@@ -6,6 +6,8 @@ import { MAX_EXAMPLE_AUDIO_SECONDS, type ExampleInput, type RecommendedItem } fr
 import { ExampleRefusal } from './example-refusal.ts';
 import { formatBytes } from './format-bytes.ts';
 import { imageFileProblem } from './image-file-problem.ts';
+import { videoFileProblem } from './video-file-problem.ts';
+import { MAX_EXAMPLE_VIDEO_SECONDS } from '../protocol/video-limits.ts';
 import { itemSelectEvent } from './item-select-event.ts';
 import { prepareSoundExample, type SoundSource } from './prepare-sound-example.ts';
 import { searchErrorMessage, type ExampleKind } from './search-error-message.ts';
@@ -31,7 +33,8 @@ function clock(seconds: number): string {
 
 /**
  * Search by example: the user describes what they want in words, drops or picks a picture,
- * or picks or records a sound, and the catalog is ranked by it (`recs.searchByExample`).
+ * picks or records a sound, or picks a video (its key frames and soundtrack, embedded in the
+ * worker), and the catalog is ranked by it (`recs.searchByExample`).
  * Inputs the engine could not use are refused here, with a message, before anything is sent:
  * files that are not pictures (by MIME type and first bytes), sounds this browser cannot decode
  * or longer than `maxSoundSeconds`, empty text. Encoders load early (`recs.warmUp`) the first
@@ -65,6 +68,7 @@ export class ExampleSearch extends LitElement {
 
   @query('#image-file') private imageInput!: HTMLInputElement;
   @query('#sound-file') private soundInput!: HTMLInputElement;
+  @query('#video-file') private videoInput!: HTMLInputElement;
 
   private readonly recorder = new SoundRecorder();
   private recordTimer: ReturnType<typeof setInterval> | undefined;
@@ -289,6 +293,15 @@ export class ExampleSearch extends LitElement {
               : nothing}
             <input id="sound-file" type="file" accept="audio/*" hidden @change=${this.onSoundPicked} />
           </div>
+
+          <div class="mode" role="group" aria-labelledby="video-heading">
+            <h3 id="video-heading">Video</h3>
+            <div class="row">
+              <button type="button" class="button" aria-describedby="video-hint" @click=${() => this.videoInput.click()}>Choose a video file</button>
+            </div>
+            <p id="video-hint" class="hint">Up to ${MAX_EXAMPLE_VIDEO_SECONDS} s, MP4 or WebM: its pictures and its sound are compared.</p>
+            <input id="video-file" type="file" accept="video/*" hidden @change=${this.onVideoPicked} />
+          </div>
         </div>
 
         ${this.renderStatus()}
@@ -409,6 +422,18 @@ export class ExampleSearch extends LitElement {
     const file = this.soundInput.files?.[0];
     this.soundInput.value = '';
     if (file) void this.useSound(file, { fileName: file.name }, `the sound “${file.name}”`);
+  }
+
+  private onVideoPicked(): void {
+    const file = this.videoInput.files?.[0];
+    this.videoInput.value = '';
+    if (!file) return;
+    const problem = videoFileProblem(file, file.name);
+    if (problem) {
+      this.refuse(problem);
+      return;
+    }
+    void this.search({ video: file }, `your video “${file.name}”`, 'video');
   }
 
   private async toggleRecording(): Promise<void> {

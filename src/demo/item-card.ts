@@ -6,7 +6,7 @@ import { itemSelectEvent } from './item-select-event.ts';
 import { sharedStyles } from './shared-styles.ts';
 
 /** What a card needs: a catalog card and a recommended item both have it. */
-export type CardItem = Pick<CatalogItemCard, 'id' | 'title' | 'category' | 'imageUrl'>;
+export type CardItem = Pick<CatalogItemCard, 'id' | 'title' | 'category' | 'imageUrl' | 'videoUrl'>;
 
 /**
  * One item as a card: picture, title and category in one real button (so Enter and Space
@@ -60,6 +60,18 @@ export class ItemCard extends LitElement {
         height: 80%;
         object-fit: contain;
       }
+      /* A video item's card shows its poster frame with this mark. */
+      .video-badge {
+        position: absolute;
+        left: 0.4rem;
+        bottom: 0.4rem;
+        padding: 0.05rem 0.45rem;
+        border-radius: 999px;
+        font-size: 0.75rem;
+        font-weight: 600;
+        background: rgb(0 0 0 / 72%);
+        color: #fff;
+      }
       .text {
         padding: 0.5rem 0.65rem 0.6rem;
         display: grid;
@@ -89,6 +101,7 @@ export class ItemCard extends LitElement {
     return html`<button type="button" aria-label=${item.title} aria-describedby="category" @click=${this.select}>
       <span class="picture">
         ${item.imageUrl ? html`<img src=${item.imageUrl} alt=${item.title} loading="lazy" decoding="async" width="160" height="160" />` : nothing}
+        ${item.videoUrl ? html`<span class="video-badge" data-testid="video-badge"><span aria-hidden="true">▶ </span>Video</span>` : nothing}
       </span>
       <span class="text">
         <span class="title">${item.title}</span>

@@ -11,8 +11,8 @@ import './rec-rail.ts';
 const SIMILAR_COUNT = 10;
 
 /**
- * One item, large: picture, title, description, category, its sound in a player, and a
- * "Similar to this" rail from the recommender. Dispatches `item-close` when the user goes back.
+ * One item, large: picture (or, for a video item, the video in a player with its poster frame),
+ * title, description, category, its sound in a player, and a "Similar to this" rail from the recommender. Dispatches `item-close` when the user goes back.
  * Tracking the view (with its dwell time) is the page's job, which knows when the user leaves.
  */
 @customElement('item-view')
@@ -63,6 +63,17 @@ export class ItemView extends LitElement {
         width: 84%;
         height: 84%;
         object-fit: contain;
+      }
+      /* A video keeps its own shape (4:3, 16:9 …) and fills the column. */
+      .picture.video {
+        aspect-ratio: auto;
+        background: #000;
+        overflow: hidden;
+      }
+      .picture video {
+        display: block;
+        width: 100%;
+        height: auto;
       }
       .category {
         margin: 0 0 0.25rem;
@@ -119,9 +130,13 @@ export class ItemView extends LitElement {
     return html`
       <button type="button" class="button back" @click=${this.close}><span aria-hidden="true">←</span> Back to ${this.backLabel}</button>
       <article class="layout" aria-labelledby="item-title" data-item-id=${item.id}>
-        <div class="picture">
-          ${item.imageUrl ? html`<img src=${item.imageUrl} alt=${item.description ?? item.title} width="320" height="320" data-testid="item-image" />` : nothing}
-        </div>
+        ${item.videoUrl
+          ? html`<div class="picture video">
+              <video controls preload="metadata" playsinline src=${item.videoUrl} poster=${item.imageUrl ?? nothing} aria-label=${`Video: ${item.title}`} data-testid="item-video"></video>
+            </div>`
+          : html`<div class="picture">
+              ${item.imageUrl ? html`<img src=${item.imageUrl} alt=${item.description ?? item.title} width="320" height="320" data-testid="item-image" />` : nothing}
+            </div>`}
         <div>
           <p class="category" data-testid="item-category">${categoryLabel(item.category)}</p>
           <h2 id="item-title" tabindex="-1">${item.title}</h2>

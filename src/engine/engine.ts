@@ -26,8 +26,10 @@ import { ItemMatrix } from './ranking/item-matrix.ts';
 import { scoreTopK } from './ranking/score-top-k.ts';
 import { SerialQueue } from './serial-queue.ts';
 import { BrowserEncoders } from './encoders/browser-encoders.ts';
+import { EncoderInputError } from './encoders/encoder-input-error.ts';
 import type { Embedding, Modality } from '../protocol/embedding.ts';
 import type { VideoEmbedding } from '../protocol/video-embedding.ts';
+import { MAX_EXAMPLE_VIDEO_BYTES, MAX_EXAMPLE_VIDEO_SECONDS } from '../protocol/video-limits.ts';
 import { isModality } from './catalog/catalog-manifest.ts';
 import { loadCatalogFiles } from './catalog/fetch-catalog.ts';
 import { LoadedCatalog } from './catalog/loaded-catalog.ts';
@@ -376,8 +378,9 @@ export class Engine implements EngineApi {
   searchByExample(input: ExampleInput, k: number): Promise<{ exampleId: string; items: RecommendedItem[] }> {
     return this.queue.run(async () => {
       const recommender = this.requireRecommender();
-      if (typeof input !== 'object' || input === null) throw new InvalidRequestError('searchByExample: expected { text } or { image: Blob } or { audio: Blob }');
+      if (typeof input !== 'object' || input === null) throw new InvalidRequestError('searchByExample: expected { text } or { image: Blob } or { audio: Blob } or { video: Blob }');
       const encoders = this.requireEncoders();
+      if ('video' in input && input.video instanceof Blob) return this.searchByVideo(input.video, k, encoders, recommender);
       const example = exampleOf(input);
       return this.servingThroughDeviceLoss(async () => {
         const input = example.input instanceof Blob ? await example.input.arrayBuffer() : example.input;
@@ -386,6 +389,23 @@ export class Engine implements EngineApi {
           example.modality === 'audio' ? await encoders.embedAudio([input as ArrayBuffer], { maxSeconds: MAX_EXAMPLE_AUDIO_SECONDS }) : await embedWith(encoders, example.modality, [input]);
         return recommender.searchByExample({ modality: example.modality, vector: embedding.vectors[0]!, encoder: embedding.encoder, label: example.label }, k);
       });
+    });
+  }
+
+  /**
+   * A video example: its key frames pooled (an image vector) and its soundtrack (an audio
+   * vector) rank the catalog together; both are stored only once the whole video was embedded,
+   * so a refused video (EncoderInputError: too long, too large, damaged, undecodable) stores nothing.
+   */
+  private searchByVideo(blob: Blob, k: number, encoders: BrowserEncoders, recommender: OnDeviceRecommender): Promise<{ exampleId: string; items: RecommendedItem[] }> {
+    const label = blob instanceof File ? blob.name : 'your video';
+    if (blob.size > MAX_EXAMPLE_VIDEO_BYTES) {
+      throw new EncoderInputError('too-large', `${label}: the file is ${(blob.size / 1048576).toFixed(1)} MB; the limit is ${(MAX_EXAMPLE_VIDEO_BYTES / 1048576).toFixed(0)} MB`);
+    }
+    return this.servingThroughDeviceLoss(async () => {
+      const video = await encoders.embedVideo(await blob.arrayBuffer(), { maxBytes: MAX_EXAMPLE_VIDEO_BYTES, maxSeconds: MAX_EXAMPLE_VIDEO_SECONDS }, label);
+      const soundtrack = video.audio ? [{ modality: 'audio' as const, vector: video.audio.vectors[0]!, encoder: video.audio.encoder, label: `${label} (soundtrack)` }] : [];
+      return recommender.searchByExample({ modality: 'image', vector: video.image.vectors[0]!, encoder: video.image.encoder, label }, k, soundtrack);
     });
   }
 

@@ -1,11 +1,15 @@
-// `npm run embed -- text "a red apple"` | `image PATH` | `audio PATH`
+// `npm run embed -- text "a red apple"` | `image PATH` | `audio PATH` | `video PATH`
 // Prints one JSON object: { "modality", "encoder", "dims", "vector": [...] }. Other tools parse
 // this exact shape. `encoder` is `name@version`. Bad input exits 2 with the typed error on stderr.
+// A video (any file ffmpeg reads that mediabunny can demux, e.g. WebM or MP4) prints
+// { "modality": "video", "image": {encoder, dims, vector}, "audio"?: {…}, "audioProblem"?, "keyFrameTimes" }:
+// its key frames pooled (the image vector a catalog stores for it) and its soundtrack.
 import type { Embedding } from '../protocol/embedding.ts';
 import { NodeEncoders } from './node-encoders.ts';
 import { initNodeTf } from './node-tf.ts';
+import { embedVideoFile } from './video/embed-video-file.ts';
 
-const USAGE = 'usage: npm run embed -- text "some text" | image PATH | audio PATH';
+const USAGE = 'usage: npm run embed -- text "some text" | image PATH | audio PATH | video PATH';
 
 async function main(argv: string[]): Promise<number> {
   const [modality, ...rest] = argv;
@@ -18,6 +22,21 @@ async function main(argv: string[]): Promise<number> {
   const encoders = new NodeEncoders();
   let embedding: Embedding;
   try {
+    if (modality === 'video') {
+      const video = await embedVideoFile(input, encoders);
+      const plain = (e: { encoder: Embedding['encoder']; vector: Float32Array }) => ({ encoder: `${e.encoder.name}@${e.encoder.version}`, dims: e.encoder.dims, vector: Array.from(e.vector) });
+      process.stdout.write(
+        JSON.stringify({
+          modality,
+          image: plain(video.image),
+          ...(video.audio && !(video.audio instanceof Error) ? { audio: plain(video.audio) } : {}),
+          ...(video.audio instanceof Error ? { audioProblem: video.audio.message } : {}),
+          keyFrameTimes: video.image.keyFrames.map((i) => video.image.timestamps[i]),
+        }) + '\n',
+      );
+      await encoders.dispose();
+      return 0;
+    }
     if (modality === 'text') embedding = await encoders.embedText([input]);
     else if (modality === 'image') embedding = await encoders.embedImageFiles([input]);
     else if (modality === 'audio') embedding = await encoders.embedAudioFiles([input]);

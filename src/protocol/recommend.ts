@@ -98,7 +98,8 @@ export interface RecommendedItem {
   explanation: Explanation;
 }
 
-export type ExampleInput = { text: string } | { image: Blob } | { audio: Blob };
+/** A search example: words, a picture, a sound or a video (its key frames and soundtrack). */
+export type ExampleInput = { text: string } | { image: Blob } | { audio: Blob } | { video: Blob };
 
 /** Longest sound a search by example accepts; a longer one is refused with an EncoderInputError (code `too-long`). */
 export const MAX_EXAMPLE_AUDIO_SECONDS = 30;

@@ -237,7 +237,8 @@ export class OnDeviceRecsElement extends LitElement {
     return html`<ul part="list">
       ${this.items.map((item) => {
         const href = this.hrefFor(item);
-        const body = html`<span class="picture">${item.imageUrl ? html`<img part="image" src=${item.imageUrl} alt="" loading="lazy" decoding="async" />` : html`<span class="initial" part="image" aria-hidden="true">${item.title.slice(0, 1)}</span>`}</span>
+        // A video item shows its poster frame (its imageUrl) with a "Video" mark.
+        const body = html`<span class="picture">${item.imageUrl ? html`<img part="image" src=${item.imageUrl} alt="" loading="lazy" decoding="async" />` : html`<span class="initial" part="image" aria-hidden="true">${item.title.slice(0, 1)}</span>`}${item.videoUrl ? html`<span class="video-badge" part="video-badge"><span aria-hidden="true">▶ </span>Video</span>` : nothing}</span>
           <span class="title" part="title">${item.title}</span>
           <span class="why" part="why" title=${item.explanation.summary}>${item.explanation.summary}</span>`;
         return html`<li data-item-id=${item.id}>

@@ -108,6 +108,18 @@ export const widgetStyles = css`
     padding: 14%;
     object-fit: contain;
   }
+  /* A video item: its poster frame, marked. */
+  .video-badge {
+    position: absolute;
+    left: 0.5em;
+    bottom: 0.5em;
+    padding: 0.1em 0.55em;
+    border-radius: 999px;
+    font-size: 0.75em;
+    font-weight: 600;
+    background: rgb(0 0 0 / 72%);
+    color: #fff;
+  }
   .initial {
     font-size: 2.5em;
     font-weight: 600;

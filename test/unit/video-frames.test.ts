@@ -186,6 +186,12 @@ describe('a real clip', () => {
     await expectInputError(openVideo(Uint8Array.from([1, 2, 3, 4, 5, 6, 7, 8]), 'noise.bin'), 'unsupported-format');
     await expectInputError(openVideo(bytes, 'play113.webm', { maxSeconds: 2 }), 'too-long');
     await expectInputError(openVideo(bytes, 'play113.webm', { maxBytes: 1000 }), 'too-large');
+    // Cut short (a broken download): the container declares 5.1 s; a third of the file holds no complete cluster of frames.
+    await expectInputError(openVideo(bytes.subarray(0, Math.floor(bytes.length / 3)), 'cut.webm'), 'corrupt-video', /says it lasts 5\.1 s, but not one frame can be read/);
+    // Whole, but garbage from a third of the way in: the demuxer stops early, the frames cover too little of the 5.1 s.
+    const garbled = Buffer.from(bytes);
+    garbled.fill(0x5a, Math.floor(garbled.length / 3));
+    await expectInputError(openVideo(garbled, 'garbled.webm'), 'corrupt-video', /says it lasts 5\.1 s, but (frames for only \d\.\d s|not one frame) can be read/);
     // The original cinematic: Matroska with MS Video 1, a codec no browser decodes.
     await expectInputError(openVideo(readFileSync(clip()), 'play113.mkv'), 'undecodable-video');
   });

@@ -90,7 +90,7 @@ export class BrowserEncoders {
    * frames pooled through the image encoder and its soundtrack through the audio encoder
    * (video/embed-video-in-worker.ts). Bad input rejects with an EncoderInputError.
    */
-  embedVideo(file: ArrayBuffer, options: OpenVideoOptions = {}): Promise<VideoEmbedding> {
+  embedVideo(file: ArrayBuffer, options: OpenVideoOptions = {}, label = 'video'): Promise<VideoEmbedding> {
     return embedVideoInWorker(
       file,
       {
@@ -98,6 +98,7 @@ export class BrowserEncoders {
         embedSound: (sound) => this.run<PcmAudio>('audio', (encoder) => encoder.embed([sound])),
       },
       options,
+      label,
     );
   }
 

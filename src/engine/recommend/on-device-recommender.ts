@@ -137,23 +137,37 @@ export class OnDeviceRecommender {
     }
   }
 
-  /** Store an ad-hoc example (its vector), record it as viewed, and rank the catalog by it. */
-  async searchByExample(example: Omit<AdhocItem, 'id' | 'createdAt'>, k: number): Promise<{ exampleId: string; items: RecommendedItem[] }> {
+  /**
+   * Store an ad-hoc example (its vector), record it as viewed, and rank the catalog by it.
+   * `companions`: more vectors of the same example in other modalities (a video's soundtrack
+   * next to its frames), each stored and viewed as its own ad-hoc item and ranked together with
+   * the example as one token; a modality the catalog lacks is left out.
+   */
+  async searchByExample(example: Omit<AdhocItem, 'id' | 'createdAt'>, k: number, companions: ReadonlyArray<Omit<AdhocItem, 'id' | 'createdAt'>> = []): Promise<{ exampleId: string; items: RecommendedItem[] }> {
     validateRequest({ mode: 'by-example', k });
     if (!this.space.modalities.includes(example.modality)) {
       throw new InvalidRequestError(`searchByExample: catalog "${this.catalog.name}" has no ${example.modality} vectors to compare a ${example.modality} example with (it has: ${this.space.modalities.join(', ')})`);
     }
     const id = `example-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-    const stored = await (await this.openStore()).putAdhocItem({ ...example, id });
-    await (await this.openStore()).addEvent({ type: 'view', adhocId: id, catalog: this.catalog.name }).catch((error: { code?: string }) => {
-      if (error.code !== 'quota-exceeded') throw error;
-    });
-    const items = await this.byExample(stored, k, { mode: 'by-example', k }, ruleContext(await this.catalogEvents()));
+    const store = await this.openStore();
+    const stored = await store.putAdhocItem({ ...example, id });
+    const storedCompanions: AdhocItem[] = [];
+    for (const companion of companions.filter((c) => c.modality !== example.modality && this.space.modalities.includes(c.modality))) {
+      storedCompanions.push(await store.putAdhocItem({ ...companion, id: `${id}-${companion.modality}` }));
+    }
+    for (const adhocId of [id, ...storedCompanions.map((c) => c.id)]) {
+      await store.addEvent({ type: 'view', adhocId, catalog: this.catalog.name }).catch((error: { code?: string }) => {
+        if (error.code !== 'quota-exceeded') throw error;
+      });
+    }
+    const items = await this.byExample(stored, k, { mode: 'by-example', k }, ruleContext(await this.catalogEvents()), storedCompanions);
     return { exampleId: id, items };
   }
 
-  private async byExample(example: AdhocItem, k: number, request: RecommendRequest, context: RuleContext): Promise<RecommendedItem[]> {
-    const token: HistoryToken = { key: example.id, adhoc: true, title: example.label, vectors: { [example.modality]: example.vector }, weight: 1, position: 0 };
+  private async byExample(example: AdhocItem, k: number, request: RecommendRequest, context: RuleContext, companions: readonly AdhocItem[] = []): Promise<RecommendedItem[]> {
+    const vectors: HistoryToken['vectors'] = { [example.modality]: example.vector };
+    for (const companion of companions) vectors[companion.modality] = companion.vector;
+    const token: HistoryToken = { key: example.id, adhoc: true, title: example.label, vectors, weight: 1, position: 0 };
     const model = similarModel(this.catalog.model, 'fused');
     const scored = await scoreItems(this.space, this.catalog.signals, [token], { ...model, weights: { ...model.weights, sequential: 0, coOccurrence: 0, popularity: 0 } });
     return this.finish(scored, [token], model, k, request, { ...request.rules }, context);

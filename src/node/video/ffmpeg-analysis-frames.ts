@@ -3,7 +3,7 @@ import { analyseFrame, type AnalysedFrame } from '../../engine/encoders/video/an
 import { analysisFrameIndices, type FrameScheduleOptions } from '../../engine/encoders/video/frame-schedule.ts';
 import type { OpenedVideo } from '../../engine/encoders/video/open-video.ts';
 import { packedYuvPlanes, rotateRgba, yuvFrameBytes, yuvToRgba } from '../../engine/encoders/video/yuv-to-rgba.ts';
-import { spawnFfmpeg } from './run-ffmpeg.ts';
+import { probeVideoSize, spawnFfmpeg } from './run-ffmpeg.ts';
 
 /**
  * Node side of decode-video-frames-webcodecs.ts: the same analysis frames (chosen by the shared
@@ -24,7 +24,8 @@ export async function ffmpegAnalysisFrames(path: string, opened: OpenedVideo, sc
   const indices = analysisFrameIndices(opened.timestamps, schedule);
   const wanted = new Map(indices.map((index) => [index, opened.timestamps[index]!] as const));
   const last = indices[indices.length - 1] ?? -1;
-  const { width, height } = opened;
+  // The decoded size, as the worker's decoder reports it too (mediabunny's track size is corrected for non-square pixels).
+  const { width, height } = await probeVideoSize(path);
   const frameBytes = yuvFrameBytes('I420', width, height);
   const { child, done } = spawnFfmpeg(['-noautorotate', '-i', path, '-map', '0:v:0', '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-']);
   child.stdin.end();

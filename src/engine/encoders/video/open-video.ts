@@ -13,8 +13,13 @@ import { MAX_VIDEO_FRAME_PIXELS, MAX_VIDEO_FRAMES } from '../../../protocol/vide
  *   `unsupported-format`; an unknown video codec (e.g. Theora, MS Video 1) → `undecodable-video`;
  * - a file over `maxBytes`, frames over MAX_VIDEO_FRAME_PIXELS or more than MAX_VIDEO_FRAMES
  *   frames → `too-large`; longer than `maxSeconds` → `too-long`;
- * - a container that breaks while being read → `corrupt-video`.
+ * - a container that breaks while being read, or whose frames cover much less than the
+ *   duration it declares (cut short, or damaged part-way) → `corrupt-video`.
  */
+
+/** Frames must cover at least this share of the declared duration (less one second of slack): containers round, tracks start late. */
+const CUT_SHORT_SHARE = 0.9;
+const CUT_SHORT_SLACK_SECONDS = 1;
 
 export interface OpenedVideo {
   input: Input;
@@ -81,10 +86,8 @@ export async function openVideo(file: Uint8Array | ArrayBuffer, label = 'video',
       throw new EncoderInputError('too-large', `${label}: its frames are ${width}×${height}; the limit is ${MAX_VIDEO_FRAME_PIXELS.toLocaleString('en')} pixels (4K)`);
     }
     const maxSeconds = options.maxSeconds;
-    if (maxSeconds !== undefined) {
-      const declared = await reading(label, 'reading its duration', () => input.getDurationFromMetadata([video]));
-      if (declared !== null && declared > maxSeconds) throw tooLong(label, declared, maxSeconds);
-    }
+    const declared = await reading(label, 'reading its duration', () => input.getDurationFromMetadata([video]));
+    if (maxSeconds !== undefined && declared !== null && declared > maxSeconds) throw tooLong(label, declared, maxSeconds);
     const timestamps: number[] = [];
     await reading(label, 'reading its frames', async () => {
       const sink = new EncodedPacketSink(video);
@@ -93,12 +96,20 @@ export async function openVideo(file: Uint8Array | ArrayBuffer, label = 'video',
         if (timestamps.length > MAX_VIDEO_FRAMES) throw new EncoderInputError('too-large', `${label}: it has more than ${MAX_VIDEO_FRAMES} frames`);
       }
     });
-    if (timestamps.length === 0) throw new EncoderInputError('empty-video', `${label}: the video track has no frames`);
+    if (timestamps.length === 0) {
+      if (declared !== null && declared > 0) throw new EncoderInputError('corrupt-video', `${label}: the file says it lasts ${declared.toFixed(1)} s, but not one frame can be read: it is cut short or damaged`);
+      throw new EncoderInputError('empty-video', `${label}: the video track has no frames`);
+    }
     timestamps.sort((a, b) => a - b);
     const n = timestamps.length;
     const step = n > 1 ? (timestamps[n - 1]! - timestamps[0]!) / (n - 1) : 0;
     const duration = timestamps[n - 1]! - timestamps[0]! + step;
     if (maxSeconds !== undefined && duration > maxSeconds) throw tooLong(label, duration, maxSeconds);
+    // The container says how long the video is; frames for much less of it mean the file was cut
+    // short or its frame data is damaged (the demuxer stops at the first thing it cannot read).
+    if (declared !== null && duration < declared * CUT_SHORT_SHARE - CUT_SHORT_SLACK_SECONDS) {
+      throw new EncoderInputError('corrupt-video', `${label}: the file says it lasts ${declared.toFixed(1)} s, but frames for only ${duration.toFixed(1)} s can be read: it is cut short or damaged`);
+    }
     const audio = await reading(label, 'reading its tracks', () => input.getPrimaryAudioTrack());
     return {
       input,
