@@ -17,6 +17,8 @@ const DEFAULT_HEADINGS: Record<WidgetMode, string> = {
   similar: 'Similar items',
   popular: 'Popular right now',
 };
+/** `popular` on a catalog without shopper data ranks items by how typical they are of their category, and says so. */
+const NO_SHOPPER_DATA_HEADING = 'Typical of each category';
 
 /** Lists refresh this long after the last tracked event, so a burst of views costs one ranking. */
 const REFRESH_DEBOUNCE_MS = 300;
@@ -61,6 +63,8 @@ export class OnDeviceRecsElement extends LitElement {
   @state() private items: RecommendedItem[] = [];
   @state() private phase: 'waiting' | 'ready' | 'failed' = 'waiting';
   @state() private message = '';
+  /** Events in the catalog's interaction log, once it is loaded (the `popular` heading depends on it). */
+  @state() private shopperEvents: number | undefined;
 
   private session: CatalogSession | undefined;
   /** Whether the attributes have been turned into a session (or a message) since the last connect. */
@@ -130,6 +134,7 @@ export class OnDeviceRecsElement extends LitElement {
     session.recommender().then(
       (recs) => {
         if (this.session !== session) return;
+        this.shopperEvents = recs.catalog.shopperEvents;
         this.dispatchEvent(widgetEvent<RecsReadyDetail>('recs-ready', { catalog: recs.catalog.name, itemCount: recs.catalog.itemCount, backend: recs.engine.report.backend }));
         void this.loadList();
       },
@@ -215,13 +220,20 @@ export class OnDeviceRecsElement extends LitElement {
 
   override render() {
     const mode = (WIDGET_MODES as readonly string[]).includes(this.mode) ? (this.mode as WidgetMode) : 'for-you';
-    const heading = this.heading ?? DEFAULT_HEADINGS[mode];
+    const heading = this.heading ?? this.defaultHeading(mode);
     return html`
       ${heading ? html`<h2 part="heading">${heading}</h2>` : nothing}
       ${this.phase === 'failed' ? html`<p class="message" part="message" role="status">${this.message}</p>` : nothing}
       ${this.phase === 'waiting' ? this.renderPlaceholders() : nothing}
       ${this.phase === 'ready' ? this.renderList() : nothing}
     `;
+  }
+
+  /** Until the catalog is loaded a `popular` list cannot tell whether it is popular: a blank line keeps the layout. */
+  private defaultHeading(mode: WidgetMode): string {
+    if (mode !== 'popular') return DEFAULT_HEADINGS[mode];
+    if (this.shopperEvents === undefined) return '\u00a0';
+    return this.shopperEvents > 0 ? DEFAULT_HEADINGS.popular : NO_SHOPPER_DATA_HEADING;
   }
 
   private renderPlaceholders() {
