@@ -1,9 +1,10 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { catalogBuildStatusWriter } from '../src/node/catalog/catalog-build-status-file.ts';
+import { SCREENSHOTS } from './test.ts';
 
 /**
  * The first `npm start`: the Vite dev server serves the page at once while the default catalog
@@ -19,20 +20,25 @@ const statusFile = join(dir, 'status.json');
 let server: ChildProcess;
 
 test.describe.configure({ mode: 'serial' });
-test.use({ baseURL: DEV_ORIGIN });
+test.use({ baseURL: DEV_ORIGIN, viewport: { width: 1280, height: 800 } });
 
 test.beforeAll(async () => {
   server = spawn(process.execPath, ['node_modules/vite/bin/vite.js', '--host', '127.0.0.1', '--port', String(DEV_PORT), '--strictPort', '--clearScreen', 'false'], {
     env: { ...process.env, CATALOG_BUILD_STATUS_FILE: statusFile },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'inherit', 'inherit'],
   });
-  // Ready when Vite prints its address.
-  await new Promise<void>((resolve, reject) => {
-    server.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes(`127.0.0.1:${DEV_PORT}`)) resolve();
-    });
-    server.on('exit', (code) => reject(new Error(`the dev server exited with ${code}`)));
-  });
+  // Ready when it answers (its own status path: 404 until the test writes a status).
+  let exited: number | null | undefined;
+  server.on('exit', (code) => (exited = code));
+  for (;;) {
+    if (exited !== undefined) throw new Error(`the dev server exited with ${exited}`);
+    const answered = await fetch(`${DEV_ORIGIN}__ondevice-recs/catalog-build.json`).then(
+      () => true,
+      () => false,
+    );
+    if (answered) break;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 });
 
 test.afterAll(() => {
@@ -63,6 +69,8 @@ test('the page shows the catalog build as it goes, then turns into the shop by i
   await expect(view).toHaveAttribute('data-phase', 'embedding');
   await expect(view.locator('li[data-state="done"]')).toHaveCount(2);
   await expect(view.locator('li[data-state="current"]')).toHaveText('Embed every stamp’s text, picture and sound');
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: `${SCREENSHOTS}/first-run-build.png` });
   // The catalog is not loaded while it is being built.
   expect(await page.evaluate(() => document.body.dataset.catalog)).toBeUndefined();
 
@@ -89,8 +97,7 @@ test('a failed build is shown with its reason and what to do', async ({ page }) 
 
 test('a build whose process is gone (stopped, killed) is reported as stopped, not waited for', async ({ page }) => {
   // A real process that has exited: its pid names no one now.
-  const gone = spawnSync(process.execPath, ['-e', 'console.log(process.pid)'], { encoding: 'utf8' });
-  const pid = Number(gone.stdout.trim());
+  const { pid } = spawnSync(process.execPath, ['-e', '']);
   const status = catalogBuildStatusWriter(statusFile);
   status.now({ phase: 'embedding', done: 100, total: 961 });
   const written = JSON.parse(readFileSync(statusFile, 'utf8')) as Record<string, unknown>;

@@ -4,6 +4,7 @@ import type { Recommender } from '../client/create-recommender.ts';
 import type { RecommendRequest, RecommendedItem, TrackExtra, TrackedEventType } from '../protocol/recommend.ts';
 import type { CatalogSession } from './catalog-session.ts';
 import { joinPageTracking, leavePageTracking } from './page-tracking.ts';
+import { SCRIPT_FOLDER } from './script-folder.ts';
 import { sessionFor } from './shared-engine-registry.ts';
 import { widgetEvent, type RecsErrorDetail, type RecsReadyDetail, type RecsSelectDetail, type RecsUpdateDetail } from './widget-events.ts';
 import { widgetStyles } from './widget-styles.ts';
@@ -25,11 +26,6 @@ const REFRESH_DEBOUNCE_MS = 300;
 /** A click waits at most this long for its event to be stored before the browser navigates away. */
 const CLICK_STORE_WAIT_MS = 400;
 
-/**
- * The folder this script was served from: models/, tfjs-wasm/ and catalogs/ live next to
- * `ondevice-recs.js` in a deployment, so that is where the widget looks unless `assets` says otherwise.
- */
-const SCRIPT_FOLDER = new URL(/* @vite-ignore */ './', import.meta.url).href;
 
 /**
  * `<ondevice-recs catalog="catalogs/tuxpaint/" mode="for-you" k="8" item-href="/product.html?id={id}">`
@@ -38,16 +34,44 @@ const SCRIPT_FOLDER = new URL(/* @vite-ignore */ './', import.meta.url).href;
  * the host page's elements marked `data-rec-item-id` (views after `dwell-ms`, clicks). Relative
  * `catalog` URLs resolve against `assets` (default: the folder of this script). Any problem is
  * shown as one quiet line inside the widget and a `recs-error` event; nothing is thrown into
- * the host page.
+ * the host page. Every event bubbles and is composed.
+ *
+ * @summary Privacy-first recommendations, computed on this device from a pre-embedded catalog.
+ *
+ * @fires {CustomEvent<RecsReadyDetail>} recs-ready - The engine has started and the catalog is loaded: `{ catalog, itemCount, backend }`.
+ * @fires {CustomEvent<RecsUpdateDetail>} recs-update - A new list is shown: `{ items }`, each item with its `explanation`.
+ * @fires {CustomEvent<RecsErrorDetail>} recs-error - The widget shows a problem instead of a list: `{ message }`, the text it shows.
+ * @fires {CustomEvent<RecsSelectDetail>} recs-select - A card was chosen: `{ item, href }`. Cancelable: `preventDefault()` keeps the page (client-side routing); the click is stored either way.
+ *
+ * @csspart heading - The list's heading (an `h2`).
+ * @csspart list - The list of cards (a `ul`, scrolling sideways when the cards do not fit).
+ * @csspart item - A card: a link with `item-href`, a button without.
+ * @csspart image - The item's picture (or its initial when it has none).
+ * @csspart title - The item's title.
+ * @csspart why - The explanation's one-sentence summary.
+ * @csspart message - The one line shown instead of a list: a problem, or nothing to recommend yet.
+ * @csspart placeholder - A grey card shown while the engine starts.
+ *
+ * @cssprop [--recs-accent=#2563eb] - Heading rule, hover border, focus ring.
+ * @cssprop [--recs-font=inherit] - Font family.
+ * @cssprop [--recs-text=inherit] - Text colour.
+ * @cssprop [--recs-muted=#5f6b7a] - The "why" line and messages.
+ * @cssprop [--recs-card-background=#fff] - Card background.
+ * @cssprop [--recs-image-background=#f4f5f7] - Behind the picture.
+ * @cssprop [--recs-border=rgb(0 0 0 / 10%)] - Card border.
+ * @cssprop [--recs-radius=12px] - Card corners.
+ * @cssprop [--recs-card-width=160px] - Width of a card.
+ * @cssprop [--recs-gap=16px] - Space between cards.
  */
 @customElement('ondevice-recs')
 export class OnDeviceRecsElement extends LitElement {
   static override styles = widgetStyles;
 
-  /** The catalog folder (with its manifest.json). */
+  /** The catalog folder (with its manifest.json); required. A relative URL resolves against `assets`. */
   @property() catalog: string | undefined;
   /** `for-you` (default), `similar` (needs `item-id`) or `popular`. */
   @property() mode: string = 'for-you';
+  /** The item `similar` finds neighbours of; may be set or changed later (the list follows). */
   @property({ attribute: 'item-id' }) itemId: string | undefined;
   /** How many items to show (default 8). */
   @property({ type: Number }) k = 8;
