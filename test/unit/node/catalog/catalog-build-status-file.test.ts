@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { findOrFetchTuxPaintStamps } from '../../../../scripts/fetch-tuxpaint-stamps.mjs';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,6 +59,20 @@ describe('servedCatalogBuildStatus', () => {
     catalogBuildStatusWriter(file).now({ phase: 'done', done: 1, total: 1 });
     clearCatalogBuildStatus(file);
     expect(servedCatalogBuildStatus(file)).toBeUndefined();
+  });
+});
+
+describe('catalog build --progress-file', () => {
+  it('records a build that fails on bad input as failed, with the message the CLI prints', () => {
+    const stamps = findOrFetchTuxPaintStamps();
+    const file = join(dir, 'cli.json');
+    const cli = spawnSync(process.execPath, ['--import', 'tsx', 'src/node/catalog/catalog-cli.ts', 'build', '--source', 'tuxpaint', '--ids', 'no/such', '--out', join(dir, 'out'), '--progress-file', file], {
+      encoding: 'utf8',
+    });
+    expect(cli.status).toBe(2);
+    const message = `no Tux Paint stamp with id "no/such" in ${stamps}`;
+    expect(cli.stderr).toContain(`catalog: ${message}`);
+    expect(readCatalogBuildStatus(file)).toMatchObject({ phase: 'failed', message });
   });
 });
 
