@@ -9,6 +9,7 @@ import { initNodeTf } from '../src/node/node-tf.ts';
 import type { VideoEmbedding } from '../src/protocol/video-embedding.ts';
 import { readyReport } from './engine-page.ts';
 import { cosine } from './stamp-fixtures.ts';
+import { SHOP, serveShopVariant, watchShopPage } from './shop-page.ts';
 import { expect, test } from './test.ts';
 import { blupiClip, buildVideoCatalog, cockatooClip, repeatedClip, videoCatalogDir, VIDEO_CATALOG } from './video-fixtures.ts';
 
@@ -211,4 +212,28 @@ test('a damaged, a too long and an undecodable video are refused with a message,
   expect(await profile(page)).toEqual(before);
   await expect(page.locator('privacy-panel [data-testid="privacy-examples"]')).toHaveText('0');
   await expect(search.locator('rec-rail')).toHaveCount(0);
+});
+
+test('the widget shows a video item by its poster frame, marked as a video, under the strict widget CSP', async ({ page }) => {
+  const watch = await watchShopPage(page);
+  // The example shop with its widget pointed at the video test catalog, most popular first (every item is eligible).
+  await serveShopVariant(page, SHOP, (html) => html.replace('catalog="catalogs/tuxpaint/" mode="for-you" k="8"', `catalog="${CATALOG_URL}" mode="popular" k="12"`));
+  await page.goto(SHOP);
+  const widget = page.locator('ondevice-recs');
+  await expect(widget.locator('li[data-item-id]').first()).toBeVisible({ timeout: 120_000 });
+  const videoIds = manifest.items.filter((i) => i.video).map((i) => i.id);
+  const shown = await widget.locator('li[data-item-id]').evaluateAll((items) => items.map((li) => (li as HTMLElement).dataset.itemId!));
+  const shownVideos = shown.filter((id) => videoIds.includes(id));
+  expect(shownVideos.length).toBeGreaterThan(0);
+  for (const id of shownVideos) {
+    const card = widget.locator(`li[data-item-id="${id}"]`);
+    const item = manifest.items.find((i) => i.id === id)!;
+    await expect(card.locator('[part="image"]')).toHaveAttribute('src', new URL(`/${CATALOG_URL}${item.image}`, page.url()).href);
+    await expect(card.locator('[part="video-badge"]')).toHaveText('▶ Video');
+    // The poster really loaded (the widget never loads the video itself).
+    expect(await card.locator('[part="image"]').evaluate(async (img) => ((img as HTMLImageElement).decode().then(() => (img as HTMLImageElement).naturalWidth), () => 0))).toBeGreaterThan(0);
+  }
+  for (const id of shown.filter((id) => !videoIds.includes(id))) await expect(widget.locator(`li[data-item-id="${id}"] [part="video-badge"]`)).toHaveCount(0);
+  expect(await watch.violations()).toEqual([]);
+  expect(watch.pageErrors).toEqual([]);
 });

@@ -1,15 +1,16 @@
 #!/usr/bin/env node
 // Fetches the Debian packages that ship real video clips with sound (../shared/DATA.md §4)
-// without root: `apt-get download NAME=VERSION` + `dpkg-deb -x` into .cache/debian-videos/
-// (git-ignored), one folder per package. Versions are pinned: the catalog and the tests are
-// made from exactly these files. Each package's control record (its description) is saved
-// next to it, so a later build needs no package lists. Nothing fetched here is ever committed.
+// without root into .cache/debian-videos/<name>_<version>/ (git-ignored): the pinned .deb
+// (src/node/debian/debian-package-pin.ts: size and SHA-256 from Debian's index) comes from apt
+// where it exists, else over HTTPS from a Debian mirror, and only the clips and the package's
+// debian/copyright are kept, with its control record (its description) in control.txt
+// (src/node/debian/fetch-debian-video-package-cli.ts). Nothing fetched here is ever committed.
 //
 //   node scripts/fetch-debian-videos.mjs [NAME…]     (default: every package below)
 //
 // Prints, per package, the folder its files were unpacked into.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -44,44 +45,15 @@ function packageInfo(name) {
 
 /** Where NAME's files are (unpacked), fetching the pinned .deb first if needed. */
 export function findOrFetchDebianPackage(name) {
-  const { version } = packageInfo(name);
-  const dir = join(root, '.cache', 'debian-videos', `${name}_${version}`);
+  const info = packageInfo(name);
+  const dir = join(root, '.cache', 'debian-videos', `${name}_${info.version}`);
   const unpacked = join(dir, 'root');
   if (existsSync(join(dir, 'complete'))) return unpacked;
-  mkdirSync(dir, { recursive: true });
-  const isDeb = (f) => f.startsWith(`${name}_`) && f.endsWith('.deb');
-  let deb = readdirSync(dir).find(isDeb);
-  if (!deb) {
-    try {
-      execFileSync('apt-get', ['download', `${name}=${version}`], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'] });
-    } catch (error) {
-      throw new Error(
-        `Could not fetch ${name}=${version} with apt-get (${error.message}). Run \`apt-get update\` first; on a system ` +
-          `without apt, download the .deb from https://snapshot.debian.org/package/${name}/${version}/ and unpack it with ` +
-          `\`dpkg-deb -x FILE ${unpacked}\`.`,
-      );
-    }
-    deb = readdirSync(dir).find(isDeb);
-    if (!deb) throw new Error(`apt-get download left no ${name} .deb in ${dir}`);
-  }
-  // Unpack, then keep only the clips and the copyright file (freecol alone unpacks to 157 MB).
-  const whole = join(dir, 'whole');
-  rmSync(whole, { recursive: true, force: true });
-  rmSync(unpacked, { recursive: true, force: true });
-  execFileSync('dpkg-deb', ['-x', join(dir, deb), whole], { stdio: 'inherit' });
-  const info = packageInfo(name);
-  const keep = [...clipPaths(info, whole), `usr/share/doc/${name}/copyright`];
-  for (const path of keep) {
-    if (!existsSync(join(whole, path))) throw new Error(`${name}=${version} has no ${path}`);
-    mkdirSync(dirname(join(unpacked, path)), { recursive: true });
-    renameSync(join(whole, path), join(unpacked, path));
-  }
-  rmSync(whole, { recursive: true, force: true });
-  // The package's control record (its full description: `apt-cache show` here prints only the
-  // short one, since the long ones are in Translation files the lists may lack), for the item text.
-  writeFileSync(join(dir, 'control.txt'), execFileSync('dpkg-deb', ['-f', join(dir, deb)], { encoding: 'utf8' }));
-  rmSync(join(dir, deb));
-  writeFileSync(join(dir, 'complete'), `${name}=${version}\n`);
+  const keep = [...(info.clips ?? [info.clipsDir]), `usr/share/doc/${name}/copyright`];
+  // The fetch is asynchronous (HTTPS, streams); a child process keeps this function synchronous for its callers.
+  execFileSync(process.execPath, [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'src', 'node', 'debian', 'fetch-debian-video-package-cli.ts'), name, dir, ...keep], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   return unpacked;
 }
 
