@@ -64,10 +64,11 @@ async function main(args: string[]): Promise<void> {
       process.stderr.write(`key-frame vectors reused from ${framesFile} (--fresh to embed again)\n`);
     }
   }
-  if (segments.length === 0) segments = await embedSegments(clips, segmentsPerClip);
+  const reused = segments.length > 0;
+  if (!reused) segments = await embedSegments(clips, segmentsPerClip);
   mkdirSync(dirname(framesFile), { recursive: true });
   writeFileSync(framesFile, JSON.stringify({ key, segments: segments.map((s) => ({ ...s, keyVectors: s.keyVectors.map((v) => Array.from(v)), evenVectors: s.evenVectors.map((v) => Array.from(v)), middleVector: Array.from(s.middleVector) })) }));
-  const embedSeconds = (performance.now() - started) / 1000;
+  const embedSeconds = reused ? undefined : (performance.now() - started) / 1000;
   report(segments, segmentsPerClip, resamples, out, embedSeconds);
 }
 
@@ -110,13 +111,14 @@ async function embedSegments(clips: ReturnType<typeof debianVideoSourceItems>, s
   return segments;
 }
 
-function report(segments: SegmentFrames[], segmentsPerClip: number, resamples: number, out: string, embedSeconds: number): void {
+function report(segments: SegmentFrames[], segmentsPerClip: number, resamples: number, out: string, embedSeconds: number | undefined): void {
   const asSegments = (vector: (s: SegmentFrames) => Float32Array): Segment[] => segments.map((s) => ({ clip: s.clip, vector: vector(s) }));
   const results = new Map<string, QueryResult[]>();
   for (const pooling of FRAME_POOLINGS.filter((p) => p !== 'attention')) results.set(pooling, segmentRetrieval(asSegments((s) => poolFrameVectors(s.keyVectors, pooling as FramePooling))));
   results.set('middle frame only', segmentRetrieval(asSegments((s) => s.middleVector)));
   results.set('mean, even frames only', segmentRetrieval(asSegments((s) => poolFrameVectors(s.evenVectors, 'mean'))));
   results.set('mean+max, even frames only', segmentRetrieval(asSegments((s) => poolFrameVectors(s.evenVectors, 'mean+max'))));
+  results.set('max, even frames only', segmentRetrieval(asSegments((s) => poolFrameVectors(s.evenVectors, 'max'))));
 
   // Attention: τ chosen per held-out clip on the other clips' queries (leave-one-clip-out).
   const byTemperature = new Map(TEMPERATURES.map((t) => [t, segmentRetrieval(asSegments((s) => poolFrameVectors(s.keyVectors, 'attention', { temperature: t })))] as const));
@@ -165,7 +167,7 @@ function report(segments: SegmentFrames[], segmentsPerClip: number, resamples: n
     '(differences are paired: the same bootstrap draws of clips for both methods)',
     '',
     `attention temperatures chosen (held-out clip → τ): ${Object.entries(temperatureCounts).map(([t, n]) => `τ=${t} ×${n}`).join(', ')}`,
-    `embedding: ${embedSeconds.toFixed(0)} s; key frames per part: mean ${(segments.reduce((s, x) => s + x.keyFrames, 0) / segments.length).toFixed(1)}, of which scene changes ${(segments.reduce((s, x) => s + x.sceneFrames, 0) / segments.length).toFixed(1)}`,
+    `embedding: ${embedSeconds === undefined ? 'reused' : `${embedSeconds.toFixed(0)} s`}; key frames per part: mean ${(segments.reduce((s, x) => s + x.keyFrames, 0) / segments.length).toFixed(1)}, of which scene changes ${(segments.reduce((s, x) => s + x.sceneFrames, 0) / segments.length).toFixed(1)}`,
   ];
   console.log(lines.join('\n'));
   mkdirSync(dirname(out), { recursive: true });
