@@ -231,7 +231,8 @@ test('the widget shows a video item by its poster frame, marked as a video, unde
     await expect(card.locator('[part="image"]')).toHaveAttribute('src', new URL(`/${CATALOG_URL}${item.image}`, page.url()).href);
     await expect(card.locator('[part="video-badge"]')).toHaveText('▶ Video');
     // The poster really loaded (the widget never loads the video itself).
-    expect(await card.locator('[part="image"]').evaluate(async (img) => ((img as HTMLImageElement).decode().then(() => (img as HTMLImageElement).naturalWidth), () => 0))).toBeGreaterThan(0);
+    await card.scrollIntoViewIfNeeded();
+    expect(await card.locator('[part="image"]').evaluate((img) => (img as HTMLImageElement).decode().then(() => (img as HTMLImageElement).naturalWidth, () => 0))).toBeGreaterThan(0);
   }
   for (const id of shown.filter((id) => !videoIds.includes(id))) await expect(widget.locator(`li[data-item-id="${id}"] [part="video-badge"]`)).toHaveCount(0);
   expect(await watch.violations()).toEqual([]);

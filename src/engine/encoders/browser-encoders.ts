@@ -16,7 +16,6 @@ import { loadMobileNetImageEncoder } from './image/mobilenet-image-encoder.ts';
 import { loadUseLiteTextEncoder, RECOMMENDED_USE_LITE_VARIANT, useLiteVocabPath, type UseLiteVariant } from './text/use-lite-text-encoder.ts';
 import type { VocabEntry } from './text/sentencepiece-tokenizer.ts';
 import type { VideoEmbedding } from '../../protocol/video-embedding.ts';
-import { embedVideoInWorker } from './video/embed-video-in-worker.ts';
 import type { OpenVideoOptions } from './video/open-video.ts';
 
 /**
@@ -90,7 +89,9 @@ export class BrowserEncoders {
    * frames pooled through the image encoder and its soundtrack through the audio encoder
    * (video/embed-video-in-worker.ts). Bad input rejects with an EncoderInputError.
    */
-  embedVideo(file: ArrayBuffer, options: OpenVideoOptions = {}, label = 'video'): Promise<VideoEmbedding> {
+  async embedVideo(file: ArrayBuffer, options: OpenVideoOptions = {}, label = 'video'): Promise<VideoEmbedding> {
+    // mediabunny and the video code are a chunk of their own, fetched only when a video arrives.
+    const { embedVideoInWorker } = await import('./video/embed-video-in-worker.ts');
     return embedVideoInWorker(
       file,
       {
