@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { ALL_FORMATS, BufferSource, EncodedPacketSink, Input } from 'mediabunny';
@@ -35,6 +35,8 @@ test.beforeAll(async () => {
   manifest = JSON.parse(readFileSync(join(videoCatalogDir(), 'manifest.json'), 'utf8'));
 });
 
+test.afterAll(() => rmSync(videoCatalogDir(), { recursive: true, force: true }));
+
 async function embedVideoInPage(page: Page, bytes: Buffer): Promise<PlainVideoEmbedding> {
   return page.evaluate(async (b64) => {
     const buffer = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)).buffer;
@@ -58,6 +60,10 @@ test('the worker (mediabunny + WebCodecs) and Node (ffmpeg) give the same video 
   const item = manifest.items.find((i) => i.id === 'planetblupi-common/play113')!;
   const webm = join(videoCatalogDir(), item.video!);
   const inPage = await embedVideoInPage(page, readFileSync(webm));
+  // A second call leaves no tensor behind (the first one loaded the encoders).
+  const tensors = await page.evaluate(() => window.engine!.api.tensorCount());
+  expect((await embedVideoInPage(page, readFileSync(webm))).image).toEqual(inPage.image);
+  expect(await page.evaluate(() => window.engine!.api.tensorCount())).toBe(tensors);
 
   await initNodeTf('wasm');
   const encoders = new NodeEncoders();

@@ -176,7 +176,8 @@ export class Engine implements EngineApi {
   }
   embedVideo(file: ArrayBuffer): Promise<VideoEmbedding> {
     if (!(file instanceof ArrayBuffer)) throw new RangeError('embedVideo: expected an ArrayBuffer');
-    return this.queue.run(() => this.servingThroughDeviceLoss(() => this.requireEncoders().embedVideo(file)));
+    // The same limits as a search example: they bound the work one call costs.
+    return this.queue.run(() => this.servingThroughDeviceLoss(() => this.requireEncoders().embedVideo(file, { maxBytes: MAX_EXAMPLE_VIDEO_BYTES, maxSeconds: MAX_EXAMPLE_VIDEO_SECONDS })));
   }
 
   benchmarkEmbedding(options: EmbedBenchmarkOptions): Promise<EmbedBenchmarkRow[]> {

@@ -6,6 +6,8 @@
  *   DIR/vectors/<modality>.<fmt>  one file per modality (int8 by default), atomic
  *   DIR/media/image/<id>.webp     images re-encoded: WebP, longest side 256 px (SVG rasterised by resvg first)
  *   DIR/media/audio/<id>.<ext>    audio copied as is (no audio encoder package here: see AUDIO below)
+ *   DIR/media/video/<id>.webm     video items: the clip re-encoded (VP9 + Opus), and
+ *   DIR/media/poster/<id>.webp    its poster frame, the item's `image` (video-items.ts)
  *   DIR/NOTICE (+ extra files)    licence notice, when the source gives one
  *
  * Order of work:
