@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rankInt8Reference } from '../../src/engine/ranking/rank-int8-reference.ts';
-import { allocateInt8MatrixInWasm, rankInt8Wasm, wasmSimdAvailable } from '../../src/engine/ranking/wasm/rank-int8-wasm.ts';
+import { allocateInt8MatrixInWasm, rankInt8Wasm, wasmPathCounts, wasmSimdAvailable } from '../../src/engine/ranking/wasm/rank-int8-wasm.ts';
 import { quantizeInt8Rows } from '../../src/engine/ranking/int8-matrix.ts';
 import { encodeVectors } from '../../src/engine/catalog/vector-codec.ts';
 import { mulberry32 } from '../../src/engine/backends/seeded-vectors.ts';
@@ -14,7 +14,9 @@ describe('WASM SIMD int8 ranker', () => {
   for (const c of rankerCases()) {
     it(`gives the exact reference ranking: ${c.name}`, () => {
       const expected = rankInt8Reference(c.matrix, c.query, c.k, c.mask);
+      const before = wasmPathCounts.shortlist;
       const got = rankInt8Wasm(c.matrix, c.query, c.k, c.mask);
+      if (c.kernelAnswers) expect(wasmPathCounts.shortlist).toBe(before + 1);
       expect(Array.from(got.indices)).toEqual(Array.from(expected.indices));
       expect(Array.from(got.scores)).toEqual(Array.from(expected.scores));
     });

@@ -16,6 +16,7 @@
  */
 import type { Int8Matrix, Int8Ranker, RankedRows } from '../int8-matrix.ts';
 import { rankInt8Reference } from '../rank-int8-reference.ts';
+import { exactTopOfRows, type KernelPathCounts, maxAbsOf, quantizationSlack, quantizeQuery, roundingSlack, shortlistHolds, toRankedRows } from '../exact-shortlist.ts';
 import { RANK_INT8_WASM_BASE64 } from './rank-int8-wasm-bytes.generated.ts';
 
 /** Rows the shortlist may grow to before the exact reference takes over. */
@@ -116,27 +117,12 @@ function kernelFor(matrix: Int8Matrix): KernelInstance {
   return kernel;
 }
 
-/** Exact top-k of the rows named in `rows` (the reference's scores and order). */
-function exactTop(matrix: Int8Matrix, query: Float32Array, rows: Int32Array, k: number): { indices: Int32Array; scores: Float64Array } {
-  const { dims, codes, scales } = matrix;
-  const n = rows.length;
-  const scores = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const row = rows[i]!;
-    const base = row * dims;
-    let sum = 0;
-    for (let j = 0; j < dims; j++) sum += codes[base + j]! * query[j]!;
-    scores[i] = sum * scales[row]!;
-  }
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[b]! - scores[a]! || rows[a]! - rows[b]!);
-  const take = Math.min(k, n);
-  const indices = new Int32Array(take);
-  const best = new Float64Array(take);
-  for (let i = 0; i < take; i++) {
-    indices[i] = rows[order[i]!]!;
-    best[i] = scores[order[i]!]!;
-  }
-  return { indices, scores: best };
+/** Calls answered from the kernel's shortlist vs by the reference (tests check the kernel did the work). */
+export const wasmPathCounts: KernelPathCounts = { shortlist: 0, reference: 0 };
+
+function reference(matrix: Int8Matrix, query: Float32Array, k: number, mask?: Uint8Array): RankedRows {
+  wasmPathCounts.reference++;
+  return rankInt8Reference(matrix, query, k, mask);
 }
 
 /** Same contract and results as `rankInt8Reference`; see the file comment for how. */
@@ -145,32 +131,33 @@ export function rankInt8Wasm(matrix: Int8Matrix, query: Float32Array, k: number,
   if (query.length !== dims) throw new RangeError(`query has ${query.length} dims, the matrix has ${dims}`);
   if (mask && mask.length !== count) throw new RangeError(`mask has ${mask.length} entries, the matrix has ${count} rows`);
   const limit = Math.max(0, Math.min(Math.floor(k), count));
-  let maxAbs = 0;
-  for (let j = 0; j < dims; j++) maxAbs = Math.max(maxAbs, Math.abs(query[j]!));
+  const maxAbs = maxAbsOf(query);
   // A zero or non-finite query scores every row alike (or as NaN): nothing to shortlist.
-  if (limit === 0 || !(maxAbs > 0 && maxAbs < Infinity)) return rankInt8Reference(matrix, query, k, mask);
+  if (limit === 0 || !(maxAbs > 0 && maxAbs < Infinity)) return reference(matrix, query, k, mask);
 
   const kernel = kernelFor(matrix);
   const whole = dims - (dims % 16);
   const qmax = Math.min(32767, Math.floor(I32_MAX / (127 * Math.max(1, whole / 4))));
-  const step = maxAbs / qmax;
-  const q16 = new Int16Array(kernel.memory.buffer, kernel.query, dims);
-  for (let j = 0; j < dims; j++) q16[j] = Math.max(-qmax, Math.min(qmax, Math.round(query[j]! / step)));
+  const step = quantizeQuery(query, maxAbs, qmax, new Int16Array(kernel.memory.buffer, kernel.query, dims));
   if (mask) new Uint8Array(kernel.memory.buffer, kernel.mask, count).set(mask);
-  const slack = 63.5 * dims * (1 + 1e-9) + 1;
-  // The reference's own float64 rounding, for any row: dims × 2^-52 × |scale| × Σ|code × q|.
-  const roundingSlack = dims * 2 ** -50 * kernel.maxScale * 127 * dims * maxAbs;
+  const slack = quantizationSlack(dims);
+  const rounding = roundingSlack(dims, kernel.maxScale, maxAbs);
 
   for (let m = Math.min(count, limit + 32); ; m = Math.min(count, m * 8)) {
-    if (m > MAX_SHORTLIST) return rankInt8Reference(matrix, query, k, mask);
+    if (m > MAX_SHORTLIST) return reference(matrix, query, k, mask);
     const filled = kernel.rank(0, kernel.codes, count, dims, kernel.query, mask ? kernel.mask : 0, m, kernel.keys, kernel.rows, slack);
     const rows = new Int32Array(kernel.memory.buffer, kernel.rows, filled).slice();
-    const top = exactTop(matrix, query, rows, limit);
+    const top = exactTopOfRows(matrix, query, rows, limit);
     // A heap with room holds every allowed row; otherwise its smallest key bounds the rest.
-    if (filled < m || m === count) return { indices: top.indices, scores: Float32Array.from(top.scores) };
+    if (filled < m || m === count) {
+      wasmPathCounts.shortlist++;
+      return toRankedRows(top);
+    }
     const cut = new Float64Array(kernel.memory.buffer, kernel.keys, 1)[0]! * step;
-    const bound = cut + Math.abs(cut) * 1e-9 + roundingSlack;
-    if (top.indices.length === limit && top.scores[limit - 1]! > bound) return { indices: top.indices, scores: Float32Array.from(top.scores) };
+    if (shortlistHolds(top, limit, cut + Math.abs(cut) * 1e-9 + rounding)) {
+      wasmPathCounts.shortlist++;
+      return toRankedRows(top);
+    }
   }
 }
 
