@@ -15,7 +15,7 @@ export interface EngineConfig {
   backend?: string;
   /** Base URL of the served model/wasm assets (default: `<origin>/`). */
   assetsBaseUrl?: string;
-  /** Items in the start-up micro-benchmark (default 20 000 × 256). */
+  /** Items in the start-up micro-benchmark (default 10 000 × 256). */
   probeItems?: number;
   /** Replace the built-in text encoder with an ONNX model the site serves itself (see README "Your own ONNX model"). */
   textEncoder?: OnnxTextEncoderConfig;
@@ -23,6 +23,14 @@ export interface EngineConfig {
   fusionHead?: FusionHeadName;
   /** IndexedDB database of the user's profile (default `ondevice-recs-profile`). */
   profileName?: string;
+  /**
+   * Start from the backend measured on an earlier visit of this browser, adapter and engine version
+   * (kept in IndexedDB), re-measuring in the background after the first recommendation when it is
+   * older than a day. Default true; false measures every backend now and keeps nothing.
+   */
+  rememberBackend?: boolean;
+  /** A catalog folder URL to start fetching while the backends are measured; `loadCatalog` of the same URL then uses it. */
+  preloadCatalog?: string;
 }
 
 /** A transformers.js feature-extraction model in `<assetsBaseUrl>models/<modelId>/`, run by onnxruntime-web from `<assetsBaseUrl>ort-wasm/`. */
@@ -49,18 +57,38 @@ export interface BackendCandidate {
   correct?: boolean;
   /** WebGPU only: adapter description, and whether it is a software (CPU-emulated) adapter. */
   adapter?: { vendor: string; architecture: string; description: string; software: boolean };
+  /** Not measured at start-up, and why (a software adapter: it is measured in the background after the first recommendation). */
+  deferred?: string;
+}
+
+/** One int8 ranking kernel (plain JS reference, WASM SIMD, WebGPU) as the start-up probe found it. */
+export interface Int8RankerCandidate {
+  name: string;
+  available: boolean;
+  correct?: boolean;
+  medianMs?: number;
+  problem?: string;
+  deferred?: string;
+}
+
+/** The int8 kernel the engine ranks int8 vectors with (IVF partitions, the learned model), and the others' probes. */
+export interface Int8RankerReport {
+  ranker: string;
+  candidates: Int8RankerCandidate[];
 }
 
 export interface BackendReport {
   /** The backend the engine is running on now. */
   backend: BackendName;
-  /** How it was chosen. */
-  mode: 'measured' | 'forced' | 'fallback';
+  /** How it was chosen (`remembered`: measured on an earlier visit of this browser and adapter, checked now). */
+  mode: 'measured' | 'forced' | 'fallback' | 'remembered';
   /** One human sentence saying why. */
   reason: string;
   candidates: BackendCandidate[];
   /** Problems with the configuration the page should show (e.g. an unknown `?backend=`). */
   notices: string[];
+  /** The int8 ranking kernel chosen by the same probe. */
+  int8?: Int8RankerReport;
 }
 
 export interface RankResult {
