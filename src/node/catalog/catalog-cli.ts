@@ -4,10 +4,15 @@
 //   npm run catalog -- build --source openclipart --out DIR [--limit N] [--ids ID,ID…] [options]
 //   npm run catalog -- build --source jsonl|csv PATH --media DIR --out DIR [options]
 //   npm run catalog -- shared-space --out DIR [--dims N] [--steps N] [--seed N]
+//   npm run catalog -- build … --shard i/n          (embed one shard: OUT/.shards/i-of-n; see shard-build.ts)
+//   npm run catalog -- merge … --shards n           (join n shards, then write the catalog as one build)
+//
+// `build` runs as --workers N parallel shard processes and a merge (default: one per CPU core);
+// --workers 1 builds in this process.
 //
 // options: --format int8|float16 (default int8)   --interactions FILE (.csv or .jsonl)
 //          --modalities text,image,audio           --name NAME   --currency EUR
-//          --batch N (default 16)                  --no-shared-space
+//          --batch N (default 16)                  --no-shared-space   --workers N
 //
 // `build` trains the catalog's shared space (train-shared-space.ts) after the vectors when it
 // has two modalities or more; --no-shared-space skips that. `shared-space` (re)trains it for a
@@ -29,6 +34,9 @@ import { addSharedSpaceToCatalog, SHARED_SPACE_BINARY, SHARED_SPACE_DIR } from '
 import { parseShopCsv, parseShopJsonl } from './shop-source.ts';
 import { openclipartLicense, scanOpenclipart } from './openclipart-source.ts';
 import { tuxPaintLicense, tuxPaintSourceItems } from './tuxpaint-source.ts';
+import { availableParallelism } from 'node:os';
+import { collectShardPartials, parseShard, removeShards, runShardProcesses, shardDir, shardItems, type ShardSpec } from './shard-build.ts';
+import { DEFAULT_BATCH_SIZE } from './build-catalog.ts';
 
 const USAGE = [
   'usage: npm run catalog -- build --source tuxpaint|openclipart --out DIR [--limit N] [--ids ID,ID…] [options]',
@@ -36,6 +44,7 @@ const USAGE = [
   'options: --format int8|float16  --interactions FILE.csv|FILE.jsonl  --modalities text,image,audio',
   '         --name NAME  --currency EUR  --batch N  --no-shared-space',
   '       npm run catalog -- shared-space --out DIR [--dims N] [--steps N] [--seed N]   (add/retrain the shared space of a built catalog)',
+  '       build … --workers N (parallel shard processes, default one per core)  build … --shard i/n  merge … --shards n',
 ].join('\n');
 
 class UsageError extends Error {
@@ -56,6 +65,11 @@ interface Args {
   currency?: string;
   batch?: number;
   sharedSpace: boolean;
+  /** `build --shard i/n`: embed that shard only. */
+  shard?: ShardSpec;
+  /** `merge --shards n`. */
+  merge?: number;
+  workers?: number;
 }
 
 interface SharedSpaceArgs {
@@ -103,9 +117,9 @@ function parseSharedSpaceArgs(rest: string[]): SharedSpaceArgs {
 
 function parseArgs(argv: string[]): Args {
   const [command, ...rest] = argv;
-  if (command !== 'build') throw new UsageError(command ? `unknown command "${command}"` : 'missing command "build"');
+  if (command !== 'build' && command !== 'merge') throw new UsageError(command ? `unknown command "${command}"` : 'missing command "build"');
   const { flags, positional } = parseFlags(rest, ['no-shared-space']);
-  const known = new Set(['source', 'out', 'media', 'limit', 'ids', 'format', 'interactions', 'modalities', 'name', 'currency', 'batch', 'no-shared-space']);
+  const known = new Set(['source', 'out', 'media', 'limit', 'ids', 'format', 'interactions', 'modalities', 'name', 'currency', 'batch', 'no-shared-space', ...(command === 'build' ? ['shard', 'workers'] : ['shards'])]);
   for (const key of flags.keys()) if (!known.has(key)) throw new UsageError(`unknown option --${key}`);
   const source = flags.get('source');
   if (!source) throw new UsageError('missing --source tuxpaint|openclipart|jsonl|csv');
@@ -135,6 +149,21 @@ function parseArgs(argv: string[]): Args {
   if (limit !== undefined) args.limit = limit;
   const batch = integer('batch');
   if (batch !== undefined) args.batch = batch;
+  const workers = integer('workers');
+  if (workers !== undefined) args.workers = workers;
+  if (flags.has('shard')) {
+    try {
+      args.shard = parseShard(flags.get('shard')!);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    if (workers !== undefined) throw new UsageError('--shard and --workers do not go together: a shard is one worker');
+  }
+  if (command === 'merge') {
+    const shards = integer('shards');
+    if (shards === undefined) throw new UsageError('merge needs --shards N (how many shard builds to join)');
+    args.merge = shards;
+  }
   if (flags.has('ids')) args.ids = flags.get('ids')!.split(',').map((s) => s.trim()).filter(Boolean);
   if (flags.has('modalities')) {
     const list = flags.get('modalities')!.split(',').map((s) => s.trim());
@@ -335,11 +364,40 @@ async function main(argv: string[]): Promise<number> {
 
     await initNodeTf('wasm');
     const encoders = new NodeEncoders();
+    const batchSize = args.batch ?? DEFAULT_BATCH_SIZE;
+    if (args.shard) {
+      const slice = shardItems(items, args.shard, batchSize);
+      const dir = shardDir(args.out, args.shard);
+      progress = progressPrinter();
+      process.stderr.write(`shard ${args.shard.index}/${args.shard.count}: embedding ${slice.length} of ${items.length} items into ${dir} …\n`);
+      const summary = await buildCatalog(slice, { ...options, outDir: dir, encoders, onProgress: progress.update, embedOnly: true, sharedSpace: false });
+      progress.end();
+      console.log(`shard ${args.shard.index}/${args.shard.count}: ${summary.items} items (${summary.itemsEmbeddedThisRun} embedded this run) in ${summary.seconds.toFixed(1)} s`);
+      await encoders.dispose();
+      return 0;
+    }
+    const workers = args.merge ? 1 : (args.workers ?? Math.min(availableParallelism(), Math.ceil(items.length / batchSize)));
+    let shards = args.merge;
+    const started = performance.now();
+    if (workers > 1) {
+      process.stderr.write(`building ${items.length} items into ${args.out} as ${workers} parallel shard processes …\n`);
+      await runShardProcesses(argv.slice(1).filter((arg, i, all) => arg !== '--workers' && all[i - 1] !== '--workers' && !arg.startsWith('--workers=')), workers);
+      shards = workers;
+    }
+    if (shards !== undefined) {
+      collectShardPartials(args.out, shards);
+      process.stderr.write(`merging ${shards} shards into ${args.out} …\n`);
+    }
     progress = progressPrinter();
-    process.stderr.write(`building ${items.length} items into ${args.out} …\n`);
-    const summary = await buildCatalog(items, { ...options, outDir: args.out, encoders, onProgress: progress.update });
+    if (shards === undefined) process.stderr.write(`building ${items.length} items into ${args.out} …\n`);
+    const summary = await buildCatalog(items, { ...options, outDir: args.out, encoders, onProgress: progress.update, ...(shards !== undefined ? { requireEmbedded: true } : {}) });
     progress.end();
+    if (shards !== undefined) removeShards(args.out);
     printSummary(summary);
+    if (workers > 1) {
+      const seconds = (performance.now() - started) / 1000;
+      console.log(`sharded build: ${items.length} items on ${workers} worker processes in ${seconds.toFixed(1)} s (${(items.length / seconds).toFixed(2)} items/s, merge included)`);
+    }
     await encoders.dispose();
     return 0;
   } catch (error) {

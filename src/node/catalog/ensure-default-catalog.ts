@@ -5,6 +5,7 @@
 // vectors (`catalog shared-space`: seconds, nothing is embedded again).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,6 +24,7 @@ if (existsSync(manifestPath)) {
     catalogCli('shared-space', '--out', DEFAULT_CATALOG_DIR);
   }
 } else {
-  console.log(`default catalog: building the Tux Paint stamps into ${DEFAULT_CATALOG_DIR} (first run only, several minutes)`);
+  // The build runs as one shard process per core, then merges (shard-build.ts).
+  console.log(`default catalog: building the Tux Paint stamps into ${DEFAULT_CATALOG_DIR} on ${availableParallelism()} cores (first run only, a few minutes)`);
   catalogCli('build', '--source', 'tuxpaint', '--out', DEFAULT_CATALOG_DIR);
 }
