@@ -8,6 +8,9 @@ import type {
   EmbedBenchmarkRow,
   EngineApi,
   EngineConfig,
+  Int8RankBenchmarkRow,
+  IvfSearchRequest,
+  IvfSearchSummary,
   ModelCheck,
   RankBenchmarkRow,
   RankResult,
@@ -24,6 +27,8 @@ import { chooseAtStartUp, mergeCandidates, rememberedRecord } from './backends/s
 import { chooseInt8Ranker } from './backends/probe-int8-rankers.ts';
 import { rememberChoice } from './backends/remembered-choice.ts';
 import { measureInBackground } from './backends/measure-in-background.ts';
+import { benchmarkInt8Rankers } from './ranking/benchmark-int8-rankers.ts';
+import { IvfService } from './ivf/ivf-service.ts';
 import { int8Ranker, isInt8RankerName, type Int8RankerName } from './ranking/int8-rankers.ts';
 import type { Int8Ranker } from './ranking/int8-matrix.ts';
 import { seededUnitVectors } from './backends/seeded-vectors.ts';
@@ -82,6 +87,7 @@ export class Engine implements EngineApi {
   /** A catalog fetched while the backends were measured (`EngineConfig.preloadCatalog`). */
   private preloaded: { url: string; files: Promise<LoadedCatalogFiles> } | undefined;
   private readonly probeData = new Map<number, ProbeData>();
+  private ivf: IvfService | undefined;
 
   init(config: EngineConfig, onProgress?: ProgressListener): Promise<BackendReport> {
     const progress = safeListener(onProgress);
@@ -181,6 +187,22 @@ export class Engine implements EngineApi {
         await this.switchTo(report.backend);
       }
       return rows;
+    });
+  }
+
+  benchmarkInt8Ranking(options: { items: number; dims: number; k: number; runs: number; rankers?: string[]; maxRunMs?: number }): Promise<Int8RankBenchmarkRow[]> {
+    return this.queue.run(async () => {
+      this.requireReport();
+      return benchmarkInt8Rankers(options);
+    });
+  }
+
+  ivfSearch(request: IvfSearchRequest): Promise<IvfSearchSummary> {
+    return this.queue.run(async () => {
+      this.requireReport();
+      if (typeof request !== 'object' || request === null || typeof request.indexUrl !== 'string') throw new TypeError('ivfSearch: expected { indexUrl, query, k }');
+      this.ivf ??= new IvfService(() => this.int8!);
+      return this.ivf.search(request, this.assetsBaseUrl);
     });
   }
 

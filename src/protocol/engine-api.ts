@@ -114,6 +114,19 @@ export interface RankBenchmarkRow extends TimingStats {
   bytesRead: number;
 }
 
+export interface Int8RankBenchmarkRow extends TimingStats {
+  ranker: string;
+  items: number;
+  dims: number;
+  k: number;
+  /** Bytes of int8 rows (codes and scales) one ranking reads. */
+  bytesRead: number;
+  /** The kernel's top-k equalled the exact reference's. */
+  correct: boolean;
+  /** WebGPU only: a software adapter (SwiftShader), so not a GPU's speed. */
+  software?: boolean;
+}
+
 export interface EmbedBenchmarkOptions {
   modality: Modality;
   /** Texts, or encoded files; batches cycle through them. */
@@ -210,6 +223,39 @@ export interface CatalogRankResult {
   backend: BackendName;
 }
 
+/** A search of a catalog's IVF partitions (src/engine/ivf/). */
+export interface IvfSearchRequest {
+  /** URL of the index.json (relative to the assets base URL). */
+  indexUrl: string;
+  /** SHA-256 of index.json, from the catalog manifest's `ivf` section; checked when given. */
+  sha256?: string;
+  query: Float32Array;
+  k: number;
+  /** Partitions to probe (default 16). */
+  nprobe?: number;
+  /** Only partitions holding items of these categories. */
+  categories?: string[];
+}
+
+export interface IvfSearchSummary {
+  /** Rows of the partitioned vector file, best first. */
+  rows: number[];
+  scores: number[];
+  partitions: number;
+  partitionsProbed: number;
+  partitionsCached: number;
+  /** Network bytes for this call: probed partitions not yet held, plus index and centroids on the first call. */
+  bytesFetched: number;
+  /** Time of the search itself in the worker (after the index was open). */
+  searchMs: number;
+  /** Time to open the index (index.json + centroids) when this call opened it, else 0. */
+  openMs: number;
+  /** The int8 kernel that ranked. */
+  ranker: string;
+  /** A refused partition (failed hash) and the like. */
+  notices: string[];
+}
+
 export interface EngineApi {
   /** Probe backends, pick one, check assets are reachable. Rejects with a clear message on failure. */
   init(config: EngineConfig, onProgress?: ProgressListener): Promise<BackendReport>;
@@ -223,6 +269,14 @@ export interface EngineApi {
   checkModels(): Promise<ModelCheck[]>;
   /** Time the ranking operation on each named backend in turn, on the same seeded data. */
   benchmarkRanking(options: { items: number; dims: number; k: number; runs: number; backends?: BackendName[] }): Promise<RankBenchmarkRow[]>;
+  /**
+   * Time the int8 kernels (js, wasm-simd, webgpu) ranking `items` × `dims` seeded int8 rows (synthetic,
+   * for speed only) side by side; each result is checked against the exact reference first. A kernel
+   * whose first run takes longer than `maxRunMs` is timed once.
+   */
+  benchmarkInt8Ranking(options: { items: number; dims: number; k: number; runs: number; rankers?: string[]; maxRunMs?: number }): Promise<Int8RankBenchmarkRow[]>;
+  /** Search a catalog's IVF partitions with the engine's int8 kernel. */
+  ivfSearch(request: IvfSearchRequest): Promise<IvfSearchSummary>;
   /** Embed texts with the text encoder (loaded on first use). Bad input rejects with an EncoderInputError. */
   embedText(texts: string[]): Promise<Embedding>;
   /** Embed encoded image files (PNG, JPEG, WebP, GIF, SVG). */
