@@ -104,3 +104,21 @@ describe('IVF partitions', () => {
     }
   });
 });
+
+describe('the manifest ivf section (catalog ivf command)', () => {
+  it('is accepted when it names a modality with vectors, refused otherwise', async () => {
+    const { parseCatalogManifest } = await import('../../src/engine/catalog/catalog-manifest.ts');
+    const manifest = {
+      schemaVersion: 1,
+      name: 't',
+      createdAt: '2025-01-01T00:00:00Z',
+      encoders: { text: { modality: 'text', name: 'e', version: '1', dims: 4 } },
+      vectorFiles: { text: { path: 'vectors/text.int8', format: 'int8', count: 1, dims: 4, bytes: 8, sha256: 'a'.repeat(64) } },
+      items: [{ id: 'x', title: 'X', category: 'c', vectorRows: { text: 0 } }],
+    };
+    const ivf = { path: 'ivf/text/index.json', bytes: 10, sha256: 'b'.repeat(64), partitions: 1 };
+    expect(parseCatalogManifest({ ...manifest, ivf: { text: ivf } }, 'manifest.json').ivf?.text).toEqual(ivf);
+    expect(() => parseCatalogManifest({ ...manifest, ivf: { image: ivf } }, 'manifest.json')).toThrow('ivf.image: the catalog has no image vectors');
+    expect(() => parseCatalogManifest({ ...manifest, ivf: { text: { ...ivf, sha256: 'x' } } }, 'manifest.json')).toThrow('field "sha256"');
+  });
+});

@@ -35,6 +35,7 @@ import { parseShopCsv, parseShopJsonl } from './shop-source.ts';
 import { openclipartLicense, scanOpenclipart } from './openclipart-source.ts';
 import { tuxPaintLicense, tuxPaintSourceItems } from './tuxpaint-source.ts';
 import { availableParallelism } from 'node:os';
+import { addIvfToCatalog } from './ivf-files.ts';
 import { collectShardPartials, parseShard, removeShards, runShardProcesses, shardDir, shardItems, type ShardSpec } from './shard-build.ts';
 import { DEFAULT_BATCH_SIZE } from './build-catalog.ts';
 
@@ -45,6 +46,7 @@ const USAGE = [
   '         --name NAME  --currency EUR  --batch N  --no-shared-space',
   '       npm run catalog -- shared-space --out DIR [--dims N] [--steps N] [--seed N]   (add/retrain the shared space of a built catalog)',
   '       build … --workers N (parallel shard processes, default one per core)  build … --shard i/n  merge … --shards n',
+  '       npm run catalog -- ivf --out DIR [--modality text] [--partitions N]   (IVF partitions for a built catalog)',
 ].join('\n');
 
 class UsageError extends Error {
@@ -300,8 +302,47 @@ async function sharedSpaceCommand(rest: string[]): Promise<number> {
   return 0;
 }
 
+/** `ivf --out DIR [--modality M] [--partitions N]`: IVF partitions for a built catalog (docs/scale.md). */
+async function ivfCommand(rest: string[]): Promise<number> {
+  let out: string | undefined;
+  let modality: Modality = 'text';
+  let partitions: number | undefined;
+  try {
+    const { flags, positional } = parseFlags(rest);
+    if (positional.length > 0) throw new UsageError(`unexpected argument "${positional[0]}"`);
+    for (const key of flags.keys()) if (!['out', 'modality', 'partitions'].includes(key)) throw new UsageError(`unknown option --${key}`);
+    out = flags.get('out');
+    if (!out) throw new UsageError('missing --out DIR (the built catalog)');
+    const m = flags.get('modality') ?? 'text';
+    if (!isModality(m)) throw new UsageError(`--modality must be text, image or audio (got "${m}")`);
+    modality = m;
+    const p = flags.get('partitions');
+    if (p !== undefined) {
+      if (!/^\d+$/.test(p) || Number(p) < 1) throw new UsageError(`--partitions must be a positive integer (got "${p}")`);
+      partitions = Number(p);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`catalog: ${error.message}\n${USAGE}`);
+      return 2;
+    }
+    throw error;
+  }
+  await initNodeTf('wasm');
+  try {
+    const built = await addIvfToCatalog(out, modality, { ...(partitions ? { partitions } : {}), onProgress: (stage, done, total) => process.stderr.write(`ivf: ${stage} ${done}/${total}\n`) });
+    console.log(`ivf: ${built.partitions} partitions of ${modality} (rows per partition ${built.sizes.min}/${built.sizes.median}/${built.sizes.max} min/median/max) in ${built.seconds.toFixed(1)} s → ${out}/ivf/${modality}/`);
+    return 0;
+  } catch (error) {
+    if ((error as Error).name !== 'CatalogFormatError') throw error;
+    console.error(`catalog: ${(error as Error).message}`);
+    return 2;
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'shared-space') return sharedSpaceCommand(argv.slice(1));
+  if (argv[0] === 'ivf') return ivfCommand(argv.slice(1));
   let args: Args;
   try {
     args = parseArgs(argv);
