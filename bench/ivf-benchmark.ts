@@ -109,14 +109,14 @@ export async function benchmarkIvf(browser: Browser, appUrl: string, distDir: st
       await page.goto(new URL('?catalog=none&backend=wasm', appUrl).href);
       await page.waitForFunction(() => document.body.dataset.engine !== undefined, undefined, { timeout: 300_000 });
       const results = await page.evaluate(
+        // No named inner functions: tsx would wrap them in a helper the page does not have.
         async ({ queries, nprobe, k }) => {
           const api = window.engine!.api;
-          const pass = async () => {
-            const out = [];
-            for (const q of queries) out.push(await api.ivfSearch({ indexUrl: 'bench-ivf/ivf/index.json', query: Float32Array.from(q), k, nprobe }));
-            return out;
-          };
-          return { first: await pass(), again: await pass() };
+          const first = [];
+          for (const q of queries) first.push(await api.ivfSearch({ indexUrl: 'bench-ivf/ivf/index.json', query: Float32Array.from(q), k, nprobe }));
+          const again = [];
+          for (const q of queries) again.push(await api.ivfSearch({ indexUrl: 'bench-ivf/ivf/index.json', query: Float32Array.from(q), k, nprobe }));
+          return { first, again };
         },
         { queries: queries.map((q) => Array.from(q)), nprobe, k: o.k },
       );

@@ -35,7 +35,7 @@ const ALL_SECTIONS = 'catalog,widget,rank,rank-int8,ivf,peers,build,recommend,te
 const INT8_SIZES: Array<[number, number]> = [[100_000, 256], [1_000_000, 256], [100_000, 64], [1_000_000, 64]];
 const IVF_ITEMS = Number(process.env.BENCH_IVF_ITEMS ?? 1_000_000);
 const PEER_ITEMS = Number(process.env.BENCH_PEER_ITEMS ?? 100_000);
-const PEER_BUILD_BUDGET_MS = Number(process.env.BENCH_PEER_BUILD_BUDGET_MS ?? 600_000);
+const PEER_BUILD_BUDGET_MS = Number(process.env.BENCH_PEER_BUILD_BUDGET_MS ?? 300_000);
 const BUILD_ITEMS = Number(process.env.BENCH_BUILD_ITEMS ?? 64);
 const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? ALL_SECTIONS).split(','));
 const MODALITIES = (['text', 'image', 'audio'] as Modality[]).filter((m) => SECTIONS.has(m));
@@ -92,10 +92,10 @@ async function main(): Promise<void> {
     }
     const widget = SECTIONS.has('widget') ? await benchmarkWidget(browser.browser, browser.url, WIDGET_RUNS) : undefined;
     const ivf: IvfBenchmark | undefined = SECTIONS.has('ivf')
-      ? await benchmarkIvf(browser.browser, browser.url, 'dist', { items: IVF_ITEMS, dims: DIMS, clusters: 2000, spread: 1.0, seed: 7, partitions: 1024, sampleSize: 32_768, iterations: 8, queries: 200, k: K, nprobes: [8, 16, 32, 64] }, ['tuxpaint', 'openclipart-text'])
+      ? await benchmarkIvf(browser.browser, browser.url, 'dist', { items: IVF_ITEMS, dims: DIMS, clusters: 2000, spread: 1.0, seed: 7, partitions: 1024, sampleSize: 16_384, iterations: 6, queries: 100, k: K, nprobes: [8, 16, 32, 64] }, ['tuxpaint', 'openclipart-text'])
       : undefined;
     const peers: PeerBenchmark | undefined = SECTIONS.has('peers')
-      ? await benchmarkPeers(browser.browser, { items: PEER_ITEMS, dims: DIMS, clusters: 2000, spread: 1.0, seed: 9, queries: 100, k: K, buildBudgetMs: PEER_BUILD_BUDGET_MS, nprobes: [4, 8, 16, 32], efSearches: [10, 20, 40, 80, 160] })
+      ? await benchmarkPeers(browser.browser, { items: PEER_ITEMS, dims: DIMS, clusters: 2000, spread: 1.0, seed: 9, queries: 50, k: K, buildBudgetMs: PEER_BUILD_BUDGET_MS, nprobes: [4, 8, 16, 32], efSearches: [10, 20, 40, 80, 160] })
       : undefined;
     const buildRows: BuildRow[] = SECTIONS.has('build') ? await benchmarkBuild(BUILD_ITEMS, [1, 2]) : [];
     if (buildRows.length > 0) {
