@@ -168,7 +168,7 @@ export class Engine implements EngineApi {
   benchmarkRanking(options: { items: number; dims: number; k: number; runs: number; backends?: BackendName[] }): Promise<RankBenchmarkRow[]> {
     return this.queue.run(async () => {
       const report = this.requireReport();
-      const names = options.backends ?? this.candidates.filter((c) => c.available && c.correct).map((c) => c.name);
+      const names = options.backends ?? this.candidates.filter((c) => c.available && c.correct !== false).map((c) => c.name);
       const matrix = new ItemMatrix(seededUnitVectors(options.items, options.dims, 3), options.dims);
       const query = seededUnitVectors(1, options.dims, 5);
       const rows: RankBenchmarkRow[] = [];
@@ -224,7 +224,7 @@ export class Engine implements EngineApi {
   benchmarkEmbedding(options: EmbedBenchmarkOptions): Promise<EmbedBenchmarkRow[]> {
     return this.queue.run(async () => {
       const report = this.requireReport();
-      const names = options.backends ?? this.candidates.filter((c) => c.available && c.correct).map((c) => c.name);
+      const names = options.backends ?? this.candidates.filter((c) => c.available && c.correct !== false).map((c) => c.name);
       const rows: EmbedBenchmarkRow[] = [];
       await this.encoders?.disposeAll();
       try {
@@ -263,7 +263,7 @@ export class Engine implements EngineApi {
     return this.queue.run(async () => {
       const report = this.requireReport();
       const recommender = this.requireRecommender();
-      const names = options.backends ?? this.candidates.filter((c) => c.available && c.correct).map((c) => c.name);
+      const names = options.backends ?? this.candidates.filter((c) => c.available && c.correct !== false).map((c) => c.name);
       const rows: RecommendBenchmarkRow[] = [];
       const request: RecommendRequest = { mode: 'for-you', k: options.k };
       await this.encoders?.disposeAll();
