@@ -121,7 +121,7 @@ window.peerBench = async (o) => {
   if (o.ivfUrl) {
     const settings: PeerSetting[] = [];
     for (const nprobe of o.nprobes) {
-      const index = await IvfIndex.open(new URL(o.ivfUrl, location.href).href, wasmInt8Ranker, { caches: null, wasmMatrices: true, fetch: (url, init) => fetch(url, { ...init, cache: 'no-store' }) });
+      const index = await IvfIndex.open(new URL(o.ivfUrl, location.href).href, wasmInt8Ranker, { caches: null, fetch: (url, init) => fetch(url, { ...init, cache: 'no-store' }) });
       const first = await index.search(queries[0]!, o.k, { nprobe });
       const firstQueryBytes = index.openBytesFetched + first.bytesFetched;
       // Every query's partitions fetched once, then timed from memory.

@@ -19,7 +19,7 @@ export class IvfService {
     const opened = opening === undefined;
     if (!opening) {
       const ranker = this.ranker();
-      opening = IvfIndex.open(url, ranker, { ...(request.sha256 ? { sha256: request.sha256 } : {}), wasmMatrices: ranker.name === 'wasm-simd' });
+      opening = IvfIndex.open(url, ranker, { ...(request.sha256 ? { sha256: request.sha256 } : {}) });
       this.indexes.set(key, opening);
       opening.catch(() => this.indexes.delete(key));
     }

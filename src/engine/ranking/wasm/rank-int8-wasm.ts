@@ -11,8 +11,9 @@
  * |δ| ≤ step / 2, a row's exact score is at most step × scale × (Σ code × Q + 63.5 × dims).
  *
  * WASM reads only its own linear memory. A matrix made by `allocateInt8MatrixInWasm` lives there
- * already (zero copy: write the catalog file's body into it); any other matrix is copied in once,
- * on first use, and the copy is kept as long as the matrix is.
+ * already (zero copy: write the catalog file's body into it); any other large matrix is copied in
+ * once, on first use, and the copy is kept as long as the matrix is; a small one (IVF partitions)
+ * is copied into a shared staging memory per call (see STAGED_MATRIX_BYTES).
  */
 import type { Int8Matrix, Int8Ranker, RankedRows } from '../int8-matrix.ts';
 import { rankInt8Reference } from '../rank-int8-reference.ts';
@@ -62,18 +63,46 @@ export function wasmSimdAvailable(): boolean {
 
 const align16 = (n: number) => Math.ceil(n / 16) * 16;
 
-function instantiate(count: number, dims: number): KernelInstance {
-  const module = kernelModule();
-  if (!module) throw new Error('WebAssembly SIMD is not available here');
+/** Offsets of the matrix, query, mask and heap for `count × dims` in one kernel memory, and its size. */
+function layout(count: number, dims: number) {
   const codes = count * 4;
   const query = align16(codes + count * dims);
   const mask = align16(query + dims * 2 + 32);
   const keys = align16(mask + count);
   const rows = keys + MAX_SHORTLIST * 8;
-  const total = rows + MAX_SHORTLIST * 4;
-  const memory = new WebAssembly.Memory({ initial: Math.ceil(total / PAGE) });
+  return { codes, query, mask, keys, rows, total: rows + MAX_SHORTLIST * 4 };
+}
+
+function instantiate(count: number, dims: number): KernelInstance {
+  const module = kernelModule();
+  if (!module) throw new Error('WebAssembly SIMD is not available here');
+  const at = layout(count, dims);
+  const memory = new WebAssembly.Memory({ initial: Math.ceil(at.total / PAGE) });
   const instance = new WebAssembly.Instance(module, { env: { memory } });
-  return { memory, rank: instance.exports.rank as RankExport, count, dims, codes, query, mask, keys, rows, maxScale: 0 };
+  return { memory, rank: instance.exports.rank as RankExport, count, dims, codes: at.codes, query: at.query, mask: at.mask, keys: at.keys, rows: at.rows, maxScale: 0 };
+}
+
+/**
+ * Matrices smaller than this (IVF partitions, a page of items) are copied into one shared staging
+ * memory on every call (a copy of ~100 kB costs microseconds) instead of getting a WASM memory each:
+ * browsers reserve gigabytes of address space per WASM memory, so thousands of them fail.
+ */
+export const STAGED_MATRIX_BYTES = 8 * 2 ** 20;
+let staging: KernelInstance | undefined;
+
+function stagedKernel(matrix: Int8Matrix): KernelInstance {
+  const { count, dims } = matrix;
+  const at = layout(count, dims);
+  if (!staging) staging = instantiate(count, dims);
+  const have = staging.memory.buffer.byteLength;
+  if (have < at.total) staging.memory.grow(Math.ceil((at.total - have) / PAGE));
+  Object.assign(staging, { count, dims, codes: at.codes, query: at.query, mask: at.mask, keys: at.keys, rows: at.rows });
+  new Float32Array(staging.memory.buffer, 0, count).set(matrix.scales);
+  new Int8Array(staging.memory.buffer, at.codes, count * dims).set(matrix.codes);
+  let max = 0;
+  for (let r = 0; r < count; r++) max = Math.max(max, Math.abs(matrix.scales[r]!));
+  staging.maxScale = max;
+  return staging;
 }
 
 /** Per matrix (keyed by its codes array): the kernel instance whose memory holds it. */
@@ -102,6 +131,7 @@ export function allocateInt8MatrixInWasm(count: number, dims: number): Int8Matri
 
 function kernelFor(matrix: Int8Matrix): KernelInstance {
   let kernel = instances.get(matrix.codes);
+  if (!kernel && matrix.count * (matrix.dims + 4) < STAGED_MATRIX_BYTES) return stagedKernel(matrix);
   if (!kernel || kernel.count !== matrix.count || kernel.dims !== matrix.dims) {
     kernel = instantiate(matrix.count, matrix.dims);
     new Float32Array(kernel.memory.buffer, 0, matrix.count).set(matrix.scales);
