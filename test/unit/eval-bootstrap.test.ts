@@ -91,6 +91,11 @@ describe('bootstrap over users', () => {
     expect(shifted.estimate.low).toBeLessThanOrEqual(1);
     expect(shifted.estimate.high).toBeGreaterThanOrEqual(1);
     expect(shifted.estimate.high - shifted.estimate.low).toBeCloseTo(plain.estimate.high - plain.estimate.low, 12);
+    // Clipped to the statistic's range (a share cannot exceed 1).
+    expect(shifted.estimate.high).toBeGreaterThan(1);
+    const clipped = estimate(share, users, weights, { biasShift: true, range: [0, 1] });
+    expect(clipped.estimate.high).toBe(1);
+    expect(clipped.estimate.low).toBe(shifted.estimate.low);
     expect(() => pairedDifference({ value: 0, replicates: new Float64Array(3) }, { value: 0, replicates: new Float64Array(4) })).toThrow('same resamples');
   });
 });

@@ -15,7 +15,8 @@
  * repeats users and holds only about 63 % distinct ones, so its coverage is biased low and its
  * Gini high, and the plain percentile interval can miss the value itself. For those the
  * interval is shifted by the bootstrap's estimate of that bias (mean of the resampled values
- * − the value): the percentile interval recentred on the value, with the resamples' spread.
+ * − the value): the percentile interval recentred on the value, with the resamples' spread,
+ * and clipped to the statistic's range (coverage and Gini lie in [0, 1]).
  */
 import { mulberry32 } from '../../engine/backends/seeded-vectors.ts';
 
@@ -76,26 +77,35 @@ export function percentileInterval(values: ArrayLike<number>, level = 0.95): { l
 }
 
 /** Point value (all weights 1) and interval of a statistic; `biasShift` for set-level ones (above). */
-export function estimate(statistic: UserStatistic, users: number, weights: readonly Float64Array[], options: { level?: number; biasShift?: boolean } = {}): { estimate: Estimate; replicates: Float64Array } {
+export interface IntervalOptions {
+  level?: number;
+  /** Recentre the interval on the value (set-level statistics, above)… */
+  biasShift?: boolean;
+  /** …and clip it to this range. */
+  range?: readonly [number, number];
+}
+
+export function estimate(statistic: UserStatistic, users: number, weights: readonly Float64Array[], options: IntervalOptions = {}): { estimate: Estimate; replicates: Float64Array } {
   const replicates = replicate(statistic, weights);
   const value = statistic(new Float64Array(users).fill(1));
-  return { estimate: interval(value, replicates, options.level ?? 0.95, options.biasShift ?? false), replicates };
+  return { estimate: interval(value, replicates, options), replicates };
 }
 
 /** The paired difference a − b: its point value and the interval of the per-resample differences. */
-export function pairedDifference(a: { value: number; replicates: Float64Array }, b: { value: number; replicates: Float64Array }, options: { level?: number; biasShift?: boolean } = {}): Estimate {
+export function pairedDifference(a: { value: number; replicates: Float64Array }, b: { value: number; replicates: Float64Array }, options: IntervalOptions = {}): Estimate {
   if (a.replicates.length !== b.replicates.length) throw new Error('pairedDifference: the two rows were not scored on the same resamples');
   const diff = a.replicates.map((v, i) => v - b.replicates[i]!);
-  return interval(a.value - b.value, diff, options.level ?? 0.95, options.biasShift ?? false);
+  return interval(a.value - b.value, diff, options);
 }
 
-function interval(value: number, replicates: Float64Array, level: number, biasShift: boolean): Estimate {
-  const { low, high } = percentileInterval(replicates, level);
-  if (!biasShift) return { value, low, high };
+function interval(value: number, replicates: Float64Array, options: IntervalOptions): Estimate {
+  const { low, high } = percentileInterval(replicates, options.level ?? 0.95);
+  if (!options.biasShift) return { value, low, high };
   const finite = replicates.filter((v) => !Number.isNaN(v));
   const bias = finite.length > 0 ? finite.reduce((s, v) => s + v, 0) / finite.length - value : 0;
+  const [min, max] = options.range ?? [-Infinity, Infinity];
   // Identical rows have all-zero differences: keep their [0, 0] exact.
-  return bias === 0 ? { value, low, high } : { value, low: low - bias, high: high - bias };
+  return bias === 0 ? { value, low, high } : { value, low: Math.max(min, low - bias), high: Math.min(max, high - bias) };
 }
 
 /** Σ w·num / Σ w·den over users: a mean over the drawn users' cases (NaN when no drawn user has a case). */

@@ -134,7 +134,7 @@ export function runStatistics(cases: readonly UserCase[], rows: readonly RowList
     const replicates = new Map<StatName, { value: number; replicates: Float64Array }>();
     const stats: Partial<Record<StatName, Estimate>> = {};
     for (const [name, statistic] of statistics) {
-      const e = estimate(statistic, users, weights, { level, biasShift: SET_LEVEL.has(name) });
+      const e = estimate(statistic, users, weights, { level, biasShift: SET_LEVEL.has(name), range: [0, 1] });
       stats[name] = e.estimate;
       replicates.set(name, { value: e.estimate.value, replicates: e.replicates });
     }
@@ -148,7 +148,7 @@ export function runStatistics(cases: readonly UserCase[], rows: readonly RowList
     const stats: Partial<Record<StatName, Estimate>> = {};
     for (const [name, x] of ra) {
       const y = rb.get(name);
-      if (y) stats[name] = pairedDifference(x, y, { level, biasShift: SET_LEVEL.has(name) });
+      if (y) stats[name] = pairedDifference(x, y, { level, biasShift: SET_LEVEL.has(name), range: [-1, 1] });
     }
     return { a, b, reasons, stats };
   });
