@@ -16,7 +16,8 @@ const PANEL_HEIGHT = 340;
 const MARGIN = { left: 64, right: 24, top: 56, bottom: 64 };
 
 export function evaluationChartSvg(report: EvaluationReport): string {
-  const groupWidths = report.runs.map((run) => run.results.length * (chartColumns(run).length * 22 + 28));
+  // Each recommender's group is wide enough for its bars and for its name (about 6.5 px a character).
+  const groupWidths = report.runs.map((run) => run.results.length * Math.max(chartColumns(run).length * 22 + 28, ...run.results.map((r) => r.name.length * 6.5 + 12)));
   const titleWidth = Math.max(0, ...report.runs.map((run) => panelTitle(run).length * 8.5 + 40));
   const width = Math.ceil(Math.max(560, titleWidth, MARGIN.left + MARGIN.right + Math.max(0, ...groupWidths)));
   const height = Math.max(1, report.runs.length) * PANEL_HEIGHT;
