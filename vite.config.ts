@@ -1,4 +1,6 @@
 import { defineConfig, type Plugin } from 'vite';
+import { catalogBuildStatusPlugin } from './src/node/dev/catalog-build-status-plugin.ts';
+import { DEFAULT_CATALOG_BUILD_STATUS_FILE } from './src/node/catalog/default-catalog-paths.ts';
 import { WIDGET_CSP } from './src/widget/widget-csp.ts';
 
 /**
@@ -21,7 +23,8 @@ function widgetCspHeaders(): Plugin {
 export default defineConfig({
   // A multi-page app: unknown paths are 404s, not index.html, so a missing asset fails loudly.
   appType: 'mpa',
-  plugins: [widgetCspHeaders()],
+  // The dev server also shows the first run's catalog build on the page (dev only; CATALOG_BUILD_STATUS_FILE is for tests).
+  plugins: [widgetCspHeaders(), catalogBuildStatusPlugin(process.env.CATALOG_BUILD_STATUS_FILE ?? DEFAULT_CATALOG_BUILD_STATUS_FILE)],
   // The engine worker imports tfjs; ES module workers keep it code-split like the page.
   worker: { format: 'es' },
   build: {
@@ -29,6 +32,11 @@ export default defineConfig({
     // tfjs is large by nature; the warning would only repeat that.
     chunkSizeWarningLimit: 4000,
   },
-  server: { host: '127.0.0.1', strictPort: true },
+  server: {
+    host: '127.0.0.1',
+    strictPort: true,
+    // Not app sources: the unpacked stamps (10 000 files), build folders and the catalog builder's journal.
+    watch: { ignored: ['**/.cache/**', '**/dist/**', '**/dist-*/**', '**/public/catalogs/*/.partial/**'] },
+  },
   preview: { host: '127.0.0.1', strictPort: true },
 });

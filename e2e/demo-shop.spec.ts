@@ -23,6 +23,7 @@ interface ManifestItem {
 interface Manifest {
   items: ManifestItem[];
   vectorFiles: Partial<Record<Modality, { bytes: number }>>;
+  signals?: unknown;
 }
 // Read once the tests start: in a fresh clone the e2e server builds the catalog after the spec files are loaded.
 let manifest: Manifest;
@@ -106,15 +107,21 @@ test('the loading view shows real progress (stages, vector bytes up to the manif
   await expect(bar).toBeVisible();
   // Sample the bar while the engine measures backends and loads the catalog: it only moves forward.
   const samples: number[] = [];
+  const said = new Set<string>();
   while ((await page.evaluate(() => document.body.dataset.catalog)) === undefined) {
     const now = await bar.getAttribute('aria-valuenow', { timeout: 1000 }).catch(() => null);
     if (now !== null) samples.push(Number(now));
+    const text = await bar.getAttribute('aria-valuetext', { timeout: 1000 }).catch(() => null);
+    if (text !== null) said.add(text.replace(/^\d+ %: /, '').replace(/\d+ measured/, 'N measured'));
     await page.waitForTimeout(100);
   }
   const report = await readyReport(page);
   console.log(`progress samples: ${samples.join(' ')}`);
+  console.log(`the loading view said: ${[...said].join(' | ')}`);
   expect(samples.length).toBeGreaterThan(0);
   expect(samples.every((v, i) => v >= 0 && v <= 100 && (i === 0 || v >= samples[i - 1]!))).toBe(true);
+  // It says what it is doing: while no backend is chosen yet, that it is measuring them.
+  if (report.mode === 'measured') expect([...said]).toContain('Measuring backends: timing the ranking on each to pick the fastest, N measured so far…');
 
   // Ready: the bar is gone, one status line names the backend (as does the header).
   const status = page.getByTestId('loading-status');
@@ -247,6 +254,11 @@ test('viewing three vehicles turns "Recommended for you" to vehicles; each view 
   await expect(forYou.locator('li[data-item-id]')).toHaveCount(0);
   const popular = page.getByTestId('popular-rail');
   await expect(popular.locator('li[data-item-id]')).toHaveCount(10);
+  // The default catalog has no shopper data: the cold-start rail says what it shows instead of "Popular".
+  expect(manifest.signals).toBeUndefined();
+  await expect(popular.getByRole('heading', { level: 2 })).toHaveText('Typical of each category');
+  await expect(popular).toContainText('This catalog has no shopper data yet');
+  await expect(popular).not.toContainText('Popular');
 
   const viewed = ['vehicles/auto/sedan', 'vehicles/auto/sportscar', 'vehicles/auto/truck'];
   for (const id of viewed) {

@@ -201,12 +201,14 @@ for (const variant of [
 test('several widgets on a page share one engine per catalog, and the JS API tracks for all of them', async ({ page, requests }) => {
   const watch = await watchShopPage(page);
   await serveShopVariant(page, SHOP, (html) =>
-    html.replace('</ondevice-recs>', '</ondevice-recs>\n<ondevice-recs id="popular" catalog="catalogs/tuxpaint/" mode="popular" k="4" heading="Popular"></ondevice-recs>'),
+    html.replace('</ondevice-recs>', '</ondevice-recs>\n<ondevice-recs id="popular" catalog="catalogs/tuxpaint/" mode="popular" k="4"></ondevice-recs>'),
   );
   await page.goto(SHOP);
   const [forYou, popular] = [widgetOf(page).first(), page.locator('#popular')];
   await expect(cards(forYou)).toHaveCount(8);
   await expect(cards(popular)).toHaveCount(4);
+  // The default catalog has no shopper data: `popular`'s default heading says what the list is instead.
+  await expect(popular.locator('h2[part="heading"]')).toHaveText('Typical of each category');
   expect(requests.filter((url) => /\/ondevice-recs\/engine-worker-[^/]+\.js$/.test(url)), 'one engine worker for both').toHaveLength(1);
   const updates = async () => (await watch.events()).filter((e) => e.type === 'recs-update').length;
   const updatesBefore = await updates();

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Finds the Openclipart clip art (Debian packages openclipart-svg and openclipart-png,
-// 1:0.18+dfsg-19, public domain) or fetches it without root: `apt-get download` +
-// `dpkg-deb -x` into .cache/openclipart (git-ignored). Prints the openclipart root folder
-// (the one holding svg/ and, if present, png/). Used by tests and the catalog builder.
+// 1:0.18+dfsg-19, public domain) or fetches it without root into .cache/openclipart
+// (git-ignored): the pinned .debs come from apt where it exists, else over HTTPS, and are
+// checked against their SHA-256 and unpacked (src/node/debian/fetch-debian-package.ts).
+// Prints the openclipart root folder (the one holding svg/ and, if present, png/). Used by
+// tests and the catalog builder.
 //
 // openclipart-svg (25 MB .deb, 169 MiB unpacked) is always needed: only the SVGs carry the
 // metadata (dc:title, dc:subject keywords, dc:description). openclipart-png (131 MB .deb,
@@ -12,7 +14,7 @@
 //
 //   node scripts/fetch-openclipart.mjs [--no-png]
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -21,22 +23,11 @@ const SVG_PACKAGE = 'openclipart-svg';
 const PNG_PACKAGE = 'openclipart-png';
 const SYSTEM_DIR = '/usr/share/openclipart';
 
+/** Fetches one pinned package into the cache (apt where it exists, else HTTPS; SHA-256 checked; see src/node/debian/). */
 function fetchPackage(cache, pkg) {
-  let deb = readdirSync(cache).find((f) => f.startsWith(`${pkg}_`) && f.endsWith('.deb'));
-  if (!deb) {
-    try {
-      execFileSync('apt-get', ['download', pkg], { cwd: cache, stdio: ['ignore', 'ignore', 'inherit'] });
-    } catch (error) {
-      throw new Error(
-        `Could not fetch ${pkg} with apt-get (${error.message}). On a system without apt, download the ` +
-          `${pkg} .deb from Debian by hand (https://packages.debian.org/bookworm/all/${pkg}/download), unpack it ` +
-          `with \`dpkg-deb -x FILE DIR\` (or \`ar x\` + tar), and set OPENCLIPART_DIR=DIR/usr/share/openclipart.`,
-      );
-    }
-    deb = readdirSync(cache).find((f) => f.startsWith(`${pkg}_`) && f.endsWith('.deb'));
-    if (!deb) throw new Error(`apt-get download left no ${pkg} .deb in ${cache}`);
-  }
-  execFileSync('dpkg-deb', ['-x', join(cache, deb), join(cache, 'root')], { stdio: 'inherit' });
+  execFileSync(process.execPath, [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'src', 'node', 'debian', 'fetch-debian-package-cli.ts'), pkg, cache], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
 }
 
 /**
@@ -50,10 +41,10 @@ export function findOrFetchOpenclipart(options = {}) {
   if (existsSync(join(SYSTEM_DIR, 'svg')) && (!png || existsSync(join(SYSTEM_DIR, 'png')))) return SYSTEM_DIR;
   const cache = join(root, '.cache', 'openclipart');
   const unpacked = join(cache, 'root', 'usr', 'share', 'openclipart');
-  mkdirSync(cache, { recursive: true });
-  if (!existsSync(join(unpacked, 'svg'))) fetchPackage(cache, SVG_PACKAGE);
+  const complete = (pkg) => !existsSync(join(cache, `.unpacking-${pkg}`));
+  if (!existsSync(join(unpacked, 'svg')) || !complete(SVG_PACKAGE)) fetchPackage(cache, SVG_PACKAGE);
   if (!existsSync(join(unpacked, 'svg'))) throw new Error(`the ${SVG_PACKAGE} .deb did not contain ${SYSTEM_DIR}/svg`);
-  if (png && !existsSync(join(unpacked, 'png'))) fetchPackage(cache, PNG_PACKAGE);
+  if (png && (!existsSync(join(unpacked, 'png')) || !complete(PNG_PACKAGE))) fetchPackage(cache, PNG_PACKAGE);
   return unpacked;
 }
 

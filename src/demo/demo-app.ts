@@ -2,6 +2,7 @@ import { LitElement, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import type { Recommender } from '../client/create-recommender.ts';
 import type { CatalogItemCard } from '../protocol/catalog-view.ts';
+import type { ServedCatalogBuildStatus } from '../protocol/catalog-build-status.ts';
 import type { BackendReport, CatalogSummary } from '../protocol/engine-api.ts';
 import type { ProgressUpdate } from '../protocol/progress.ts';
 import type { RecommendedItem, TrackExtra, TrackedEventType } from '../protocol/recommend.ts';
@@ -11,6 +12,7 @@ import type { ItemView } from './item-view.ts';
 import { ProgressLog } from './progress-log.ts';
 import { tapWarmUpProgress } from './tap-warm-up-progress.ts';
 import './backend-status.ts';
+import './catalog-build-view.ts';
 import './catalog-grid.ts';
 import './catalog-status.ts';
 import './category-nav.ts';
@@ -46,7 +48,7 @@ function deepActiveElement(): HTMLElement | undefined {
 
 /**
  * The demo shop: header, loading view, category navigation, catalog grid, rails ("Recommended
- * for you", "Popular", "Similar to this" in the item view), search by example, the catalog map
+ * for you", the cold-start rail, "Similar to this" in the item view), search by example, the catalog map
  * and the privacy panel. It owns the page's state; main.ts starts the engine and feeds it in.
  *
  * Views are tracked when the user leaves the item (Back, another item, the tab hidden), with the
@@ -63,6 +65,8 @@ export class DemoApp extends LitElement {
   @state() private withCatalog = true;
   @state() private summary: CatalogSummary | undefined;
   @state() private catalogError = '';
+  /** The default catalog's build, while the first `npm start` runs it (dev server only). */
+  @state() private catalogBuild: ServedCatalogBuildStatus | undefined;
   @state() private recs: Recommender | undefined;
   /** The recommender the search box gets: the same one, with its model downloads shown in the loading status too. */
   @state() private searchRecs: Recommender | undefined;
@@ -127,10 +131,17 @@ export class DemoApp extends LitElement {
   }
 
   catalogFailed(message: string): void {
+    this.catalogBuild = undefined;
     this.catalogError = message;
   }
 
+  /** The first `npm start` is still building the default catalog: show how far. */
+  catalogBuilding(status: ServedCatalogBuildStatus): void {
+    this.catalogBuild = status;
+  }
+
   async catalogLoaded(summary: CatalogSummary, recs: Recommender): Promise<void> {
+    this.catalogBuild = undefined;
     this.summary = summary;
     try {
       const cards = await recs.items();
@@ -180,6 +191,7 @@ export class DemoApp extends LitElement {
         </div>
       </header>
       <main id="main" tabindex="-1">
+        ${this.catalogBuild ? html`<catalog-build-view class="page-section" .status=${this.catalogBuild}></catalog-build-view>` : nothing}
         <loading-view
           class="page-section"
           .log=${this.progressLog}
@@ -223,15 +235,7 @@ export class DemoApp extends LitElement {
           ?busy=${this.forYouBusy && this.hasHistory}
           empty-text="Open a few items or search by example, and suggestions based on them appear here. They are worked out in this tab; nothing is sent anywhere."
         ></rec-rail>
-        <rec-rail
-          class="page-section"
-          data-rail="popular"
-          data-testid="popular-rail"
-          heading="Popular"
-          caption="What shoppers look at most, across the catalog."
-          .items=${this.popular}
-          ?busy=${this.popularBusy}
-        ></rec-rail>
+        ${this.renderColdStartRail()}
         <div class="browse page-section" id="browse" tabindex="-1">
           <category-nav .tree=${this.tree} total=${this.cards.length} selected=${this.category} @category-select=${this.onCategorySelect}></category-nav>
           <catalog-grid .items=${this.categoryItems()} heading=${categoryLabel(this.category)}></catalog-grid>
@@ -245,6 +249,26 @@ export class DemoApp extends LitElement {
         ? html`<item-view class="page-section" .item=${open} .recs=${recs} @item-close=${this.closeItem}></item-view>`
         : nothing}
     `;
+  }
+
+  /**
+   * The cold-start rail says what it shows: what shoppers look at most when the catalog was
+   * built with a shop's interaction log, else (the default catalog) the items most typical of
+   * their categories, since there is no shopper data to call anything popular.
+   */
+  private renderColdStartRail() {
+    const withShoppers = (this.summary?.shopperEvents ?? 0) > 0;
+    return html`<rec-rail
+      class="page-section"
+      data-rail="popular"
+      data-testid="popular-rail"
+      heading=${withShoppers ? 'Popular' : 'Typical of each category'}
+      caption=${withShoppers
+        ? 'What shoppers look at most, from the shop’s anonymised interaction log.'
+        : 'This catalog has no shopper data yet, so these are the items closest to the centre of their top-level category (by their vectors), a few from each.'}
+      .items=${this.popular}
+      ?busy=${this.popularBusy}
+    ></rec-rail>`;
   }
 
   private categoryItems(): CatalogItemCard[] {
@@ -281,7 +305,7 @@ export class DemoApp extends LitElement {
     try {
       this.popular = await recs.recommend({ mode: 'popular', k: RAIL_SIZE });
     } catch (error) {
-      this.railError = `Popular items could not be loaded: ${(error as Error).message}`;
+      this.railError = `The cold-start rail could not be loaded: ${(error as Error).message}`;
     } finally {
       this.popularBusy = false;
     }

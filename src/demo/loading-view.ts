@@ -154,7 +154,11 @@ export class LoadingView extends LitElement {
     const current = this.currentStep();
     return html`<section class="card" aria-labelledby="loading-heading" data-testid="loading-view">
       <h2 id="loading-heading">${this.error ? 'The shop could not start' : 'Getting the shop ready'}</h2>
-      <p class="lead">The recommender, its catalog and its models load into this tab. Nothing about you is sent anywhere.</p>
+      <p class="lead">
+        The recommender starts in this tab: it times the real ranking on each backend this browser offers (WebGPU, WebGL, WASM,
+        CPU) to pick the fastest, then loads the catalog’s vectors. The search models load later, when you search. Nothing about
+        you is sent anywhere.
+      </p>
       ${this.error
         ? html`<p class="error">${this.error} The technical details are under “Engine details” below.</p>`
         : html`
@@ -165,7 +169,7 @@ export class LoadingView extends LitElement {
               aria-valuemin="0"
               aria-valuemax="100"
               aria-valuenow=${percent ?? nothing}
-              aria-valuetext=${percent === undefined ? 'Starting the engine' : `${percent} %: ${current}`}
+              aria-valuetext=${percent === undefined ? current : `${percent} %: ${current}`}
               data-testid="loading-progress"
             >
               <span class="fill" style=${styleMap(percent === undefined ? {} : { width: `${percent}%` })}></span>
@@ -228,12 +232,12 @@ export class LoadingView extends LitElement {
   /** The step in progress, as one sentence (the latest step that is not done, else the last one). */
   private currentStep(): string {
     const steps = this.log?.steps ?? [];
-    if (steps.length === 0) return this.report ? `Engine running on ${this.report.backend}` : 'Starting the engine…';
+    if (steps.length === 0) return this.report ? `Engine running on ${this.report.backend}` : 'Starting the recommender’s worker…';
     const step = [...steps].reverse().find((s) => !s.done);
     // Backends report once measured, so between two reports the engine is measuring the next one.
     if (!step && !this.report) {
       const measured = steps.filter((s) => s.stage === 'backends').length;
-      return `${STAGE_NAMES.backends}: ${measured} measured so far…`;
+      return `${STAGE_NAMES.backends}: timing the ranking on each to pick the fastest, ${measured} measured so far…`;
     }
     if (!step) return `${STAGE_NAMES[steps.at(-1)!.stage]}: ${steps.at(-1)!.label}, done`;
     return `${STAGE_NAMES[step.stage]}: ${step.label}${step.totalBytes || step.loadedBytes ? `, ${describeStep(step)}` : ''}`;

@@ -3,6 +3,7 @@ import { createRecommender, recommenderFor, type Recommender } from '../client/c
 import type { CatalogSummary } from '../protocol/engine-api.ts';
 import './demo-page.css';
 import './demo-app.ts';
+import { CatalogBuildFailedError, waitForCatalogBuild } from './wait-for-catalog-build.ts';
 
 declare global {
   interface Window {
@@ -27,6 +28,14 @@ const app = document.querySelector('demo-app')!;
  */
 const catalogUrl = params.get('catalog') ?? 'catalogs/tuxpaint/';
 const onProgress = app.addProgress.bind(app);
+/**
+ * The first `npm start` serves this page while it builds the default catalog; the dev server
+ * reports the build (and nothing else does: production builds drop this branch).
+ */
+const catalogBuilt =
+  import.meta.env.DEV && !params.has('catalog') ? waitForCatalogBuild(document.baseURI, (status) => app.catalogBuilding(status)) : Promise.resolve();
+// Handled below once the engine runs; a failed build must not count as unhandled before that.
+catalogBuilt.catch(() => undefined);
 
 window.engineReady = startEngine({
   backend: params.get('backend') ?? undefined,
@@ -46,7 +55,7 @@ window.engineReady.then(
       document.body.dataset.catalog = 'none';
       return;
     }
-    engine.api.loadCatalog(catalogUrl, progressProxy(onProgress)).then(
+    catalogBuilt.then(() => engine.api.loadCatalog(catalogUrl, progressProxy(onProgress))).then(
       (summary) => {
         window.catalogLoaded = { summary, readyAtMs: performance.now() };
         window.recs = recommenderFor(engine, summary);
@@ -54,7 +63,11 @@ window.engineReady.then(
         void app.catalogLoaded(summary, window.recs);
       },
       (error: Error) => {
-        app.catalogFailed(`The catalog at ${catalogUrl} could not be loaded: ${error.message}. Run \`npm run catalog:default\` to build the default one.`);
+        app.catalogFailed(
+          error instanceof CatalogBuildFailedError
+            ? error.message
+            : `The catalog at ${catalogUrl} could not be loaded: ${error.message}. Run \`npm run catalog:default\` to build the default one.`,
+        );
         document.body.dataset.catalog = 'failed';
       },
     );

@@ -337,6 +337,7 @@ export class Engine implements EngineApi {
         fromCache: modalities.length > 0 && modalities.every((m) => m.fromCache),
         loadMs: performance.now() - started,
         notices: files.notices,
+        shopperEvents: manifest.signals?.events ?? 0,
       };
     }).finally(() => releaseListener(onProgress));
   }

@@ -214,6 +214,12 @@ export interface CatalogSummary {
   loadMs: number;
   /** E.g. the Cache API is unavailable, or a damaged cached file was fetched again. */
   notices: string[];
+  /**
+   * Events of the shop's interaction log the catalog was built with (its `signals`); 0 when it
+   * has none, and then `popular` ranks items by how typical they are of their category, not by
+   * what shoppers did.
+   */
+  shopperEvents: number;
 }
 
 export interface CatalogRankResult {

@@ -4,6 +4,7 @@ import type { Recommender } from '../client/create-recommender.ts';
 import type { RecommendRequest, RecommendedItem, TrackExtra, TrackedEventType } from '../protocol/recommend.ts';
 import type { CatalogSession } from './catalog-session.ts';
 import { joinPageTracking, leavePageTracking } from './page-tracking.ts';
+import { SCRIPT_FOLDER } from './script-folder.ts';
 import { sessionFor } from './shared-engine-registry.ts';
 import { widgetEvent, type RecsErrorDetail, type RecsReadyDetail, type RecsSelectDetail, type RecsUpdateDetail } from './widget-events.ts';
 import { widgetStyles } from './widget-styles.ts';
@@ -17,17 +18,14 @@ const DEFAULT_HEADINGS: Record<WidgetMode, string> = {
   similar: 'Similar items',
   popular: 'Popular right now',
 };
+/** `popular` on a catalog without shopper data ranks items by how typical they are of their category, and says so. */
+const NO_SHOPPER_DATA_HEADING = 'Typical of each category';
 
 /** Lists refresh this long after the last tracked event, so a burst of views costs one ranking. */
 const REFRESH_DEBOUNCE_MS = 300;
 /** A click waits at most this long for its event to be stored before the browser navigates away. */
 const CLICK_STORE_WAIT_MS = 400;
 
-/**
- * The folder this script was served from: models/, tfjs-wasm/ and catalogs/ live next to
- * `ondevice-recs.js` in a deployment, so that is where the widget looks unless `assets` says otherwise.
- */
-const SCRIPT_FOLDER = new URL(/* @vite-ignore */ './', import.meta.url).href;
 
 /**
  * `<ondevice-recs catalog="catalogs/tuxpaint/" mode="for-you" k="8" item-href="/product.html?id={id}">`
@@ -36,16 +34,44 @@ const SCRIPT_FOLDER = new URL(/* @vite-ignore */ './', import.meta.url).href;
  * the host page's elements marked `data-rec-item-id` (views after `dwell-ms`, clicks). Relative
  * `catalog` URLs resolve against `assets` (default: the folder of this script). Any problem is
  * shown as one quiet line inside the widget and a `recs-error` event; nothing is thrown into
- * the host page.
+ * the host page. Every event bubbles and is composed.
+ *
+ * @summary Privacy-first recommendations, computed on this device from a pre-embedded catalog.
+ *
+ * @fires {CustomEvent<RecsReadyDetail>} recs-ready - The engine has started and the catalog is loaded: `{ catalog, itemCount, backend }`.
+ * @fires {CustomEvent<RecsUpdateDetail>} recs-update - A new list is shown: `{ items }`, each item with its `explanation`.
+ * @fires {CustomEvent<RecsErrorDetail>} recs-error - The widget shows a problem instead of a list: `{ message }`, the text it shows.
+ * @fires {CustomEvent<RecsSelectDetail>} recs-select - A card was chosen: `{ item, href }`. Cancelable: `preventDefault()` keeps the page (client-side routing); the click is stored either way.
+ *
+ * @csspart heading - The list's heading (an `h2`).
+ * @csspart list - The list of cards (a `ul`, scrolling sideways when the cards do not fit).
+ * @csspart item - A card: a link with `item-href`, a button without.
+ * @csspart image - The item's picture (or its initial when it has none).
+ * @csspart title - The item's title.
+ * @csspart why - The explanation's one-sentence summary.
+ * @csspart message - The one line shown instead of a list: a problem, or nothing to recommend yet.
+ * @csspart placeholder - A grey card shown while the engine starts.
+ *
+ * @cssprop [--recs-accent=#2563eb] - Heading rule, hover border, focus ring.
+ * @cssprop [--recs-font=inherit] - Font family.
+ * @cssprop [--recs-text=inherit] - Text colour.
+ * @cssprop [--recs-muted=#5f6b7a] - The "why" line and messages.
+ * @cssprop [--recs-card-background=#fff] - Card background.
+ * @cssprop [--recs-image-background=#f4f5f7] - Behind the picture.
+ * @cssprop [--recs-border=rgb(0 0 0 / 10%)] - Card border.
+ * @cssprop [--recs-radius=12px] - Card corners.
+ * @cssprop [--recs-card-width=160px] - Width of a card.
+ * @cssprop [--recs-gap=16px] - Space between cards.
  */
 @customElement('ondevice-recs')
 export class OnDeviceRecsElement extends LitElement {
   static override styles = widgetStyles;
 
-  /** The catalog folder (with its manifest.json). */
+  /** The catalog folder (with its manifest.json); required. A relative URL resolves against `assets`. */
   @property() catalog: string | undefined;
   /** `for-you` (default), `similar` (needs `item-id`) or `popular`. */
   @property() mode: string = 'for-you';
+  /** The item `similar` finds neighbours of; may be set or changed later (the list follows). */
   @property({ attribute: 'item-id' }) itemId: string | undefined;
   /** How many items to show (default 8). */
   @property({ type: Number }) k = 8;
@@ -61,6 +87,8 @@ export class OnDeviceRecsElement extends LitElement {
   @state() private items: RecommendedItem[] = [];
   @state() private phase: 'waiting' | 'ready' | 'failed' = 'waiting';
   @state() private message = '';
+  /** Events in the catalog's interaction log, once it is loaded (the `popular` heading depends on it). */
+  @state() private shopperEvents: number | undefined;
 
   private session: CatalogSession | undefined;
   /** Whether the attributes have been turned into a session (or a message) since the last connect. */
@@ -130,6 +158,7 @@ export class OnDeviceRecsElement extends LitElement {
     session.recommender().then(
       (recs) => {
         if (this.session !== session) return;
+        this.shopperEvents = recs.catalog.shopperEvents;
         this.dispatchEvent(widgetEvent<RecsReadyDetail>('recs-ready', { catalog: recs.catalog.name, itemCount: recs.catalog.itemCount, backend: recs.engine.report.backend }));
         void this.loadList();
       },
@@ -215,13 +244,20 @@ export class OnDeviceRecsElement extends LitElement {
 
   override render() {
     const mode = (WIDGET_MODES as readonly string[]).includes(this.mode) ? (this.mode as WidgetMode) : 'for-you';
-    const heading = this.heading ?? DEFAULT_HEADINGS[mode];
+    const heading = this.heading ?? this.defaultHeading(mode);
     return html`
       ${heading ? html`<h2 part="heading">${heading}</h2>` : nothing}
       ${this.phase === 'failed' ? html`<p class="message" part="message" role="status">${this.message}</p>` : nothing}
       ${this.phase === 'waiting' ? this.renderPlaceholders() : nothing}
       ${this.phase === 'ready' ? this.renderList() : nothing}
     `;
+  }
+
+  /** Until the catalog is loaded a `popular` list cannot tell whether it is popular: a blank line keeps the layout. */
+  private defaultHeading(mode: WidgetMode): string {
+    if (mode !== 'popular') return DEFAULT_HEADINGS[mode];
+    if (this.shopperEvents === undefined) return '\u00a0';
+    return this.shopperEvents > 0 ? DEFAULT_HEADINGS.popular : NO_SHOPPER_DATA_HEADING;
   }
 
   private renderPlaceholders() {

@@ -104,7 +104,7 @@ export class OnDeviceRecommender {
     switch (request.mode) {
       case 'for-you': {
         const tokens = await this.historyTokens(events);
-        if (tokens.length === 0) return this.popular(k, request, context, 'No history yet: popular items.');
+        if (tokens.length === 0) return this.popular(k, request, context, 'No history yet.');
         const model = await this.personalModel();
         const scored = await scoreItems(this.space, this.catalog.signals, tokens, model);
         const items = this.finish(scored, tokens, model, k, request, { excludeSeen: true, ...request.rules }, context);
@@ -133,7 +133,7 @@ export class OnDeviceRecommender {
         return this.byExample(example, k, request, context);
       }
       case 'popular':
-        return this.popular(k, request, context, 'Popular items.');
+        return this.popular(k, request, context);
     }
   }
 
@@ -159,7 +159,8 @@ export class OnDeviceRecommender {
     return this.finish(scored, [token], model, k, request, { ...request.rules }, context);
   }
 
-  private async popular(k: number, request: RecommendRequest, context: RuleContext, summary: string): Promise<RecommendedItem[]> {
+  /** Popular with shoppers when the catalog has their signals; without them, typical of its category (and the summary says which). */
+  private async popular(k: number, request: RecommendRequest, context: RuleContext, lead = ''): Promise<RecommendedItem[]> {
     const signals = this.catalog.signals;
     const scores = signals.hasSignals ? Float32Array.from(signals.popularity) : this.representativeness();
     const allowed = allowedItems(this.space.items, { ...request.rules, filters: request.filters }, context);
@@ -176,7 +177,7 @@ export class OnDeviceRecommender {
       ...this.mediaUrls(index),
       score: round4(normalised[index]!),
       explanation: {
-        summary: signals.hasSignals ? `${summary} Popular with shoppers.` : `${summary} Typical of its category (no shopper data yet).`,
+        summary: `${lead ? `${lead} ` : ''}${signals.hasSignals ? 'Popular with shoppers.' : 'Typical of its category (no shopper data yet).'}`,
         because: [],
         modalities: {},
         collaborative: signals.hasSignals ? 1 : 0,

@@ -13,6 +13,7 @@
 // options: --format int8|float16 (default int8)   --interactions FILE (.csv or .jsonl)
 //          --modalities text,image,audio           --name NAME   --currency EUR
 //          --batch N (default 16)                  --no-shared-space   --workers N
+//          --progress-file FILE (the build's status as JSON, for the dev server's page)
 //
 // `build` trains the catalog's shared space (train-shared-space.ts) after the vectors when it
 // has two modalities or more; --no-shared-space skips that. `shared-space` (re)trains it for a
@@ -30,6 +31,7 @@ import { NodeEncoders } from '../node-encoders.ts';
 import { initNodeTf } from '../node-tf.ts';
 import { parseInteractionsCsv, parseInteractionsJsonl, type InteractionRow } from './aggregate-interactions.ts';
 import { buildCatalog, CatalogInputError, type BuildCatalogOptions, type BuildProgress, type BuildSummary, type SourceItem } from './build-catalog.ts';
+import { catalogBuildStatusWriter, type CatalogBuildUpdate } from './catalog-build-status-file.ts';
 import { addSharedSpaceToCatalog, SHARED_SPACE_BINARY, SHARED_SPACE_DIR } from './shared-space-files.ts';
 import { parseShopCsv, parseShopJsonl } from './shop-source.ts';
 import { openclipartLicense, scanOpenclipart } from './openclipart-source.ts';
@@ -43,7 +45,7 @@ const USAGE = [
   'usage: npm run catalog -- build --source tuxpaint|openclipart --out DIR [--limit N] [--ids ID,ID…] [options]',
   '       npm run catalog -- build --source jsonl|csv PATH --media DIR --out DIR [options]',
   'options: --format int8|float16  --interactions FILE.csv|FILE.jsonl  --modalities text,image,audio',
-  '         --name NAME  --currency EUR  --batch N  --no-shared-space',
+  '         --name NAME  --currency EUR  --batch N  --no-shared-space  --progress-file FILE',
   '       npm run catalog -- shared-space --out DIR [--dims N] [--steps N] [--seed N]   (add/retrain the shared space of a built catalog)',
   '       build … --workers N (parallel shard processes, default one per core)  build … --shard i/n  merge … --shards n',
   '       npm run catalog -- ivf --out DIR [--modality text] [--partitions N]   (IVF partitions for a built catalog)',
@@ -72,6 +74,7 @@ interface Args {
   /** `merge --shards n`. */
   merge?: number;
   workers?: number;
+  progressFile?: string;
 }
 
 interface SharedSpaceArgs {
@@ -121,7 +124,7 @@ function parseArgs(argv: string[]): Args {
   const [command, ...rest] = argv;
   if (command !== 'build' && command !== 'merge') throw new UsageError(command ? `unknown command "${command}"` : 'missing command "build"');
   const { flags, positional } = parseFlags(rest, ['no-shared-space']);
-  const known = new Set(['source', 'out', 'media', 'limit', 'ids', 'format', 'interactions', 'modalities', 'name', 'currency', 'batch', 'no-shared-space', ...(command === 'build' ? ['shard', 'workers'] : ['shards'])]);
+  const known = new Set(['source', 'out', 'media', 'limit', 'ids', 'format', 'interactions', 'modalities', 'name', 'currency', 'batch', 'no-shared-space', 'progress-file', ...(command === 'build' ? ['shard', 'workers'] : ['shards'])]);
   for (const key of flags.keys()) if (!known.has(key)) throw new UsageError(`unknown option --${key}`);
   const source = flags.get('source');
   if (!source) throw new UsageError('missing --source tuxpaint|openclipart|jsonl|csv');
@@ -177,6 +180,7 @@ function parseArgs(argv: string[]): Args {
     const value = flags.get(key);
     if (value !== undefined) args[key] = value;
   }
+  if (flags.has('progress-file')) args.progressFile = flags.get('progress-file');
   if (args.currency !== undefined && !/^[A-Z]{3}$/.test(args.currency)) throw new UsageError(`--currency must be an ISO 4217 code like EUR (got "${args.currency}")`);
   return args;
 }
@@ -230,6 +234,13 @@ function progressPrinter(): { update: (p: BuildProgress) => void; end: () => voi
       if (tty) process.stderr.write('\n');
     },
   };
+}
+
+/** The builder's progress as the dev server's page shows it: items embedded, then the steps after the last one. */
+function buildStatusOf({ done, total, reused, elapsed }: BuildProgress): CatalogBuildUpdate {
+  if (done === total) return { phase: 'finishing', done, total, message: 'training the shared space and writing the catalog' };
+  const rate = elapsed > 0 ? (done - reused) / elapsed : 0;
+  return { phase: 'embedding', done, total, ...(rate > 0 ? { etaSeconds: Math.round((total - done) / rate) } : {}) };
 }
 
 function printSummary(summary: BuildSummary): void {
@@ -354,6 +365,7 @@ async function main(argv: string[]): Promise<number> {
     throw error;
   }
   let progress: ReturnType<typeof progressPrinter> | undefined;
+  const status = args.progressFile ? catalogBuildStatusWriter(args.progressFile) : undefined;
   try {
     let items: SourceItem[];
     const options: Partial<BuildCatalogOptions> = { format: args.format };
@@ -422,7 +434,9 @@ async function main(argv: string[]): Promise<number> {
     const started = performance.now();
     if (workers > 1) {
       process.stderr.write(`building ${items.length} items into ${args.out} as ${workers} parallel shard processes …\n`);
-      await runShardProcesses(argv.slice(1).filter((arg, i, all) => arg !== '--workers' && all[i - 1] !== '--workers' && !arg.startsWith('--workers=')), workers);
+      // Shards report on stderr (prefixed); the status file (if any) is this process's, written from the merge on.
+      const own = ['--workers', '--progress-file'];
+      await runShardProcesses(argv.slice(1).filter((arg, i, all) => !own.includes(arg) && !own.includes(all[i - 1]!) && !own.some((flag) => arg.startsWith(`${flag}=`))), workers);
       shards = workers;
     }
     if (shards !== undefined) {
@@ -431,9 +445,15 @@ async function main(argv: string[]): Promise<number> {
     }
     progress = progressPrinter();
     if (shards === undefined) process.stderr.write(`building ${items.length} items into ${args.out} …\n`);
-    const summary = await buildCatalog(items, { ...options, outDir: args.out, encoders, onProgress: progress.update, ...(shards !== undefined ? { requireEmbedded: true } : {}) });
+    const printer = progress;
+    const onProgress = (p: BuildProgress) => {
+      printer.update(p);
+      status?.update(buildStatusOf(p));
+    };
+    const summary = await buildCatalog(items, { ...options, outDir: args.out, encoders, onProgress, ...(shards !== undefined ? { requireEmbedded: true } : {}) });
     progress.end();
     if (shards !== undefined) removeShards(args.out);
+    status?.now({ phase: 'done', done: summary.items, total: summary.items });
     printSummary(summary);
     if (workers > 1) {
       const seconds = (performance.now() - started) / 1000;
@@ -444,6 +464,7 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     progress?.end();
     const e = error as Error;
+    status?.now({ phase: 'failed', done: 0, total: 0, message: e.message.split('\n')[0] });
     if (e.name === 'CatalogInputError' || e.name === 'InteractionLogError') {
       console.error(`catalog: ${e.message.split('\n')[0]}`);
       return 2;
