@@ -13,6 +13,11 @@ import { formatTable } from './format-table.ts';
 import { benchmarkRecommend } from './recommend-benchmark.ts';
 import { measureReadBandwidth } from './measure-read-bandwidth.ts';
 import { benchmarkWidget } from './widget-benchmark.ts';
+import { benchmarkIvf, type IvfBenchmark } from './ivf-benchmark.ts';
+import { benchmarkPeers, type PeerBenchmark } from './peer-benchmark.ts';
+import { benchmarkBuild, type BuildRow } from './build-benchmark.ts';
+import { summarise } from './bench-summary.ts';
+import type { Int8RankBenchmarkRow } from '../src/protocol/engine-api.ts';
 
 const RANK_SIZES = [10_000, 100_000];
 const DIMS = 256;
@@ -24,8 +29,14 @@ const EMBED_MAX_RUN_MS = Number(process.env.BENCH_EMBED_MAX_RUN_MS ?? 20_000);
 /** A batch extrapolated to take longer than this is reported as not timed. */
 const EMBED_MAX_BATCH_MS = Number(process.env.BENCH_EMBED_MAX_BATCH_MS ?? 120_000);
 const WIDGET_RUNS = Number(process.env.BENCH_WIDGET_RUNS ?? 3);
-/** BENCH_SECTIONS=rank,catalog,recommend,text,image,audio,widget (default all) runs a subset. */
-const ALL_SECTIONS = 'rank,catalog,recommend,text,image,audio,widget';
+/** BENCH_SECTIONS=rank,rank-int8,catalog,widget,ivf,peers,build,recommend,text,image,audio (default all) runs a subset. */
+const ALL_SECTIONS = 'catalog,widget,rank,rank-int8,ivf,peers,build,recommend,text,image,audio';
+/** Rows of the int8 ranking benchmark (× 256 dims; 64 dims for the learned model's vectors at 100k). */
+const INT8_SIZES: Array<[number, number]> = [[100_000, 256], [1_000_000, 256], [100_000, 64], [1_000_000, 64]];
+const IVF_ITEMS = Number(process.env.BENCH_IVF_ITEMS ?? 1_000_000);
+const PEER_ITEMS = Number(process.env.BENCH_PEER_ITEMS ?? 100_000);
+const PEER_BUILD_BUDGET_MS = Number(process.env.BENCH_PEER_BUILD_BUDGET_MS ?? 300_000);
+const BUILD_ITEMS = Number(process.env.BENCH_BUILD_ITEMS ?? 64);
 const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? ALL_SECTIONS).split(','));
 const MODALITIES = (['text', 'image', 'audio'] as Modality[]).filter((m) => SECTIONS.has(m));
 
@@ -54,18 +65,44 @@ async function main(): Promise<void> {
       console.log('');
       rankRows.push(...rows.map((r) => ({ ...r, ratioToBest: r.medianMs / best, floorMs, ratioToFloor: r.medianMs / floorMs })));
     }
-    const catalogRows: CatalogLoadRow[] = SECTIONS.has('catalog') ? await benchmarkCatalogLoad(browser.browser, browser.url) : [];
-    if (catalogRows.length > 0) {
-      console.log(`Default catalog load (${report.backend}; fresh browser context, then a reload)`);
+    const int8Rows: Array<Int8RankBenchmarkRow & { floorMs: number; ratioToFloor: number }> = [];
+    for (const [items, dims] of SECTIONS.has('rank-int8') ? INT8_SIZES : []) {
+      const rows = await page.evaluate((options) => window.engine!.api.benchmarkInt8Ranking(options), { items, dims, k: K, runs: RUNS, maxRunMs: EMBED_MAX_RUN_MS });
+      const floorMs = (items * (dims + 4) / bandwidth.bytesPerSecond) * 1000;
+      console.log(`Rank ${items.toLocaleString('en')} × ${dims} int8 + top-${K}, int8 kernels (synthetic rows; ${RUNS} runs after a warm-up; floor ${floorMs.toFixed(2)} ms = ${((items * (dims + 4)) / 1e6).toFixed(1)} MB ÷ read bandwidth)`);
       console.log(
         formatTable(
-          ['visit', 'app ready ms', 'catalog load ms', 'bytes fetched', 'from cache'],
-          catalogRows.map((r) => [r.visit, r.appReadyMs, r.catalogLoadMs, r.bytesFetched, String(r.fromCache)]),
+          ['kernel', 'median ms', 'min ms', 'max ms', '× floor', 'exact top-10', 'GB/s'],
+          rows.map((r) => [r.software ? `${r.ranker} (software adapter)` : r.ranker, r.medianMs, r.minMs, r.maxMs, r.medianMs / floorMs, String(r.correct), r.bytesRead / r.medianMs / 1e6]),
+        ),
+      );
+      console.log('');
+      int8Rows.push(...rows.map((r) => ({ ...r, floorMs, ratioToFloor: r.medianMs / floorMs })));
+    }
+    const catalogRows: CatalogLoadRow[] = SECTIONS.has('catalog') ? await benchmarkCatalogLoad(browser.browser, browser.url) : [];
+    if (catalogRows.length > 0) {
+      console.log(`Default catalog: page load to a ready engine with the catalog (fresh browser context, then reloads after the engine has remembered its measurement)`);
+      console.log(
+        formatTable(
+          ['visit', 'app ready ms', 'catalog load ms', 'bytes fetched', 'from cache', 'backend choice'],
+          catalogRows.map((r) => [r.visit, r.appReadyMs, r.catalogLoadMs, r.bytesFetched, String(r.fromCache), r.mode]),
         ),
       );
       console.log('');
     }
     const widget = SECTIONS.has('widget') ? await benchmarkWidget(browser.browser, browser.url, WIDGET_RUNS) : undefined;
+    const ivf: IvfBenchmark | undefined = SECTIONS.has('ivf')
+      ? await benchmarkIvf(browser.browser, browser.url, 'dist', { items: IVF_ITEMS, dims: DIMS, clusters: 2000, spread: 1.0, seed: 7, partitions: 1024, sampleSize: 16_384, iterations: 6, queries: 100, k: K, nprobes: [8, 16, 32, 64] }, ['tuxpaint', 'openclipart-text'])
+      : undefined;
+    const peers: PeerBenchmark | undefined = SECTIONS.has('peers')
+      ? await benchmarkPeers(browser.browser, { items: PEER_ITEMS, dims: DIMS, clusters: 2000, spread: 1.0, seed: 9, queries: 50, k: K, buildBudgetMs: PEER_BUILD_BUDGET_MS, nprobes: [4, 8, 16, 32], efSearches: [10, 20, 40, 80, 160] })
+      : undefined;
+    const buildRows: BuildRow[] = SECTIONS.has('build') ? await benchmarkBuild(BUILD_ITEMS, [1, 2]) : [];
+    if (buildRows.length > 0) {
+      console.log(`Catalog build, first ${BUILD_ITEMS} Tux Paint stamps (text, image, audio; whole CLI: model loading, shared space and merge included)`);
+      console.log(formatTable(['workers', 'items', 'seconds', 'items/s', '× 1 worker'], buildRows.map((r) => [r.workers, r.items, r.seconds, r.itemsPerSecond, r.itemsPerSecond / buildRows[0]!.itemsPerSecond])));
+      console.log('');
+    }
     const stamps = listTuxPaintStamps(findOrFetchTuxPaintStamps());
     const recommendRows = SECTIONS.has('recommend')
       ? await benchmarkRecommend(page, [{ folder: 'tuxpaint', history: 5 }, { folder: 'openclipart', history: 5 }], readFileSync(stamps.find((s) => s.imagePath?.endsWith('.png'))!.imagePath!), RUNS, EMBED_MAX_RUN_MS)
@@ -104,11 +141,19 @@ async function main(): Promise<void> {
       recommend: recommendRows,
       embed: embedRows,
       widget,
+      int8: int8Rows,
+      ivf,
+      peers,
+      build: buildRows,
     };
     mkdirSync('bench-results', { recursive: true });
     const outName = SECTIONS.size === ALL_SECTIONS.split(',').length ? 'engine' : `engine-${[...SECTIONS].join('-')}`;
     writeFileSync(`bench-results/${outName}.json`, JSON.stringify(result, null, 2) + '\n');
     console.log(`Wrote bench-results/${outName}.json`);
+    const summary = summarise({ catalogRows, widget, int8Rows, ivf, peers, buildRows, report });
+    console.log('Summary (bench-results/summary.json)');
+    console.log(formatTable(['key', 'value', 'backend / kernel'], Object.entries(summary).filter(([key]) => key !== 'backends').map(([key, value]) => [key, typeof value === 'number' ? value : String(value), (summary.backends as Record<string, string>)[key] ?? ''])));
+    writeFileSync('bench-results/summary.json', JSON.stringify(summary, null, 2) + '\n');
   } finally {
     await browser.close();
   }

@@ -4,6 +4,7 @@ import { join, posix } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { serveShopPage, withoutWidget } from '../e2e/shop-page.ts';
 import { formatTable } from './format-table.ts';
+import { waitForRememberedChoice } from './catalog-load-benchmark.ts';
 import { summarize } from '../src/engine/backends/timing-stats.ts';
 import type { TimingStats } from '../src/protocol/engine-api.ts';
 
@@ -163,6 +164,8 @@ async function timeFirstRecommendation(browser: Browser, shopUrl: string, runs: 
       await recordWidgetTimes(context);
       const page = await context.newPage();
       samples.cold.push(await visit(context, page, shopUrl));
+      // A returning shopper: the engine has kept its measured backend (after the first list).
+      await waitForRememberedChoice(page);
       samples.warm.push(await visit(context, page, shopUrl));
     } finally {
       await context.close();

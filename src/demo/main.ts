@@ -39,6 +39,8 @@ catalogBuilt.catch(() => undefined);
 
 window.engineReady = startEngine({
   backend: params.get('backend') ?? undefined,
+  // Fetched while the engine starts; loadCatalog below then takes it.
+  ...(catalogUrl !== 'none' ? { preloadCatalog: new URL(catalogUrl, location.href).href } : {}),
   // Lets tests point the worker at a missing asset folder to exercise start-up failure.
   ...(params.has('assets') ? { assetsBaseUrl: new URL(params.get('assets')!, location.href).href } : {}),
   onProgress,

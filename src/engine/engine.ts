@@ -8,18 +8,29 @@ import type {
   EmbedBenchmarkRow,
   EngineApi,
   EngineConfig,
+  Int8RankBenchmarkRow,
+  IvfSearchRequest,
+  IvfSearchSummary,
   ModelCheck,
   RankBenchmarkRow,
   RankResult,
   RecommendBenchmarkOptions,
   RecommendBenchmarkRow,
 } from '../protocol/engine-api.ts';
-import { BACKEND_NAMES, isBackendName, type BackendName } from '../protocol/backend-name.ts';
+import { BACKEND_NAMES, type BackendName } from '../protocol/backend-name.ts';
 import { fetchAssetManifest, type AssetManifest } from './assets/asset-manifest.ts';
 import { checkModels } from './assets/check-models.ts';
 import { activateBackend, useLocalWasm } from './backends/activate-backend.ts';
-import { chooseBackend, describeCandidate, isUsable } from './backends/choose-backend.ts';
-import { makeProbeData, probeBackend } from './backends/probe-backend.ts';
+import { chooseBackend, describeCandidate } from './backends/choose-backend.ts';
+import { makeProbeData, probeBackend, type ProbeData } from './backends/probe-backend.ts';
+import { chooseAtStartUp, mergeCandidates, rememberedRecord } from './backends/start-up-choice.ts';
+import { chooseInt8Ranker } from './backends/probe-int8-rankers.ts';
+import { rememberChoice } from './backends/remembered-choice.ts';
+import { measureInBackground } from './backends/measure-in-background.ts';
+import { benchmarkInt8Rankers } from './ranking/benchmark-int8-rankers.ts';
+import { IvfService } from './ivf/ivf-service.ts';
+import { int8Ranker, isInt8RankerName, type Int8RankerName } from './ranking/int8-rankers.ts';
+import type { Int8Ranker } from './ranking/int8-matrix.ts';
 import { seededUnitVectors } from './backends/seeded-vectors.ts';
 import { summarize, timeRuns, timeRunsWithin } from './backends/timing-stats.ts';
 import { ItemMatrix } from './ranking/item-matrix.ts';
@@ -48,7 +59,8 @@ import { ByteProgress } from './progress/byte-progress.ts';
 import { releaseListener, safeListener } from './progress/safe-listener.ts';
 import { FUSION_HEADS, MAX_EXAMPLE_AUDIO_SECONDS, type ExampleInput, type ProfileSummary, type RecommendRequest, type RecommendedItem, type TrackExtra, type TrackedEventType } from '../protocol/recommend.ts';
 
-const DEFAULT_PROBE_ITEMS = 20_000;
+/** Rows of the start-up probe (× 256 dims): enough to tell backends apart, small enough not to delay start-up. */
+const DEFAULT_PROBE_ITEMS = 10_000;
 /** Largest k a caller may ask for; beyond this a ranking is no longer a recommendation. */
 export const MAX_K = 1000;
 
@@ -71,6 +83,14 @@ export class Engine implements EngineApi {
   private config: EngineConfig = {};
   /** Set by the WebGPU device's `lost` promise, before the fallback runs. */
   private deviceLost: string | undefined;
+  /** The int8 ranking kernel chosen by the start-up probe. */
+  private int8: Int8Ranker | undefined;
+  /** What to measure in the background after the first recommendation, and this browser's key for remembering. */
+  private remeasure: { backends: BackendName[]; int8: Int8RankerName[]; key: string; remember: boolean } | undefined;
+  /** A catalog fetched while the backends were measured (`EngineConfig.preloadCatalog`). */
+  private preloaded: { url: string; files: Promise<LoadedCatalogFiles> } | undefined;
+  private readonly probeData = new Map<number, ProbeData>();
+  private ivf: IvfService | undefined;
 
   init(config: EngineConfig, onProgress?: ProgressListener): Promise<BackendReport> {
     const progress = safeListener(onProgress);
@@ -83,23 +103,36 @@ export class Engine implements EngineApi {
       this.assetsBaseUrl = config.assetsBaseUrl ?? new URL('/', self.location.href).href;
       this.probeItems = config.probeItems ?? DEFAULT_PROBE_ITEMS;
       useLocalWasm(this.assetsBaseUrl);
+      if (config.preloadCatalog) {
+        const url = new URL(config.preloadCatalog, this.assetsBaseUrl).href;
+        const files = loadCatalogFiles(url);
+        files.catch(() => undefined); // loadCatalog reports it (and fetches again)
+        this.preloaded = { url, files };
+      }
       this.manifest = await fetchAssetManifest(this.assetsBaseUrl, new ByteProgress(progress, 'assets', 'model asset manifest'));
 
-      // A usable override only needs its own probe; otherwise every backend is measured.
-      const override = config.backend;
-      if (isBackendName(override)) {
-        this.candidates = await this.probe([override], progress);
-        if (!isUsable(this.candidates[0])) {
-          this.candidates.push(...(await this.probe(BACKEND_NAMES.filter((b) => b !== override), progress)));
-        }
-      } else {
-        this.candidates = await this.probe(BACKEND_NAMES, progress);
-      }
-      const choice = chooseBackend(this.candidates, override);
+      const remember = config.rememberBackend !== false;
+      const started = await chooseAtStartUp({
+        override: config.backend,
+        remember,
+        probeItems: this.probeItems,
+        now: Date.now(),
+        probeBackend: async (name, items, runs) => {
+          const candidate = await probeBackend(name, this.probeDataOf(items), runs);
+          progress?.({ stage: 'backends', label: `${name} backend`, loadedBytes: 0, done: true });
+          return candidate;
+        },
+      });
+      this.candidates = started.candidates;
+      const kernel = await int8Ranker(started.int8Ranker);
+      this.int8 = 'problem' in kernel ? (await int8Ranker('js') as Int8Ranker) : kernel;
+      if (started.remeasure.backends.length + started.remeasure.int8.length > 0) this.remeasure = { ...started.remeasure, key: started.key, remember };
+      if (started.rememberNow) void rememberChoice(rememberedRecord(started.key, started.choice.backend, started.int8Ranker, started.candidates, started.int8Candidates, Date.now()));
+      const choice = started.choice;
       await this.switchTo(choice.backend);
       this.onnxText = config.textEncoder;
       this.encoders = new BrowserEncoders(this.assetsBaseUrl, this.onnxText);
-      this.report = { ...choice, candidates: this.candidates };
+      this.report = { ...choice, candidates: this.candidates, int8: { ranker: this.int8.name, candidates: started.int8Candidates } };
       return this.report;
     }).finally(() => releaseListener(onProgress));
   }
@@ -138,7 +171,7 @@ export class Engine implements EngineApi {
   benchmarkRanking(options: { items: number; dims: number; k: number; runs: number; backends?: BackendName[] }): Promise<RankBenchmarkRow[]> {
     return this.queue.run(async () => {
       const report = this.requireReport();
-      const names = options.backends ?? this.candidates.filter((c) => c.available && c.correct).map((c) => c.name);
+      const names = options.backends ?? this.candidates.filter((c) => c.available && c.correct !== false).map((c) => c.name);
       const matrix = new ItemMatrix(seededUnitVectors(options.items, options.dims, 3), options.dims);
       const query = seededUnitVectors(1, options.dims, 5);
       const rows: RankBenchmarkRow[] = [];
@@ -157,6 +190,22 @@ export class Engine implements EngineApi {
         await this.switchTo(report.backend);
       }
       return rows;
+    });
+  }
+
+  benchmarkInt8Ranking(options: { items: number; dims: number; k: number; runs: number; rankers?: string[]; maxRunMs?: number }): Promise<Int8RankBenchmarkRow[]> {
+    return this.queue.run(async () => {
+      this.requireReport();
+      return benchmarkInt8Rankers(options);
+    });
+  }
+
+  ivfSearch(request: IvfSearchRequest): Promise<IvfSearchSummary> {
+    return this.queue.run(async () => {
+      this.requireReport();
+      if (typeof request !== 'object' || request === null || typeof request.indexUrl !== 'string') throw new TypeError('ivfSearch: expected { indexUrl, query, k }');
+      this.ivf ??= new IvfService(() => this.int8!);
+      return this.ivf.search(request, this.assetsBaseUrl);
     });
   }
 
@@ -183,7 +232,7 @@ export class Engine implements EngineApi {
   benchmarkEmbedding(options: EmbedBenchmarkOptions): Promise<EmbedBenchmarkRow[]> {
     return this.queue.run(async () => {
       const report = this.requireReport();
-      const names = options.backends ?? this.candidates.filter((c) => c.available && c.correct).map((c) => c.name);
+      const names = options.backends ?? this.candidates.filter((c) => c.available && c.correct !== false).map((c) => c.name);
       const rows: EmbedBenchmarkRow[] = [];
       await this.encoders?.disposeAll();
       try {
@@ -222,7 +271,7 @@ export class Engine implements EngineApi {
     return this.queue.run(async () => {
       const report = this.requireReport();
       const recommender = this.requireRecommender();
-      const names = options.backends ?? this.candidates.filter((c) => c.available && c.correct).map((c) => c.name);
+      const names = options.backends ?? this.candidates.filter((c) => c.available && c.correct !== false).map((c) => c.name);
       const rows: RecommendBenchmarkRow[] = [];
       const request: RecommendRequest = { mode: 'for-you', k: options.k };
       await this.encoders?.disposeAll();
@@ -264,7 +313,7 @@ export class Engine implements EngineApi {
       this.requireReport();
       if (typeof url !== 'string' || url.trim() === '') throw new TypeError('loadCatalog: expected the catalog folder URL');
       const started = performance.now();
-      const files = await loadCatalogFiles(new URL(url, this.assetsBaseUrl).href, { onProgress: safeListener(onProgress) });
+      const files = await this.catalogFiles(new URL(url, this.assetsBaseUrl).href, onProgress);
       const next = new LoadedCatalog(files);
       try {
         // After a device loss the retry must not reuse a tensor of the lost backend: release first.
@@ -371,10 +420,75 @@ export class Engine implements EngineApi {
   }
 
   recommend(request: RecommendRequest): Promise<RecommendedItem[]> {
-    return this.queue.run(async () => {
-      const recommender = this.requireRecommender();
-      return this.servingThroughDeviceLoss(() => recommender.recommend(request));
+    return this.queue
+      .run(async () => {
+        const recommender = this.requireRecommender();
+        return this.servingThroughDeviceLoss(() => recommender.recommend(request));
+      })
+      .finally(() => this.startBackgroundRemeasure());
+  }
+
+  /** The int8 ranking kernel chosen at start-up (IVF partitions, int8 item vectors). */
+  int8Ranker(): Int8Ranker {
+    this.requireReport();
+    return this.int8!;
+  }
+
+  /**
+   * After the first recommendation: measure what start-up skipped (software adapters) or what was
+   * remembered too long ago, in a worker of its own (probe-worker.ts) so no call waits for it;
+   * switch if another backend won, and remember the result.
+   */
+  private startBackgroundRemeasure(): void {
+    const plan = this.remeasure;
+    if (!plan) return;
+    this.remeasure = undefined;
+    void (async () => {
+      const { candidates: measured, int8Candidates: int8Measured } = await measureInBackground({
+        assetsBaseUrl: this.assetsBaseUrl,
+        backends: plan.backends,
+        int8: plan.int8,
+        probeItems: this.probeItems,
+      });
+      await this.queue.run(async () => {
+        const report = this.requireReport();
+        if (report.mode === 'forced' || report.mode === 'fallback') return;
+        this.candidates = mergeCandidates(this.candidates, measured);
+        const choice = chooseBackend(this.candidates, undefined);
+        const int8Candidates = mergeCandidates(report.int8?.candidates ?? [], int8Measured);
+        const int8Name = chooseInt8RankerName(int8Candidates);
+        const kernel = await int8Ranker(int8Name);
+        if (!('problem' in kernel)) this.int8 = kernel;
+        if (choice.backend !== report.backend) await this.switchTo(choice.backend);
+        this.report = { ...report, ...(choice.backend !== report.backend ? choice : {}), candidates: this.candidates, int8: { ranker: this.int8!.name, candidates: int8Candidates } };
+        if (plan.remember) await rememberChoice(rememberedRecord(plan.key, this.report.backend, int8Name, this.candidates, int8Candidates, Date.now()));
+      });
+    })().catch(() => {
+      // A failed background measurement leaves the working choice as it is.
     });
+  }
+
+  /** The catalog's files: the preloaded fetch when it is this URL and succeeded, else a fresh load. */
+  private async catalogFiles(url: string, onProgress: ProgressListener | undefined): Promise<LoadedCatalogFiles> {
+    const preloaded = this.preloaded;
+    this.preloaded = undefined;
+    if (preloaded?.url === url) {
+      try {
+        return await preloaded.files;
+      } catch {
+        // fetched again below, so the error (if it persists) comes with this call's progress
+      }
+    }
+    return loadCatalogFiles(url, { onProgress: safeListener(onProgress) });
+  }
+
+  private probeDataOf(items: number): ProbeData {
+    let data = this.probeData.get(items);
+    if (!data) {
+      data = makeProbeData(items);
+      this.probeData.set(items, data);
+    }
+    return data;
   }
 
   searchByExample(input: ExampleInput, k: number): Promise<{ exampleId: string; items: RecommendedItem[] }> {
@@ -590,4 +704,9 @@ function embedWith(encoders: BrowserEncoders, modality: Modality, inputs: Array<
 function webGpuDevice(): GPUDevice | undefined {
   if (tf.getBackend() !== 'webgpu') return undefined;
   return (tf.backend() as unknown as { device?: GPUDevice }).device;
+}
+
+function chooseInt8RankerName(candidates: Parameters<typeof chooseInt8Ranker>[0]): Int8RankerName {
+  const name = chooseInt8Ranker(candidates);
+  return isInt8RankerName(name) ? name : 'js';
 }

@@ -16,7 +16,7 @@ export interface EngineConfig {
   backend?: string;
   /** Base URL of the served model/wasm assets (default: `<origin>/`). */
   assetsBaseUrl?: string;
-  /** Items in the start-up micro-benchmark (default 20 000 × 256). */
+  /** Items in the start-up micro-benchmark (default 10 000 × 256). */
   probeItems?: number;
   /** Replace the built-in text encoder with an ONNX model the site serves itself (see README "Your own ONNX model"). */
   textEncoder?: OnnxTextEncoderConfig;
@@ -24,6 +24,14 @@ export interface EngineConfig {
   fusionHead?: FusionHeadName;
   /** IndexedDB database of the user's profile (default `ondevice-recs-profile`). */
   profileName?: string;
+  /**
+   * Start from the backend measured on an earlier visit of this browser, adapter and engine version
+   * (kept in IndexedDB), re-measuring in the background after the first recommendation when it is
+   * older than a day. Default true; false measures every backend now and keeps nothing.
+   */
+  rememberBackend?: boolean;
+  /** A catalog folder URL to start fetching while the backends are measured; `loadCatalog` of the same URL then uses it. */
+  preloadCatalog?: string;
 }
 
 /** A transformers.js feature-extraction model in `<assetsBaseUrl>models/<modelId>/`, run by onnxruntime-web from `<assetsBaseUrl>ort-wasm/`. */
@@ -50,18 +58,38 @@ export interface BackendCandidate {
   correct?: boolean;
   /** WebGPU only: adapter description, and whether it is a software (CPU-emulated) adapter. */
   adapter?: { vendor: string; architecture: string; description: string; software: boolean };
+  /** Not measured at start-up, and why (a software adapter: it is measured in the background after the first recommendation). */
+  deferred?: string;
+}
+
+/** One int8 ranking kernel (plain JS reference, WASM SIMD, WebGPU) as the start-up probe found it. */
+export interface Int8RankerCandidate {
+  name: string;
+  available: boolean;
+  correct?: boolean;
+  medianMs?: number;
+  problem?: string;
+  deferred?: string;
+}
+
+/** The int8 kernel the engine ranks int8 vectors with (IVF partitions, the learned model), and the others' probes. */
+export interface Int8RankerReport {
+  ranker: string;
+  candidates: Int8RankerCandidate[];
 }
 
 export interface BackendReport {
   /** The backend the engine is running on now. */
   backend: BackendName;
-  /** How it was chosen. */
-  mode: 'measured' | 'forced' | 'fallback';
+  /** How it was chosen (`remembered`: measured on an earlier visit of this browser and adapter, checked now). */
+  mode: 'measured' | 'forced' | 'fallback' | 'remembered';
   /** One human sentence saying why. */
   reason: string;
   candidates: BackendCandidate[];
   /** Problems with the configuration the page should show (e.g. an unknown `?backend=`). */
   notices: string[];
+  /** The int8 ranking kernel chosen by the same probe. */
+  int8?: Int8RankerReport;
 }
 
 export interface RankResult {
@@ -85,6 +113,19 @@ export interface RankBenchmarkRow extends TimingStats {
   k: number;
   /** Bytes of item vectors read by one ranking call. */
   bytesRead: number;
+}
+
+export interface Int8RankBenchmarkRow extends TimingStats {
+  ranker: string;
+  items: number;
+  dims: number;
+  k: number;
+  /** Bytes of int8 rows (codes and scales) one ranking reads. */
+  bytesRead: number;
+  /** The kernel's top-k equalled the exact reference's. */
+  correct: boolean;
+  /** WebGPU only: a software adapter (SwiftShader), so not a GPU's speed. */
+  software?: boolean;
 }
 
 export interface EmbedBenchmarkOptions {
@@ -189,6 +230,39 @@ export interface CatalogRankResult {
   backend: BackendName;
 }
 
+/** A search of a catalog's IVF partitions (src/engine/ivf/). */
+export interface IvfSearchRequest {
+  /** URL of the index.json (relative to the assets base URL). */
+  indexUrl: string;
+  /** SHA-256 of index.json, from the catalog manifest's `ivf` section; checked when given. */
+  sha256?: string;
+  query: Float32Array;
+  k: number;
+  /** Partitions to probe (default 16). */
+  nprobe?: number;
+  /** Only partitions holding items of these categories. */
+  categories?: string[];
+}
+
+export interface IvfSearchSummary {
+  /** Rows of the partitioned vector file, best first. */
+  rows: number[];
+  scores: number[];
+  partitions: number;
+  partitionsProbed: number;
+  partitionsCached: number;
+  /** Network bytes for this call: probed partitions not yet held, plus index and centroids on the first call. */
+  bytesFetched: number;
+  /** Time of the search itself in the worker (after the index was open). */
+  searchMs: number;
+  /** Time to open the index (index.json + centroids) when this call opened it, else 0. */
+  openMs: number;
+  /** The int8 kernel that ranked. */
+  ranker: string;
+  /** A refused partition (failed hash) and the like. */
+  notices: string[];
+}
+
 export interface EngineApi {
   /** Probe backends, pick one, check assets are reachable. Rejects with a clear message on failure. */
   init(config: EngineConfig, onProgress?: ProgressListener): Promise<BackendReport>;
@@ -202,6 +276,14 @@ export interface EngineApi {
   checkModels(): Promise<ModelCheck[]>;
   /** Time the ranking operation on each named backend in turn, on the same seeded data. */
   benchmarkRanking(options: { items: number; dims: number; k: number; runs: number; backends?: BackendName[] }): Promise<RankBenchmarkRow[]>;
+  /**
+   * Time the int8 kernels (js, wasm-simd, webgpu) ranking `items` × `dims` seeded int8 rows (synthetic,
+   * for speed only) side by side; each result is checked against the exact reference first. A kernel
+   * whose first run takes longer than `maxRunMs` is timed once.
+   */
+  benchmarkInt8Ranking(options: { items: number; dims: number; k: number; runs: number; rankers?: string[]; maxRunMs?: number }): Promise<Int8RankBenchmarkRow[]>;
+  /** Search a catalog's IVF partitions with the engine's int8 kernel. */
+  ivfSearch(request: IvfSearchRequest): Promise<IvfSearchSummary>;
   /** Embed texts with the text encoder (loaded on first use). Bad input rejects with an EncoderInputError. */
   embedText(texts: string[]): Promise<Embedding>;
   /** Embed encoded image files (PNG, JPEG, WebP, GIF, SVG). */

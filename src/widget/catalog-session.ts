@@ -1,7 +1,6 @@
 import { recommenderFor, type Recommender } from '../client/create-recommender.ts';
 import { startEngine } from '../client/start-engine.ts';
 import type { TrackExtra, TrackedEventType } from '../protocol/recommend.ts';
-import { rememberBackend, rememberedBackend } from './remembered-backend.ts';
 import { whenPageIsIdle } from './when-page-is-idle.ts';
 import { WidgetStartError } from './widget-start-error.ts';
 
@@ -50,11 +49,11 @@ export class CatalogSession {
   private async start(): Promise<Recommender> {
     await whenPageIsIdle();
     try {
-      const backend = rememberedBackend();
-      const engine = await startEngine({ assetsBaseUrl: this.assetsBaseUrl, ...(backend ? { backend } : {}) }).catch((error: unknown) => {
+      // The engine remembers its measured backend per browser and adapter, and fetches the
+      // catalog while it starts (preloadCatalog), so a returning shopper's first list comes quickly.
+      const engine = await startEngine({ assetsBaseUrl: this.assetsBaseUrl, preloadCatalog: this.catalogUrl }).catch((error: unknown) => {
         throw WidgetStartError.engine(error);
       });
-      rememberBackend(engine.report);
       try {
         return recommenderFor(engine, await engine.api.loadCatalog(this.catalogUrl));
       } catch (error) {

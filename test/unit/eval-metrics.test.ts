@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../src/engine/backends/seeded-vectors.ts';
-import { meanMetrics, rankingMetrics } from '../../src/node/eval/metrics.ts';
+import { rankingMetrics } from '../../src/node/eval/metrics.ts';
 import { topKUnseen } from '../../src/node/eval/top-k-unseen.ts';
 
 const d = (rank: number) => 1 / Math.log2(rank + 2);
@@ -8,12 +8,12 @@ const d = (rank: number) => 1 / Math.log2(rank + 2);
 describe('rankingMetrics', () => {
   it('one target (protocol B): hit at rank 3 gives NDCG 1/log2(4) = 0.5', () => {
     const m = rankingMetrics([5, 3, 9, 1], [9], 10);
-    expect(m).toEqual({ hr: 1, ndcg: 0.5, precision: 0.1, recall: 1 });
+    expect(m).toEqual({ hr: 1, ndcg: 0.5, precision: 0.1, recall: 1, cappedRecall: 1 });
   });
 
   it('a miss, or a hit below k, scores zero', () => {
-    expect(rankingMetrics([5, 3, 9, 1], [7], 10)).toEqual({ hr: 0, ndcg: 0, precision: 0, recall: 0 });
-    expect(rankingMetrics([5, 3, 9, 1], [9], 2)).toEqual({ hr: 0, ndcg: 0, precision: 0, recall: 0 });
+    expect(rankingMetrics([5, 3, 9, 1], [7], 10)).toEqual({ hr: 0, ndcg: 0, precision: 0, recall: 0, cappedRecall: 0 });
+    expect(rankingMetrics([5, 3, 9, 1], [9], 2)).toEqual({ hr: 0, ndcg: 0, precision: 0, recall: 0, cappedRecall: 0 });
   });
 
   it('several targets (protocol A): ideal DCG over min(|targets|, k)', () => {
@@ -28,13 +28,17 @@ describe('rankingMetrics', () => {
     expect(full.ndcg).toBeCloseTo(1, 12);
     expect(full.precision).toBe(1);
     expect(full.recall).toBe(0.5);
+    // Capped recall (protocol C) divides by min(k, |targets|) = 2: a full list of hits is 1.
+    expect(full.cappedRecall).toBe(1);
+    expect(m.cappedRecall).toBeCloseTo(1 / 3, 12);
+    // 12 targets, k = 10, 3 hits: recall 3/12, capped recall 3/10.
+    const many = rankingMetrics([0, 1, 2, 50, 51, 52, 53, 54, 55, 56], Array.from({ length: 12 }, (_, i) => i), 10);
+    expect(many.recall).toBeCloseTo(3 / 12, 12);
+    expect(many.cappedRecall).toBeCloseTo(3 / 10, 12);
   });
 
-  it('rejects an empty target list and averages per user', () => {
+  it('rejects an empty target list', () => {
     expect(() => rankingMetrics([1], [], 10)).toThrow('at least one target');
-    const mean = meanMetrics([rankingMetrics([1], [1], 1), rankingMetrics([2], [1], 1)]);
-    expect(mean).toEqual({ hr: 0.5, ndcg: 0.5, precision: 0.5, recall: 0.5 });
-    expect(meanMetrics([])).toEqual({ hr: 0, ndcg: 0, precision: 0, recall: 0 });
   });
 });
 

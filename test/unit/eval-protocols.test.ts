@@ -2,40 +2,61 @@ import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../src/engine/backends/seeded-vectors.ts';
 import type { Rating } from '../../src/node/eval/eval-types.ts';
 import { buildProtocol, type Split } from '../../src/node/eval/protocols.ts';
+import { byTimeThenTieHash, tieHash } from '../../src/node/eval/tie-hash.ts';
 
-// A tiny hand-made log (not MovieLens): items 0…7.
+// A tiny hand-made log (not MovieLens): item indices 0…7 (ids 1…8).
 const r = (user: number, item: number, time: number): Rating => ({ user, item, rating: 3, time });
 const LOG: Rating[] = [
-  r(1, 3, 100), r(1, 1, 200), r(1, 7, 200), r(1, 2, 50), // user 1: time tie at 200 → item 7 is last
+  // User 1: tie at 200 between ids 2 and 8; hash(1, 8) = 1379431489 < hash(1, 2) = 3278122630,
+  // so index 7 comes first and index 1 is the last rating (by id order it would be 7).
+  r(1, 3, 100), r(1, 1, 200), r(1, 7, 200), r(1, 2, 50),
   r(2, 0, 5), // user 2: one rating, never a case
-  r(5, 4, 10), r(5, 6, 20), r(5, 0, 20), // TEST user 5: tie at 20 → item 6
+  // TEST user 5: tie at 20 between ids 7 and 1; hash(5, 7) = 3260195672 < hash(5, 1) = 3775657435 → index 0 is last.
+  r(5, 4, 10), r(5, 6, 20), r(5, 0, 20),
   r(10, 1, 30), r(10, 2, 40), // TEST user 10
 ];
 const data = { itemCount: 8, ratings: LOG };
 const pairs = (ratings: Rating[]) => ratings.map((x) => `${x.user}:${x.item}`);
 
-describe('protocol B (leave-last-out)', () => {
-  it('targets the largest (time, item); history oldest first, ties by item id', () => {
+describe('protocol B (leave-last-out, ties by the (user, item) hash)', () => {
+  it('the hand-computed ties are what the hash says', () => {
+    expect(tieHash(1, 8)).toBeLessThan(tieHash(1, 2));
+    expect(tieHash(5, 7)).toBeLessThan(tieHash(5, 1));
+  });
+
+  it('targets the last rating in (time, hash) order; history oldest first', () => {
     const all = buildProtocol(data, { protocol: 'B', split: 'all' });
+    expect(all.steps).toBe(1);
     expect(all.cases).toEqual([
-      { user: 1, history: [2, 3, 1], historyTimes: [50, 100, 200], targets: [7] },
-      { user: 5, history: [4, 0], historyTimes: [10, 20], targets: [6] },
+      { user: 1, history: [2, 3, 7], historyTimes: [50, 100, 200], targets: [1] },
+      { user: 5, history: [4, 6], historyTimes: [10, 20], targets: [0] },
       { user: 10, history: [1], historyTimes: [30], targets: [2] },
     ]);
-    expect(pairs(all.train.ratings)).toEqual(['1:2', '1:3', '1:1', '2:0', '5:4', '5:0', '10:1']);
-    expect([...all.itemTrainCounts]).toEqual([2, 2, 1, 1, 1, 0, 0, 0]);
+    expect(pairs(all.train.ratings)).toEqual(['1:2', '1:3', '1:7', '2:0', '5:4', '5:6', '10:1']);
+    expect([...all.itemTrainCounts]).toEqual([1, 1, 1, 1, 1, 0, 1, 1]);
   });
 
-  it('dev evaluates DEV users only and never reads a TEST user, not even for training', () => {
+  it('dev evaluates the last 3 steps of each DEV user, each from what came before it, and never reads a TEST user', () => {
     const dev = buildProtocol(data, { protocol: 'B', split: 'dev' });
-    expect(dev.cases.map((c) => c.user)).toEqual([1]);
-    expect(pairs(dev.train.ratings)).toEqual(['1:2', '1:3', '1:1', '2:0']);
+    expect(dev.steps).toBe(3);
+    expect(dev.cases).toEqual([
+      { user: 1, history: [2], historyTimes: [50], targets: [3] },
+      { user: 1, history: [2, 3], historyTimes: [50, 100], targets: [7] },
+      { user: 1, history: [2, 3, 7], historyTimes: [50, 100, 200], targets: [1] },
+    ]);
+    // Training holds only what precedes the first evaluated step: no evaluated target.
+    expect(pairs(dev.train.ratings)).toEqual(['1:2', '2:0']);
+    const one = buildProtocol(data, { protocol: 'B', split: 'dev', steps: 1 });
+    expect(one.cases.map((c) => c.targets[0])).toEqual([1]);
+    expect(pairs(one.train.ratings)).toEqual(['1:2', '1:3', '1:7', '2:0']);
+    expect(() => buildProtocol(data, { protocol: 'B', split: 'dev', steps: 0 })).toThrow('steps must be a whole number');
   });
 
-  it('test evaluates TEST users and trains on everyone else plus their histories', () => {
-    const test = buildProtocol(data, { protocol: 'B', split: 'test' });
-    expect(test.cases.map((c) => [c.user, c.targets[0]])).toEqual([[5, 6], [10, 2]]);
-    expect(pairs(test.train.ratings)).toEqual(['1:2', '1:3', '1:1', '1:7', '2:0', '5:4', '5:0', '10:1']);
+  it('test evaluates one case per TEST user (the headline) and trains on everyone else plus their histories', () => {
+    const test = buildProtocol(data, { protocol: 'B', split: 'test', steps: 3 });
+    expect(test.steps).toBe(1);
+    expect(test.cases.map((c) => [c.user, c.targets[0]])).toEqual([[5, 0], [10, 2]]);
+    expect(pairs(test.train.ratings)).toEqual(['1:2', '1:3', '1:7', '1:1', '2:0', '5:4', '5:6', '10:1']);
   });
 });
 
@@ -96,7 +117,10 @@ describe('every protocol and split on a random log', () => {
           expect(built.train.ratings.length).toBe(ratings.length - targets);
         }
         if (protocol === 'B') expect(built.cases.every((c) => c.targets.length === 1)).toBe(true);
-        const sorted = [...built.train.ratings].sort((x, y) => x.user - y.user || x.time - y.time || x.item - y.item);
+        // Training never holds an evaluated target, also with several cases per user.
+        const targets = new Set(built.cases.map((c) => `${c.user}:${c.targets[0]}`));
+        if (protocol === 'B') expect(built.train.ratings.some((x) => targets.has(`${x.user}:${x.item}`))).toBe(false);
+        const sorted = [...built.train.ratings].sort((x, y) => x.user - y.user || byTimeThenTieHash(x, y));
         expect(built.train.ratings).toEqual(sorted);
         const counts = new Array(40).fill(0);
         for (const x of built.train.ratings) counts[x.item]++;

@@ -3,7 +3,7 @@ import { BACKEND_NAMES, isBackendName, type BackendName } from '../../protocol/b
 
 export interface BackendChoice {
   backend: BackendName;
-  mode: 'measured' | 'forced';
+  mode: 'measured' | 'forced' | 'remembered';
   reason: string;
   notices: string[];
 }
@@ -12,6 +12,7 @@ export interface BackendChoice {
 export function describeCandidate(c: BackendCandidate): string {
   const adapter = c.adapter ? ` (${c.adapter.software ? 'software adapter' : 'GPU'}: ${c.adapter.architecture || c.adapter.vendor || 'unknown'})` : '';
   if (!c.available) return `${c.name} unavailable: ${c.problem ?? 'unknown reason'}`;
+  if (c.deferred !== undefined && c.medianMs === undefined) return `${c.name} not measured yet: ${c.deferred}`;
   if (c.correct === false) return `${c.name} wrong results: ${c.problem ?? ''}`.trim();
   return `${c.name} ${c.medianMs?.toFixed(1)} ms${adapter}`;
 }

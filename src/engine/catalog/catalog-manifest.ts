@@ -27,6 +27,7 @@
 import type { EncoderInfo, Modality } from '../../protocol/embedding.ts';
 import { CatalogFormatError, isVectorFormat, vectorFileByteLength, type VectorFormat } from './vector-codec.ts';
 import { FEATURES, type FeatureName } from '../recommend/fusion-model.ts';
+import { parseCatalogIvf, type CatalogIvfEntry } from '../ivf/ivf-format.ts';
 
 export { CatalogFormatError, type VectorFormat } from './vector-codec.ts';
 
@@ -160,6 +161,8 @@ export interface CatalogManifest {
   licenses?: CatalogLicense[];
   /** Relative path of the NOTICE file. */
   notice?: string;
+  /** IVF partitions of some modalities' vectors, for catalogs too large to load whole (src/engine/ivf/ivf-format.ts). */
+  ivf?: Partial<Record<Modality, CatalogIvfEntry>>;
 }
 
 export function isModality(value: unknown): value is Modality {
@@ -380,6 +383,7 @@ export function parseCatalogManifest(json: unknown, source: string): CatalogMani
     return license;
   });
   const notice = top.path('notice', 'optional');
+  const ivfJson = top.object('ivf', 'optional');
   top.noOthers();
 
   const manifest: CatalogManifest = { schemaVersion: CATALOG_SCHEMA_VERSION, name, createdAt, encoders, vectorFiles, items };
@@ -389,6 +393,7 @@ export function parseCatalogManifest(json: unknown, source: string): CatalogMani
   if (fusion !== undefined) manifest.fusion = fusion;
   if (licenses !== undefined) manifest.licenses = licenses;
   if (notice !== undefined) manifest.notice = notice;
+  if (ivfJson !== undefined) manifest.ivf = parseCatalogIvf(source, ivfJson, (m) => vectorFiles[m] !== undefined);
   return manifest;
 }
 

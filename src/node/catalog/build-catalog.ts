@@ -134,6 +134,15 @@ export interface BuildCatalogOptions {
   fusion?: false | { head?: 'late' | 'attention' | 'mlp' };
   /** Tests: stop (throw BuildInterruptedError) once at least this many items are finished and flushed, as a kill would. */
   stopAfterItems?: number;
+  /**
+   * Shard builds (shard-build.ts): embed the items into DIR/.partial/ and stop there, without
+   * media, vector files or manifest; the merge step writes those for all shards at once.
+   */
+  embedOnly?: boolean;
+  /** The merge step: every vector must come from .partial/ (the shards'); embedding anything is an error naming the items. */
+  requireEmbedded?: boolean;
+  /** manifest.createdAt (default now); `SOURCE_DATE_EPOCH` (seconds) in the environment sets it for reproducible builds. */
+  createdAt?: string;
 }
 
 export interface ModalitySummary {
@@ -416,6 +425,13 @@ function problemOf(error: Error): string {
 // ---------------------------------------------------------------------------------------
 // build
 
+/** `SOURCE_DATE_EPOCH` (the reproducible-builds convention) as an ISO date, when set. */
+function sourceDateEpoch(): string | undefined {
+  const value = process.env.SOURCE_DATE_EPOCH;
+  if (value === undefined || !/^\d+$/.test(value)) return undefined;
+  return new Date(Number(value) * 1000).toISOString();
+}
+
 /** Builds the catalog in `options.outDir` from `items`; resumes from DIR/.partial/ if an earlier run was interrupted. */
 export async function buildCatalog(items: readonly SourceItem[], options: BuildCatalogOptions): Promise<BuildSummary> {
   const started = performance.now();
@@ -463,6 +479,10 @@ export async function buildCatalog(items: readonly SourceItem[], options: BuildC
   };
 
   const embedBatch = async (modality: Modality, batch: PreparedItem[]): Promise<void> => {
+    if (options.requireEmbedded) {
+      const ids = batch.map((item) => JSON.stringify(item.source.id));
+      throw new CatalogInputError(`merge: no shard embedded the ${modality} of ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ` and ${ids.length - 5} more` : ''}: run the missing shard builds first`);
+    }
     const inputs = batch.map((item) => item.inputs[modality]!.input);
     const results: Array<Float32Array | Error> = [];
     let info: EncoderInfo;
@@ -564,6 +584,22 @@ export async function buildCatalog(items: readonly SourceItem[], options: BuildC
     for (let i = 0; i < missing.length; i += batchSize) await embedBatch(modality, missing.slice(i, i + batchSize));
   }
   progress();
+
+  if (options.embedOnly) {
+    const seconds = (performance.now() - started) / 1000;
+    for (const m of modalities) for (const entry of refusedById.get(m)!.values()) refused.push(entry);
+    return {
+      outDir,
+      items: prepared.length,
+      format,
+      modalities: {},
+      refused,
+      seconds,
+      itemsEmbeddedThisRun: freshItems.size,
+      secondsPer100Items: freshItems.size > 0 ? (seconds / freshItems.size) * 100 : 0,
+      manifestBytes: 0,
+    };
+  }
 
   // Items with nothing usable.
   const empty = prepared.filter((item) => !modalities.some((m) => vectors.get(m)!.has(item.source.id)));
@@ -684,7 +720,7 @@ export async function buildCatalog(items: readonly SourceItem[], options: BuildC
   const manifest: CatalogManifest = {
     schemaVersion: CATALOG_SCHEMA_VERSION,
     name: options.name ?? (outDir.replace(/\/+$/, '').split('/').pop() || 'catalog'),
-    createdAt: new Date().toISOString(),
+    createdAt: options.createdAt ?? sourceDateEpoch() ?? new Date().toISOString(),
     encoders: encodersInfo,
     vectorFiles,
     items: manifestItems,

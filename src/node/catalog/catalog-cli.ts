@@ -5,10 +5,15 @@
 //   npm run catalog -- build --source debian-videos --out DIR [--limit N] [--ids ID,ID…] [options]
 //   npm run catalog -- build --source jsonl|csv PATH --media DIR --out DIR [options]
 //   npm run catalog -- shared-space --out DIR [--dims N] [--steps N] [--seed N]
+//   npm run catalog -- build … --shard i/n          (embed one shard: OUT/.shards/i-of-n; see shard-build.ts)
+//   npm run catalog -- merge … --shards n           (join n shards, then write the catalog as one build)
+//
+// `build` runs as --workers N parallel shard processes and a merge (default: one per CPU core);
+// --workers 1 builds in this process.
 //
 // options: --format int8|float16 (default int8)   --interactions FILE (.csv or .jsonl)
 //          --modalities text,image,audio           --name NAME   --currency EUR
-//          --batch N (default 16)                  --no-shared-space
+//          --batch N (default 16)                  --no-shared-space   --workers N
 //          --progress-file FILE (the build's status as JSON, for the dev server's page)
 //
 // `build` trains the catalog's shared space (train-shared-space.ts) after the vectors when it
@@ -33,6 +38,10 @@ import { parseShopCsv, parseShopJsonl } from './shop-source.ts';
 import { openclipartLicense, scanOpenclipart } from './openclipart-source.ts';
 import { tuxPaintLicense, tuxPaintSourceItems } from './tuxpaint-source.ts';
 import { debianVideoSourceItems, debianVideosLicense } from './debian-videos-source.ts';
+import { availableParallelism } from 'node:os';
+import { addIvfToCatalog } from './ivf-files.ts';
+import { collectShardPartials, parseShard, removeShards, runShardProcesses, shardDir, shardItems, type ShardSpec } from './shard-build.ts';
+import { DEFAULT_BATCH_SIZE } from './build-catalog.ts';
 
 const USAGE = [
   'usage: npm run catalog -- build --source tuxpaint|openclipart|debian-videos --out DIR [--limit N] [--ids ID,ID…] [options]',
@@ -40,6 +49,8 @@ const USAGE = [
   'options: --format int8|float16  --interactions FILE.csv|FILE.jsonl  --modalities text,image,audio',
   '         --name NAME  --currency EUR  --batch N  --no-shared-space  --progress-file FILE',
   '       npm run catalog -- shared-space --out DIR [--dims N] [--steps N] [--seed N]   (add/retrain the shared space of a built catalog)',
+  '       build … --workers N (parallel shard processes, default one per core)  build … --shard i/n  merge … --shards n',
+  '       npm run catalog -- ivf --out DIR [--modality text] [--partitions N]   (IVF partitions for a built catalog)',
 ].join('\n');
 
 class UsageError extends Error {
@@ -60,6 +71,11 @@ interface Args {
   currency?: string;
   batch?: number;
   sharedSpace: boolean;
+  /** `build --shard i/n`: embed that shard only. */
+  shard?: ShardSpec;
+  /** `merge --shards n`. */
+  merge?: number;
+  workers?: number;
   progressFile?: string;
 }
 
@@ -108,9 +124,9 @@ function parseSharedSpaceArgs(rest: string[]): SharedSpaceArgs {
 
 function parseArgs(argv: string[]): Args {
   const [command, ...rest] = argv;
-  if (command !== 'build') throw new UsageError(command ? `unknown command "${command}"` : 'missing command "build"');
+  if (command !== 'build' && command !== 'merge') throw new UsageError(command ? `unknown command "${command}"` : 'missing command "build"');
   const { flags, positional } = parseFlags(rest, ['no-shared-space']);
-  const known = new Set(['source', 'out', 'media', 'limit', 'ids', 'format', 'interactions', 'modalities', 'name', 'currency', 'batch', 'no-shared-space', 'progress-file']);
+  const known = new Set(['source', 'out', 'media', 'limit', 'ids', 'format', 'interactions', 'modalities', 'name', 'currency', 'batch', 'no-shared-space', 'progress-file', ...(command === 'build' ? ['shard', 'workers'] : ['shards'])]);
   for (const key of flags.keys()) if (!known.has(key)) throw new UsageError(`unknown option --${key}`);
   const source = flags.get('source');
   if (!source) throw new UsageError('missing --source tuxpaint|openclipart|debian-videos|jsonl|csv');
@@ -140,6 +156,21 @@ function parseArgs(argv: string[]): Args {
   if (limit !== undefined) args.limit = limit;
   const batch = integer('batch');
   if (batch !== undefined) args.batch = batch;
+  const workers = integer('workers');
+  if (workers !== undefined) args.workers = workers;
+  if (flags.has('shard')) {
+    try {
+      args.shard = parseShard(flags.get('shard')!);
+    } catch (error) {
+      throw new UsageError((error as Error).message);
+    }
+    if (workers !== undefined) throw new UsageError('--shard and --workers do not go together: a shard is one worker');
+  }
+  if (command === 'merge') {
+    const shards = integer('shards');
+    if (shards === undefined) throw new UsageError('merge needs --shards N (how many shard builds to join)');
+    args.merge = shards;
+  }
   if (flags.has('ids')) args.ids = flags.get('ids')!.split(',').map((s) => s.trim()).filter(Boolean);
   if (flags.has('modalities')) {
     const list = flags.get('modalities')!.split(',').map((s) => s.trim());
@@ -291,8 +322,47 @@ async function sharedSpaceCommand(rest: string[]): Promise<number> {
   return 0;
 }
 
+/** `ivf --out DIR [--modality M] [--partitions N]`: IVF partitions for a built catalog (docs/scale.md). */
+async function ivfCommand(rest: string[]): Promise<number> {
+  let out: string | undefined;
+  let modality: Modality = 'text';
+  let partitions: number | undefined;
+  try {
+    const { flags, positional } = parseFlags(rest);
+    if (positional.length > 0) throw new UsageError(`unexpected argument "${positional[0]}"`);
+    for (const key of flags.keys()) if (!['out', 'modality', 'partitions'].includes(key)) throw new UsageError(`unknown option --${key}`);
+    out = flags.get('out');
+    if (!out) throw new UsageError('missing --out DIR (the built catalog)');
+    const m = flags.get('modality') ?? 'text';
+    if (!isModality(m)) throw new UsageError(`--modality must be text, image or audio (got "${m}")`);
+    modality = m;
+    const p = flags.get('partitions');
+    if (p !== undefined) {
+      if (!/^\d+$/.test(p) || Number(p) < 1) throw new UsageError(`--partitions must be a positive integer (got "${p}")`);
+      partitions = Number(p);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(`catalog: ${error.message}\n${USAGE}`);
+      return 2;
+    }
+    throw error;
+  }
+  await initNodeTf('wasm');
+  try {
+    const built = await addIvfToCatalog(out, modality, { ...(partitions ? { partitions } : {}), onProgress: (stage, done, total) => process.stderr.write(`ivf: ${stage} ${done}/${total}\n`) });
+    console.log(`ivf: ${built.partitions} partitions of ${modality} (rows per partition ${built.sizes.min}/${built.sizes.median}/${built.sizes.max} min/median/max) in ${built.seconds.toFixed(1)} s → ${out}/ivf/${modality}/`);
+    return 0;
+  } catch (error) {
+    if ((error as Error).name !== 'CatalogFormatError') throw error;
+    console.error(`catalog: ${(error as Error).message}`);
+    return 2;
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'shared-space') return sharedSpaceCommand(argv.slice(1));
+  if (argv[0] === 'ivf') return ivfCommand(argv.slice(1));
   let args: Args;
   try {
     args = parseArgs(argv);
@@ -362,20 +432,54 @@ async function main(argv: string[]): Promise<number> {
     if (!args.sharedSpace) options.sharedSpace = false;
     else options.sharedSpace = { onProgress: (step, loss) => process.stderr.write(`shared space: step ${step}, loss ${loss.toFixed(3)}\n`), progressEvery: 100 };
 
-    options.video = { onReencode: (id, index, total) => process.stderr.write(`re-encoding video ${index + 1}/${total} (${id}) to WebM VP9 + Opus …\n`) };
+    options.video = {
+      onReencode: (id, index, total) => process.stderr.write(`re-encoding video ${index + 1}/${total} (${id}) to WebM VP9 + Opus …\n`),
+      onPosterRemade: (id) => process.stderr.write(`video ${id}: its poster is gone, embedding the clip again to make it\n`),
+    };
     await initNodeTf('wasm');
     const encoders = new NodeEncoders();
+    const batchSize = args.batch ?? DEFAULT_BATCH_SIZE;
+    if (args.shard) {
+      const slice = shardItems(items, args.shard, batchSize);
+      const dir = shardDir(args.out, args.shard);
+      progress = progressPrinter();
+      process.stderr.write(`shard ${args.shard.index}/${args.shard.count}: embedding ${slice.length} of ${items.length} items into ${dir} …\n`);
+      const summary = await buildCatalog(slice, { ...options, outDir: dir, encoders, onProgress: progress.update, embedOnly: true, sharedSpace: false });
+      progress.end();
+      console.log(`shard ${args.shard.index}/${args.shard.count}: ${summary.items} items (${summary.itemsEmbeddedThisRun} embedded this run) in ${summary.seconds.toFixed(1)} s`);
+      await encoders.dispose();
+      return 0;
+    }
+    const workers = args.merge ? 1 : (args.workers ?? Math.min(availableParallelism(), Math.ceil(items.length / batchSize)));
+    let shards = args.merge;
+    const started = performance.now();
+    if (workers > 1) {
+      process.stderr.write(`building ${items.length} items into ${args.out} as ${workers} parallel shard processes …\n`);
+      // Shards report on stderr (prefixed); the status file (if any) is this process's, written from the merge on.
+      const own = ['--workers', '--progress-file'];
+      await runShardProcesses(argv.slice(1).filter((arg, i, all) => !own.includes(arg) && !own.includes(all[i - 1]!) && !own.some((flag) => arg.startsWith(`${flag}=`))), workers);
+      shards = workers;
+    }
+    if (shards !== undefined) {
+      collectShardPartials(args.out, shards);
+      process.stderr.write(`merging ${shards} shards into ${args.out} …\n`);
+    }
     progress = progressPrinter();
-    process.stderr.write(`building ${items.length} items into ${args.out} …\n`);
+    if (shards === undefined) process.stderr.write(`building ${items.length} items into ${args.out} …\n`);
     const printer = progress;
     const onProgress = (p: BuildProgress) => {
       printer.update(p);
       status?.update(buildStatusOf(p));
     };
-    const summary = await buildCatalog(items, { ...options, outDir: args.out, encoders, onProgress });
+    const summary = await buildCatalog(items, { ...options, outDir: args.out, encoders, onProgress, ...(shards !== undefined ? { requireEmbedded: true } : {}) });
     progress.end();
+    if (shards !== undefined) removeShards(args.out);
     status?.now({ phase: 'done', done: summary.items, total: summary.items });
     printSummary(summary);
+    if (workers > 1) {
+      const seconds = (performance.now() - started) / 1000;
+      console.log(`sharded build: ${items.length} items on ${workers} worker processes in ${seconds.toFixed(1)} s (${(items.length / seconds).toFixed(2)} items/s, merge included)`);
+    }
     await encoders.dispose();
     return 0;
   } catch (error) {

@@ -53,7 +53,7 @@ export async function writeSharedSpaceFiles(
     encoders,
     quantization,
     temperature: trained.temperature,
-    training: { ...trained.stats, quantization },
+    training: { ...reproducibleStats(trained.stats), quantization },
     binaryName: SHARED_SPACE_BINARY,
   });
   // The binary first: the spec (and then the manifest) only ever name a complete file.
@@ -113,4 +113,11 @@ export async function addSharedSpaceToCatalog(dir: string, options: SharedSpaceB
   parseCatalogManifest(next, manifestPath); // never write a manifest the app would refuse
   writeAtomic(manifestPath, JSON.stringify(next) + '\n');
   return { entry, stats: trained.stats };
+}
+
+/** Under SOURCE_DATE_EPOCH (reproducible builds, e.g. a sharded build checked against a single one) the wall-clock training time stays out of the file. */
+function reproducibleStats(stats: TrainedSharedSpace['stats']): Partial<TrainedSharedSpace['stats']> {
+  if (process.env.SOURCE_DATE_EPOCH === undefined) return stats;
+  const { seconds: _seconds, ...rest } = stats;
+  return rest;
 }

@@ -19,10 +19,11 @@
  *    WebM, keyed by clip, settings and the frame pipeline's version (VIDEO_PIPELINE_VERSION);
  *    a WebM without a sound track gets no audio input.
  * 2. embed: the WebM's frames and soundtrack are embedded once (embed-video-file.ts, shared with
- *    the worker's code) and both vectors kept for the run; the poster is written when the
- *    image vector is made, before the builder records the vector, so a recorded vector always
- *    has its poster.
- * 3. media: the WebM is copied into the catalog next to the poster.
+ *    the worker's code) and both vectors kept for the run; the poster is written into the cache
+ *    next to the WebM (keyed by the pipeline version too) when the image vector is made, before
+ *    the builder records the vector, so a recorded vector always has its poster, also for the
+ *    merge of a sharded build, which embeds nothing.
+ * 3. media: the WebM and the poster are copied from the cache into the catalog.
  */
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
@@ -39,8 +40,8 @@ import { embedVideoFile, type NodeVideoEmbedding } from '../video/embed-video-fi
 import { reencodeSettingsKey, reencodeToWebm, type ReencodeOptions } from '../video/reencode-video.ts';
 import { probeDurationSeconds } from '../video/run-ffmpeg.ts';
 
-/** The repository's git-ignored cache of re-encoded clips. */
-export const DEFAULT_VIDEO_CACHE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '.cache', 'video-webm');
+/** The git-ignored cache of re-encoded clips and their posters: VIDEO_CACHE_DIR, else the repository's .cache/video-webm. */
+export const DEFAULT_VIDEO_CACHE_DIR = process.env.VIDEO_CACHE_DIR || resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '.cache', 'video-webm');
 
 export interface VideoBuildOptions extends ReencodeOptions {
   /** Longest clip taken, seconds (default MAX_CATALOG_VIDEO_SECONDS). */
@@ -49,6 +50,8 @@ export interface VideoBuildOptions extends ReencodeOptions {
   cacheDir?: string;
   /** Called once per clip as its re-encoding starts (for progress output). */
   onReencode?: (id: string, index: number, total: number) => void;
+  /** Told when a poster has to be made again (its vector came from an earlier run whose poster is gone): the clip is embedded once more. */
+  onPosterRemade?: (id: string) => void;
 }
 
 /** What the builder's encoders must also do for video items (NodeEncoders does). */
@@ -85,6 +88,12 @@ function sha256(data: string | Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
+function copyAtomic(from: string, to: string): void {
+  mkdirSync(dirname(to), { recursive: true });
+  copyFileSync(from, `${to}.tmp-${process.pid}`);
+  renameSync(`${to}.tmp-${process.pid}`, to);
+}
+
 function writeAtomic(path: string, data: Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true });
   const temp = `${path}.tmp-${process.pid}`;
@@ -109,6 +118,8 @@ export async function cachedWebm(videoPath: string, options: VideoBuildOptions =
 export class CatalogVideos {
   /** Item id → its WebM in the cache. */
   private readonly webm = new Map<string, string>();
+  /** Item id → its poster in the cache (made with the image vector, so a shard's poster serves the merge). */
+  private readonly poster = new Map<string, string>();
   /** WebM path → item id. */
   private readonly itemOf = new Map<string, string>();
   private readonly durations = new Map<string, number>();
@@ -152,6 +163,7 @@ export class CatalogVideos {
       this.durations.set(id, opened.duration);
       opened.input.dispose();
       this.webm.set(id, target);
+      this.poster.set(id, target.replace(/\.webm$/, `-poster-${VIDEO_PIPELINE_VERSION.replace(/[^A-Za-z0-9.+-]/g, '_')}.webp`));
       this.itemOf.set(target, id);
       const key = `${clipKey}:${settings}:${VIDEO_PIPELINE_VERSION}`;
       item.inputs.image = { input: target, key: `video-frames:${key}` };
@@ -190,13 +202,13 @@ export class CatalogVideos {
     const image = this.posterPath(id);
     const from = this.webm.get(id)!;
     const to = join(this.outDir, video);
-    if (!existsSync(to) || statSync(to).size !== statSync(from).size) {
-      mkdirSync(dirname(to), { recursive: true });
-      copyFileSync(from, `${to}.tmp-${process.pid}`);
-      renameSync(`${to}.tmp-${process.pid}`, to);
-    }
+    if (!existsSync(to) || statSync(to).size !== statSync(from).size) copyAtomic(from, to);
     // A vector reused from an earlier run whose poster was removed since: make it again.
-    if (!existsSync(join(this.outDir, image))) await this.writePoster(id, await this.embedding(from));
+    if (!existsSync(this.poster.get(id)!)) {
+      this.options.onPosterRemade?.(id);
+      await this.writePoster(id, await this.embedding(from));
+    }
+    copyAtomic(this.poster.get(id)!, join(this.outDir, image));
     return { video, image, videoBytes: statSync(to).size, posterBytes: statSync(join(this.outDir, image)).size, seconds: this.durations.get(id) ?? 0 };
   }
 
@@ -224,7 +236,7 @@ export class CatalogVideos {
     const webp = await sharp(Buffer.from(data.buffer, data.byteOffset, data.byteLength), { raw: { width, height, channels: 4 } })
       .webp({ quality: 80, effort: 4 })
       .toBuffer();
-    writeAtomic(join(this.outDir, this.posterPath(id)), webp);
+    writeAtomic(this.poster.get(id)!, webp);
   }
 
   /** One Embedding for `paths` in order: WebMs through `one`, the rest in one call to `others`. */

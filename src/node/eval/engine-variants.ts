@@ -19,6 +19,7 @@ import { FEATURES, PRIOR_FUSION_MODEL, withHead, type FeatureName, type FusionMo
 import { historyTokens, type HistoryToken } from '../../engine/recommend/history-tokens.ts';
 import { catalogItemLookup } from '../../engine/recommend/item-space.ts';
 import { emptyPersonalState, featureRow, learnFromFeedback, personalWeights } from '../../engine/recommend/personal-learning.ts';
+import { diversify } from '../../engine/recommend/diversify.ts';
 import { applyHead, scoreItems, type ScoredItems } from '../../engine/recommend/score-items.ts';
 import type { PairwiseCase } from '../../engine/recommend/fit-fusion-model.ts';
 import { fitFusionModel, trainingCases } from '../catalog/train-fusion-model.ts';
@@ -73,9 +74,10 @@ class EngineEvaluationContext {
     return c;
   }
 
-  /** The user's features (and prior scores) for a head and format, computed once. */
+  /** The case's features (and prior scores) for a head and format, computed once. */
   userFeatures(user: UserCase, head: ContentHead, format: StoredFormat): Promise<ScoredItems> {
-    const key = `${user.user}/${head}/${format}`;
+    // A user has several cases (protocol B on dev), told apart by how much history they see.
+    const key = `${user.user}/${user.history.length}/${head}/${format}`;
     let f = this.features.get(key);
     if (!f) {
       f = this.catalog(format).then((catalog) => scoreItems(catalog.space, catalog.signals, this.tokens(catalog, user.history, user.historyTimes), withHead(PRIOR_FUSION_MODEL, head)));
@@ -98,6 +100,22 @@ class EngineEvaluationContext {
   }
 }
 
+/** Mean cosine over the modalities both items have (the engine's itemSimilarity; catalog vectors are unit length). */
+function meanModalityCosine(space: MovieCatalog['space'], a: number, b: number): number {
+  let sum = 0;
+  let n = 0;
+  for (const m of space.modalities) {
+    const va = space.vector(a, m);
+    const vb = space.vector(b, m);
+    if (!va || !vb) continue;
+    let dot = 0;
+    for (let d = 0; d < va.length; d++) dot += va[d]! * vb[d]!;
+    sum += dot;
+    n++;
+  }
+  return n ? sum / n : 0;
+}
+
 interface VariantSpec {
   name: string;
   group: string;
@@ -109,12 +127,16 @@ interface VariantSpec {
   trained: boolean;
   /** Replay this many last steps with on-device learning. */
   onDeviceSteps?: number;
+  /** MMR λ of the headline list (absent: plain top k, as the harness has always ranked). */
+  diversity?: number;
 }
 
 class EngineVariant implements EvaluatedRecommender {
   readonly name: string;
   readonly group: string;
+  readonly diversityLambda: number | undefined;
   private model: FusionModel = PRIOR_FUSION_MODEL;
+  private space: MovieCatalog['space'] | undefined;
 
   constructor(
     private readonly context: EngineEvaluationContext,
@@ -122,6 +144,7 @@ class EngineVariant implements EvaluatedRecommender {
   ) {
     this.name = spec.name;
     this.group = spec.group;
+    this.diversityLambda = spec.diversity;
   }
 
   private get contentHead(): ContentHead {
@@ -130,6 +153,7 @@ class EngineVariant implements EvaluatedRecommender {
 
   async fit(train: TrainData): Promise<void> {
     this.context.setTrain(train);
+    this.space = (await this.context.catalog(this.spec.format)).space;
     const frozen = FEATURES.filter((f) => !this.spec.uses.includes(f));
     const base = withHead(PRIOR_FUSION_MODEL, this.spec.head);
     const masked = { ...base, weights: Object.fromEntries(FEATURES.map((f) => [f, frozen.includes(f) ? 0 : base.weights[f]])) as FusionModel['weights'] };
@@ -146,6 +170,21 @@ class EngineVariant implements EvaluatedRecommender {
     if (!this.spec.onDeviceSteps) return applyHead(scored.features, this.model);
     const weights = await this.learnOnDevice(user, this.spec.onDeviceSteps);
     return applyHead(scored.features, { ...this.model, weights });
+  }
+
+  /**
+   * The for-you MMR of the engine (on-device-recommender.ts pick → diversify.ts): λ·relevance
+   * − (1 − λ)·max similarity to the picked items, similarity = mean cosine over the
+   * modalities both items have, categories = the item's category (the movie's first genre),
+   * no per-category cap (for-you sets none). The pool is the runner's best max(50, 5k).
+   */
+  diversify(pool: Int32Array, scores: Float32Array, k: number, lambda: number): number[] {
+    const space = this.space!;
+    return diversify(Array.from(pool), scores, k, {
+      lambda,
+      categoryOf: (i) => space.items[i]!.category,
+      similarity: (a, b) => meanModalityCosine(space, a, b),
+    });
   }
 
   /** Replays the user's last steps: each step shows the top 10, then the user's next item is the feedback. */

@@ -11,54 +11,136 @@ export interface EvalArgs {
   protocols: Protocol[];
   split: Split;
   out: string;
+  /** In-process recommenders to run, by name ([] = none, e.g. to score only --lists). */
   only?: string[];
+  /** In-process recommenders to run, by group. */
+  groups?: string[];
   limitUsers?: number;
   k: number;
   seed: number;
+  /** Protocol B on dev: evaluated steps per user. */
+  steps: number;
+  /** Protocol C: share of new items. */
+  coldShare: number;
+  resamples: number;
+  bootstrapSeed: number;
+  /** Extra paired comparisons, [a, b] = a − b. */
+  compare: Array<[string, string]>;
+  /** Rows read from batch-recommend output files. */
+  lists: Array<{ name: string; file: string }>;
+  /** Recommender whose MMR λ the accuracy–diversity curve sweeps (protocol B); undefined = none. */
+  curve?: string;
+  /** The curve was named with --curve (an error when absent), not the default (skipped when absent). */
+  curveNamed: boolean;
+  lambdas: number[];
 }
 
-export const USAGE =
-  'usage: npm run eval -- [--data DIR] [--protocol A|B|both] [--split dev|test|all] [--out FILE.json] [--only name,name] [--limit-users N] [--k 10] [--seed 42]';
+export const USAGE = `usage: npm run eval -- [options]
+  --protocol B|A|C|C-random|C-newest[,…]   protocols to run (default B; C = both cold sets; "both" = B,A)
+  --split dev|test|all                       dev tunes, test is the final report, all compares with DATA.md (default dev)
+  --out FILE.json                            also writes FILE.svg and, with a curve, FILE-mmr.svg (default eval-results/ml100k-SPLIT-PROTOCOLS.json)
+  --only NAME[,NAME]  |  --only none         in-process recommenders by name (none: only --lists rows)
+  --groups GROUP[,GROUP]                     in-process recommenders by group (baseline, content, collaborative, hybrid, …)
+  --steps N                                  protocol B on dev: the last N steps of each user (default 3)
+  --cold-share S                             protocol C: share of items that are new (default 0.2)
+  --resamples N --bootstrap-seed S           bootstrap over users (default 1000, 42)
+  --compare "A:B"                            a paired interval of A − B (repeatable)
+  --lists "NAME=FILE.jsonl"                  a row from batch-recommend output {"user", "items"} (repeatable)
+  --curve NAME | none                        MMR accuracy–diversity curve of NAME on protocol B (default "Hybrid late" when it runs)
+  --lambdas 1,0.9,…                          the curve's MMR λ values
+  --limit-users N --k 10 --seed 42 --data DIR`;
+
+const FLAGS = ['data', 'protocol', 'split', 'out', 'only', 'groups', 'limit-users', 'k', 'seed', 'steps', 'cold-share', 'resamples', 'bootstrap-seed', 'compare', 'lists', 'curve', 'lambdas'];
+const REPEATABLE = new Set(['compare', 'lists']);
+export const DEFAULT_CURVE = 'Hybrid late';
+export const DEFAULT_LAMBDAS = [1, 0.9, 0.8, 0.7, 0.6, 0.5, 0.3, 0];
 
 export function parseEvalArgs(argv: string[], repoRoot: string = REPO_ROOT): EvalArgs {
-  const values = new Map<string, string>();
+  const values = new Map<string, string[]>();
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     if (flag === '--help' || flag === '-h') throw new Error(USAGE);
     const [name, inline] = flag.startsWith('--') ? flag.slice(2).split(/=(.*)/s, 2) : [undefined, undefined];
-    if (!name || !['data', 'protocol', 'split', 'out', 'only', 'limit-users', 'k', 'seed'].includes(name)) throw new Error(`unknown argument ${flag}\n${USAGE}`);
+    if (!name || !FLAGS.includes(name)) throw new Error(`unknown argument ${flag}\n${USAGE}`);
     const value = inline ?? argv[++i];
     if (value === undefined) throw new Error(`--${name} needs a value\n${USAGE}`);
-    values.set(name, value);
+    if (values.has(name) && !REPEATABLE.has(name)) throw new Error(`--${name} given twice`);
+    values.set(name, [...(values.get(name) ?? []), value]);
   }
-  const protocol = values.get('protocol') ?? 'B';
-  if (!['A', 'B', 'both'].includes(protocol)) throw new Error(`--protocol must be A, B or both, got ${protocol}`);
-  const split = values.get('split') ?? 'dev';
+  const one = (name: string): string | undefined => values.get(name)?.[0];
+  const protocols = parseProtocols(one('protocol') ?? 'B');
+  const split = one('split') ?? 'dev';
   if (!['dev', 'test', 'all'].includes(split)) throw new Error(`--split must be dev, test or all, got ${split}`);
-  const int = (name: string, fallback: number | undefined, min: number): number | undefined => {
-    const raw = values.get(name);
+  const int = (name: string, fallback: number, min: number): number => {
+    const raw = one(name);
     if (raw === undefined) return fallback;
     const n = Number(raw);
     if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer ≥ ${min}, got ${raw}`);
     return n;
   };
-  const out = resolve(values.get('out') ?? resolve(repoRoot, `eval-results/ml100k-${split}-${protocol}.json`));
+  const coldShare = Number(one('cold-share') ?? 0.2);
+  if (!(coldShare > 0 && coldShare < 1)) throw new Error(`--cold-share must be in (0, 1), got ${one('cold-share')}`);
+  const label = protocols.join('-');
+  const out = resolve(one('out') ?? resolve(repoRoot, `eval-results/ml100k-${split}-${label}.json`));
   if (!out.endsWith('.json')) throw new Error(`--out must name a .json file, got ${out}`);
-  for (const shipped of ['public', 'dist']) {
-    const rel = relative(resolve(repoRoot, shipped), out);
-    if (!rel.startsWith('..') && !isAbsolute(rel)) {
-      throw new Error(`refusing to write ${out}: ${shipped}/ is shipped with the app, and MovieLens results are research-only`);
-    }
-  }
+  assertNotShipped(out, repoRoot);
+  const list = (name: string) => one(name)?.split(',').map((s) => s.trim()).filter(Boolean);
+  const only = one('only') === 'none' ? [] : list('only');
+  const compare = (values.get('compare') ?? []).map((pair): [string, string] => {
+    const parts = pair.split(':').map((s) => s.trim());
+    if (parts.length !== 2 || !parts[0] || !parts[1]) throw new Error(`--compare needs "A:B" (two row names), got ${JSON.stringify(pair)}`);
+    return [parts[0], parts[1]];
+  });
+  const lists = (values.get('lists') ?? []).map((spec) => {
+    const at = spec.indexOf('=');
+    if (at <= 0 || at === spec.length - 1) throw new Error(`--lists needs "NAME=FILE.jsonl", got ${JSON.stringify(spec)}`);
+    return { name: spec.slice(0, at).trim(), file: resolve(spec.slice(at + 1).trim()) };
+  });
+  const curve = one('curve') === 'none' ? undefined : (one('curve') ?? DEFAULT_CURVE);
+  const lambdas = (list('lambdas') ?? DEFAULT_LAMBDAS.map(String)).map((raw) => {
+    const l = Number(raw);
+    if (!(l >= 0 && l <= 1)) throw new Error(`--lambdas: each λ must be in [0, 1], got ${raw}`);
+    return l;
+  });
   return {
-    data: resolve(values.get('data') ?? DEFAULT_DATA_DIR),
-    protocols: protocol === 'both' ? ['B', 'A'] : [protocol as Protocol],
+    data: resolve(one('data') ?? DEFAULT_DATA_DIR),
+    protocols,
     split: split as Split,
     out,
-    only: values.get('only')?.split(',').map((s) => s.trim()).filter(Boolean),
-    limitUsers: int('limit-users', undefined, 1),
-    k: int('k', 10, 1)!,
-    seed: int('seed', 42, 0)!,
+    only,
+    groups: list('groups'),
+    limitUsers: one('limit-users') === undefined ? undefined : int('limit-users', 0, 1),
+    k: int('k', 10, 1),
+    seed: int('seed', 42, 0),
+    steps: int('steps', 3, 1),
+    coldShare,
+    resamples: int('resamples', 1000, 100),
+    bootstrapSeed: int('bootstrap-seed', 42, 0),
+    compare,
+    lists,
+    curve,
+    curveNamed: one('curve') !== undefined,
+    lambdas,
   };
 }
 
+/** MovieLens-derived files must not land in public/ or dist/, which ship with the app. */
+export function assertNotShipped(file: string, repoRoot: string = REPO_ROOT): void {
+  for (const shipped of ['public', 'dist']) {
+    const rel = relative(resolve(repoRoot, shipped), resolve(file));
+    if (!rel.startsWith('..') && !isAbsolute(rel)) {
+      throw new Error(`refusing to write ${file}: ${shipped}/ is shipped with the app, and MovieLens results are research-only`);
+    }
+  }
+}
+
+export function parseProtocols(raw: string): Protocol[] {
+  const out: Protocol[] = [];
+  for (const part of raw.split(',').map((s) => s.trim())) {
+    const expanded: Protocol[] | undefined =
+      part === 'both' ? ['B', 'A'] : part === 'C' ? ['C-random', 'C-newest'] : ['A', 'B', 'C-random', 'C-newest'].includes(part) ? [part as Protocol] : undefined;
+    if (!expanded) throw new Error(`--protocol must be B, A, C, C-random or C-newest (comma-separated), got ${part}`);
+    for (const p of expanded) if (!out.includes(p)) out.push(p);
+  }
+  return out;
+}

@@ -1,7 +1,10 @@
 /**
  * Ranking metrics with binary relevance, as in ../shared/DATA.md §3 and the usual
  * implementations (e.g. Microsoft Recommenders): the ideal DCG places min(|targets|, k) hits
- * at the top, precision divides by k even when fewer targets exist.
+ * at the top, precision divides by k even when fewer targets exist. Protocol C reports the
+ * capped recall hits / min(k, |targets|) (as Liang et al. 2018), which reaches 1 when the
+ * list is all hits; DATA.md's C reference numbers use it (random ranking: ≈ .07, where plain
+ * recall would be 10 / 336 ≈ .03 for every user).
  */
 export interface RankingMetrics {
   /** 1 if any target is in the top k. */
@@ -11,9 +14,11 @@ export interface RankingMetrics {
   precision: number;
   /** Hits / |targets|. */
   recall: number;
+  /** Hits / min(k, |targets|). */
+  cappedRecall: number;
 }
 
-export const METRIC_NAMES = ['hr', 'ndcg', 'precision', 'recall'] as const satisfies ReadonlyArray<keyof RankingMetrics>;
+export const METRIC_NAMES = ['hr', 'ndcg', 'precision', 'recall', 'cappedRecall'] as const satisfies ReadonlyArray<keyof RankingMetrics>;
 
 const discount = (rank: number): number => 1 / Math.log2(rank + 2);
 
@@ -31,14 +36,5 @@ export function rankingMetrics(ranked: ArrayLike<number>, targets: readonly numb
   }
   let idcg = 0;
   for (let rank = 0; rank < Math.min(relevant.size, k); rank++) idcg += discount(rank);
-  return { hr: hits > 0 ? 1 : 0, ndcg: dcg / idcg, precision: hits / k, recall: hits / relevant.size };
-}
-
-/** Mean of each metric over users (zeros for an empty list, which the report shows as 0 users). */
-export function meanMetrics(perUser: readonly RankingMetrics[]): RankingMetrics {
-  const sum: RankingMetrics = { hr: 0, ndcg: 0, precision: 0, recall: 0 };
-  for (const m of perUser) for (const name of METRIC_NAMES) sum[name] += m[name];
-  const n = Math.max(1, perUser.length);
-  for (const name of METRIC_NAMES) sum[name] /= n;
-  return sum;
+  return { hr: hits > 0 ? 1 : 0, ndcg: dcg / idcg, precision: hits / k, recall: hits / relevant.size, cappedRecall: hits / Math.min(k, relevant.size) };
 }

@@ -1,8 +1,6 @@
 /**
  * Most popular: every user gets the items with the most training users (ties to the lower
  * item index via the runner's top-k). Non-personalised, and on MovieLens hard to beat by much.
- * Popularity counts tie often: DATA.md's reference B NDCG@10 (.0257) is what one gets by
- * placing the target first among its ties (optimistic); lower-index ties give .0253, same HR.
  */
 import type { EvaluatedRecommender, TrainData } from './eval-types.ts';
 import { userItemSets } from './item-cooccurrence.ts';
