@@ -51,6 +51,7 @@ const CLICK_STORE_WAIT_MS = 400;
  * @csspart why - The explanation's one-sentence summary.
  * @csspart message - The one line shown instead of a list: a problem, or nothing to recommend yet.
  * @csspart placeholder - A grey card shown while the engine starts.
+ * @csspart video-badge - The "▶ Video" mark on a video item's card, whose `image` is its poster frame.
  *
  * @cssprop [--recs-accent=#2563eb] - Heading rule, hover border, focus ring.
  * @cssprop [--recs-font=inherit] - Font family.

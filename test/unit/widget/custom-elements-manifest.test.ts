@@ -56,7 +56,7 @@ describe('custom-elements.json', () => {
     expect(element.customElement).toBe(true);
     expect(element.attributes!.map((a) => a.name)).toEqual(['catalog', 'mode', 'item-id', 'k', 'item-href', 'assets', 'dwell-ms', 'heading']);
     expect(element.events!.map((e) => e.name)).toEqual(['recs-ready', 'recs-update', 'recs-error', 'recs-select']);
-    expect(element.cssParts!.map((p) => p.name)).toEqual(['heading', 'list', 'item', 'image', 'title', 'why', 'message', 'placeholder']);
+    expect(element.cssParts!.map((p) => p.name)).toEqual(['heading', 'list', 'item', 'image', 'title', 'why', 'message', 'placeholder', 'video-badge']);
     expect(element.cssProperties!.find((p) => p.name === '--recs-accent')?.default).toBe('#2563eb');
   });
 
