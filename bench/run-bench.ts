@@ -16,7 +16,7 @@ import { benchmarkWidget } from './widget-benchmark.ts';
 import { benchmarkIvf, type IvfBenchmark } from './ivf-benchmark.ts';
 import { benchmarkPeers, type PeerBenchmark } from './peer-benchmark.ts';
 import { benchmarkBuild, type BuildRow } from './build-benchmark.ts';
-import { summarise, type BenchSummary } from './bench-summary.ts';
+import { summarise, type BenchSummary, type SummaryInput } from './bench-summary.ts';
 import { benchmarkSoak, type SoakBenchmark } from './soak-benchmark.ts';
 import type { Int8RankBenchmarkRow } from '../src/protocol/engine-api.ts';
 
@@ -38,15 +38,40 @@ const IVF_ITEMS = Number(process.env.BENCH_IVF_ITEMS ?? 1_000_000);
 const PEER_ITEMS = Number(process.env.BENCH_PEER_ITEMS ?? 100_000);
 const PEER_BUILD_BUDGET_MS = Number(process.env.BENCH_PEER_BUILD_BUDGET_MS ?? 300_000);
 /** hnswlib-wasm's M and efConstruction: lower than its defaults (16 / 200) so 100,000 items build within the budget here. */
-const PEER_HNSW_M = Number(process.env.BENCH_PEER_HNSW_M ?? 12);
-const PEER_HNSW_EF_CONSTRUCTION = Number(process.env.BENCH_PEER_HNSW_EF_CONSTRUCTION ?? 64);
+const PEER_HNSW_M = Number(process.env.BENCH_PEER_HNSW_M ?? 8);
+const PEER_HNSW_EF_CONSTRUCTION = Number(process.env.BENCH_PEER_HNSW_EF_CONSTRUCTION ?? 48);
 const SOAK_EVENTS = Number(process.env.BENCH_SOAK_EVENTS ?? 10_000);
 const SOAK_CALLS = Number(process.env.BENCH_SOAK_CALLS ?? 1_000);
 const BUILD_ITEMS = Number(process.env.BENCH_BUILD_ITEMS ?? 64);
 const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? ALL_SECTIONS).split(','));
 const MODALITIES = (['text', 'image', 'audio'] as Modality[]).filter((m) => SECTIONS.has(m));
 
+async function runBuildSection(): Promise<BuildRow[]> {
+  const buildRows = await benchmarkBuild(BUILD_ITEMS, [1, 2]);
+  console.log(`Catalog build, first ${BUILD_ITEMS} Tux Paint stamps (text, image, audio; whole CLI: model loading, shared space and merge included)`);
+  console.log(formatTable(['workers', 'items', 'seconds', 'items/s', '× 1 worker'], buildRows.map((r) => [r.workers, r.items, r.seconds, r.itemsPerSecond, r.itemsPerSecond / buildRows[0]!.itemsPerSecond])));
+  console.log('');
+  return buildRows;
+}
+
+/** Merges this run into bench-results/summary.json and prints it. */
+function writeSummary(input: Omit<SummaryInput, 'previous'>): void {
+  const previous = existsSync('bench-results/summary.json') ? (JSON.parse(readFileSync('bench-results/summary.json', 'utf8')) as Partial<BenchSummary>) : undefined;
+  const summary = summarise({ ...input, ...(previous ? { previous } : {}) });
+  printSummary(summary);
+  mkdirSync('bench-results', { recursive: true });
+  writeFileSync('bench-results/summary.json', JSON.stringify(summary, null, 2) + '\n');
+}
+
 async function main(): Promise<void> {
+  // The build section alone needs no browser (it runs the catalog CLI), so it takes no browser lock.
+  if (SECTIONS.size === 1 && SECTIONS.has('build')) {
+    const buildRows = await runBuildSection();
+    mkdirSync('bench-results', { recursive: true });
+    writeFileSync('bench-results/engine-build.json', JSON.stringify({ date: new Date().toISOString(), machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model }, build: buildRows }, null, 2) + '\n');
+    writeSummary({ sections: SECTIONS, buildRows });
+    return;
+  }
   const bandwidth = measureReadBandwidth();
   const browser = await openBenchBrowser();
   try {
@@ -101,14 +126,9 @@ async function main(): Promise<void> {
       ? await benchmarkIvf(browser.browser, browser.url, 'dist', { items: IVF_ITEMS, dims: DIMS, clusters: 2000, spread: 1.0, seed: 7, partitions: 1024, sampleSize: 16_384, iterations: 6, queries: 100, k: K, nprobes: [8, 16, 32, 64] }, ['tuxpaint', 'openclipart-text'])
       : undefined;
     const peers: PeerBenchmark | undefined = SECTIONS.has('peers')
-      ? await benchmarkPeers(browser.browser, { items: PEER_ITEMS, dims: DIMS, clusters: 2000, spread: 1.0, seed: 9, queries: 50, k: K, buildBudgetMs: PEER_BUILD_BUDGET_MS, nprobes: [4, 8, 16, 32], efSearches: [10, 20, 40, 80, 160, 320], hnswM: PEER_HNSW_M, hnswEfConstruction: PEER_HNSW_EF_CONSTRUCTION, batchSize: 5000 })
+      ? await benchmarkPeers(browser.browser, { items: PEER_ITEMS, dims: DIMS, clusters: 2000, spread: 1.0, seed: 9, queries: 50, k: K, buildBudgetMs: PEER_BUILD_BUDGET_MS, nprobes: [8, 16, 32, 64, 128], efSearches: [20, 40, 80, 160, 320, 640], hnswM: PEER_HNSW_M, hnswEfConstruction: PEER_HNSW_EF_CONSTRUCTION, batchSize: 5000 })
       : undefined;
-    const buildRows: BuildRow[] = SECTIONS.has('build') ? await benchmarkBuild(BUILD_ITEMS, [1, 2]) : [];
-    if (buildRows.length > 0) {
-      console.log(`Catalog build, first ${BUILD_ITEMS} Tux Paint stamps (text, image, audio; whole CLI: model loading, shared space and merge included)`);
-      console.log(formatTable(['workers', 'items', 'seconds', 'items/s', '× 1 worker'], buildRows.map((r) => [r.workers, r.items, r.seconds, r.itemsPerSecond, r.itemsPerSecond / buildRows[0]!.itemsPerSecond])));
-      console.log('');
-    }
+    const buildRows: BuildRow[] = SECTIONS.has('build') ? await runBuildSection() : [];
     const soak: SoakBenchmark | undefined = SECTIONS.has('soak') ? await benchmarkSoak(browser.browser, browser.url, SOAK_EVENTS, SOAK_CALLS) : undefined;
     const stamps = listTuxPaintStamps(findOrFetchTuxPaintStamps());
     const recommendRows = SECTIONS.has('recommend')
@@ -158,10 +178,7 @@ async function main(): Promise<void> {
     const outName = SECTIONS.size === ALL_SECTIONS.split(',').length ? 'engine' : `engine-${[...SECTIONS].join('-')}`;
     writeFileSync(`bench-results/${outName}.json`, JSON.stringify(result, null, 2) + '\n');
     console.log(`Wrote bench-results/${outName}.json`);
-    const previous = existsSync('bench-results/summary.json') ? (JSON.parse(readFileSync('bench-results/summary.json', 'utf8')) as Partial<BenchSummary>) : undefined;
-    const summary = summarise({ sections: SECTIONS, catalogRows, widget, int8Rows, ivf, peers, buildRows, soak, report, ...(previous ? { previous } : {}) });
-    printSummary(summary);
-    writeFileSync('bench-results/summary.json', JSON.stringify(summary, null, 2) + '\n');
+    writeSummary({ sections: SECTIONS, catalogRows, widget, int8Rows, ivf, peers, buildRows, soak, report });
   } finally {
     await browser.close();
   }

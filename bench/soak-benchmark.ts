@@ -60,6 +60,8 @@ export async function benchmarkSoak(browser: Browser, appUrl: string, events = 1
     await page.goto(appUrl);
     await page.waitForFunction(() => document.body.dataset.catalog !== undefined, undefined, { timeout: 300_000 });
     if ((await page.evaluate(() => document.body.dataset.catalog)) !== 'ready') throw new Error('soak: the demo catalog did not load');
+    // tsx (esbuild, keepNames) wraps named functions inside the evaluated callbacks in __name().
+    await page.evaluate('globalThis.__name ??= (f) => f');
     const probe = await openJsHeapProbe(page);
     const { backend, catalogItems } = await page.evaluate(async () => ({ backend: (await window.recs!.backend()).backend, catalogItems: (await window.recs!.items()).length }));
     const samples: SoakSample[] = [];
