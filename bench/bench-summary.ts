@@ -106,7 +106,7 @@ export function summarise(input: SummaryInput): BenchSummary {
   }
   if (sections.has('widget')) {
     const warm = input.widget?.visits.find((v) => v.visit === 'warm');
-    set('widgetFirstRecWarmMs', warm?.firstRecommendationMs.medianMs, 'example shop with <ondevice-recs>, remembered choice', 'the widget section produced no warm visit');
+    set('widgetFirstRecWarmMs', warm?.firstRecommendationMs.medianMs, 'example shop with <ondevice-recs>, remembered choice', input.widget ? 'the widget section produced no warm visit' : 'the widget section did not run: dist/ondevice-recs.js is not built (npm run build)');
     const cold = input.widget?.visits.find((v) => v.visit === 'cold');
     if (cold) set('widgetFirstRecColdMs', cold.firstRecommendationMs.medianMs, 'example shop with <ondevice-recs>, fresh context', '');
   }

@@ -34,6 +34,8 @@ export interface SoakBenchmark {
   first: SoakLatency;
   last: SoakLatency;
   trackMs: SoakLatency;
+  /** Every recommend() call's time, in call order. */
+  recommendMs: number[];
   seconds: number;
 }
 
@@ -132,6 +134,7 @@ export async function benchmarkSoak(browser: Browser, appUrl: string, events = 1
       first: latency(recommendTimes.slice(0, 100)),
       last: latency(recommendTimes.slice(-100)),
       trackMs: latency(trackTimes),
+      recommendMs: recommendTimes,
       seconds: (performance.now() - started) / 1000,
     };
     printSoak(result);
