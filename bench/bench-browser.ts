@@ -13,8 +13,8 @@ export interface BenchBrowser {
   close(): Promise<void>;
 }
 
-/** Serve the built app (dist/) on loopback and open it in Chromium, waiting for the engine. */
-export async function openBenchBrowser(port = 4174): Promise<BenchBrowser> {
+/** Serve the built app (dist/) on loopback (port BENCH_PORT, default 4174) and open it in Chromium, waiting for the engine. */
+export async function openBenchBrowser(port = Number(process.env.BENCH_PORT ?? 4174)): Promise<BenchBrowser> {
   const server: PreviewServer = await preview({ preview: { port, host: '127.0.0.1', strictPort: true } });
   const browser: Browser = await chromium.launch(chromiumLaunchOptions());
   const page = await browser.newPage();

@@ -1,96 +1,194 @@
-import { existsSync, readFileSync } from 'node:fs';
 import type { BackendReport, Int8RankBenchmarkRow } from '../src/protocol/engine-api.ts';
 import type { CatalogLoadRow } from './catalog-load-benchmark.ts';
 import type { WidgetBenchmark } from './widget-benchmark.ts';
 import type { IvfBenchmark } from './ivf-benchmark.ts';
 import type { PeerBenchmark } from './peer-benchmark.ts';
 import type { BuildRow } from './build-benchmark.ts';
+import type { SoakBenchmark } from './soak-benchmark.ts';
+import { HNSWLIB_SYSTEM, VOY_SYSTEM, type PeerRow, type PeerSetting } from './peers/peer-runs.ts';
 
 /** The recall a setting must reach to count as "matched" in the peer comparison. */
 export const MATCHED_RECALL = 0.95;
+
+/** The keys summary.json always has (issue 13), each with the bench section that measures it. */
+export const SUMMARY_KEYS = {
+  readyColdMs: 'catalog',
+  readyWarmMs: 'catalog',
+  widgetFirstRecWarmMs: 'widget',
+  rank100kMs: 'rank-int8',
+  rank100kFloorRatio: 'rank-int8',
+  rank1mMs: 'rank-int8',
+  rank1mFloorRatio: 'rank-int8',
+  ivf1mRecallAt10: 'ivf',
+  ivf1mP50Ms: 'ivf',
+  ivf1mP99Ms: 'ivf',
+  ivf1mFirstQueryBytes: 'ivf',
+  hnswlibWasm100kP50Ms: 'peers',
+  hnswlibWasm100kRecallAt10: 'peers',
+  voy100kP50Ms: 'peers',
+  voy100kRecallAt10: 'peers',
+  ours100kP50Ms: 'peers',
+  buildItemsPerSecond1Worker: 'build',
+  buildItemsPerSecond2Workers: 'build',
+  soakFirst100P50Ms: 'soak',
+  soakFirst100P99Ms: 'soak',
+  soakLast100P50Ms: 'soak',
+  soakLast100P99Ms: 'soak',
+} as const;
+
+export type SummaryKey = keyof typeof SUMMARY_KEYS;
+
+/**
+ * bench-results/summary.json. Every key of SUMMARY_KEYS is present: a number, or null with a
+ * `notes` entry saying why. `backends` names what produced each number and `measuredAt` the run
+ * that measured it: a section not run this time keeps the previous summary's value and date.
+ */
+export interface BenchSummary {
+  date: string;
+  [key: string]: unknown;
+  backends: Record<string, string>;
+  notes: Record<string, string>;
+  measuredAt: Record<string, string>;
+}
+
+export interface SummaryInput {
+  /** The sections this run ran (BENCH_SECTIONS). */
+  sections: ReadonlySet<string>;
+  catalogRows?: CatalogLoadRow[];
+  widget?: WidgetBenchmark;
+  int8Rows?: Array<Int8RankBenchmarkRow & { floorMs: number; ratioToFloor: number }>;
+  ivf?: IvfBenchmark;
+  peers?: PeerBenchmark;
+  buildRows?: BuildRow[];
+  soak?: SoakBenchmark;
+  report?: BackendReport;
+  /** The previous summary.json, if any. */
+  previous?: Partial<BenchSummary>;
+  date?: string;
+}
 
 const median = (values: number[]) => {
   const s = [...values].sort((a, b) => a - b);
   return s.length === 0 ? NaN : s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
-/**
- * bench-results/summary.json: the headline numbers of issue 13 (ms unless the key says otherwise)
- * and, in `backends`, what produced each timing. Sections not run this time keep their values from
- * the previous summary.json (its `date` per key is not tracked: run every section for one run's ratios).
- */
-export function summarise(input: {
-  catalogRows: CatalogLoadRow[];
-  widget: WidgetBenchmark | undefined;
-  int8Rows: Array<Int8RankBenchmarkRow & { floorMs: number; ratioToFloor: number }>;
-  ivf: IvfBenchmark | undefined;
-  peers: PeerBenchmark | undefined;
-  buildRows: BuildRow[];
-  report: BackendReport;
-}): Record<string, unknown> {
-  const previous = existsSync('bench-results/summary.json') ? (JSON.parse(readFileSync('bench-results/summary.json', 'utf8')) as Record<string, unknown>) : {};
-  const out: Record<string, unknown> = { ...previous, date: new Date().toISOString() };
-  const backends: Record<string, string> = { ...((previous.backends as Record<string, string>) ?? {}) };
-  const { catalogRows, widget, int8Rows, ivf, peers, buildRows } = input;
+/** The fastest setting reaching MATCHED_RECALL, else the most accurate one; undefined if the system did not build. */
+export function matchedSetting(row: PeerRow | undefined): PeerSetting | undefined {
+  if (!row || !row.built || row.settings.length === 0) return undefined;
+  const ok = row.settings.filter((s) => s.recallAt10 >= MATCHED_RECALL);
+  if (ok.length > 0) return ok.reduce((a, b) => (b.p50Ms < a.p50Ms ? b : a));
+  return row.settings.reduce((a, b) => (b.recallAt10 > a.recallAt10 || (b.recallAt10 === a.recallAt10 && b.p50Ms < a.p50Ms) ? b : a));
+}
 
-  if (catalogRows.length > 0) {
-    out.readyColdMs = catalogRows.find((r) => r.visit === 'cold')!.appReadyMs;
-    out.readyWarmMs = median(catalogRows.filter((r) => r.visit === 'warm').map((r) => r.appReadyMs));
-    backends.readyColdMs = `demo page, engine on ${input.report.backend} (${catalogRows.find((r) => r.visit === 'cold')!.mode})`;
-    backends.readyWarmMs = `demo page, ${catalogRows.filter((r) => r.visit === 'warm').map((r) => r.mode).join('/')} choice, catalog from the Cache API`;
+/** Builds the summary of one bench run (pure: the caller reads and writes the file). */
+export function summarise(input: SummaryInput): BenchSummary {
+  const date = input.date ?? new Date().toISOString();
+  const values: Partial<Record<SummaryKey | string, number | null>> = {};
+  const backends: Record<string, string> = {};
+  const notes: Record<string, string> = {};
+  const set = (key: string, value: number | null | undefined, backend: string | undefined, whyNull: string) => {
+    if (value === undefined || value === null || !Number.isFinite(value)) {
+      values[key] = null;
+      notes[key] = whyNull;
+    } else {
+      values[key] = value;
+      if (backend) backends[key] = backend;
+    }
+  };
+  const { sections } = input;
+
+  if (sections.has('catalog')) {
+    const rows = input.catalogRows ?? [];
+    const cold = rows.find((r) => r.visit === 'cold');
+    const warm = rows.filter((r) => r.visit === 'warm');
+    set('readyColdMs', cold?.appReadyMs, cold && `demo page, engine on ${input.report?.backend ?? '?'} (${cold.mode})`, 'the catalog section produced no cold visit');
+    set('readyWarmMs', warm.length ? median(warm.map((r) => r.appReadyMs)) : undefined, `demo page, ${warm.map((r) => r.mode).join('/')} choice, catalog from the Cache API`, 'the catalog section produced no warm visit');
   }
-  if (widget) {
-    out.widgetFirstRecWarmMs = widget.visits.find((v) => v.visit === 'warm')!.firstRecommendationMs.medianMs;
-    out.widgetFirstRecColdMs = widget.visits.find((v) => v.visit === 'cold')!.firstRecommendationMs.medianMs;
-    backends.widgetFirstRecWarmMs = 'example shop with <ondevice-recs>, remembered choice';
+  if (sections.has('widget')) {
+    const warm = input.widget?.visits.find((v) => v.visit === 'warm');
+    set('widgetFirstRecWarmMs', warm?.firstRecommendationMs.medianMs, 'example shop with <ondevice-recs>, remembered choice', input.widget ? 'the widget section produced no warm visit' : 'the widget section did not run: dist/ondevice-recs.js is not built (npm run build)');
+    const cold = input.widget?.visits.find((v) => v.visit === 'cold');
+    if (cold) set('widgetFirstRecColdMs', cold.firstRecommendationMs.medianMs, 'example shop with <ondevice-recs>, fresh context', '');
   }
-  for (const [items, key] of [[100_000, 'rank100k'], [1_000_000, 'rank1m']] as const) {
-    const rows = int8Rows.filter((r) => r.items === items && r.dims === 256 && r.correct);
-    if (rows.length === 0) continue;
-    const best = rows.reduce((a, b) => (b.medianMs < a.medianMs ? b : a));
-    out[`${key}Ms`] = best.medianMs;
-    out[`${key}FloorRatio`] = best.ratioToFloor;
-    backends[`${key}Ms`] = `int8 kernel ${best.ranker}, 256-d, top-10`;
-    backends[`${key}FloorRatio`] = `${best.ranker}: ${(best.bytesRead / 1e6).toFixed(1)} MB read, floor ${best.floorMs.toFixed(2)} ms`;
-  }
-  if (ivf) {
-    const headline = ivf.rows.find((r) => r.recallAt10 >= MATCHED_RECALL) ?? ivf.rows[ivf.rows.length - 1]!;
-    out.ivf1mRecallAt10 = headline.recallAt10;
-    out.ivf1mP50Ms = headline.p50Ms;
-    out.ivf1mP99Ms = headline.p99Ms;
-    out.ivf1mFirstQueryBytes = headline.firstQueryBytes;
-    out.ivf1mNprobe = headline.nprobe;
-    for (const key of ['ivf1mRecallAt10', 'ivf1mP50Ms', 'ivf1mP99Ms', 'ivf1mFirstQueryBytes']) {
-      backends[key] = `IVF ${ivf.options.partitions} partitions, nprobe ${headline.nprobe}, ${ivf.options.items.toLocaleString('en')} synthetic clustered rows, engine worker, ${headline.ranker}`;
+  if (sections.has('rank-int8')) {
+    for (const [items, key] of [[100_000, 'rank100k'], [1_000_000, 'rank1m']] as const) {
+      const rows = (input.int8Rows ?? []).filter((r) => r.items === items && r.dims === 256 && r.correct);
+      const best = rows.length ? rows.reduce((a, b) => (b.medianMs < a.medianMs ? b : a)) : undefined;
+      const why = `no int8 kernel gave the exact top-10 at ${items.toLocaleString('en')} × 256 in this run`;
+      set(`${key}Ms`, best?.medianMs, best && `int8 kernel ${best.ranker}${best.software ? ' (software adapter)' : ''}, 256-d, top-10`, why);
+      set(`${key}FloorRatio`, best?.ratioToFloor, best && `${best.ranker}: ${(best.bytesRead / 1e6).toFixed(1)} MB read, floor ${best.floorMs.toFixed(2)} ms`, why);
     }
   }
-  if (peers) {
-    const fastestAt = (system: string) => {
-      const row = peers.rows.find((r) => r.system.startsWith(system));
-      if (!row || !row.built) return undefined;
-      const ok = row.settings.filter((s) => s.recallAt10 >= MATCHED_RECALL);
-      return (ok.length > 0 ? ok : row.settings).reduce((a, b) => (b.p50Ms < a.p50Ms ? b : a));
-    };
-    const ours = [fastestAt('ours: IVF'), fastestAt('ours: int8 brute')].filter((s) => s !== undefined).reduce((a, b) => (b!.p50Ms < a!.p50Ms ? b : a));
-    const hnsw = fastestAt('hnswlib-wasm');
-    const voy = fastestAt('voy-search');
-    if (ours) {
-      out.ours100kP50Ms = ours.p50Ms;
-      out.ours100kRecallAt10 = ours.recallAt10;
-      backends.ours100kP50Ms = `ours ${ours.setting}, Chromium page, wasm-simd`;
+  if (sections.has('ivf')) {
+    const ivf = input.ivf;
+    const headline = ivf ? (ivf.rows.find((r) => r.recallAt10 >= MATCHED_RECALL) ?? ivf.rows[ivf.rows.length - 1]) : undefined;
+    const backend = ivf && headline && `IVF ${ivf.options.partitions} partitions, nprobe ${headline.nprobe}, ${ivf.options.items.toLocaleString('en')} synthetic clustered rows, engine worker, ${headline.ranker}`;
+    const why = 'the IVF section produced no rows';
+    set('ivf1mRecallAt10', headline?.recallAt10, backend, why);
+    set('ivf1mP50Ms', headline?.p50Ms, backend, why);
+    set('ivf1mP99Ms', headline?.p99Ms, backend, why);
+    set('ivf1mFirstQueryBytes', headline?.firstQueryBytes, backend, why);
+    if (headline) set('ivf1mNprobe', headline.nprobe, backend, '');
+  }
+  if (sections.has('peers')) summarisePeers(input.peers, set);
+  if (sections.has('build')) {
+    for (const workers of [1, 2]) {
+      const row = (input.buildRows ?? []).find((r) => r.workers === workers);
+      const key = workers === 1 ? 'buildItemsPerSecond1Worker' : `buildItemsPerSecond${workers}Workers`;
+      set(key, row?.itemsPerSecond, row && `catalog CLI, ${row.items} Tux Paint stamps, ${workers} process${workers === 1 ? '' : 'es'}, Node tfjs wasm`, `the build section did not run ${workers} worker${workers === 1 ? '' : 's'}`);
     }
-    out.hnswlibWasm100kP50Ms = hnsw?.p50Ms ?? null;
-    out.hnswlibWasm100kRecallAt10 = hnsw?.recallAt10 ?? null;
-    backends.hnswlibWasm100kP50Ms = hnsw ? `hnswlib-wasm ${hnsw.setting}` : (peers.rows.find((r) => r.system.startsWith('hnswlib'))?.note ?? 'not run');
-    out.voy100kP50Ms = voy?.p50Ms ?? null;
-    out.voy100kRecallAt10 = voy?.recallAt10 ?? null;
-    backends.voy100kP50Ms = voy ? `voy-search ${voy.setting}` : (peers.rows.find((r) => r.system.startsWith('voy'))?.note ?? 'not run');
   }
-  for (const row of buildRows) {
-    const key = row.workers === 1 ? 'buildItemsPerSecond1Worker' : `buildItemsPerSecond${row.workers}Workers`;
-    out[key] = row.itemsPerSecond;
-    backends[key] = `catalog CLI, ${row.items} Tux Paint stamps, ${row.workers} process${row.workers === 1 ? '' : 'es'}, Node tfjs wasm`;
+  if (sections.has('soak')) {
+    const soak = input.soak;
+    const backend = soak && `demo page, public API (recs.track / recs.recommend), ${soak.events.toLocaleString('en')} events, ${soak.calls.toLocaleString('en')} calls, engine on ${soak.backend}`;
+    const why = 'the soak section produced no result';
+    set('soakFirst100P50Ms', soak?.first.p50Ms, backend, why);
+    set('soakFirst100P99Ms', soak?.first.p99Ms, backend, why);
+    set('soakLast100P50Ms', soak?.last.p50Ms, backend, why);
+    set('soakLast100P99Ms', soak?.last.p99Ms, backend, why);
   }
-  out.backends = backends;
+
+  // Keys this run did not measure: the previous run's value, or null saying why.
+  const previous = input.previous ?? {};
+  const measuredAt: Record<string, string> = {};
+  const out: BenchSummary = { date, backends, notes, measuredAt };
+  for (const key of new Set([...Object.keys(SUMMARY_KEYS), ...Object.keys(values)])) {
+    if (key in values) {
+      out[key] = values[key];
+      if (values[key] !== null) measuredAt[key] = date;
+      continue;
+    }
+    const old = previous[key];
+    if (typeof old === 'number') {
+      out[key] = old;
+      measuredAt[key] = previous.measuredAt?.[key] ?? previous.date ?? 'unknown';
+      if (previous.backends?.[key]) backends[key] = previous.backends[key];
+      if (previous.notes?.[key]) notes[key] = previous.notes[key];
+    } else {
+      out[key] = null;
+      const section = SUMMARY_KEYS[key as SummaryKey];
+      const kept = previous.notes?.[key];
+      notes[key] = old === null && kept && !kept.startsWith('not measured yet') ? kept : `not measured yet: section "${section}" was not in this run (BENCH_SECTIONS=${[...input.sections].join(',')})`;
+    }
+  }
   return out;
+}
+
+function summarisePeers(peers: PeerBenchmark | undefined, set: (key: string, value: number | null | undefined, backend: string | undefined, whyNull: string) => void): void {
+  const rowOf = (prefix: string) => peers?.rows.find((r) => r.system.startsWith(prefix));
+  const why = (row: PeerRow | undefined, name: string) => (row?.note ? `${name}: ${row.note}` : `${name} did not run in the peers section`);
+  const items = peers?.options.items ?? 0;
+  const size = items === 100_000 ? '' : ` (run at ${items.toLocaleString('en')} items, not 100,000)`;
+  const oursRows = [rowOf('ours: IVF'), rowOf('ours: int8 brute')];
+  const ours = oursRows.map((row) => ({ row, s: matchedSetting(row) })).filter((x) => x.s && x.s.recallAt10 >= MATCHED_RECALL).sort((a, b) => a.s!.p50Ms - b.s!.p50Ms)[0];
+  set('ours100kP50Ms', ours?.s?.p50Ms, ours && `${ours.row!.system}, ${ours.s!.setting}, recall@10 ${ours.s!.recallAt10.toFixed(3)}${size}`, 'none of our systems reached the matched recall in the peers section');
+  if (ours) set('ours100kRecallAt10', ours.s!.recallAt10, `${ours.row!.system}, ${ours.s!.setting}${size}`, '');
+  const hnswRow = rowOf(HNSWLIB_SYSTEM.split(' (')[0]!);
+  const hnsw = matchedSetting(hnswRow);
+  set('hnswlibWasm100kP50Ms', hnsw?.p50Ms, hnsw && `${hnswRow!.system}, ${hnsw.setting}${size}`, why(hnswRow, 'hnswlib-wasm'));
+  set('hnswlibWasm100kRecallAt10', hnsw?.recallAt10, hnsw && `${hnswRow!.system}, ${hnsw.setting}${size}`, why(hnswRow, 'hnswlib-wasm'));
+  const voyRow = rowOf(VOY_SYSTEM.split(' (')[0]!);
+  const voy = matchedSetting(voyRow);
+  set('voy100kP50Ms', voy?.p50Ms, voy && `${voyRow!.system}, ${voy.setting}${size}`, why(voyRow, 'voy-search'));
+  set('voy100kRecallAt10', voy?.recallAt10, voy && `${voyRow!.system}, ${voy.setting}${size}`, why(voyRow, 'voy-search'));
 }

@@ -6,7 +6,7 @@ import { quantizeInt8Rows } from '../src/engine/ranking/int8-matrix.ts';
 import { buildIvf } from '../src/node/catalog/build-ivf.ts';
 import { initNodeTf } from '../src/node/node-tf.ts';
 import { clusteredVectors } from '../test/clustered-vectors.ts';
-import type { PeerOptions, PeerRow } from './peers/peers-page.ts';
+import type { PeerOptions, PeerRow } from './peers/peer-runs.ts';
 import { formatTable } from './format-table.ts';
 
 export interface PeerBenchmark {
@@ -21,7 +21,7 @@ export interface PeerBenchmark {
  * packages as a shop would bundle them). Our IVF partitions are built here in Node first. The page is
  * cross-origin isolated, so performance.now() has microsecond, not 100 µs, resolution.
  */
-export async function benchmarkPeers(browser: Browser, options: Omit<PeerOptions, 'ivfUrl'>, port = 4185): Promise<PeerBenchmark> {
+export async function benchmarkPeers(browser: Browser, options: Omit<PeerOptions, 'ivfUrl'>, port = Number(process.env.BENCH_PORT ?? 4174) + 1): Promise<PeerBenchmark> {
   const publicDir = join('bench-results', `peers-ivf-${options.items}`);
   rmSync(publicDir, { recursive: true, force: true });
   mkdirSync(publicDir, { recursive: true });
@@ -52,12 +52,12 @@ export function printPeers(items: number, rows: PeerRow[]): void {
   const lines: Array<Array<string | number>> = [];
   for (const row of rows) {
     if (!row.built || row.settings.length === 0) {
-      lines.push([row.system, '–', '–', '–', '–', (row.buildMs / 1000).toFixed(1), mb(row.downloadBytes), row.note ?? '']);
+      lines.push([row.system, '–', '–', '–', '–', Number.isFinite(row.buildMs) ? (row.buildMs / 1000).toFixed(1) : '–', mb(row.downloadBytes), row.memoryBytes ? mb(row.memoryBytes) : '', row.note ?? '']);
       continue;
     }
-    for (const s of row.settings) lines.push([row.system, s.setting, s.recallAt10.toFixed(3), s.p50Ms, s.p99Ms, Number.isFinite(row.buildMs) ? (row.buildMs / 1000).toFixed(1) : '(see IVF)', mb(s.firstQueryBytes ?? row.downloadBytes), row.memoryBytes ? mb(row.memoryBytes) : '']);
+    for (const s of row.settings) lines.push([row.system, s.setting, s.recallAt10.toFixed(3), s.p50Ms, s.p99Ms, Number.isFinite(row.buildMs) ? (row.buildMs / 1000).toFixed(1) : '(see IVF)', mb(s.firstQueryBytes ?? row.downloadBytes), row.memoryBytes ? mb(row.memoryBytes) : '', s.firstQueryBytes === undefined && row.downloadBytesSource && !row.downloadBytesSource.startsWith('measured') ? `download: ${row.downloadBytesSource}` : (row.note ?? '')]);
   }
-  console.log(formatTable(['system', 'setting', 'recall@10', 'p50 ms', 'p99 ms', 'build s', 'download MB (first query)', 'memory MB'], lines));
+  console.log(formatTable(['system', 'setting', 'recall@10', 'p50 ms', 'p99 ms', 'build s', 'download MB (first query)', 'memory MB', 'note'], lines));
   console.log('');
 }
 

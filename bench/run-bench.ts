@@ -1,7 +1,7 @@
 // `npm run bench`: drives the built app in Chromium and times each benchmark in the engine
 // worker on every available backend, side by side in one run. Prints tables and writes
 // bench-results/<name>.json. Timings from a GPU-less machine describe SwiftShader, not a GPU.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { findOrFetchTuxPaintStamps } from '../scripts/fetch-tuxpaint-stamps.mjs';
 import type { Modality } from '../src/protocol/embedding.ts';
@@ -16,7 +16,8 @@ import { benchmarkWidget } from './widget-benchmark.ts';
 import { benchmarkIvf, type IvfBenchmark } from './ivf-benchmark.ts';
 import { benchmarkPeers, type PeerBenchmark } from './peer-benchmark.ts';
 import { benchmarkBuild, type BuildRow } from './build-benchmark.ts';
-import { summarise } from './bench-summary.ts';
+import { summarise, type BenchSummary, type SummaryInput } from './bench-summary.ts';
+import { benchmarkSoak, type SoakBenchmark } from './soak-benchmark.ts';
 import type { Int8RankBenchmarkRow } from '../src/protocol/engine-api.ts';
 
 const RANK_SIZES = [10_000, 100_000];
@@ -29,18 +30,48 @@ const EMBED_MAX_RUN_MS = Number(process.env.BENCH_EMBED_MAX_RUN_MS ?? 20_000);
 /** A batch extrapolated to take longer than this is reported as not timed. */
 const EMBED_MAX_BATCH_MS = Number(process.env.BENCH_EMBED_MAX_BATCH_MS ?? 120_000);
 const WIDGET_RUNS = Number(process.env.BENCH_WIDGET_RUNS ?? 3);
-/** BENCH_SECTIONS=rank,rank-int8,catalog,widget,ivf,peers,build,recommend,text,image,audio (default all) runs a subset. */
-const ALL_SECTIONS = 'catalog,widget,rank,rank-int8,ivf,peers,build,recommend,text,image,audio';
+/** BENCH_SECTIONS=rank,rank-int8,catalog,widget,ivf,peers,build,soak,recommend,text,image,audio (default all) runs a subset. */
+const ALL_SECTIONS = 'catalog,widget,rank,rank-int8,ivf,peers,build,soak,recommend,text,image,audio';
 /** Rows of the int8 ranking benchmark (× 256 dims; 64 dims for the learned model's vectors at 100k). */
 const INT8_SIZES: Array<[number, number]> = [[100_000, 256], [1_000_000, 256], [100_000, 64], [1_000_000, 64]];
 const IVF_ITEMS = Number(process.env.BENCH_IVF_ITEMS ?? 1_000_000);
 const PEER_ITEMS = Number(process.env.BENCH_PEER_ITEMS ?? 100_000);
 const PEER_BUILD_BUDGET_MS = Number(process.env.BENCH_PEER_BUILD_BUDGET_MS ?? 300_000);
+/** hnswlib-wasm's M and efConstruction: lower than its defaults (16 / 200) so 100,000 items build within the budget here. */
+const PEER_HNSW_M = Number(process.env.BENCH_PEER_HNSW_M ?? 8);
+const PEER_HNSW_EF_CONSTRUCTION = Number(process.env.BENCH_PEER_HNSW_EF_CONSTRUCTION ?? 48);
+const SOAK_EVENTS = Number(process.env.BENCH_SOAK_EVENTS ?? 10_000);
+const SOAK_CALLS = Number(process.env.BENCH_SOAK_CALLS ?? 1_000);
 const BUILD_ITEMS = Number(process.env.BENCH_BUILD_ITEMS ?? 64);
 const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? ALL_SECTIONS).split(','));
 const MODALITIES = (['text', 'image', 'audio'] as Modality[]).filter((m) => SECTIONS.has(m));
 
+async function runBuildSection(): Promise<BuildRow[]> {
+  const buildRows = await benchmarkBuild(BUILD_ITEMS, [1, 2]);
+  console.log(`Catalog build, first ${BUILD_ITEMS} Tux Paint stamps (text, image, audio; whole CLI: model loading, shared space and merge included)`);
+  console.log(formatTable(['workers', 'items', 'seconds', 'items/s', '× 1 worker'], buildRows.map((r) => [r.workers, r.items, r.seconds, r.itemsPerSecond, r.itemsPerSecond / buildRows[0]!.itemsPerSecond])));
+  console.log('');
+  return buildRows;
+}
+
+/** Merges this run into bench-results/summary.json and prints it. */
+function writeSummary(input: Omit<SummaryInput, 'previous'>): void {
+  const previous = existsSync('bench-results/summary.json') ? (JSON.parse(readFileSync('bench-results/summary.json', 'utf8')) as Partial<BenchSummary>) : undefined;
+  const summary = summarise({ ...input, ...(previous ? { previous } : {}) });
+  printSummary(summary);
+  mkdirSync('bench-results', { recursive: true });
+  writeFileSync('bench-results/summary.json', JSON.stringify(summary, null, 2) + '\n');
+}
+
 async function main(): Promise<void> {
+  // The build section alone needs no browser (it runs the catalog CLI), so it takes no browser lock.
+  if (SECTIONS.size === 1 && SECTIONS.has('build')) {
+    const buildRows = await runBuildSection();
+    mkdirSync('bench-results', { recursive: true });
+    writeFileSync('bench-results/engine-build.json', JSON.stringify({ date: new Date().toISOString(), machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model }, build: buildRows }, null, 2) + '\n');
+    writeSummary({ sections: SECTIONS, buildRows });
+    return;
+  }
   const bandwidth = measureReadBandwidth();
   const browser = await openBenchBrowser();
   try {
@@ -95,14 +126,10 @@ async function main(): Promise<void> {
       ? await benchmarkIvf(browser.browser, browser.url, 'dist', { items: IVF_ITEMS, dims: DIMS, clusters: 2000, spread: 1.0, seed: 7, partitions: 1024, sampleSize: 16_384, iterations: 6, queries: 100, k: K, nprobes: [8, 16, 32, 64] }, ['tuxpaint', 'openclipart-text'])
       : undefined;
     const peers: PeerBenchmark | undefined = SECTIONS.has('peers')
-      ? await benchmarkPeers(browser.browser, { items: PEER_ITEMS, dims: DIMS, clusters: 2000, spread: 1.0, seed: 9, queries: 50, k: K, buildBudgetMs: PEER_BUILD_BUDGET_MS, nprobes: [4, 8, 16, 32], efSearches: [10, 20, 40, 80, 160] })
+      ? await benchmarkPeers(browser.browser, { items: PEER_ITEMS, dims: DIMS, clusters: 2000, spread: 1.0, seed: 9, queries: 50, k: K, buildBudgetMs: PEER_BUILD_BUDGET_MS, nprobes: [8, 16, 32, 64, 128], efSearches: [20, 40, 80, 160, 320, 640], hnswM: PEER_HNSW_M, hnswEfConstruction: PEER_HNSW_EF_CONSTRUCTION, batchSize: 5000 })
       : undefined;
-    const buildRows: BuildRow[] = SECTIONS.has('build') ? await benchmarkBuild(BUILD_ITEMS, [1, 2]) : [];
-    if (buildRows.length > 0) {
-      console.log(`Catalog build, first ${BUILD_ITEMS} Tux Paint stamps (text, image, audio; whole CLI: model loading, shared space and merge included)`);
-      console.log(formatTable(['workers', 'items', 'seconds', 'items/s', '× 1 worker'], buildRows.map((r) => [r.workers, r.items, r.seconds, r.itemsPerSecond, r.itemsPerSecond / buildRows[0]!.itemsPerSecond])));
-      console.log('');
-    }
+    const buildRows: BuildRow[] = SECTIONS.has('build') ? await runBuildSection() : [];
+    const soak: SoakBenchmark | undefined = SECTIONS.has('soak') ? await benchmarkSoak(browser.browser, browser.url, SOAK_EVENTS, SOAK_CALLS) : undefined;
     const stamps = listTuxPaintStamps(findOrFetchTuxPaintStamps());
     const recommendRows = SECTIONS.has('recommend')
       ? await benchmarkRecommend(page, [{ folder: 'tuxpaint', history: 5 }, { folder: 'openclipart', history: 5 }], readFileSync(stamps.find((s) => s.imagePath?.endsWith('.png'))!.imagePath!), RUNS, EMBED_MAX_RUN_MS)
@@ -145,18 +172,28 @@ async function main(): Promise<void> {
       ivf,
       peers,
       build: buildRows,
+      soak,
     };
     mkdirSync('bench-results', { recursive: true });
     const outName = SECTIONS.size === ALL_SECTIONS.split(',').length ? 'engine' : `engine-${[...SECTIONS].join('-')}`;
     writeFileSync(`bench-results/${outName}.json`, JSON.stringify(result, null, 2) + '\n');
     console.log(`Wrote bench-results/${outName}.json`);
-    const summary = summarise({ catalogRows, widget, int8Rows, ivf, peers, buildRows, report });
-    console.log('Summary (bench-results/summary.json)');
-    console.log(formatTable(['key', 'value', 'backend / kernel'], Object.entries(summary).filter(([key]) => key !== 'backends').map(([key, value]) => [key, typeof value === 'number' ? value : String(value), (summary.backends as Record<string, string>)[key] ?? ''])));
-    writeFileSync('bench-results/summary.json', JSON.stringify(summary, null, 2) + '\n');
+    writeSummary({ sections: SECTIONS, catalogRows, widget, int8Rows, ivf, peers, buildRows, soak, report });
   } finally {
     await browser.close();
   }
+}
+
+/** The summary as one table: value, what produced it, and when; a null says why. */
+function printSummary(summary: BenchSummary): void {
+  const { date, backends, notes, measuredAt, ...values } = summary;
+  console.log(`Summary (bench-results/summary.json, ${date}; rows measured in an earlier run keep their date)`);
+  console.log(
+    formatTable(
+      ['key', 'value', 'backend / kernel, or why null', 'measured'],
+      Object.entries(values).map(([key, value]) => [key, typeof value === 'number' ? value : String(value), value === null ? `null: ${notes[key] ?? ''}` : (backends[key] ?? ''), measuredAt[key] === date ? 'this run' : (measuredAt[key] ?? '')]),
+    ),
+  );
 }
 
 main().catch((error) => {
