@@ -9,7 +9,6 @@ import {
 } from '../../src/node/catalog/aggregate-interactions.ts';
 
 const T = 1_700_000_000; // seconds
-const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 const CATALOG = ['A', 'B', 'C', 'D'];
 
 /**
