@@ -45,9 +45,7 @@ import { isModality } from './catalog/catalog-manifest.ts';
 import { loadCatalogFiles } from './catalog/fetch-catalog.ts';
 import { LoadedCatalog } from './catalog/loaded-catalog.ts';
 import type { LoadedCatalogFiles } from './catalog/fetch-catalog.ts';
-import { CollaborativeSignals } from './recommend/collaborative-signals.ts';
-import { catalogFusionModel } from './recommend/fusion-model.ts';
-import { ItemSpace } from './recommend/item-space.ts';
+import { recommenderCatalog } from './recommend/recommender-catalog.ts';
 import { InvalidRequestError, OnDeviceRecommender } from './recommend/on-device-recommender.ts';
 import { openProfileStore, type ProfileStore } from './store/profile-store.ts';
 import type { ProfileExport } from '../protocol/profile.ts';
@@ -329,7 +327,8 @@ export class Engine implements EngineApi {
       this.catalog = next;
       this.map = undefined;
       this.recommender?.catalog.space.release(true);
-      this.recommender = new OnDeviceRecommender(this.recommenderCatalog(files, next), () => this.profileStore());
+      // The catalog's SharedSpace: disposed with that catalog, which is replaced together with this recommender.
+      this.recommender = new OnDeviceRecommender(recommenderCatalog(files, next.sharedSpace, this.config.fusionHead), () => this.profileStore());
       const { manifest } = files;
       const modalities = next.modalities.map((modality) => {
         const file = manifest.vectorFiles[modality]!;
@@ -564,14 +563,6 @@ export class Engine implements EngineApi {
     return this.store;
   }
 
-  private recommenderCatalog(files: LoadedCatalogFiles, loaded: LoadedCatalog) {
-    const { manifest } = files;
-    const rows = Object.fromEntries(Object.entries(files.vectors).map(([m, v]) => [m, { data: v!.data, dims: v!.dims }]));
-    // The catalog's SharedSpace: disposed with that catalog, which is replaced together with this recommender.
-    const space = new ItemSpace(manifest, rows, loaded.sharedSpace);
-    const signals = new CollaborativeSignals(space.itemCount, (id) => space.indexOf(id), manifest.signals);
-    return { name: manifest.name, space, signals, model: catalogFusionModel(manifest.fusion, this.config.fusionHead), baseUrl: files.baseUrl };
-  }
 
   private requireEncoders(): BrowserEncoders {
     this.requireReport();

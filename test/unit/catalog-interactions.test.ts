@@ -9,7 +9,6 @@ import {
 } from '../../src/node/catalog/aggregate-interactions.ts';
 
 const T = 1_700_000_000; // seconds
-const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
 const CATALOG = ['A', 'B', 'C', 'D'];
 
 /**
@@ -140,12 +139,27 @@ describe('aggregateInteractions options', () => {
   it('counts a transition whose gap equals the limit, not one beyond it', () => {
     const at4000 = aggregateInteractions(LOG, CATALOG, { maxGapSeconds: 4000 });
     expect(at4000.signals.transitions.A).toEqual([
-      { item: 'B', p: r6(2 / 3), sessions: 2 },
-      { item: 'D', p: r6(1 / 3), sessions: 1 },
+      { item: 'B', p: 0.666666, sessions: 2 }, // rounded down
+      { item: 'D', p: 0.333333, sessions: 1 },
     ]);
     expect(at4000.report.transitionsOverGap).toBe(0);
     const at3999 = aggregateInteractions(LOG, CATALOG, { maxGapSeconds: 3999 });
     expect(at3999.signals.transitions.A).toEqual([{ item: 'B', p: 1, sessions: 2 }]);
+  });
+
+  it('rounds probabilities down, so a long list still sums to at most 1 and the catalog parser takes it', () => {
+    // A is followed by 60 items once each: p = 1/60 = 0.01666…, which rounded to nearest (0.016667) would sum to 1.00002.
+    const ids = Array.from({ length: 60 }, (_, i) => `x${i}`);
+    const rows: InteractionRow[] = ids.flatMap((id, i) => [
+      { session: `s${i}`, item: 'A', timestamp: T, event: 'view' },
+      { session: `s${i}`, item: id, timestamp: T + 1, event: 'view' },
+    ]);
+    const { signals } = aggregateInteractions(rows, ['A', ...ids], { k: 100 });
+    expect(signals.transitions.A).toHaveLength(60);
+    expect(signals.transitions.A!.every((n) => n.p === 0.016666)).toBe(true);
+    const items = ['A', ...ids].map((id) => ({ id, title: id, category: 'letters', vectorRows: {} }));
+    const manifest = parseCatalogManifest({ schemaVersion: 1, name: 't', createdAt: '2026-01-01T00:00:00Z', encoders: {}, vectorFiles: {}, items, signals }, 'manifest.json');
+    expect(manifest.signals!.transitions.A).toHaveLength(60);
   });
 
   it('cuts lists at k, breaking ties by item id', () => {
@@ -197,8 +211,8 @@ describe('aggregateInteractions options', () => {
     const log = LOG.filter((r) => r.session === 'user-1');
     const next = aggregateInteractions(log, CATALOG, { transitionWindow: 2 }).signals.transitions;
     expect(next.A).toEqual([
-      { item: 'B', p: round6(1 / 1.5), sessions: 1 },
-      { item: 'C', p: round6(0.5 / 1.5), sessions: 1 },
+      { item: 'B', p: 0.666666, sessions: 1 },
+      { item: 'C', p: 0.333333, sessions: 1 },
     ]);
     // B → C at distance 1 (weight 1), B → B skipped; C → B at distance 1.
     expect(next.B).toEqual([{ item: 'C', p: 1, sessions: 1 }]);

@@ -52,6 +52,12 @@ export interface RecommenderCatalog {
   baseUrl?: string;
 }
 
+/**
+ * What the recommender needs of the user's profile: the worker's IndexedDB ProfileStore, or
+ * the batch CLI's in-memory profile of one request line (src/node/recommend/memory-profile.ts).
+ */
+export type RecommenderProfile = Pick<ProfileStore, 'addEvent' | 'events' | 'pendingCount' | 'putAdhocItem' | 'adhocItem' | 'adhocItems' | 'modelState' | 'putModelState'>;
+
 interface ShownList {
   ids: string[];
   scored: ScoredItems;
@@ -65,7 +71,7 @@ export class OnDeviceRecommender {
   constructor(
     readonly catalog: RecommenderCatalog,
     /** The profile store, opened on first use (so a blocked database cannot stop the catalog from loading). */
-    private readonly openStore: () => Promise<ProfileStore>,
+    private readonly openStore: () => Promise<RecommenderProfile>,
   ) {}
 
   private get space(): ItemSpace {

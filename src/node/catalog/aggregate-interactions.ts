@@ -22,7 +22,8 @@
  * - Rows whose item is not in the catalog are dropped (counted in the report). A session
  *   with a single event adds to popularity only.
  * - Ties are broken deterministically: score, then support (count or sessions), then item
- *   id in code-unit order. Scores and probabilities are rounded to 6 decimals.
+ *   id in code-unit order. Scores are rounded to 6 decimals; probabilities are rounded down to 6
+ *   decimals, so that a list of up to k of them never sums above 1 (the catalog parser refuses that).
  * - Timestamps are seconds or milliseconds since 1970, told apart per value: ≥ 1e11 is
  *   milliseconds (1e11 s would be the year 5138; 1e11 ms is March 1973).
  */
@@ -95,6 +96,8 @@ function compareIds(a: string, b: string): number {
 }
 
 const round6 = (x: number) => Math.round(x * 1e6) / 1e6;
+/** Down to 6 decimals (the 1e-9 keeps 0.29 from becoming 0.289999 through 0.29 · 1e6 = 289999.99999999994). */
+const floor6 = (x: number) => Math.floor(x * 1e6 + 1e-9) / 1e6;
 
 function checkOption(name: string, value: number, min: number, integer: boolean): number {
   if (!Number.isFinite(value) || value < min || (integer && !Number.isInteger(value))) {
@@ -253,7 +256,7 @@ export function aggregateInteractions(
     const to = key - from * n;
     let list = next.get(from);
     if (!list) next.set(from, (list = []));
-    list.push({ item: ids[to], p: round6(weighted / movesOut[from]), sessions: sessionsWith });
+    list.push({ item: ids[to], p: floor6(weighted / movesOut[from]), sessions: sessionsWith });
   }
   const transitions = topLists(next, ids, k, (x: NextItem, y: NextItem) => y.p - x.p || y.sessions - x.sessions || compareIds(x.item, y.item));
 

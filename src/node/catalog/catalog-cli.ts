@@ -12,6 +12,8 @@
 // --workers 1 builds in this process.
 //
 // options: --format int8|float16 (default int8)   --interactions FILE (.csv or .jsonl)
+//          with --interactions, how they are aggregated (aggregate-interactions.ts): --neighbours K (20)
+//          --transition-window N (1)  --max-gap SECONDS (3600)  --max-session-items N (100)
 //          --modalities text,image,audio           --name NAME   --currency EUR
 //          --batch N (default 16)                  --no-shared-space   --workers N
 //          --progress-file FILE (the build's status as JSON, for the dev server's page)
@@ -30,7 +32,7 @@ import { isModality } from '../../engine/catalog/catalog-manifest.ts';
 import type { Modality } from '../../protocol/embedding.ts';
 import { NodeEncoders } from '../node-encoders.ts';
 import { initNodeTf } from '../node-tf.ts';
-import { parseInteractionsCsv, parseInteractionsJsonl, type InteractionRow } from './aggregate-interactions.ts';
+import { parseInteractionsCsv, parseInteractionsJsonl, type AggregateOptions, type InteractionRow } from './aggregate-interactions.ts';
 import { buildCatalog, CatalogInputError, type BuildCatalogOptions, type BuildProgress, type BuildSummary, type SourceItem } from './build-catalog.ts';
 import { catalogBuildStatusWriter, type CatalogBuildUpdate } from './catalog-build-status-file.ts';
 import { addSharedSpaceToCatalog, SHARED_SPACE_BINARY, SHARED_SPACE_DIR } from './shared-space-files.ts';
@@ -47,6 +49,7 @@ const USAGE = [
   'usage: npm run catalog -- build --source tuxpaint|openclipart|debian-videos --out DIR [--limit N] [--ids ID,ID…] [options]',
   '       npm run catalog -- build --source jsonl|csv PATH --media DIR --out DIR [options]',
   'options: --format int8|float16  --interactions FILE.csv|FILE.jsonl  --modalities text,image,audio',
+  '         --neighbours K  --transition-window N  --max-gap SECONDS  --max-session-items N   (how --interactions are aggregated)',
   '         --name NAME  --currency EUR  --batch N  --no-shared-space  --progress-file FILE',
   '       npm run catalog -- shared-space --out DIR [--dims N] [--steps N] [--seed N]   (add/retrain the shared space of a built catalog)',
   '       build … --workers N (parallel shard processes, default one per core)  build … --shard i/n  merge … --shards n',
@@ -66,6 +69,8 @@ interface Args {
   ids?: string[];
   format: VectorFormat;
   interactions?: string;
+  /** How the interactions are aggregated (the builder's defaults where absent). */
+  signals?: AggregateOptions;
   modalities?: Modality[];
   name?: string;
   currency?: string;
@@ -126,7 +131,7 @@ function parseArgs(argv: string[]): Args {
   const [command, ...rest] = argv;
   if (command !== 'build' && command !== 'merge') throw new UsageError(command ? `unknown command "${command}"` : 'missing command "build"');
   const { flags, positional } = parseFlags(rest, ['no-shared-space']);
-  const known = new Set(['source', 'out', 'media', 'limit', 'ids', 'format', 'interactions', 'modalities', 'name', 'currency', 'batch', 'no-shared-space', 'progress-file', ...(command === 'build' ? ['shard', 'workers'] : ['shards'])]);
+  const known = new Set(['source', 'out', 'media', 'limit', 'ids', 'format', 'interactions', ...SIGNAL_FLAGS, 'modalities', 'name', 'currency', 'batch', 'no-shared-space', 'progress-file', ...(command === 'build' ? ['shard', 'workers'] : ['shards'])]);
   for (const key of flags.keys()) if (!known.has(key)) throw new UsageError(`unknown option --${key}`);
   const source = flags.get('source');
   if (!source) throw new UsageError('missing --source tuxpaint|openclipart|debian-videos|jsonl|csv');
@@ -183,8 +188,36 @@ function parseArgs(argv: string[]): Args {
     if (value !== undefined) args[key] = value;
   }
   if (flags.has('progress-file')) args.progressFile = flags.get('progress-file');
+  const signals = signalOptions(flags);
+  if (signals) {
+    if (!args.interactions) throw new UsageError(`--${SIGNAL_FLAGS.find((f) => flags.has(f))} is about aggregating --interactions: give --interactions FILE`);
+    args.signals = signals;
+  }
   if (args.currency !== undefined && !/^[A-Z]{3}$/.test(args.currency)) throw new UsageError(`--currency must be an ISO 4217 code like EUR (got "${args.currency}")`);
   return args;
+}
+
+const SIGNAL_FLAGS = ['neighbours', 'transition-window', 'max-gap', 'max-session-items'];
+
+/** `--neighbours` etc. → aggregation options, or undefined when none is given. */
+function signalOptions(flags: ReadonlyMap<string, string>): AggregateOptions | undefined {
+  const number = (key: string, min: number, integer: boolean): number | undefined => {
+    const value = flags.get(key);
+    if (value === undefined) return undefined;
+    const n = /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
+    if (!(n >= min) || (integer && !Number.isInteger(n))) throw new UsageError(`--${key} must be ${integer ? 'an integer' : 'a number'} ≥ ${min} (got "${value}")`);
+    return n;
+  };
+  const options: AggregateOptions = {};
+  const k = number('neighbours', 1, true);
+  const transitionWindow = number('transition-window', 1, true);
+  const maxGapSeconds = number('max-gap', 0, false);
+  const maxSessionItems = number('max-session-items', 2, true);
+  if (k !== undefined) options.k = k;
+  if (transitionWindow !== undefined) options.transitionWindow = transitionWindow;
+  if (maxGapSeconds !== undefined) options.maxGapSeconds = maxGapSeconds;
+  if (maxSessionItems !== undefined) options.maxSessionItems = maxSessionItems;
+  return Object.keys(options).length > 0 ? options : undefined;
 }
 
 function readInteractions(path: string): InteractionRow[] {
@@ -424,7 +457,7 @@ async function main(argv: string[]): Promise<number> {
       }
       items = args.source === 'jsonl' ? parseShopJsonl(text, args.media!, path) : parseShopCsv(text, args.media!, path);
     }
-    if (args.interactions) options.interactions = { rows: readInteractions(args.interactions) };
+    if (args.interactions) options.interactions = { rows: readInteractions(args.interactions), ...(args.signals ? { options: args.signals } : {}) };
     if (args.name) options.name = args.name;
     if (args.currency) options.currency = args.currency;
     if (args.modalities) options.modalities = args.modalities;

@@ -11,6 +11,8 @@
  * | id          | yes      | string (a JSON number is turned into a string)              |
  * | title       | yes      | non-empty string                                            |
  * | description | no       | string                                                      |
+ * | text        | no       | string: the text to embed, when it should not be the        |
+ * |             |          | default "title. description" (textToEmbed)                  |
  * | category    | yes      | `/`-separated path, e.g. `clothes/hats`                     |
  * | price       | no       | number ≥ 0, in the catalog's currency (`--currency EUR`)    |
  * | stock       | no       | integer ≥ 0                                                 |
@@ -29,7 +31,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { CatalogInputError, type SourceItem } from './build-catalog.ts';
 import { csvRecords } from './csv-records.ts';
 
-const KNOWN = new Set(['id', 'title', 'description', 'category', 'price', 'stock', 'image', 'audio', 'video', 'metadata']);
+const KNOWN = new Set(['id', 'title', 'description', 'text', 'category', 'price', 'stock', 'image', 'audio', 'video', 'metadata']);
 const CATEGORY = /^[^/]+(\/[^/]+)*$/;
 
 type Raw = Record<string, unknown>;
@@ -73,6 +75,10 @@ function toItem(raw: Raw, where: string, mediaDir: string, fromCsv: boolean): So
   if (present('description')) {
     if (typeof raw.description !== 'string') fail(`field "description" must be a string (got ${JSON.stringify(raw.description)})`);
     item.description = (raw.description as string).trim();
+  }
+  if (present('text')) {
+    if (typeof raw.text !== 'string' || raw.text.trim() === '') fail(`field "text" must be a non-empty string (got ${JSON.stringify(raw.text)})`);
+    item.text = (raw.text as string).trim();
   }
   const price = number('price');
   if (price !== undefined) {

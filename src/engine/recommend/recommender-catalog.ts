@@ -1,0 +1,23 @@
+/**
+ * A loaded catalog folder → what the recommender ranks with: the item space (the decoded
+ * vectors, the catalog's shared space), the aggregated collaborative signals and the fusion
+ * model the catalog ships (or the prior), with an optional configured head. The worker
+ * (engine.ts) and the batch recommend CLI (src/node/recommend) both build it here, so they
+ * rank with the same parts.
+ */
+import type { FusionHeadName } from '../../protocol/recommend.ts';
+import type { LoadedCatalogFiles } from '../catalog/fetch-catalog.ts';
+import { CollaborativeSignals } from './collaborative-signals.ts';
+import { catalogFusionModel } from './fusion-model.ts';
+import { ItemSpace } from './item-space.ts';
+import type { RecommenderCatalog } from './on-device-recommender.ts';
+import type { SharedSpace } from './shared-space.ts';
+
+/** `sharedSpace`: the loaded catalog's (LoadedCatalog.sharedSpace); it is disposed with that catalog, not here. */
+export function recommenderCatalog(files: Pick<LoadedCatalogFiles, 'manifest' | 'vectors' | 'baseUrl'>, sharedSpace: SharedSpace | undefined, fusionHead?: FusionHeadName): RecommenderCatalog {
+  const { manifest } = files;
+  const rows = Object.fromEntries(Object.entries(files.vectors).map(([m, v]) => [m, { data: v!.data, dims: v!.dims }]));
+  const space = new ItemSpace(manifest, rows, sharedSpace);
+  const signals = new CollaborativeSignals(space.itemCount, (id) => space.indexOf(id), manifest.signals);
+  return { name: manifest.name, space, signals, model: catalogFusionModel(manifest.fusion, fusionHead), baseUrl: files.baseUrl };
+}
