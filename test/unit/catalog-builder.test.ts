@@ -1,3 +1,4 @@
+import { containerDurationSeconds } from '../../src/engine/encoders/audio/container-duration.ts';
 import { FEATURES, catalogFusionModel } from '../../src/engine/recommend/fusion-model.ts';
 import * as tf from '@tensorflow/tfjs';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -15,7 +16,6 @@ import { addSharedSpaceToCatalog } from '../../src/node/catalog/shared-space-fil
 import { randomProjections } from '../../src/node/shared-space-eval.ts';
 import type { Embedding, Modality } from '../../src/protocol/embedding.ts';
 import {
-  oggDurationSeconds,
   buildCatalog,
   BuildInterruptedError,
   CatalogInputError,
@@ -323,7 +323,7 @@ describe('bad input', () => {
 
   it('leaves out audio over the size limit, and reads Ogg durations', async () => {
     const ogg = join(stampsDir, 'animals/birds/blackbird.ogg');
-    const seconds = oggDurationSeconds(new Uint8Array(readFileSync(ogg)));
+    const seconds = containerDurationSeconds(new Uint8Array(readFileSync(ogg)), 'ogg-vorbis');
     expect(seconds).toBeGreaterThan(0.5);
     expect(seconds).toBeLessThan(30);
     const items: SourceItem[] = [{ id: 'bird', title: 'Bird whistle', category: 'toys', audioPath: ogg, metadata: {} }];

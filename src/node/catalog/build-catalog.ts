@@ -54,6 +54,8 @@ import {
 import { decodeVectors, encodeVectors, sha256Hex, type VectorFormat } from '../../engine/catalog/vector-codec.ts';
 import type { EncoderInfo, Embedding, Modality } from '../../protocol/embedding.ts';
 import { decodeImageBytes } from '../decode-image-file.ts';
+import { containerDurationSeconds } from '../../engine/encoders/audio/container-duration.ts';
+import { sniffAudioFormat } from '../../engine/encoders/audio/sniff-audio-format.ts';
 import { aggregateInteractions, type AggregateOptions, type AggregationReport, type InteractionRow } from './aggregate-interactions.ts';
 import { removeSharedSpaceFiles, SHARED_SPACE_BINARY, SHARED_SPACE_DIR, sharedSpaceSkipReason, writeSharedSpaceFiles, type SharedSpaceBuildOptions } from './shared-space-files.ts';
 import { sharedSpaceDataFromCatalog, trainSharedSpace, type SharedSpaceTrainingStats } from './train-shared-space.ts';
@@ -252,32 +254,6 @@ function mediaNames(ids: readonly string[]): Map<string, string> {
   return out;
 }
 
-/**
- * Length in seconds of an Ogg Vorbis or Opus file from its first and last pages (granule
- * position / sample rate), or undefined for anything else.
- */
-export function oggDurationSeconds(bytes: Uint8Array): number | undefined {
-  const ascii = (at: number, s: string) => [...s].every((c, i) => bytes[at + i] === c.charCodeAt(0));
-  if (bytes.length < 64 || !ascii(0, 'OggS')) return undefined;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const packet = 27 + bytes[26];
-  let rate: number;
-  let preSkip = 0;
-  if (bytes[packet] === 1 && ascii(packet + 1, 'vorbis')) rate = view.getUint32(packet + 12, true);
-  else if (ascii(packet, 'OpusHead')) {
-    rate = 48000;
-    preSkip = view.getUint16(packet + 10, true);
-  } else return undefined;
-  if (!(rate > 0)) return undefined;
-  for (let at = bytes.length - 27; at >= 0; at--) {
-    if (bytes[at] === 0x4f && ascii(at, 'OggS')) {
-      const granule = Number(view.getBigInt64(at + 6, true));
-      return granule >= 0 ? Math.max(0, granule - preSkip) / rate : undefined;
-    }
-  }
-  return undefined;
-}
-
 // ---------------------------------------------------------------------------------------
 // validation
 
@@ -339,7 +315,8 @@ function validate(items: readonly SourceItem[], modalities: readonly Modality[],
           refused.push({ id: item.id, modality, problem: 'audio-too-large', message: `${path}: ${size} bytes, over the limit of ${maxAudioBytes}` });
           continue;
         }
-        const seconds = oggDurationSeconds(bytes);
+        const format = sniffAudioFormat(bytes);
+        const seconds = format ? containerDurationSeconds(bytes, format) : undefined;
         if (seconds !== undefined && seconds > maxAudioSeconds) {
           refused.push({ id: item.id, modality, problem: 'audio-too-long', message: `${path}: ${seconds.toFixed(1)} s, over the limit of ${maxAudioSeconds} s` });
           continue;
