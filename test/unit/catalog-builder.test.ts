@@ -334,6 +334,16 @@ describe('bad input', () => {
     expect(manifest.items[0].audio).toBeUndefined();
   });
 
+  it('names a copied sound by its sniffed format: an Ogg polyglot named .html lands as .ogg', async () => {
+    const polyglot = join(media, 'page.html');
+    writeFileSync(polyglot, readFileSync(join(stampsDir, 'animals/birds/blackbird.ogg')));
+    const items: SourceItem[] = [{ id: 'bird', title: 'Bird whistle', category: 'toys', audioPath: polyglot, metadata: {} }];
+    await buildCatalog(items, { outDir: join(temp, 'polyglot'), encoders });
+    const manifest = parseCatalogManifest(JSON.parse(readFileSync(join(temp, 'polyglot', 'manifest.json'), 'utf8')), 'manifest.json');
+    expect(manifest.items[0].audio).toBe('media/audio/bird.ogg');
+    expect(existsSync(join(temp, 'polyglot', 'media/audio/bird.ogg'))).toBe(true);
+  }, 120_000);
+
   it('fails on a missing media file before embedding anything', async () => {
     const items = parseShopJsonl('{"id":"sku-1","title":"Hat","category":"clothes","image":"no/such.png"}\n', media, 'shop.jsonl');
     encoders.reset();
