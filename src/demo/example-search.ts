@@ -7,7 +7,7 @@ import { ExampleRefusal } from './example-refusal.ts';
 import { formatBytes } from './format-bytes.ts';
 import { imageFileProblem } from './image-file-problem.ts';
 import { videoFileProblem } from './video-file-problem.ts';
-import { MAX_EXAMPLE_VIDEO_SECONDS } from '../protocol/video-limits.ts';
+import { MAX_EXAMPLE_VIDEO_SECONDS } from '../protocol/limits.ts';
 import { itemSelectEvent } from './item-select-event.ts';
 import { prepareSoundExample, type SoundSource } from './prepare-sound-example.ts';
 import { searchErrorMessage, type ExampleKind } from './search-error-message.ts';

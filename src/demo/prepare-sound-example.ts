@@ -1,4 +1,6 @@
+import { containerDurationSeconds } from '../engine/encoders/audio/container-duration.ts';
 import { sniffAudioFormat } from '../engine/encoders/audio/sniff-audio-format.ts';
+import { MAX_AUDIO_BYTES } from '../protocol/limits.ts';
 import { encodeWav } from './encode-wav.ts';
 import { ExampleRefusal, tooLongMessage } from './example-refusal.ts';
 
@@ -35,7 +37,9 @@ async function decode(blob: Blob): Promise<AudioBuffer | undefined> {
 
 /**
  * Checks a picked sound file or a recording page-side before anything reaches the engine:
- * it must decode in this browser (`decodeAudioData`) and last at most `maxSeconds`. A file the
+ * it must be at most MAX_AUDIO_BYTES, last at most `maxSeconds` by its container (read before
+ * decoding, as the engine does), decode in this browser (`decodeAudioData`) and last at most
+ * `maxSeconds` decoded. A file the
  * engine reads is passed on unchanged; anything else (a MediaRecorder WebM/Opus recording, an
  * AAC file) is decoded here and passed on as 16-bit PCM WAV. Throws ExampleRefusal.
  */
@@ -45,6 +49,15 @@ export async function prepareSoundExample(blob: Blob, source: SoundSource, maxSe
     throw new ExampleRefusal(`${what} is not a sound (it is ${blob.type}). Choose an Ogg, MP3, WAV or FLAC file.`);
   }
   if (blob.size === 0) throw new ExampleRefusal(`${what} is empty: there is no sound in it.`);
+  if (blob.size > MAX_AUDIO_BYTES) {
+    throw new ExampleRefusal(`${what} is too large (${(blob.size / 1048576).toFixed(1)} MB); the limit is ${MAX_AUDIO_BYTES / 1048576} MB. Choose a shorter sound.`);
+  }
+  // The engine's own container check, before the browser decodes: hours of silence in a small
+  // FLAC or Opus file would decode to gigabytes.
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  const format = sniffAudioFormat(bytes);
+  const declared = format ? containerDurationSeconds(bytes, format) : undefined;
+  if (declared !== undefined && declared > maxSeconds) throw new ExampleRefusal(tooLongMessage(declared, maxSeconds, source));
   const decoded = await decode(blob);
   if (!decoded) {
     throw new ExampleRefusal(

@@ -1,4 +1,4 @@
-import { MAX_EXAMPLE_VIDEO_BYTES, MAX_EXAMPLE_VIDEO_SECONDS } from '../protocol/video-limits.ts';
+import { MAX_EXAMPLE_VIDEO_BYTES, MAX_EXAMPLE_VIDEO_SECONDS } from '../protocol/limits.ts';
 
 const ACCEPTED = `a video file (MP4 or WebM, at most ${MAX_EXAMPLE_VIDEO_SECONDS} s)`;
 

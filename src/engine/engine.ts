@@ -40,7 +40,7 @@ import { BrowserEncoders } from './encoders/browser-encoders.ts';
 import { EncoderInputError } from './encoders/encoder-input-error.ts';
 import type { Embedding, Modality } from '../protocol/embedding.ts';
 import type { VideoEmbedding } from '../protocol/video-embedding.ts';
-import { MAX_EXAMPLE_VIDEO_BYTES, MAX_EXAMPLE_VIDEO_SECONDS } from '../protocol/video-limits.ts';
+import { MAX_EXAMPLE_VIDEO_BYTES, MAX_EXAMPLE_VIDEO_SECONDS } from '../protocol/limits.ts';
 import { isModality } from './catalog/catalog-manifest.ts';
 import { loadCatalogFiles } from './catalog/fetch-catalog.ts';
 import { LoadedCatalog } from './catalog/loaded-catalog.ts';

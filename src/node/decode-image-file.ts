@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import sharp from 'sharp';
 import type { RgbaImage } from '../engine/encoders/encoder.ts';
 import { EncoderInputError } from '../engine/encoders/encoder-input-error.ts';
+import { checkImageLimits } from '../engine/encoders/image/check-image-limits.ts';
 import { initSvgRasterizer, rasterizeSvg } from '../engine/encoders/image/rasterize-svg.ts';
 import { sniffImageFormat } from '../engine/encoders/image/sniff-image-format.ts';
 
@@ -58,10 +59,11 @@ function toRgba(raw: Buffer, width: number, height: number, channels: number): U
 /**
  * Decodes image file bytes (format sniffed from the bytes, never the name) to RGBA.
  * Throws EncoderInputError: 'corrupt-image' (empty, or claims a format but does
- * not decode) or 'unsupported-format'.
+ * not decode), 'unsupported-format' or 'too-large' (limits.ts, read from the header).
  */
 export async function decodeImageBytes(bytes: Uint8Array, label = 'image'): Promise<RgbaImage> {
   const format = sniffImageFormat(bytes, label);
+  checkImageLimits(bytes, format, label); // the same limits as the worker, before decoding
   if (format === 'svg') {
     await initNodeSvgRasterizer();
     return rasterizeSvg(bytes, label);

@@ -27,7 +27,7 @@ export type EncoderInputProblem =
   | 'corrupt-audio'
   /** A search-by-example sound longer than MAX_EXAMPLE_AUDIO_SECONDS, or video longer than MAX_EXAMPLE_VIDEO_SECONDS. */
   | 'too-long'
-  /** A video file, frame or frame count above the limits of video-limits.ts. */
+  /** A video file, frame or frame count above the limits of limits.ts. */
   | 'too-large'
   /** A video whose container or frames are damaged. */
   | 'corrupt-video'

@@ -290,7 +290,7 @@ export interface EngineApi {
   embedImages(files: ArrayBuffer[]): Promise<Embedding>;
   /** Embed encoded audio files (Ogg Vorbis/Opus, FLAC, WAV, MP3). */
   embedAudio(files: ArrayBuffer[]): Promise<Embedding>;
-  /** Embed a video file (MP4, WebM, …; at most 60 s and 200 MB, video-limits.ts): key frames pooled (image) and its soundtrack (audio). Bad input rejects with an EncoderInputError. */
+  /** Embed a video file (MP4, WebM, …; at most 60 s and 200 MB, limits.ts): key frames pooled (image) and its soundtrack (audio). Bad input rejects with an EncoderInputError. */
   embedVideo(file: ArrayBuffer): Promise<VideoEmbedding>;
   /** Time embedding batches of each size on each backend, loading a fresh encoder per backend. */
   benchmarkEmbedding(options: EmbedBenchmarkOptions): Promise<EmbedBenchmarkRow[]>;

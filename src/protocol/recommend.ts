@@ -102,7 +102,7 @@ export interface RecommendedItem {
 export type ExampleInput = { text: string } | { image: Blob } | { audio: Blob } | { video: Blob };
 
 /** Longest sound a search by example accepts; a longer one is refused with an EncoderInputError (code `too-long`). */
-export const MAX_EXAMPLE_AUDIO_SECONDS = 30;
+export { MAX_EXAMPLE_AUDIO_SECONDS } from './limits.ts';
 
 /** What is stored about the user (counts only; `exportData` gives everything). */
 export interface ProfileSummary {

@@ -1,3 +1,4 @@
+import { containerDurationSeconds } from '../../src/engine/encoders/audio/container-duration.ts';
 import { FEATURES, catalogFusionModel } from '../../src/engine/recommend/fusion-model.ts';
 import * as tf from '@tensorflow/tfjs';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -15,7 +16,6 @@ import { addSharedSpaceToCatalog } from '../../src/node/catalog/shared-space-fil
 import { randomProjections } from '../../src/node/shared-space-eval.ts';
 import type { Embedding, Modality } from '../../src/protocol/embedding.ts';
 import {
-  oggDurationSeconds,
   buildCatalog,
   BuildInterruptedError,
   CatalogInputError,
@@ -323,7 +323,7 @@ describe('bad input', () => {
 
   it('leaves out audio over the size limit, and reads Ogg durations', async () => {
     const ogg = join(stampsDir, 'animals/birds/blackbird.ogg');
-    const seconds = oggDurationSeconds(new Uint8Array(readFileSync(ogg)));
+    const seconds = containerDurationSeconds(new Uint8Array(readFileSync(ogg)), 'ogg-vorbis');
     expect(seconds).toBeGreaterThan(0.5);
     expect(seconds).toBeLessThan(30);
     const items: SourceItem[] = [{ id: 'bird', title: 'Bird whistle', category: 'toys', audioPath: ogg, metadata: {} }];
@@ -333,6 +333,16 @@ describe('bad input', () => {
     expect(Object.keys(manifest.vectorFiles)).toEqual(['text']);
     expect(manifest.items[0].audio).toBeUndefined();
   });
+
+  it('names a copied sound by its sniffed format: an Ogg polyglot named .html lands as .ogg', async () => {
+    const polyglot = join(media, 'page.html');
+    writeFileSync(polyglot, readFileSync(join(stampsDir, 'animals/birds/blackbird.ogg')));
+    const items: SourceItem[] = [{ id: 'bird', title: 'Bird whistle', category: 'toys', audioPath: polyglot, metadata: {} }];
+    await buildCatalog(items, { outDir: join(temp, 'polyglot'), encoders });
+    const manifest = parseCatalogManifest(JSON.parse(readFileSync(join(temp, 'polyglot', 'manifest.json'), 'utf8')), 'manifest.json');
+    expect(manifest.items[0].audio).toBe('media/audio/bird.ogg');
+    expect(existsSync(join(temp, 'polyglot', 'media/audio/bird.ogg'))).toBe(true);
+  }, 120_000);
 
   it('fails on a missing media file before embedding anything', async () => {
     const items = parseShopJsonl('{"id":"sku-1","title":"Hat","category":"clothes","image":"no/such.png"}\n', media, 'shop.jsonl');

@@ -6,10 +6,24 @@
  */
 import { weightManifestBytes, type WeightsManifest } from './weight-manifest-bytes.ts';
 
-/** The bytes of a response, in full, calling `onChunk` with each chunk's size as it arrives. */
-export async function readBodyCounting(response: Response, onChunk: (bytes: number) => void): Promise<Uint8Array<ArrayBuffer>> {
+/** A body went past the `maxBytes` its reader allowed; the download was cancelled there. */
+export class BodyTooLongError extends Error {
+  override readonly name = 'BodyTooLongError';
+  constructor(readonly maxBytes: number) {
+    super(`the body is longer than ${maxBytes} bytes`);
+  }
+}
+
+/**
+ * The bytes of a response, in full, calling `onChunk` with each chunk's size as it arrives.
+ * With `maxBytes`, a body that goes past it (a never-ending or lying one) is cancelled as
+ * soon as it does and BodyTooLongError is thrown: no more than `maxBytes` plus one chunk is
+ * ever held.
+ */
+export async function readBodyCounting(response: Response, onChunk: (bytes: number) => void, maxBytes = Infinity): Promise<Uint8Array<ArrayBuffer>> {
   if (!response.body) {
     const bytes = new Uint8Array(await response.arrayBuffer());
+    if (bytes.byteLength > maxBytes) throw new BodyTooLongError(maxBytes);
     onChunk(bytes.byteLength);
     return bytes;
   }
@@ -19,8 +33,12 @@ export async function readBodyCounting(response: Response, onChunk: (bytes: numb
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
-    chunks.push(value);
     total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw new BodyTooLongError(maxBytes);
+    }
+    chunks.push(value);
     onChunk(value.byteLength);
   }
   const out = new Uint8Array(total);

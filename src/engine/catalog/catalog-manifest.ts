@@ -24,6 +24,7 @@
  * - Unknown fields are errors (a misspelt optional field would otherwise vanish silently);
  *   free-form data goes in an item's `metadata`.
  */
+import { MAX_CATALOG_DIMS, MAX_CATALOG_ITEMS, MAX_VECTOR_FILE_BYTES } from '../../protocol/limits.ts';
 import type { EncoderInfo, Modality } from '../../protocol/embedding.ts';
 import { CatalogFormatError, isVectorFormat, vectorFileByteLength, type VectorFormat } from './vector-codec.ts';
 import { FEATURES, type FeatureName } from '../recommend/fusion-model.ts';
@@ -364,7 +365,13 @@ export function parseCatalogManifest(json: unknown, source: string): CatalogMani
 
   const encoders = parseEncoders(source, top.object('encoders'));
   const vectorFiles = parseVectorFiles(source, top.object('vectorFiles'), encoders);
-  const items = parseItems(source, top.array('items'), vectorFiles);
+  const itemsJson = top.array('items');
+  if (itemsJson.length > MAX_CATALOG_ITEMS) top.fail(`field "items" has ${itemsJson.length} items; a catalog holds at most ${MAX_CATALOG_ITEMS}`);
+  for (const [modality, file] of Object.entries(vectorFiles)) {
+    // Every row belongs to an item: more rows than items is wrong, and checked before the row map is allocated.
+    if (file.count > itemsJson.length) top.fail(`vectorFiles.${modality}: field "count" is ${file.count}, more than the ${itemsJson.length} items`);
+  }
+  const items = parseItems(source, itemsJson, vectorFiles);
   const ids = new Set(items.map((item) => item.id));
 
   const signalsJson = top.object('signals', 'optional');
@@ -438,6 +445,10 @@ function parseVectorFiles(
       sha256: f.matching('sha256', SHA256_HEX, '64 lowercase hex digits') as string,
     };
     f.noOthers();
+    // Caps (protocol/limits.ts) before anything is allocated for the file.
+    if (file.count > MAX_CATALOG_ITEMS) f.fail(`field "count" is ${file.count}; a catalog holds at most ${MAX_CATALOG_ITEMS} items`);
+    if (file.dims > MAX_CATALOG_DIMS) f.fail(`field "dims" is ${file.dims}; the limit is ${MAX_CATALOG_DIMS}`);
+    if (file.bytes > MAX_VECTOR_FILE_BYTES) f.fail(`field "bytes" is ${file.bytes}; a vector file may have at most ${MAX_VECTOR_FILE_BYTES} bytes`);
     const expected = vectorFileByteLength(file.format, file.count, file.dims);
     if (file.bytes !== expected) {
       f.fail(`field "bytes" is ${file.bytes}, but ${file.format} with count ${file.count} and dims ${file.dims} takes ${expected} bytes`);

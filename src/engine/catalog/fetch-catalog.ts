@@ -19,7 +19,8 @@
  * Cache API reports once, done, with `fromCache: true`.
  */
 import type { ProgressListener, ProgressStage } from '../../protocol/progress.ts';
-import { declaredLength, readBodyCounting } from '../assets/counting-fetch.ts';
+import { BodyTooLongError, declaredLength, readBodyCounting } from '../assets/counting-fetch.ts';
+import { MAX_MANIFEST_BYTES } from '../../protocol/limits.ts';
 import { ByteProgress } from '../progress/byte-progress.ts';
 import { safeListener } from '../progress/safe-listener.ts';
 import type { Modality } from '../../protocol/embedding.ts';
@@ -127,7 +128,7 @@ export async function loadCatalogFiles(catalogUrl: string, options: LoadCatalogO
   let bytesFetched = 0;
 
   const manifestUrl = catalogFileUrl(baseUrl, 'manifest.json');
-  const manifestBytes = await fetchBytes(doFetch, manifestUrl, 'catalog manifest', progress('catalog', 'catalog manifest'));
+  const manifestBytes = await fetchBytes(doFetch, manifestUrl, 'catalog manifest', progress('catalog', 'catalog manifest'), MAX_MANIFEST_BYTES);
   bytesFetched += manifestBytes.byteLength;
   let json: unknown;
   try {
@@ -148,7 +149,7 @@ export async function loadCatalogFiles(catalogUrl: string, options: LoadCatalogO
     const url = catalogFileUrl(baseUrl, file.path);
     const key = vectorCacheKey(url, file.sha256);
     keep.add(key);
-    const got = await loadVerifiedFile(doFetch, cache, baseUrl, url, key, file.path, 'catalog vector file', (bytes) => decodeVectorFile(bytes, file, url), notices, progress('catalog', `${modality} vectors`, file.bytes));
+    const got = await loadVerifiedFile(doFetch, cache, baseUrl, url, key, file.path, 'catalog vector file', (bytes) => decodeVectorFile(bytes, file, url), notices, progress('catalog', `${modality} vectors`, file.bytes), file.bytes);
     bytesFetched += got.bytesFetched;
     vectors[modality] = { data: got.value, dims: file.dims, count: file.count };
     fromCache[modality] = got.fromCache;
@@ -161,7 +162,7 @@ export async function loadCatalogFiles(catalogUrl: string, options: LoadCatalogO
     const specUrl = catalogFileUrl(baseUrl, entry.path);
     const specKey = vectorCacheKey(specUrl, entry.sha256);
     keep.add(specKey);
-    const spec = await loadVerifiedFile(doFetch, cache, baseUrl, specUrl, specKey, entry.path, 'catalog shared-space spec', (bytes) => decodeSharedSpaceSpecFile(bytes, manifest, specUrl), notices, progress('shared-space', 'shared-space spec', entry.bytes));
+    const spec = await loadVerifiedFile(doFetch, cache, baseUrl, specUrl, specKey, entry.path, 'catalog shared-space spec', (bytes) => decodeSharedSpaceSpecFile(bytes, manifest, specUrl), notices, progress('shared-space', 'shared-space spec', entry.bytes), entry.bytes);
     const weightsPath = sharedSpaceWeightsPath(entry, spec.value);
     const weightsUrl = catalogFileUrl(baseUrl, weightsPath);
     const weightsKey = vectorCacheKey(weightsUrl, spec.value.weightsSha256);
@@ -177,6 +178,7 @@ export async function loadCatalogFiles(catalogUrl: string, options: LoadCatalogO
       (bytes) => decodeSharedSpaceWeights(bytes, spec.value, weightsUrl),
       notices,
       progress('shared-space', 'shared-space weights', spec.value.weightsBytes),
+      spec.value.weightsBytes,
     );
     bytesFetched += spec.bytesFetched + weights.bytesFetched;
     sharedSpace = {
@@ -194,8 +196,12 @@ export async function loadCatalogFiles(catalogUrl: string, options: LoadCatalogO
   return { baseUrl, manifest, vectors, files, fromCache, ...(sharedSpace ? { sharedSpace } : {}), bytesFetched, notices, ms: now() - started };
 }
 
-/** Fetch a file, counting its bytes into `progress` as they arrive (`fromCache` stays unknown: the HTTP cache does not say). */
-async function fetchBytes(doFetch: FetchFn, url: string, what: string, progress: ByteProgress): Promise<Uint8Array<ArrayBuffer>> {
+/**
+ * Fetch a file, counting its bytes into `progress` as they arrive (`fromCache` stays unknown:
+ * the HTTP cache does not say). `maxBytes` is a hard limit (the manifest cap, or a file's
+ * declared size): a longer body, announced or not, stops there with a CatalogFormatError.
+ */
+async function fetchBytes(doFetch: FetchFn, url: string, what: string, progress: ByteProgress, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
   progress.start();
   let response: Response;
   try {
@@ -206,10 +212,16 @@ async function fetchBytes(doFetch: FetchFn, url: string, what: string, progress:
   }
   if (!response.ok) throw new Error(`${what} ${url} answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`);
   if (progress.totalBytes === undefined) progress.setTotal(declaredLength(response));
+  const announced = declaredLength(response);
+  if (announced !== undefined && announced > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw new CatalogFormatError(`${what} ${url}: the server announces ${announced} bytes, more than the ${maxBytes} expected`);
+  }
   let bytes: Uint8Array<ArrayBuffer>;
   try {
-    bytes = await readBodyCounting(response, (n) => progress.add(n));
+    bytes = await readBodyCounting(response, (n) => progress.add(n), maxBytes);
   } catch (error) {
+    if (error instanceof BodyTooLongError) throw new CatalogFormatError(`${what} ${url}: too long: more than the ${maxBytes} bytes expected (download stopped there)`);
     throw new Error(`${what} ${url}: the download broke off: ${(error as Error).message}`);
   }
   progress.finish();
@@ -252,6 +264,7 @@ async function loadVerifiedFile<T>(
   decode: (bytes: Uint8Array) => Promise<T>,
   notices: string[],
   progress: ByteProgress,
+  maxBytes: number,
 ): Promise<VerifiedFileLoad<T>> {
   if (cache) {
     const cached = await cachedBytes(cache, key, url, notices);
@@ -267,7 +280,7 @@ async function loadVerifiedFile<T>(
       }
     }
   }
-  const bytes = await fetchBytes(doFetch, url, what, progress);
+  const bytes = await fetchBytes(doFetch, url, what, progress, maxBytes);
   const value = await decode(bytes); // a mismatch from the network is the catalog's fault
   if (cache) {
     try {

@@ -24,6 +24,7 @@
  * finite value beyond ±65504 that would become Infinity); the stand-alone conversions
  * `float32ToFloat16Bits` / `float16BitsToFloat32` carry every special value faithfully.
  */
+import { MAX_INT8_SCALE } from '../../protocol/limits.ts';
 import type { CatalogVectorFile } from './catalog-manifest.ts';
 
 /** A catalog file does not match its format or its manifest. Stable name: survives the worker boundary. */
@@ -156,12 +157,19 @@ export function encodeVectors(vectors: Float32Array[], format: VectorFormat): Ui
   return out;
 }
 
+export interface DecodeVectorsOptions {
+  /** Refuse an int8 row whose scale is larger (catalog vectors are unit length: MAX_INT8_SCALE). Default: any finite scale. */
+  maxInt8Scale?: number;
+}
+
 /**
  * `count` rows of `dims` values from a vector file, as one row-major Float32Array.
- * `source` names the file in errors (e.g. its path). Throws CatalogFormatError when the
- * length does not match, or an int8 scale is not a finite non-negative number.
+ * `source` names the file in errors (e.g. its path). Throws CatalogFormatError naming the row
+ * when the length does not match, an int8 scale is not a finite non-negative number (or is
+ * above `maxInt8Scale`), or a float16 value is Infinity or NaN: one NaN would make a
+ * ranking's order arbitrary.
  */
-export function decodeVectors(bytes: Uint8Array, format: VectorFormat, count: number, dims: number, source: string): Float32Array {
+export function decodeVectors(bytes: Uint8Array, format: VectorFormat, count: number, dims: number, source: string, options: DecodeVectorsOptions = {}): Float32Array {
   if (!isVectorFormat(format)) throw new CatalogFormatError(`${source}: unknown vector format ${JSON.stringify(format)} (expected int8 or float16)`);
   if (!Number.isSafeInteger(count) || count < 0) throw new CatalogFormatError(`${source}: count must be a non-negative integer, got ${count}`);
   if (!Number.isSafeInteger(dims) || dims <= 0) throw new CatalogFormatError(`${source}: dims must be a positive integer, got ${dims}`);
@@ -175,12 +183,21 @@ export function decodeVectors(bytes: Uint8Array, format: VectorFormat, count: nu
     for (let r = 0; r < count; r++) {
       const scale = scales.getFloat32(r * 4, true);
       if (!(scale >= 0 && scale < Infinity)) throw new CatalogFormatError(`${source}: row ${r} has an invalid scale ${scale}`);
+      if (options.maxInt8Scale !== undefined && scale > options.maxInt8Scale) {
+        throw new CatalogFormatError(`${source}: row ${r} has an absurd scale ${scale} (at most ${options.maxInt8Scale} for unit-length vectors)`);
+      }
       const base = r * dims;
       for (let j = 0; j < dims; j++) out[base + j] = values[base + j] * scale;
     }
   } else {
     const table = float16Table();
-    for (let i = 0; i < out.length; i++) out[i] = table[bytes[2 * i] | (bytes[2 * i + 1] << 8)];
+    for (let i = 0; i < out.length; i++) {
+      const bits = bytes[2 * i] | (bytes[2 * i + 1] << 8);
+      if ((bits & 0x7c00) === 0x7c00) {
+        throw new CatalogFormatError(`${source}: row ${Math.floor(i / dims)} value ${i % dims} is ${table[bits]}: a catalog vector must be finite`);
+      }
+      out[i] = table[bits];
+    }
   }
   return out;
 }
@@ -196,7 +213,7 @@ export async function decodeVectorFile(bytes: Uint8Array, file: CatalogVectorFil
   }
   const digest = await sha256Hex(bytes);
   if (digest !== file.sha256) throw new CatalogFormatError(`${source}: sha256 mismatch: manifest has ${file.sha256}, file has ${digest}`);
-  return decodeVectors(bytes, file.format, file.count, file.dims, source);
+  return decodeVectors(bytes, file.format, file.count, file.dims, source, { maxInt8Scale: MAX_INT8_SCALE });
 }
 
 // ---------------------------------------------------------------------------------------

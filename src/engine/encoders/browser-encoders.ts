@@ -77,7 +77,8 @@ export class BrowserEncoders {
     const clips: PcmAudio[] = [];
     for (const [i, file] of files.entries()) {
       const label = `audio #${i + 1}`;
-      const clip = await decodeAudioBytes(file, label);
+      // The container's length is checked before decoding; the decoded length again after.
+      const clip = await decodeAudioBytes(file, label, options.maxSeconds === undefined ? {} : { maxSeconds: options.maxSeconds });
       if (options.maxSeconds !== undefined) refuseLongerThan(clip, options.maxSeconds, label);
       clips.push(clip);
     }

@@ -5,7 +5,7 @@
  *   DIR/manifest.json             schemaVersion 1; written last, atomically (temp file + rename)
  *   DIR/vectors/<modality>.<fmt>  one file per modality (int8 by default), atomic
  *   DIR/media/image/<id>.webp     images re-encoded: WebP, longest side 256 px (SVG rasterised by resvg first)
- *   DIR/media/audio/<id>.<ext>    audio copied as is (no audio encoder package here: see AUDIO below)
+ *   DIR/media/audio/<id>.<ext>    audio copied as is, <ext> from its sniffed format (.ogg .flac .wav .mp3), never the source's
  *   DIR/media/video/<id>.webm     video items: the clip re-encoded (VP9 + Opus), and
  *   DIR/media/poster/<id>.webp    its poster frame, the item's `image` (video-items.ts)
  *   DIR/NOTICE (+ extra files)    licence notice, when the source gives one
@@ -41,7 +41,7 @@
  */
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync, writeSync, copyFileSync } from 'node:fs';
-import { dirname, extname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import sharp from 'sharp';
 import {
   CATALOG_SCHEMA_VERSION,
@@ -54,6 +54,8 @@ import {
 import { decodeVectors, encodeVectors, sha256Hex, type VectorFormat } from '../../engine/catalog/vector-codec.ts';
 import type { EncoderInfo, Embedding, Modality } from '../../protocol/embedding.ts';
 import { decodeImageBytes } from '../decode-image-file.ts';
+import { containerDurationSeconds } from '../../engine/encoders/audio/container-duration.ts';
+import { sniffAudioFormat, type AudioContainer } from '../../engine/encoders/audio/sniff-audio-format.ts';
 import { aggregateInteractions, type AggregateOptions, type AggregationReport, type InteractionRow } from './aggregate-interactions.ts';
 import { removeSharedSpaceFiles, SHARED_SPACE_BINARY, SHARED_SPACE_DIR, sharedSpaceSkipReason, writeSharedSpaceFiles, type SharedSpaceBuildOptions } from './shared-space-files.ts';
 import { sharedSpaceDataFromCatalog, trainSharedSpace, type SharedSpaceTrainingStats } from './train-shared-space.ts';
@@ -252,31 +254,8 @@ function mediaNames(ids: readonly string[]): Map<string, string> {
   return out;
 }
 
-/**
- * Length in seconds of an Ogg Vorbis or Opus file from its first and last pages (granule
- * position / sample rate), or undefined for anything else.
- */
-export function oggDurationSeconds(bytes: Uint8Array): number | undefined {
-  const ascii = (at: number, s: string) => [...s].every((c, i) => bytes[at + i] === c.charCodeAt(0));
-  if (bytes.length < 64 || !ascii(0, 'OggS')) return undefined;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const packet = 27 + bytes[26];
-  let rate: number;
-  let preSkip = 0;
-  if (bytes[packet] === 1 && ascii(packet + 1, 'vorbis')) rate = view.getUint32(packet + 12, true);
-  else if (ascii(packet, 'OpusHead')) {
-    rate = 48000;
-    preSkip = view.getUint16(packet + 10, true);
-  } else return undefined;
-  if (!(rate > 0)) return undefined;
-  for (let at = bytes.length - 27; at >= 0; at--) {
-    if (bytes[at] === 0x4f && ascii(at, 'OggS')) {
-      const granule = Number(view.getBigInt64(at + 6, true));
-      return granule >= 0 ? Math.max(0, granule - preSkip) / rate : undefined;
-    }
-  }
-  return undefined;
-}
+/** The file name extension of a copied sound, by its sniffed container (an unknown one never reaches here: it did not embed). */
+const AUDIO_EXTENSION: Record<AudioContainer | 'unknown', string> = { 'ogg-vorbis': '.ogg', 'ogg-opus': '.ogg', flac: '.flac', wav: '.wav', mp3: '.mp3', unknown: '.bin' };
 
 // ---------------------------------------------------------------------------------------
 // validation
@@ -339,7 +318,8 @@ function validate(items: readonly SourceItem[], modalities: readonly Modality[],
           refused.push({ id: item.id, modality, problem: 'audio-too-large', message: `${path}: ${size} bytes, over the limit of ${maxAudioBytes}` });
           continue;
         }
-        const seconds = oggDurationSeconds(bytes);
+        const format = sniffAudioFormat(bytes);
+        const seconds = format ? containerDurationSeconds(bytes, format) : undefined;
         if (seconds !== undefined && seconds > maxAudioSeconds) {
           refused.push({ id: item.id, modality, problem: 'audio-too-long', message: `${path}: ${seconds.toFixed(1)} s, over the limit of ${maxAudioSeconds} s` });
           continue;
@@ -649,7 +629,9 @@ export async function buildCatalog(items: readonly SourceItem[], options: BuildC
       item.image = rel;
     }
     if (inputs.audio && vectors.get('audio')?.has(source.id) && !videos.isVideoItem(source.id)) {
-      const ext = extname(inputs.audio.input).toLowerCase().replace(/[^a-z0-9.]/g, '') || '.bin';
+      // Named by the format its bytes have, never the source's extension: a polyglot named
+      // .html must not land on the shop's origin as an HTML page.
+      const ext = AUDIO_EXTENSION[sniffAudioFormat(readFileSync(inputs.audio.input)) ?? 'unknown'];
       const rel = `media/audio/${names.get(source.id)}${ext}`;
       const path = join(outDir, rel);
       if (!existsSync(path) || statSync(path).size !== statSync(inputs.audio.input).size) copyAtomic(inputs.audio.input, path);

@@ -35,7 +35,7 @@ import type { PcmAudio, RgbaImage } from '../../engine/encoders/encoder.ts';
 import { EncoderInputError } from '../../engine/encoders/encoder-input-error.ts';
 import { openVideo } from '../../engine/encoders/video/open-video.ts';
 import { VIDEO_PIPELINE_VERSION } from '../../engine/encoders/video/video-pooling-choice.ts';
-import { MAX_CATALOG_VIDEO_SECONDS } from '../../protocol/video-limits.ts';
+import { MAX_CATALOG_VIDEO_SECONDS } from '../../protocol/limits.ts';
 import { embedVideoFile, type NodeVideoEmbedding } from '../video/embed-video-file.ts';
 import { reencodeSettingsKey, reencodeToWebm, type ReencodeOptions } from '../video/reencode-video.ts';
 import { probeDurationSeconds } from '../video/run-ffmpeg.ts';

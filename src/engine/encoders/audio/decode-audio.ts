@@ -1,5 +1,7 @@
 import type { PcmAudio } from '../encoder.ts';
 import { EncoderInputError } from '../encoder-input-error.ts';
+import { MAX_AUDIO_BYTES, MAX_DECODE_AUDIO_SECONDS } from '../../../protocol/limits.ts';
+import { containerDurationSeconds } from './container-duration.ts';
 import { checkOggIntegrity, findWavData, sniffAudioFormat, type AudioContainer } from './sniff-audio-format.ts';
 
 /**
@@ -15,8 +17,15 @@ import { checkOggIntegrity, findWavData, sniffAudioFormat, type AudioContainer }
  * Node and browsers get the same samples from the same bytes.
  *
  * Errors (EncoderInputError): 0 bytes → `empty-audio`; not Ogg Vorbis/Opus, FLAC, WAV or MP3
- * → `unsupported-format`; damaged, truncated or undecodable → `corrupt-audio`.
+ * → `unsupported-format`; over MAX_AUDIO_BYTES → `too-large`; longer than `maxSeconds` by its
+ * container (container-duration.ts, read before decoding) → `too-long`; damaged, truncated
+ * or undecodable → `corrupt-audio`.
  */
+
+export interface DecodeAudioOptions {
+  /** Refuse (`too-long`) a sound whose container declares more seconds. Default MAX_DECODE_AUDIO_SECONDS. */
+  maxSeconds?: number;
+}
 
 interface DecodedAudio {
   channelData: Float32Array[];
@@ -55,9 +64,12 @@ function toBytes(input: Uint8Array | ArrayBuffer): Uint8Array {
  * The samples are returned as the file has them (channels and rate untouched);
  * prepare-audio.ts does downmixing, resampling and length capping.
  */
-export async function decodeAudioBytes(input: Uint8Array | ArrayBuffer, label = 'audio'): Promise<PcmAudio> {
+export async function decodeAudioBytes(input: Uint8Array | ArrayBuffer, label = 'audio', options: DecodeAudioOptions = {}): Promise<PcmAudio> {
   const bytes = toBytes(input);
   if (bytes.length === 0) throw new EncoderInputError('empty-audio', `${label}: the file is empty (0 bytes)`);
+  if (bytes.length > MAX_AUDIO_BYTES) {
+    throw new EncoderInputError('too-large', `${label}: the file is ${(bytes.length / 1048576).toFixed(1)} MB; the limit is ${MAX_AUDIO_BYTES / 1048576} MB`);
+  }
 
   const format = sniffAudioFormat(bytes);
   if (!format) {
@@ -65,6 +77,13 @@ export async function decodeAudioBytes(input: Uint8Array | ArrayBuffer, label = 
       'unsupported-format',
       `${label}: not an Ogg Vorbis/Opus, FLAC, WAV or MP3 file (unrecognised header)`,
     );
+  }
+
+  // Before any decoding: a few kB of FLAC or Opus can hold hours of silence.
+  const maxSeconds = options.maxSeconds ?? MAX_DECODE_AUDIO_SECONDS;
+  const declaredSeconds = containerDurationSeconds(bytes, format);
+  if (declaredSeconds !== undefined && declaredSeconds > maxSeconds) {
+    throw new EncoderInputError('too-long', `${label}: the sound is ${declaredSeconds.toFixed(1)} s long (by its ${format} header); the limit is ${maxSeconds} s. Use a shorter clip.`);
   }
 
   if (format === 'ogg-vorbis' || format === 'ogg-opus') {

@@ -1,5 +1,6 @@
 import type { RgbaImage } from '../encoder.ts';
 import { EncoderInputError } from '../encoder-input-error.ts';
+import { checkImageLimits } from './check-image-limits.ts';
 import { initSvgRasterizer, isSvgRasterizerReady, rasterizeSvg, resvgWasmUrl, type ResvgWasmSource } from './rasterize-svg.ts';
 import { IMAGE_FORMAT_MIME, sniffImageFormat } from './sniff-image-format.ts';
 
@@ -73,7 +74,8 @@ async function decodeRaster(bytes: Uint8Array, mime: string, formatName: string,
 /**
  * Decodes image file bytes (format sniffed from the bytes, never the name or the
  * Blob's type) to RGBA. Throws EncoderInputError: 'corrupt-image' (empty, or claims
- * a format but does not decode) or 'unsupported-format'.
+ * a format but does not decode), 'unsupported-format' or 'too-large' (limits.ts, read
+ * from the header before decoding).
  */
 export async function decodeImageInWorker(
   input: ImageFileInput,
@@ -82,6 +84,7 @@ export async function decodeImageInWorker(
 ): Promise<RgbaImage> {
   const bytes = await toBytes(input);
   const format = sniffImageFormat(bytes, label);
+  checkImageLimits(bytes, format, label); // before any decoding: too-large by header
   if (format === 'svg') {
     await ensureSvgRasterizer(options);
     return rasterizeSvg(bytes, label);

@@ -28,11 +28,60 @@ function ascii(text: string): number[] {
   return Array.from(text, (c) => c.charCodeAt(0));
 }
 
-// XML prolog items that may precede the root element: declaration / processing
-// instructions, comments, a DOCTYPE (with an optional internal subset, as old
-// Illustrator and Inkscape files have), and whitespace.
-const XML_PROLOG = String.raw`(?:\s+|<\?[\s\S]*?\?>|<!--[\s\S]*?-->|<!DOCTYPE[^>\[]*(?:\[[\s\S]*?\])?\s*>)*`;
-const SVG_ROOT = new RegExp(`^${XML_PROLOG}<(?:[A-Za-z_][\\w.-]*:)?svg[\\s>/]`, 'i');
+// The root element may follow an XML prolog: declaration / processing instructions, comments,
+// a DOCTYPE (with an optional internal subset, as old Illustrator and Inkscape files have) and
+// whitespace. The prolog is walked by hand, each item found with indexOf, so the time is linear
+// in the sniffed bytes whatever they hold; a regular expression with nested quantifiers here
+// backtracked exponentially on a run of whitespace (issue 11).
+/** The root element's start tag, tried only at one position (sticky), with an optional namespace prefix. */
+const SVG_ROOT_TAG = /<(?:[A-Za-z_][\w.-]*:)?svg[\s>/]/iy;
+const SPACE = /\s/;
+
+/** Index just past the prolog item or whitespace run at `at`, or -1 when none starts there or it never ends. */
+function skipPrologItem(text: string, at: number): number {
+  if (SPACE.test(text[at]!)) {
+    let i = at + 1;
+    while (i < text.length && SPACE.test(text[i]!)) i++;
+    return i;
+  }
+  if (text.startsWith('<?', at)) {
+    const end = text.indexOf('?>', at + 2);
+    return end < 0 ? -1 : end + 2;
+  }
+  if (text.startsWith('<!--', at)) {
+    const end = text.indexOf('-->', at + 4);
+    return end < 0 ? -1 : end + 3;
+  }
+  if (text.slice(at, at + 9).toUpperCase() === '<!DOCTYPE') {
+    let i = at + 9;
+    while (i < text.length && text[i] !== '>' && text[i] !== '[') i++;
+    if (i >= text.length) return -1;
+    if (text[i] === '>') return i + 1;
+    // Internal subset: the first `]` followed by optional whitespace and `>` ends it.
+    for (let close = text.indexOf(']', i + 1); close >= 0; close = text.indexOf(']', close + 1)) {
+      let j = close + 1;
+      while (j < text.length && SPACE.test(text[j]!)) j++;
+      if (text[j] === '>') return j + 1;
+    }
+    return -1;
+  }
+  return -1;
+}
+
+/** Whether `text` is an XML prolog followed by an `<svg` root element. Linear time. */
+export function isSvgText(text: string): boolean {
+  let at = 0;
+  while (at < text.length) {
+    if (text[at] === '<' && !text.startsWith('<?', at) && !text.startsWith('<!', at)) {
+      SVG_ROOT_TAG.lastIndex = at;
+      return SVG_ROOT_TAG.test(text);
+    }
+    const next = skipPrologItem(text, at);
+    if (next < 0) return false;
+    at = next;
+  }
+  return false;
+}
 
 function looksLikeSvg(bytes: Uint8Array): boolean {
   let head = bytes.subarray(0, SVG_SNIFF_BYTES);
@@ -40,8 +89,7 @@ function looksLikeSvg(bytes: Uint8Array): boolean {
   // Only text can be SVG: bail out early on binary data.
   const first = head[0];
   if (first === undefined || (first !== 0x3c && first !== 0x20 && first !== 0x09 && first !== 0x0a && first !== 0x0d)) return false;
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(head);
-  return SVG_ROOT.test(text);
+  return isSvgText(new TextDecoder('utf-8', { fatal: false }).decode(head));
 }
 
 /** The format of an image file, judged from its first bytes (never its name); undefined if not one we accept. */

@@ -1,6 +1,6 @@
 import { ALL_FORMATS, BufferSource, EncodedPacketSink, Input, type InputAudioTrack, type InputVideoTrack } from 'mediabunny';
 import { EncoderInputError } from '../encoder-input-error.ts';
-import { MAX_VIDEO_FRAME_PIXELS, MAX_VIDEO_FRAMES } from '../../../protocol/video-limits.ts';
+import { MAX_VIDEO_FRAME_PIXELS, MAX_VIDEO_FRAMES } from '../../../protocol/limits.ts';
 
 /**
  * A video file opened with mediabunny (a maintained pure-TypeScript demuxer: MP4/MOV, WebM,

@@ -1,0 +1,68 @@
+/**
+ * Every input limit of the engine, in one place. The worker checks files against them before
+ * decoding (from the container or file header, never after a full decode), the page words
+ * its refusals with them, and the Node catalog builder and `npm run embed` apply the same
+ * numbers, so an input refused in one place is refused everywhere. Numbers only: no code.
+ * docs/limits.md lists each one with the typed error it gives and what the user sees.
+ */
+
+// --- pictures ----------------------------------------------------------------------------
+
+/**
+ * Most pixels a raster picture may have (width × height from its header): `too-large`. 40 MP
+ * takes in every phone photo of 2026 (48 MP sensors save 12 MP by default) while the worker's
+ * decode (4 B RGBA per pixel, then a 24 B/pixel working copy) stays below about 1.2 GB.
+ */
+export const MAX_IMAGE_PIXELS = 40_000_000;
+/** Largest picture file (any format): `too-large`. */
+export const MAX_IMAGE_BYTES = 50 * 1024 * 1024;
+/** Largest SVG file: `too-large`. Openclipart's biggest drawings are a few MB. */
+export const MAX_SVG_BYTES = 10 * 1024 * 1024;
+/** Most elements an SVG may have after `<use>` / `<pattern>` / `url(#…)` references are expanded: `too-large`. */
+export const MAX_SVG_ELEMENTS = 200_000;
+/** Deepest chain of references (`<use>` of a `<use>` of …, a pattern filled with a pattern, …): `too-large`. */
+export const MAX_SVG_REFERENCE_DEPTH = 16;
+/** Deepest element nesting in an SVG: `too-large` (resvg recurses per level). */
+export const MAX_SVG_NESTING = 256;
+
+// --- sounds ------------------------------------------------------------------------------
+
+/** Longest sound a search by example accepts (read from the container before decoding): `too-long`. */
+export const MAX_EXAMPLE_AUDIO_SECONDS = 30;
+/**
+ * Longest sound the engine decodes at all (catalog builds and `npm run embed` included; the
+ * encoder uses the first 10 s): `too-long`, read from the container before decoding.
+ */
+export const MAX_DECODE_AUDIO_SECONDS = 600;
+/** Largest sound file: `too-large`. */
+export const MAX_AUDIO_BYTES = 64 * 1024 * 1024;
+
+// --- videos ------------------------------------------------------------------------------
+
+/** Longest video a search by example accepts (read from the container before decoding): `too-long`. */
+export const MAX_EXAMPLE_VIDEO_SECONDS = 60;
+/** Largest video file a search by example accepts: `too-large`. */
+export const MAX_EXAMPLE_VIDEO_BYTES = 200 * 1024 * 1024;
+/** Largest frame, in pixels (4K UHD); a larger one is refused before decoding: `too-large`. */
+export const MAX_VIDEO_FRAME_PIXELS = 3840 * 2160;
+/** Most frames a video may have (counted from the container's packets before decoding): `too-large`. 60 s at 120 fps. */
+export const MAX_VIDEO_FRAMES = 7200;
+/** Longest video the catalog builder takes (the clips of the Debian catalog are 5–180 s). */
+export const MAX_CATALOG_VIDEO_SECONDS = 300;
+
+// --- catalogs ----------------------------------------------------------------------------
+
+/** Largest `manifest.json`, read with this as a hard limit: CatalogFormatError. About 1 M items. */
+export const MAX_MANIFEST_BYTES = 256 * 1024 * 1024;
+/** Most items (and so vector rows) a catalog may have: CatalogFormatError. */
+export const MAX_CATALOG_ITEMS = 1_000_000;
+/** Most values per vector: CatalogFormatError. */
+export const MAX_CATALOG_DIMS = 8192;
+/** Largest vector file (its declared `bytes`, which is also the hard limit of its download): CatalogFormatError. */
+export const MAX_VECTOR_FILE_BYTES = 1024 * 1024 * 1024;
+/**
+ * Largest int8 row scale. A row's scale is max|x| / 127 of its float vector; catalog vectors
+ * are L2-normalised, so honest scales are at most 1/127. Anything far beyond is a broken or
+ * hostile file whose row would dominate every score.
+ */
+export const MAX_INT8_SCALE = 1;

@@ -1,0 +1,91 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCatalogManifest } from '../../src/engine/catalog/catalog-manifest.ts';
+import { loadCatalogFiles } from '../../src/engine/catalog/fetch-catalog.ts';
+import { CatalogFormatError } from '../../src/engine/catalog/vector-codec.ts';
+import { hostileCatalogFiles, type HostileCatalogKind } from '../hostile-catalogs.ts';
+
+/**
+ * A real HTTP server on loopback (Node's own fetch talks to it): each hostile catalog under
+ * `/<kind>/`, and for `endless-body` a vector file whose body never ends.
+ */
+let server: Server;
+let base: string;
+const catalogs = new Map<string, Map<string, Uint8Array>>();
+let endlessBytesSent = 0;
+
+beforeAll(async () => {
+  for (const kind of ['float16-nan', 'float16-inf', 'int8-huge-scale', 'endless-body'] as HostileCatalogKind[]) catalogs.set(kind, await hostileCatalogFiles(kind));
+  server = createServer((request, response) => {
+    const [, kind, ...rest] = (request.url ?? '').split('/');
+    const path = rest.join('/');
+    if (kind === 'endless-body' && path === 'vectors/text.bin') {
+      response.writeHead(200, { 'content-type': 'application/octet-stream' }); // no content-length: chunked, forever
+      const chunk = new Uint8Array(16 * 1024);
+      const pump = () => {
+        while (!response.destroyed && response.write(chunk)) endlessBytesSent += chunk.byteLength;
+        if (!response.destroyed) response.once('drain', pump);
+      };
+      pump();
+      return;
+    }
+    const bytes = catalogs.get(kind ?? '')?.get(path);
+    if (!bytes) return void response.writeHead(404).end();
+    response.writeHead(200, { 'content-length': String(bytes.byteLength) }).end(bytes);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+async function parseError(kind: HostileCatalogKind): Promise<Error> {
+  const files = await hostileCatalogFiles(kind);
+  try {
+    parseCatalogManifest(JSON.parse(new TextDecoder().decode(files.get('manifest.json'))), 'manifest.json');
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error(`${kind} was accepted`);
+}
+
+async function loadError(kind: HostileCatalogKind): Promise<Error> {
+  try {
+    await loadCatalogFiles(`${base}${kind}/`, { caches: null });
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error(`${kind} was accepted`);
+}
+
+describe('catalog caps, checked before allocating', () => {
+  it('refuses huge count, dims and bytes, and more rows than items, naming the field', async () => {
+    const cases: Array<[HostileCatalogKind, RegExp]> = [
+      ['huge-count', /vectorFiles\.text: field "count" is 500000000; a catalog holds at most 1000000 items/],
+      ['huge-dims', /field "dims" is 1000000; the limit is 8192/],
+      ['huge-bytes', /field "bytes" is 1230000000; a vector file may have at most 1073741824 bytes/],
+      ['count-over-items', /vectorFiles\.text: field "count" is 1000, more than the 3 items/],
+    ];
+    for (const [kind, message] of cases) {
+      const error = await parseError(kind);
+      expect(error, kind).toBeInstanceOf(CatalogFormatError);
+      expect(error.message, kind).toMatch(message);
+    }
+  });
+
+  it('refuses float16 Inf and NaN and an absurd int8 scale, naming the row, though the hashes match', async () => {
+    const nan = await loadError('float16-nan');
+    expect(nan.name).toBe('CatalogFormatError');
+    expect(nan.message).toMatch(/vectors\/text\.bin: row 1 value 2 is NaN: a catalog vector must be finite/);
+    expect((await loadError('float16-inf')).message).toMatch(/row 1 value 2 is Infinity/);
+    expect((await loadError('int8-huge-scale')).message).toMatch(/row 2 has an absurd scale 1\.00000001504746\d*e\+30/);
+  });
+
+  it('stops a never-ending vector body at its declared size', async () => {
+    const error = await loadError('endless-body');
+    expect(error.name).toBe('CatalogFormatError');
+    expect(error.message).toMatch(/catalog vector file .*vectors\/text\.bin: too long: more than the 24 bytes expected \(download stopped there\)/);
+    // The server got a cancel, not a read to the end: it sent a bounded amount.
+    expect(endlessBytesSent).toBeLessThan(64 * 1024 * 1024);
+  });
+});
