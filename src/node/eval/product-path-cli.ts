@@ -18,7 +18,7 @@
 // Everything is derived from MovieLens (research-only) and stays in the git-ignored
 // eval-results/. Steps run as child processes, exactly as a shop would run them.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { assertNotShipped, parseProtocols } from './eval-args.ts';
 import { MOVIE_SIGNAL_OPTIONS } from './movie-catalog.ts';
@@ -102,7 +102,6 @@ function main(): void {
       ...(resamples ? ['--resamples', resamples] : []),
     ]);
   }
-  if (!existsSync(dir)) throw new Error(`${dir} vanished`);
 }
 
 try {

@@ -69,7 +69,7 @@ function writer(stream: Writable): (text: string) => Promise<void> {
   };
 }
 
-/** A progress line on stderr about every 2 s: redrawn in place on a terminal. */
+/** A progress line on stderr: redrawn in place every 2 s on a terminal, a new line every 10 s otherwise (logs). */
 function progressPrinter(): { update: (s: BatchStats) => void; end: (s: BatchStats) => void } {
   const tty = process.stderr.isTTY === true;
   let last = 0;
@@ -77,7 +77,7 @@ function progressPrinter(): { update: (s: BatchStats) => void; end: (s: BatchSta
   return {
     update(s) {
       const now = Date.now();
-      if (now - last < 2000) return;
+      if (now - last < (tty ? 2000 : 10_000)) return;
       last = now;
       process.stderr.write(tty ? `\r${line(s)}\x1b[K` : `${line(s)}\n`);
     },
