@@ -62,3 +62,22 @@ describe('sound length from the container, before decoding', () => {
     expect(seconds).toBeLessThan(5.6);
   });
 });
+
+describe('Opus length from its packets', () => {
+  it('adds up the packets, so an Opus file whose granule positions lie low is still too-long', async () => {
+    const bytes = makeSound(dir, 'opus', 120);
+    const lying = bytes.slice();
+    // Every page's granule position set to 0, CRCs left wrong (the length is read before the integrity check).
+    const view = new DataView(lying.buffer);
+    for (let at = 0; at + 27 <= lying.length; ) {
+      view.setBigInt64(at + 6, 0n, true);
+      const segments = lying[at + 26]!;
+      let body = 0;
+      for (let i = 0; i < segments; i++) body += lying[at + 27 + i]!;
+      at += 27 + segments + body;
+    }
+    expect(duration(lying)).toBeGreaterThanOrEqual(119.9);
+    expect(duration(lying)).toBeLessThan(121);
+    await expectInputError(decodeAudioBytes(lying, 'lying.opus', { maxSeconds: 30 }), 'too-long', /lying\.opus: the sound is 12\d\.\d s long/);
+  });
+});

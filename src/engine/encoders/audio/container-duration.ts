@@ -8,7 +8,8 @@
  *   the bytes present).
  * - FLAC: total samples / sample rate of STREAMINFO; where the total is 0 (unknown), the
  *   position of the last frame (its header found from the end and checked by its CRC-8).
- * - Ogg Opus / Vorbis: the largest granule position of any page (minus Opus pre-skip) / rate.
+ * - Ogg Opus / Vorbis: the largest granule position of any page (minus Opus pre-skip) / rate;
+ *   for Opus also the sum of every packet's duration from its TOC byte, the larger counting.
  * - MP3: the larger of the Xing / Info / VBRI frame count and a walk over every frame header,
  *   times samples per frame / sample rate.
  *
@@ -144,16 +145,41 @@ function oggSeconds(bytes: Uint8Array, format: 'ogg-vorbis' | 'ogg-opus'): numbe
   // Every page, not only the last: a file may end on a page with a small granule.
   let largest = -1;
   let offset = 0;
+  // Opus also adds up every packet's own duration (its TOC byte), so granules that lie low do not hide a long file.
+  let opusSamples = 0;
+  let packets = 0;
+  let packetStarts = true;
   while (offset + 27 <= bytes.length && ascii(bytes, offset, 'OggS')) {
     const granule = Number(v.getBigInt64(offset + 6, true)); // -1: no packet ends on this page
     if (granule > largest) largest = granule;
     const segments = bytes[offset + 26]!;
     if (offset + 27 + segments > bytes.length) break;
-    let body = 0;
-    for (let i = 0; i < segments; i++) body += bytes[offset + 27 + i]!;
-    offset += 27 + segments + body;
+    let body = offset + 27 + segments;
+    for (let i = 0; i < segments; i++) {
+      const lacing = bytes[offset + 27 + i]!;
+      if (packetStarts && lacing > 0) {
+        if (packets >= 2 && format === 'ogg-opus' && body < bytes.length) opusSamples += opusPacketSamples(bytes, body);
+        packets++;
+      }
+      packetStarts = lacing < 255;
+      body += lacing;
+    }
+    offset = body;
   }
-  return largest < 0 ? undefined : Math.max(0, largest - preSkip) / rate;
+  const byGranule = largest < 0 ? undefined : Math.max(0, largest - preSkip) / rate;
+  if (format === 'ogg-opus' && opusSamples > 0) return Math.max(byGranule ?? 0, Math.max(0, opusSamples - preSkip) / 48000);
+  return byGranule;
+}
+
+/** Samples at 48 kHz in one Opus packet, from its TOC byte (RFC 6716, 3.1) and, for code 3, its frame count byte. */
+function opusPacketSamples(bytes: Uint8Array, at: number): number {
+  const toc = bytes[at]!;
+  const config = toc >> 3;
+  // SILK 10/20/40/60 ms, hybrid 10/20 ms, CELT 2.5/5/10/20 ms; in 48 kHz samples.
+  const frame = config < 12 ? [480, 960, 1920, 2880][config & 3]! : config < 16 ? [480, 960][config & 1]! : [120, 240, 480, 960][config & 3]!;
+  const code = toc & 3;
+  const frames = code === 0 ? 1 : code === 3 ? (bytes[at + 1] ?? 0) & 0x3f : 2;
+  return frame * frames;
 }
 
 // --- MP3 ---------------------------------------------------------------------------------
