@@ -37,6 +37,9 @@ function files(dir: string): Map<string, Buffer> {
   return out;
 }
 
+// Each case spawns three catalog builds; on a busy 2-core machine they can take minutes. A hang guard, not a speed check.
+const SPAWNED_BUILDS_TIMEOUT_MS = 600_000;
+
 describe('sharded catalog builds', () => {
   it('cut the items into contiguous slices at whole batches, covering every item once', () => {
     const items = Array.from({ length: 37 }, (_, i) => i);
@@ -49,7 +52,7 @@ describe('sharded catalog builds', () => {
     for (const bad of ['4/4', '1', 'a/b', '-1/2', '0/0']) expect(() => parseShard(bad), bad).toThrow(RangeError);
   });
 
-  it('merged from two parallel shard processes, equal a single build byte for byte', async () => {
+  it('merged from two parallel shard processes, equal a single build byte for byte', { timeout: SPAWNED_BUILDS_TIMEOUT_MS }, async () => {
     const env = { ...process.env, SOURCE_DATE_EPOCH: '1700000000' };
     const args = ['build', '--source', 'tuxpaint', '--ids', IDS.join(','), '--batch', '4'];
     await run(process.execPath, [...CLI, ...args, '--out', join(work, 'single'), '--workers', '1'], { env, maxBuffer: 64 << 20 });
@@ -65,7 +68,7 @@ describe('sharded catalog builds', () => {
     for (const [path, bytes] of single) expect(merged.get(path)!.equals(bytes), path).toBe(true);
   });
 
-  it("with video items: the merge takes each clip's poster from the shard that embedded it, and equals a single build byte for byte", async () => {
+  it("with video items: the merge takes each clip's poster from the shard that embedded it, and equals a single build byte for byte", { timeout: SPAWNED_BUILDS_TIMEOUT_MS }, async () => {
     // Fresh clip caches, so the posters the merge needs can only come from the shards.
     const ids = ['planetblupi-common/play113', 'planetblupi-common/play119'];
     const args = ['build', '--source', 'debian-videos', '--ids', ids.join(','), '--batch', '1', '--no-shared-space'];
