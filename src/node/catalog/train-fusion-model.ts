@@ -124,7 +124,9 @@ export async function trainingCases(options: TrainFusionOptions): Promise<Pairwi
   const heldOut = new Map<string, InteractionRow>();
   const kept: InteractionRow[] = [];
   for (const [session, list] of sessions) {
-    list.sort((a, b) => timestampSeconds(a.timestamp) - timestampSeconds(b.timestamp) || (a.item < b.item ? -1 : a.item > b.item ? 1 : 0));
+    // Equal timestamps keep the log's order (a stable sort), as the aggregates do: an item-id
+    // tie rule would pick a biased held-out item (../shared/DATA.md, protocol B ties).
+    list.sort((a, b) => timestampSeconds(a.timestamp) - timestampSeconds(b.timestamp));
     if (new Set(list.map((r) => r.item)).size >= 3) heldOut.set(session, list[list.length - 1]!);
     kept.push(...(heldOut.has(session) ? list.slice(0, -1) : list));
   }
