@@ -17,6 +17,7 @@ import { EaseBaseline } from './ease-baseline.ts';
 import { engineVariants } from './engine-variants.ts';
 import type { EvaluatedRecommender } from './eval-types.ts';
 import { ItemKnnBaseline } from './item-knn-baseline.ts';
+import { LearnedModelRecommender } from './learned-model-recommender.ts';
 import { MostPopularBaseline } from './most-popular-baseline.ts';
 import type { MovieLensData } from './movielens.ts';
 import { isColdItemProtocol, type Protocol, type Split } from './protocols.ts';
@@ -45,7 +46,8 @@ export function evaluatedRecommenders(context: RegistryContext): EvaluatedRecomm
       new ContentRidgeBaseline(),
       new ContentRidgeBaseline({ factorWeight: 1, name: 'ridge content→CF σ' }),
       ...engine.filter((r) => !COLLABORATIVE_ONLY.has(r.name)),
+      new LearnedModelRecommender(),
     ];
   }
-  return [new RandomBaseline(), new MostPopularBaseline(), new ItemKnnBaseline(), new EaseBaseline(500), ...engine];
+  return [new RandomBaseline(), new MostPopularBaseline(), new ItemKnnBaseline(), new EaseBaseline(500), ...engine, new LearnedModelRecommender()];
 }
