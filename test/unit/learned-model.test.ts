@@ -27,7 +27,7 @@ function fixture(): { content: ItemContentInputs; sequences: number[][] } {
   return { content: contentInputs(config, [text, image], N, hasId), sequences };
 }
 
-const training = { seed: 7, epochs: 3, batchSize: 4, negatives: 5, patience: 5 };
+const training = { seed: 7, epochs: 3, batchSize: 4, negatives: 5, patience: 5, learningRate: 2e-3 };
 
 describe('learned model (item tower + causal self-attention user model)', () => {
   beforeAll(async () => {

@@ -19,18 +19,18 @@ import { historyRows, userStates } from './user-model.ts';
 
 export interface TrainingOptions {
   seed: number;
-  /** Most epochs (default 12). */
+  /** Most epochs (default 10). */
   epochs?: number;
   /** Epochs without a better validation loss before stopping (default 2). */
   patience?: number;
-  /** Windows per step (default 256). */
+  /** Windows per step (default 64). */
   batchSize?: number;
   /**
    * Negatives per step for the sampled softmax, drawn uniformly from the items with training
    * interactions and shared by the step's positions (default 128; 0 = full softmax).
    */
   negatives?: number;
-  /** Adam learning rate (default 2e-3). */
+  /** Adam learning rate (default 5e-3). */
   learningRate?: number;
   /** Dropout in the user model (default 0.2). */
   dropout?: number;
@@ -38,6 +38,13 @@ export interface TrainingOptions {
   modalityDropout?: number;
   /** Chance that a warm item's id embedding is hidden in a step (default 0.5). */
   idDropout?: number;
+  /**
+   * Wide modality vectors are first multiplied by a fixed seeded random projection to this
+   * many dims (default 64), so each training step projects the whole catalog cheaply; the
+   * trained kernel is folded back (P·W) into the config's dims × d kernel, so the saved
+   * weights read the raw vectors. 0 = train on the raw vectors.
+   */
+  inputRank?: number;
   /** Progress, once per epoch. */
   onEpoch?: (epoch: number, trainLoss: number, validationLoss: number) => void;
 }
@@ -67,6 +74,33 @@ function trainingWindows(sequences: ReadonlyArray<ReadonlyArray<number>>, maxLen
   return windows;
 }
 
+/** A dims × rank Gaussian matrix scaled by 1/√rank (norms are kept on average). */
+function randomProjection(dims: number, rank: number, seed: number): Float32Array {
+  const random = mulberry32(seed);
+  const out = new Float32Array(dims * rank);
+  const scale = 1 / Math.sqrt(rank);
+  for (let i = 0; i < out.length; i++) out[i] = scale * Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+  return out;
+}
+
+function hashName(name: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** (rows × inner) · (inner × cols), row-major. */
+function matMul(a: Float32Array, rows: number, inner: number, b: Float32Array, cols: number): Float32Array {
+  const out = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    for (let k = 0; k < inner; k++) {
+      const x = a[r * inner + k]!;
+      for (let c = 0; c < cols; c++) out[r * cols + c] += x * b[k * cols + c]!;
+    }
+  }
+  return out;
+}
+
 /** Seeded Fisher–Yates. */
 function shuffle<T>(items: T[], random: () => number): T[] {
   for (let i = items.length - 1; i > 0; i--) {
@@ -81,9 +115,9 @@ function shuffle<T>(items: T[], random: () => number): T[] {
  * Returns the best epoch's weights; every tensor made here is disposed.
  */
 export async function trainSequenceModel(config: SequenceModelConfig, content: ItemContentInputs, sequences: ReadonlyArray<ReadonlyArray<number>>, options: TrainingOptions): Promise<TrainingResult> {
-  const epochs = options.epochs ?? 12;
+  const epochs = options.epochs ?? 10;
   const patience = options.patience ?? 2;
-  const batchSize = options.batchSize ?? 256;
+  const batchSize = options.batchSize ?? 64;
   const negativeCount = options.negatives ?? 128;
   const dropout = options.dropout ?? 0.2;
   const modalityDropout = options.modalityDropout ?? 0.2;
@@ -111,9 +145,27 @@ export async function trainSequenceModel(config: SequenceModelConfig, content: I
   const windows = trainingWindows(trainSeqs, l);
   if (windows.length === 0) throw new Error('training needs at least one sequence of 2 or more events');
 
-  const params = ModelParameters.fromWeights(config, initialWeights(config, options.seed), true);
-  const optimizer = tf.train.adam(options.learningRate ?? 2e-3);
-  const matrices = config.modalities.map((shape, k) => tf.tensor2d(content.matrices[k]!, [n, shape.dims]));
+  const rank = options.inputRank ?? 64;
+  const projections = config.modalities.map((shape) => (rank > 0 && shape.dims > rank ? randomProjection(shape.dims, rank, options.seed ^ hashName(shape.name)) : undefined));
+  const trainConfig: SequenceModelConfig = { ...config, modalities: config.modalities.map((shape, k) => ({ ...shape, dims: projections[k] ? rank : shape.dims })) };
+  /** The trained weights in the config's own shapes (projections folded into the kernels). */
+  const folded = (weights: ModelWeights): ModelWeights => {
+    const out: ModelWeights = new Map(weights);
+    config.modalities.forEach((shape, k) => {
+      const p = projections[k];
+      if (p) out.set(`tower.${shape.name}.kernel`, matMul(p, shape.dims, rank, weights.get(`tower.${shape.name}.kernel`)!, config.dims));
+    });
+    return out;
+  };
+  const params = ModelParameters.fromWeights(trainConfig, initialWeights(trainConfig, options.seed), true);
+  const optimizer = tf.train.adam(options.learningRate ?? 5e-3);
+  const matrices = config.modalities.map((shape, k) =>
+    tf.tidy(() => {
+      const raw = tf.tensor2d(content.matrices[k]!, [n, shape.dims]);
+      const p = projections[k];
+      return (p ? tf.matMul(raw, tf.tensor2d(p, [shape.dims, rank])) : raw) as tf.Tensor2D;
+    }),
+  );
   const softmaxMask = tf.tensor1d(Float32Array.from(seen, (s) => (s ? 0 : -1e9)));
   const fullInputs: TowerInputs = { modalities: matrices, present: tf.tensor2d(Float32Array.from(content.present), [n, m]) };
   if (config.idItems > 0 && config.idItems < n) throw new Error(`training: ${n} items but only ${config.idItems} id embeddings`);
@@ -203,6 +255,6 @@ export async function trainSequenceModel(config: SequenceModelConfig, content: I
     fullInputs.present.dispose();
     fullInputs.idMask?.dispose();
   }
-  return { weights: best.weights, epochs: Math.min(epoch, epochs), bestEpoch: best.epoch, validationLoss: best.loss };
+  return { weights: folded(best.weights), epochs: Math.min(epoch, epochs), bestEpoch: best.epoch, validationLoss: best.loss };
 }
 

@@ -22,6 +22,7 @@ import { MostPopularBaseline } from './most-popular-baseline.ts';
 import type { MovieLensData } from './movielens.ts';
 import { isColdItemProtocol, type Protocol, type Split } from './protocols.ts';
 import { RandomBaseline } from './random-baseline.ts';
+import { ScoreBlendRecommender } from './score-blend-recommender.ts';
 
 export interface RegistryContext {
   data: MovieLensData;
@@ -49,5 +50,12 @@ export function evaluatedRecommenders(context: RegistryContext): EvaluatedRecomm
       new LearnedModelRecommender(),
     ];
   }
-  return [new RandomBaseline(), new MostPopularBaseline(), new ItemKnnBaseline(), new EaseBaseline(500), ...engine, new LearnedModelRecommender()];
+  const blends: ScoreBlendRecommender[] = [];
+  const learned = ScoreBlendRecommender.track(new LearnedModelRecommender(), blends);
+  const cf = engine.find((r) => r.name === 'CF only');
+  if (cf) {
+    ScoreBlendRecommender.track(cf, blends);
+    blends.push(new ScoreBlendRecommender('learned seq + CF', [{ recommender: learned, weight: 1 }, { recommender: cf, weight: 1 }]));
+  }
+  return [new RandomBaseline(), new MostPopularBaseline(), new ItemKnnBaseline(), new EaseBaseline(500), ...engine, learned, ...blends];
 }
