@@ -10,6 +10,10 @@
  * content kNN (text, image, text+image) and the ridge map from content to PureSVD factors,
  * plain (x_u·V·qᵀ, DATA.md's reference) and with the factors weighted by their singular values
  * (σ-weighted: better on dev users, +.009 R@10 on random-20 %, +.038 on newest-20 %).
+ *
+ * "learned seq" is the learned multimodal model (issue 10, learned-model-recommender.ts): it
+ * trains at fit (about 10 min per protocol on 2 busy cores), so skip it with --only or --groups
+ * when it is not what is being measured.
  */
 import { ContentKnnBaseline } from './content-knn-baseline.ts';
 import { ContentRidgeBaseline } from './content-ridge-baseline.ts';
@@ -22,7 +26,6 @@ import { MostPopularBaseline } from './most-popular-baseline.ts';
 import type { MovieLensData } from './movielens.ts';
 import { isColdItemProtocol, type Protocol, type Split } from './protocols.ts';
 import { RandomBaseline } from './random-baseline.ts';
-import { ScoreBlendRecommender } from './score-blend-recommender.ts';
 
 export interface RegistryContext {
   data: MovieLensData;
@@ -50,12 +53,5 @@ export function evaluatedRecommenders(context: RegistryContext): EvaluatedRecomm
       new LearnedModelRecommender(),
     ];
   }
-  const blends: ScoreBlendRecommender[] = [];
-  const learned = ScoreBlendRecommender.track(new LearnedModelRecommender(), blends);
-  const cf = engine.find((r) => r.name === 'CF only');
-  if (cf) {
-    ScoreBlendRecommender.track(cf, blends);
-    blends.push(new ScoreBlendRecommender('learned seq + CF', [{ recommender: learned, weight: 1 }, { recommender: cf, weight: 1 }]));
-  }
-  return [new RandomBaseline(), new MostPopularBaseline(), new ItemKnnBaseline(), new EaseBaseline(500), ...engine, learned, ...blends];
+  return [new RandomBaseline(), new MostPopularBaseline(), new ItemKnnBaseline(), new EaseBaseline(500), ...engine, new LearnedModelRecommender()];
 }
