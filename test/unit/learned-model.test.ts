@@ -97,6 +97,25 @@ describe('learned model (item tower + causal self-attention user model)', () => 
     const groupMean = (g: number): number => [...row].filter((_, i) => i % 3 === g).reduce((s, v) => s + v, 0) / 4;
     expect(groupMean(0)).toBeGreaterThan(Math.max(groupMean(1), groupMean(2)));
   });
+
+  it('folds the training-time input projection back into kernels that read the raw vectors', async () => {
+    const { content, sequences } = fixture();
+    // Both modalities (6 and 4 dims) are wider than 3: training sees projected inputs.
+    const result = await trainSequenceModel(config, content, sequences, { ...training, inputRank: 3 });
+    expect(result.weights.get('tower.text.kernel')!.length).toBe(6 * config.dims);
+    expect(result.weights.get('tower.image.kernel')!.length).toBe(4 * config.dims);
+    const params = ModelParameters.fromWeights(config, result.weights);
+    const inputs = towerTensors(config, content);
+    const items = itemVectors(params, inputs);
+    disposeTowerInputs(inputs);
+    const user = userVectors(params, items, [[1, 4, 7]]);
+    const row = tf.tidy(() => tf.matMul(user, items, false, true).dataSync());
+    tf.dispose([items, user]);
+    params.dispose();
+    // The folded model still prefers the walk's group (1) on average.
+    const groupMean = (g: number): number => [...row].filter((_, i) => i % 3 === g).reduce((s, v) => s + v, 0) / 4;
+    expect(groupMean(1)).toBeGreaterThan(Math.max(groupMean(0), groupMean(2)));
+  });
 });
 
 const GOLDEN = { bestEpoch: 3, validationLoss: 1.0312589009602864, userHead: [-1.9106149673461914, -0.03870018571615219, 1.7627297639846802, 0.6531678438186646] };
