@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../src/engine/backends/seeded-vectors.ts';
+import { differentiableGather } from '../../src/engine/model/differentiable-gather.ts';
 import { contentInputs, disposeTowerInputs, towerTensors, type ItemContentInputs } from '../../src/engine/model/item-content-inputs.ts';
 import { itemVectors } from '../../src/engine/model/item-tower.ts';
 import { modelConfig } from '../../src/engine/model/model-config.ts';
@@ -48,6 +49,17 @@ describe('learned model (item tower + causal self-attention user model)', () => 
     const missing = new Map(weights);
     missing.delete('user.norm.beta');
     expect(() => checkWeights(config, missing)).toThrow(/user.norm.beta is missing/);
+  });
+
+  it('gives gather a gradient equal to the one-hot product\'s (repeated rows add up)', () => {
+    const table = tf.tensor2d([[1, 2], [3, 4], [5, 6]]);
+    const indices = Int32Array.from([2, 0, 2]);
+    const weights = tf.tensor2d([[1, -1], [0.5, 2], [3, 0]]);
+    const viaGather = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(differentiableGather(t as tf.Tensor2D, indices), weights)))(table);
+    const viaOneHot = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.matMul(tf.oneHot(tf.tensor1d(indices, 'int32'), 3).toFloat(), t as tf.Tensor2D), weights)))(table);
+    expect(viaGather.arraySync()).toEqual([[0.5, 2], [0, 0], [4, -1]]);
+    expect(viaGather.arraySync()).toEqual(viaOneHot.arraySync());
+    tf.dispose([table, weights, viaGather, viaOneHot]);
   });
 
   it('pads histories on the left and keeps the most recent events', () => {
