@@ -10,6 +10,10 @@
  * content kNN (text, image, text+image) and the ridge map from content to PureSVD factors,
  * plain (x_u·V·qᵀ, DATA.md's reference) and with the factors weighted by their singular values
  * (σ-weighted: better on dev users, +.009 R@10 on random-20 %, +.038 on newest-20 %).
+ *
+ * "learned seq" is the learned multimodal model (issue 10, learned-model-recommender.ts): it
+ * trains at fit (about 10 min per protocol on 2 busy cores), so skip it with --only or --groups
+ * when it is not what is being measured.
  */
 import { ContentKnnBaseline } from './content-knn-baseline.ts';
 import { ContentRidgeBaseline } from './content-ridge-baseline.ts';
@@ -17,6 +21,7 @@ import { EaseBaseline } from './ease-baseline.ts';
 import { engineVariants } from './engine-variants.ts';
 import type { EvaluatedRecommender } from './eval-types.ts';
 import { ItemKnnBaseline } from './item-knn-baseline.ts';
+import { LearnedModelRecommender } from './learned-model-recommender.ts';
 import { MostPopularBaseline } from './most-popular-baseline.ts';
 import type { MovieLensData } from './movielens.ts';
 import { isColdItemProtocol, type Protocol, type Split } from './protocols.ts';
@@ -45,7 +50,8 @@ export function evaluatedRecommenders(context: RegistryContext): EvaluatedRecomm
       new ContentRidgeBaseline(),
       new ContentRidgeBaseline({ factorWeight: 1, name: 'ridge content→CF σ' }),
       ...engine.filter((r) => !COLLABORATIVE_ONLY.has(r.name)),
+      new LearnedModelRecommender(),
     ];
   }
-  return [new RandomBaseline(), new MostPopularBaseline(), new ItemKnnBaseline(), new EaseBaseline(500), ...engine];
+  return [new RandomBaseline(), new MostPopularBaseline(), new ItemKnnBaseline(), new EaseBaseline(500), ...engine, new LearnedModelRecommender()];
 }
