@@ -1,4 +1,4 @@
-import { detectImageFormat } from '../engine/encoders/image/sniff-image-format.ts';
+import { detectImageFormat } from '../shared/image/detect-image-format.ts';
 
 /** Enough of a file's start to recognise every accepted image format (an SVG root may follow a long prolog). */
 const SNIFF_BYTES = 64 * 1024;

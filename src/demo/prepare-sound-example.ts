@@ -1,5 +1,5 @@
-import { sniffAudioFormat } from '../engine/encoders/audio/sniff-audio-format.ts';
-import { encodeWav } from './encode-wav.ts';
+import { sniffAudioFormat } from '../shared/audio/sniff-audio-format.ts';
+import { encodeWav } from '../shared/audio/encode-wav.ts';
 import { ExampleRefusal, tooLongMessage } from './example-refusal.ts';
 
 /** A sound ready for `searchByExample({ audio })`, and how long it is. */

@@ -202,7 +202,7 @@ async function fetchBytes(doFetch: FetchFn, url: string, what: string, progress:
     // `no-cache`: the HTTP cache may keep a copy but must check it with the server first.
     response = await doFetch(url, { cache: 'no-cache' });
   } catch (error) {
-    throw new Error(`${what} ${url} could not be fetched: ${(error as Error).message}`);
+    throw new Error(`${what} ${url} could not be fetched: ${(error as Error).message}`, { cause: error });
   }
   if (!response.ok) throw new Error(`${what} ${url} answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`);
   if (progress.totalBytes === undefined) progress.setTotal(declaredLength(response));
@@ -210,7 +210,7 @@ async function fetchBytes(doFetch: FetchFn, url: string, what: string, progress:
   try {
     bytes = await readBodyCounting(response, (n) => progress.add(n));
   } catch (error) {
-    throw new Error(`${what} ${url}: the download broke off: ${(error as Error).message}`);
+    throw new Error(`${what} ${url}: the download broke off: ${(error as Error).message}`, { cause: error });
   }
   progress.finish();
   return bytes;

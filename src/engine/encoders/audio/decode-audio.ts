@@ -1,6 +1,6 @@
 import type { PcmAudio } from '../encoder.ts';
 import { EncoderInputError } from '../encoder-input-error.ts';
-import { checkOggIntegrity, findWavData, sniffAudioFormat, type AudioContainer } from './sniff-audio-format.ts';
+import { checkOggIntegrity, findWavData, sniffAudioFormat, type AudioContainer } from '../../../shared/audio/sniff-audio-format.ts';
 
 /**
  * Audio file bytes → PcmAudio, identically in the browser worker and in Node.

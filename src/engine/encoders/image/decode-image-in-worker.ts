@@ -1,7 +1,8 @@
 import type { RgbaImage } from '../encoder.ts';
 import { EncoderInputError } from '../encoder-input-error.ts';
 import { initSvgRasterizer, isSvgRasterizerReady, rasterizeSvg, resvgWasmUrl, type ResvgWasmSource } from './rasterize-svg.ts';
-import { IMAGE_FORMAT_MIME, sniffImageFormat } from './sniff-image-format.ts';
+import { sniffImageFormat } from './sniff-image-format.ts';
+import { IMAGE_FORMAT_MIME } from '../../../shared/image/detect-image-format.ts';
 
 /**
  * Browser (Web Worker) counterpart of src/node/decode-image-file.ts: image file
