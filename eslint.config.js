@@ -76,6 +76,11 @@ export default tseslint.config(
     },
   },
   {
+    // Where noUncheckedIndexedAccess is on (tsconfig.shared.json, tsconfig.page.json), an assertion that changes nothing is a mistake.
+    files: ['src/protocol/**/*.ts', 'src/shared/**/*.ts', 'src/client/**/*.ts', 'src/demo/**/*.ts', 'src/widget/**/*.ts'],
+    rules: { '@typescript-eslint/no-unnecessary-type-assertion': 'error' },
+  },
+  {
     // The benchmarks print loosely typed result records as they are.
     files: ['bench/**/*.ts'],
     rules: { '@typescript-eslint/restrict-template-expressions': 'off' },
