@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { encodeWav } from '../src/demo/encode-wav.ts';
+import { encodeWav } from '../src/shared/audio/encode-wav.ts';
 import { decodeAudioBytes } from '../src/engine/encoders/audio/decode-audio.ts';
 import type { ProfileExport } from '../src/protocol/profile.ts';
 import { idbEventCount, readyReport } from './engine-page.ts';

@@ -69,12 +69,12 @@ export function idbEventCount(page: Page, dbName: string): Promise<number | 'no 
     if (!(await indexedDB.databases()).some((d) => d.name === name)) return 'no database' as const;
     return new Promise<number>((resolve, reject) => {
       const open = indexedDB.open(name);
-      open.onerror = () => reject(open.error);
+      open.onerror = () => reject(open.error ?? new Error('IndexedDB request failed'));
       open.onsuccess = () => {
         const db = open.result;
         const request = db.transaction('events').objectStore('events').count();
         request.onsuccess = () => (db.close(), resolve(request.result));
-        request.onerror = () => reject(request.error);
+        request.onerror = () => reject(request.error ?? new Error('IndexedDB request failed'));
       };
     });
   }, dbName);

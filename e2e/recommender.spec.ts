@@ -26,6 +26,7 @@ const track = (page: Page, type: string, id: string, extra?: object) =>
 function failure(page: Page, body: string): Promise<string> {
   return page.evaluate(async (body) => {
     try {
+      // eslint-disable-next-line @typescript-eslint/no-implied-eval -- the spec's code for the page, as text, run there
       await (new Function('recs', `return (${body})`) as (r: unknown) => Promise<unknown>)(window.recs);
       return 'resolved';
     } catch (error) {

@@ -2,7 +2,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { ALL_FORMATS, BufferSource, EncodedPacketSink, Input } from 'mediabunny';
-import { mulberry32 } from '../src/engine/backends/seeded-vectors.ts';
+import { mulberry32 } from '../src/shared/seeded-random.ts';
 import { embedVideoFile } from '../src/node/video/embed-video-file.ts';
 import { NodeEncoders } from '../src/node/node-encoders.ts';
 import { initNodeTf } from '../src/node/node-tf.ts';

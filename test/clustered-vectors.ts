@@ -4,7 +4,7 @@
  * distribution lacks — IVF partitions are only meaningful on data with structure. For speed and
  * scale tests; recall on real data is measured on real catalogs.
  */
-import { mulberry32 } from '../src/engine/backends/seeded-vectors.ts';
+import { mulberry32 } from '../src/shared/seeded-random.ts';
 
 function gaussian(random: () => number): number {
   // Irwin–Hall approximation: cheap and deterministic.

@@ -4,7 +4,7 @@
  * the encoders) and odd ones, masks, ties, near-ties inside the quantisation error, and edge cases.
  * Shared by the Node tests (JS, WASM) and the browser test (WebGPU).
  */
-import { mulberry32 } from '../src/engine/backends/seeded-vectors.ts';
+import { mulberry32 } from '../src/shared/seeded-random.ts';
 import { quantizeInt8Rows, type Int8Matrix } from '../src/engine/ranking/int8-matrix.ts';
 
 export interface RankerCase {

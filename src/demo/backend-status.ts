@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { BackendReport } from '../protocol/engine-api.ts';
-import { describeCandidate } from '../engine/backends/choose-backend.ts';
+import { describeCandidate } from '../protocol/describe-backend-candidate.ts';
 
 /** Shows which backend the engine runs on, why, and what the others measured. */
 @customElement('backend-status')

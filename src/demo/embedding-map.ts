@@ -1,4 +1,4 @@
-import { LitElement, css, html, nothing, svg, type PropertyValues } from 'lit';
+import { LitElement, html, nothing, svg, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { guard } from 'lit/directives/guard.js';
 import type { Recommender } from '../client/create-recommender.ts';
@@ -7,10 +7,9 @@ import { categoryLabel, folderLabel } from './category-path.ts';
 import { itemSelectEvent } from './item-select-event.ts';
 import { nearestInDirection, type Direction } from './nearest-in-direction.ts';
 import { panelStyles, sharedStyles } from './shared-styles.ts';
+import { embeddingMapStyles } from './embedding-map-styles.ts';
+import { MAP_HEIGHT, MAP_WIDTH } from './embedding-map-size.ts';
 
-/** The plot's own coordinate system (viewBox); the figure keeps this aspect ratio. */
-const WIDTH = 1000;
-const HEIGHT = 560;
 const PAD = 24;
 
 /**
@@ -76,139 +75,7 @@ export class EmbeddingMap extends LitElement {
   /** Indices of highlighted points, drawn again on top with their shapes. */
   private marked: number[] = [];
 
-  static override styles = [
-    sharedStyles,
-    panelStyles,
-    css`
-      .lead {
-        margin: 0 0 0.75rem;
-        color: var(--ink-muted, #4a5161);
-      }
-      figure {
-        margin: 0;
-      }
-      .plot {
-        position: relative;
-        contain: layout;
-        aspect-ratio: ${WIDTH} / ${HEIGHT};
-        border: 1px solid var(--line, #e1e4ea);
-        border-radius: 12px;
-        background: var(--surface, #fff);
-      }
-      svg {
-        display: block;
-        width: 100%;
-        height: 100%;
-        border-radius: 12px;
-      }
-      svg:focus {
-        outline: none;
-      }
-      .pt {
-        cursor: pointer;
-        stroke: #fff;
-        stroke-width: 1;
-      }
-      .pt:focus {
-        outline: none;
-      }
-      /* Highlighted points are drawn again, opaque, on top; the rest step back as one group (one style change, not thousands). */
-      .dim .base {
-        opacity: 0.4;
-      }
-      .shape {
-        cursor: pointer;
-        stroke: #fff;
-        stroke-width: 1;
-      }
-      .shape.history {
-        stroke: #111;
-        stroke-width: 2.5;
-      }
-      .ring {
-        fill: none;
-        stroke: #111;
-        stroke-width: 2.5;
-        pointer-events: none;
-      }
-      .focus-ring {
-        fill: none;
-        stroke: var(--focus, #1a56db);
-        stroke-width: 4;
-        pointer-events: none;
-      }
-      .label {
-        position: absolute;
-        /* Its own layer: moving it must not repaint thousands of points. */
-        will-change: transform;
-        z-index: 1;
-        display: flex;
-        align-items: center;
-        gap: 0.5rem;
-        max-width: 16rem;
-        padding: 0.35rem 0.6rem 0.35rem 0.35rem;
-        background: var(--surface, #fff);
-        color: var(--ink, #1b1b1b);
-        border: 1px solid var(--line-strong, #667085);
-        border-radius: 8px;
-        box-shadow: 0 4px 14px rgb(16 24 40 / 16%);
-        pointer-events: none;
-        font-size: 0.875rem;
-        line-height: 1.3;
-        transform: translate(12px, -50%);
-      }
-      .label.flip {
-        transform: translate(calc(-100% - 12px), -50%);
-      }
-      .label img {
-        width: 2.5rem;
-        height: 2.5rem;
-        object-fit: contain;
-        flex: none;
-      }
-      .label .title {
-        font-weight: 600;
-      }
-      .label .meta {
-        color: var(--ink-muted, #4a4a4a);
-      }
-      figcaption {
-        margin-top: 0.5rem;
-        font-size: 0.9rem;
-        color: var(--ink-muted, #4a4a4a);
-      }
-      .legend {
-        display: flex;
-        flex-wrap: wrap;
-        gap: 0.3rem 1rem;
-        list-style: none;
-        margin: 0.6rem 0 0;
-        padding: 0;
-        font-size: 0.85rem;
-      }
-      .legend li {
-        display: flex;
-        align-items: center;
-        gap: 0.35rem;
-      }
-      .legend svg {
-        width: 14px;
-        height: 14px;
-        flex: none;
-      }
-      .shapes {
-        margin-top: 0.4rem;
-      }
-      .error {
-        margin: 0;
-        padding: 0.6em 0.8em;
-        background: #fde7e9;
-        border-left: 4px solid #b3261e;
-        color: #5c0a0a;
-        border-radius: 4px;
-      }
-    `,
-  ];
+  static override styles = [sharedStyles, panelStyles, embeddingMapStyles];
 
   protected override willUpdate(changed: PropertyValues): void {
     if (changed.has('recs')) void this.load();
@@ -253,9 +120,9 @@ export class EmbeddingMap extends LitElement {
         category,
         top,
         colour: colourOf.get(top)!,
-        x: PAD + map.x[i]! * (WIDTH - 2 * PAD),
+        x: PAD + map.x[i]! * (MAP_WIDTH - 2 * PAD),
         // Screen y grows downwards; the projection's y grows upwards.
-        y: PAD + (1 - map.y[i]!) * (HEIGHT - 2 * PAD),
+        y: PAD + (1 - map.y[i]!) * (MAP_HEIGHT - 2 * PAD),
         ...(card?.imageUrl ? { imageUrl: card.imageUrl } : {}),
       };
     });
@@ -288,7 +155,7 @@ export class EmbeddingMap extends LitElement {
       <figure>
         <div class="plot">
           <svg
-            viewBox="0 0 ${WIDTH} ${HEIGHT}"
+            viewBox="0 0 ${MAP_WIDTH} ${MAP_HEIGHT}"
             role="group"
             aria-label=${`Map of ${this.points.length} items`}
             aria-describedby="keys"
@@ -373,11 +240,11 @@ export class EmbeddingMap extends LitElement {
   }
 
   private renderLabel(p: MapPoint) {
-    const flip = p.x > WIDTH * 0.65;
+    const flip = p.x > MAP_WIDTH * 0.65;
     const status = [this.history.has(p.id) ? 'You looked at it' : '', this.recommended.has(p.id) ? 'Recommended for you' : ''].filter(Boolean).join(' · ');
     return html`<div
       class="label ${flip ? 'flip' : ''}"
-      style="left: ${(p.x / WIDTH) * 100}%; top: ${(p.y / HEIGHT) * 100}%"
+      style="left: ${(p.x / MAP_WIDTH) * 100}%; top: ${(p.y / MAP_HEIGHT) * 100}%"
       aria-hidden="true"
       data-testid="map-label"
     >

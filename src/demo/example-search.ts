@@ -1,8 +1,8 @@
-import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { Recommender } from '../client/create-recommender.ts';
-import type { ProgressUpdate } from '../protocol/progress.ts';
 import { MAX_EXAMPLE_AUDIO_SECONDS, type ExampleInput, type RecommendedItem } from '../protocol/recommend.ts';
+import { EncoderWarmUpController } from './encoder-warm-up-controller.ts';
 import { ExampleRefusal } from './example-refusal.ts';
 import { formatBytes } from './format-bytes.ts';
 import { imageFileProblem } from './image-file-problem.ts';
@@ -12,7 +12,8 @@ import { itemSelectEvent } from './item-select-event.ts';
 import { prepareSoundExample, type SoundSource } from './prepare-sound-example.ts';
 import { searchErrorMessage, type ExampleKind } from './search-error-message.ts';
 import { panelStyles, sharedStyles } from './shared-styles.ts';
-import { SoundRecorder } from './sound-recorder.ts';
+import { exampleSearchStyles } from './example-search-styles.ts';
+import { RecordingController } from './recording-controller.ts';
 import './rec-rail.ts';
 
 export interface ExampleResultsDetail {
@@ -20,11 +21,6 @@ export interface ExampleResultsDetail {
   label: string;
   items: RecommendedItem[];
 }
-
-/** How long the "encoders ready" line stays once warm-up is done. */
-const WARM_NOTE_MS = 4000;
-/** Signs that the user is about to search: then the encoders start loading. */
-const WARM_UP_TRIGGERS = ['focusin', 'pointerenter', 'dragenter'] as const;
 
 function clock(seconds: number): string {
   const whole = Math.floor(seconds);
@@ -58,11 +54,6 @@ export class ExampleSearch extends LitElement {
   @state() private busyLabel = '';
   @state() private error = '';
   @state() private results: ExampleResultsDetail | undefined;
-  @state() private warm: 'idle' | 'loading' | 'ready' | 'failed' | 'done' = 'idle';
-  @state() private warmProgress = new Map<string, ProgressUpdate>();
-  @state() private warmError = '';
-  /** Seconds recorded so far while recording, else undefined. */
-  @state() private recordingSeconds: number | undefined;
   @state() private dragOver = false;
   @state() private picture: { url: string; name: string } | undefined;
 
@@ -70,179 +61,22 @@ export class ExampleSearch extends LitElement {
   @query('#sound-file') private soundInput!: HTMLInputElement;
   @query('#video-file') private videoInput!: HTMLInputElement;
 
-  private readonly recorder = new SoundRecorder();
-  private recordTimer: ReturnType<typeof setInterval> | undefined;
-  private warmNoteTimer: ReturnType<typeof setTimeout> | undefined;
-  private wantsWarmUp = false;
+  private readonly warmUp = new EncoderWarmUpController(this, () => this.recs);
+  private readonly recording = new RecordingController(this);
   /** Only the latest search may show its results or error. */
   private ticket = 0;
 
-  static override styles = [
-    sharedStyles,
-    panelStyles,
-    css`
-      h3 {
-        margin: 0 0 0.5rem;
-        font-size: 1rem;
-      }
-      .lead {
-        margin: 0 0 1rem;
-        color: var(--ink-muted, #4a4a4a);
-      }
-      .modes {
-        display: grid;
-        grid-template-columns: repeat(auto-fit, minmax(15rem, 1fr));
-        gap: 1rem;
-      }
-      .mode {
-        display: flex;
-        flex-direction: column;
-        gap: 0.5rem;
-        padding: 1rem;
-        border: 1px solid var(--line, #e1e4ea);
-        border-radius: 12px;
-        background: var(--picture-bg, #f7f8fa);
-      }
-      label {
-        font-weight: 600;
-        font-size: 0.925rem;
-      }
-      .row {
-        display: flex;
-        gap: 0.5rem;
-        flex-wrap: wrap;
-        align-items: center;
-      }
-      input[type='search'] {
-        flex: 1 1 10rem;
-        min-width: 0;
-        font: inherit;
-        padding: 0.4em 0.65em;
-        border: 1px solid var(--line-strong, #667085);
-        border-radius: 8px;
-        color: inherit;
-        background: var(--surface, #fff);
-      }
-      .button.primary {
-        background: var(--accent, #0b57d0);
-        border-color: var(--accent, #0b57d0);
-        color: var(--on-accent, #fff);
-      }
-      .button.primary:hover {
-        filter: brightness(0.92);
-      }
-      .button:disabled {
-        cursor: not-allowed;
-        opacity: 0.65;
-      }
-      .drop {
-        font: inherit;
-        color: inherit;
-        flex: 1;
-        min-height: 7.5rem;
-        display: grid;
-        place-items: center;
-        gap: 0.35rem;
-        padding: 0.75rem;
-        border: 2px dashed var(--line-strong, #b9bfcb);
-        border-radius: 10px;
-        background: var(--surface, #fff);
-        cursor: pointer;
-        text-align: center;
-      }
-      .drop:hover,
-      .drop.over {
-        border-color: var(--accent, #0b57d0);
-        background: var(--accent-soft, #e8f0fe);
-      }
-      .drop img {
-        max-width: 5rem;
-        max-height: 5rem;
-        object-fit: contain;
-      }
-      .drop .pick {
-        color: var(--accent, #0b57d0);
-        font-weight: 600;
-        text-decoration: underline;
-      }
-      .hint,
-      .timer {
-        margin: 0;
-        font-size: 0.85rem;
-        color: var(--ink-muted, #4a4a4a);
-      }
-      .timer {
-        font-variant-numeric: tabular-nums;
-      }
-      .record-dot {
-        display: inline-block;
-        width: 0.6em;
-        height: 0.6em;
-        border-radius: 50%;
-        background: currentColor;
-        margin-right: 0.35em;
-      }
-      .recording .record-dot {
-        border-radius: 2px;
-      }
-      .warning {
-        margin: 0;
-        padding: 0.4em 0.6em;
-        font-size: 0.875rem;
-        background: #fff4ce;
-        border-left: 4px solid #8a6100;
-        color: #3d2c00;
-      }
-      .status {
-        min-height: 1.5em;
-        margin: 0.75rem 0 0;
-        font-size: 0.9rem;
-        color: var(--ink-muted, #4a4a4a);
-      }
-      .status .bytes {
-        margin-left: 0.5em;
-        font-variant-numeric: tabular-nums;
-      }
-      .status progress {
-        vertical-align: middle;
-        width: 8rem;
-        margin-left: 0.5em;
-      }
-      .error {
-        margin: 0.75rem 0 0;
-        padding: 0.6em 0.8em;
-        background: #fde7e9;
-        border-left: 4px solid #b3261e;
-        color: #5c0a0a;
-        border-radius: 4px;
-      }
-      rec-rail {
-        margin-top: 1rem;
-      }
-    `,
-  ];
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    for (const type of WARM_UP_TRIGGERS) this.addEventListener(type, this.requestWarmUp);
-  }
+  static override styles = [sharedStyles, panelStyles, exampleSearchStyles];
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    for (const type of WARM_UP_TRIGGERS) this.removeEventListener(type, this.requestWarmUp);
-    this.stopRecordTimer();
-    this.recorder.cancel();
-    clearTimeout(this.warmNoteTimer);
     if (this.picture) URL.revokeObjectURL(this.picture.url);
-  }
-
-  protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('recs') && this.recs && this.wantsWarmUp) this.startWarmUp();
   }
 
   override render() {
     const busy = this.busyLabel !== '';
-    const recording = this.recordingSeconds !== undefined;
+    const recording = this.recording.recording;
+    const recordedSeconds = this.recording.seconds ?? 0;
     return html`
       <section aria-labelledby="search-heading" aria-busy=${busy ? 'true' : 'false'}>
         <h2 id="search-heading">Search by example</h2>
@@ -286,9 +120,9 @@ export class ExampleSearch extends LitElement {
               </button>
             </div>
             <p class="timer" role="timer" aria-live="off" data-testid="record-time">
-              ${recording ? html`Recording ${clock(this.recordingSeconds!)} (at most ${clock(this.maxSoundSeconds)})` : `Up to ${this.maxSoundSeconds} s: a file (Ogg, MP3, WAV, FLAC) or the microphone.`}
+              ${recording ? html`Recording ${clock(recordedSeconds)} (at most ${clock(this.maxSoundSeconds)})` : `Up to ${this.maxSoundSeconds} s: a file (Ogg, MP3, WAV, FLAC) or the microphone.`}
             </p>
-            ${recording && this.recordingSeconds! > this.maxSoundSeconds
+            ${recording && recordedSeconds > this.maxSoundSeconds
               ? html`<p class="warning" role="status">Past ${this.maxSoundSeconds} s: this recording is too long to use. Stop and record a shorter one.</p>`
               : nothing}
             <input id="sound-file" type="file" accept="audio/*" hidden @change=${this.onSoundPicked} />
@@ -318,18 +152,18 @@ export class ExampleSearch extends LitElement {
    * the encoders download, their bytes (shown, not announced at every update).
    */
   private renderStatus() {
-    const updates = [...this.warmProgress.values()];
+    const updates = [...this.warmUp.progress.values()];
     const loaded = updates.reduce((sum, u) => sum + u.loadedBytes, 0);
     const total = updates.reduce((sum, u) => sum + (u.totalBytes ?? u.loadedBytes), 0);
     let message = '';
     if (this.busyLabel) message = `Searching for ${this.busyLabel}…`;
-    else if (this.warm === 'loading') message = 'Loading the search models…';
-    else if (this.warm === 'ready') {
+    else if (this.warmUp.state === 'loading') message = 'Loading the search models…';
+    else if (this.warmUp.state === 'ready') {
       const cached = updates.length > 0 && updates.every((u) => u.fromCache);
       message = `Search models ready: ${formatBytes(loaded)} of weights${cached ? ', from the browser cache' : ''}.`;
-    } else if (this.warm === 'failed') message = `The search models could not be loaded ahead of time (${this.warmError}); a search will try again.`;
+    } else if (this.warmUp.state === 'failed') message = `The search models could not be loaded ahead of time (${this.warmUp.error}); a search will try again.`;
     // Until the first bytes arrive there is nothing to count ("0 B" would read as an error).
-    const downloading = this.warm === 'loading' && loaded > 0;
+    const downloading = this.warmUp.state === 'loading' && loaded > 0;
     return html`<div class="status">
       <span aria-live="polite" data-testid="search-status">${message}</span>
       ${downloading
@@ -339,37 +173,6 @@ export class ExampleSearch extends LitElement {
           </span>`
         : nothing}
     </div>`;
-  }
-
-  /** The user reaches for the search: load the encoders now, so the first search does not wait for them. */
-  private readonly requestWarmUp = (): void => {
-    if (this.wantsWarmUp) return;
-    this.wantsWarmUp = true;
-    for (const type of WARM_UP_TRIGGERS) this.removeEventListener(type, this.requestWarmUp);
-    if (this.recs) this.startWarmUp();
-  };
-
-  private startWarmUp(): void {
-    const recs = this.recs;
-    if (!recs || this.warm !== 'idle') return;
-    this.warm = 'loading';
-    this.dataset.warm = 'loading';
-    const onProgress = (update: ProgressUpdate) => {
-      if (update.stage !== 'model') return;
-      this.warmProgress = new Map(this.warmProgress).set(update.label, update);
-    };
-    recs.warmUp(['text', 'image', 'audio'], onProgress).then(
-      () => {
-        this.warm = 'ready';
-        this.dataset.warm = 'ready';
-        this.warmNoteTimer = setTimeout(() => (this.warm = 'done'), WARM_NOTE_MS);
-      },
-      (error: unknown) => {
-        this.warm = 'failed';
-        this.dataset.warm = 'failed';
-        this.warmError = error instanceof Error ? error.message : String(error);
-      },
-    );
   }
 
   private onTextInput(event: Event): void {
@@ -437,27 +240,17 @@ export class ExampleSearch extends LitElement {
   }
 
   private async toggleRecording(): Promise<void> {
-    if (this.recordingSeconds !== undefined) {
-      this.stopRecordTimer();
-      const recording = await this.recorder.stop();
-      this.recordingSeconds = undefined;
-      await this.useSound(recording, { recording: true }, 'your recording');
+    if (this.recording.recording) {
+      await this.useSound(await this.recording.stop(), { recording: true }, 'your recording');
       return;
     }
     this.error = '';
     try {
-      await this.recorder.start();
+      await this.recording.start();
     } catch (error) {
       this.refuse((error as Error).message);
       return;
     }
-    this.recordingSeconds = 0;
-    this.recordTimer = setInterval(() => (this.recordingSeconds = this.recorder.elapsedSeconds()), 200);
-  }
-
-  private stopRecordTimer(): void {
-    clearInterval(this.recordTimer);
-    this.recordTimer = undefined;
   }
 
   private async useSound(blob: Blob, source: SoundSource, label: string): Promise<void> {

@@ -1,7 +1,7 @@
 import { encoderInputProblem } from '../protocol/embedding.ts';
 import { MAX_IMAGE_BYTES, MAX_SVG_BYTES } from '../protocol/limits.ts';
-import { checkImageLimits } from '../engine/encoders/image/check-image-limits.ts';
-import { detectImageFormat } from '../engine/encoders/image/sniff-image-format.ts';
+import { checkImageLimits } from '../shared/image/check-image-limits.ts';
+import { detectImageFormat } from '../shared/image/detect-image-format.ts';
 
 /** Enough of a file's start to recognise every accepted image format (an SVG root may follow a long prolog) and read a raster header. */
 const SNIFF_BYTES = 64 * 1024;

@@ -1,5 +1,6 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
+import { ifDefined } from 'lit/directives/if-defined.js';
 import type { Recommender } from '../client/create-recommender.ts';
 import type { CatalogItemCard } from '../protocol/catalog-view.ts';
 import type { RecommendedItem } from '../protocol/recommend.ts';
@@ -132,7 +133,7 @@ export class ItemView extends LitElement {
       <article class="layout" aria-labelledby="item-title" data-item-id=${item.id}>
         ${item.videoUrl
           ? html`<div class="picture video">
-              <video controls preload="metadata" playsinline src=${item.videoUrl} poster=${item.imageUrl ?? nothing} aria-label=${`Video: ${item.title}`} data-testid="item-video"></video>
+              <video controls preload="metadata" playsinline src=${item.videoUrl} poster=${ifDefined(item.imageUrl)} aria-label=${`Video: ${item.title}`} data-testid="item-video"></video>
             </div>`
           : html`<div class="picture">
               ${item.imageUrl ? html`<img src=${item.imageUrl} alt=${item.description ?? item.title} width="320" height="320" data-testid="item-image" />` : nothing}

@@ -1,7 +1,7 @@
-import { containerDurationSeconds } from '../engine/encoders/audio/container-duration.ts';
-import { sniffAudioFormat } from '../engine/encoders/audio/sniff-audio-format.ts';
+import { containerDurationSeconds } from '../shared/audio/container-duration.ts';
+import { sniffAudioFormat } from '../shared/audio/sniff-audio-format.ts';
 import { MAX_AUDIO_BYTES } from '../protocol/limits.ts';
-import { encodeWav } from './encode-wav.ts';
+import { encodeWav } from '../shared/audio/encode-wav.ts';
 import { ExampleRefusal, tooLongMessage } from './example-refusal.ts';
 
 /** A sound ready for `searchByExample({ audio })`, and how long it is. */

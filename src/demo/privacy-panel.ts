@@ -1,7 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type { Recommender } from '../client/create-recommender.ts';
-import { DEFAULT_DB_NAME } from '../engine/store/profile-schema.ts';
+import { DEFAULT_DB_NAME } from '../protocol/profile.ts';
 import type { ProfileSummary } from '../protocol/recommend.ts';
 import { panelStyles, sharedStyles } from './shared-styles.ts';
 

@@ -27,9 +27,9 @@ export class SoundRecorder {
       this.stream = await navigator.mediaDevices.getUserMedia({ audio: true });
     } catch (error) {
       const name = (error as Error).name;
-      if (name === 'NotAllowedError' || name === 'SecurityError') throw new Error('The microphone is blocked for this page. Allow it in the browser’s site settings, or choose a sound file.');
-      if (name === 'NotFoundError' || name === 'OverconstrainedError') throw new Error('No microphone was found. Plug one in, or choose a sound file.');
-      throw new Error(`The microphone could not be opened (${(error as Error).message || name}). Choose a sound file instead.`);
+      if (name === 'NotAllowedError' || name === 'SecurityError') throw new Error('The microphone is blocked for this page. Allow it in the browser’s site settings, or choose a sound file.', { cause: error });
+      if (name === 'NotFoundError' || name === 'OverconstrainedError') throw new Error('No microphone was found. Plug one in, or choose a sound file.', { cause: error });
+      throw new Error(`The microphone could not be opened (${(error as Error).message || name}). Choose a sound file instead.`, { cause: error });
     }
     this.chunks = [];
     this.recorder = new MediaRecorder(this.stream);

@@ -12,5 +12,5 @@ export function tapWarmUpProgress(recs: Recommender, listener: ProgressListener)
       listener(update);
       onProgress?.(update);
     });
-  return new Proxy(recs, { get: (target, key) => (key === 'warmUp' ? warmUp : Reflect.get(target, key, target)) });
+  return new Proxy(recs, { get: (target, key) => (key === 'warmUp' ? warmUp : (Reflect.get(target, key, target) as unknown)) });
 }

@@ -21,7 +21,8 @@ import { BACKEND_NAMES, type BackendName } from '../protocol/backend-name.ts';
 import { fetchAssetManifest, type AssetManifest } from './assets/asset-manifest.ts';
 import { checkModels } from './assets/check-models.ts';
 import { activateBackend, useLocalWasm } from './backends/activate-backend.ts';
-import { chooseBackend, describeCandidate } from './backends/choose-backend.ts';
+import { chooseBackend } from './backends/choose-backend.ts';
+import { describeCandidate } from '../protocol/describe-backend-candidate.ts';
 import { makeProbeData, probeBackend, type ProbeData } from './backends/probe-backend.ts';
 import { chooseAtStartUp, mergeCandidates, rememberedRecord } from './backends/start-up-choice.ts';
 import { chooseInt8Ranker } from './backends/probe-int8-rankers.ts';
@@ -37,7 +38,7 @@ import { ItemMatrix } from './ranking/item-matrix.ts';
 import { scoreTopK } from './ranking/score-top-k.ts';
 import { SerialQueue } from './serial-queue.ts';
 import { BrowserEncoders } from './encoders/browser-encoders.ts';
-import { EncoderInputError } from './encoders/encoder-input-error.ts';
+import { EncoderInputError } from '../shared/encoder-input-error.ts';
 import type { Embedding, Modality } from '../protocol/embedding.ts';
 import type { VideoEmbedding } from '../protocol/video-embedding.ts';
 import { MAX_EXAMPLE_VIDEO_BYTES, MAX_EXAMPLE_VIDEO_SECONDS } from '../protocol/limits.ts';
@@ -56,11 +57,10 @@ import { buildCatalogMap } from './recommend/catalog-map.ts';
 import { ByteProgress } from './progress/byte-progress.ts';
 import { releaseListener, safeListener } from './progress/safe-listener.ts';
 import { FUSION_HEADS, MAX_EXAMPLE_AUDIO_SECONDS, type ExampleInput, type ProfileSummary, type RecommendRequest, type RecommendedItem, type TrackExtra, type TrackedEventType } from '../protocol/recommend.ts';
+import { MAX_K } from '../protocol/recommend.ts';
 
 /** Rows of the start-up probe (× 256 dims): enough to tell backends apart, small enough not to delay start-up. */
 const DEFAULT_PROBE_ITEMS = 10_000;
-/** Largest k a caller may ask for; beyond this a ranking is no longer a recommendation. */
-export const MAX_K = 1000;
 
 /** The worker-side engine. Every public method runs through one queue, so backend switches never race a call. */
 export class Engine implements EngineApi {

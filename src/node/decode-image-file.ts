@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import sharp from 'sharp';
 import type { RgbaImage } from '../engine/encoders/encoder.ts';
-import { EncoderInputError } from '../engine/encoders/encoder-input-error.ts';
-import { checkImageLimits } from '../engine/encoders/image/check-image-limits.ts';
+import { EncoderInputError } from '../shared/encoder-input-error.ts';
+import { checkImageLimits } from '../shared/image/check-image-limits.ts';
 import { initSvgRasterizer, rasterizeSvg } from '../engine/encoders/image/rasterize-svg.ts';
 import { sniffImageFormat } from '../engine/encoders/image/sniff-image-format.ts';
 

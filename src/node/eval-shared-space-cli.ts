@@ -17,7 +17,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MODALITIES, type CatalogManifest } from '../engine/catalog/catalog-manifest.ts';
 import { DEFAULT_SHARED_SPACE_QUANTIZATION, encodeSharedSpace, decodeSharedSpaceWeights, type SharedSpaceQuantization, type SharedSpaceWeights } from '../engine/catalog/shared-space-format.ts';
-import { SharedSpace } from '../engine/recommend/shared-space.ts';
+import { SharedSpace } from '../engine/catalog/shared-space.ts';
 import type { Modality } from '../protocol/embedding.ts';
 import { readCatalogFolder } from './catalog/shared-space-files.ts';
 import { seededRandom, sharedSpaceDataFromCatalog, SHARED_SPACE_DEFAULTS, trainSharedSpace, type TrainSharedSpaceOptions } from './catalog/train-shared-space.ts';
@@ -138,7 +138,7 @@ async function main(): Promise<void> {
   const results = new Map<Method, Map<PairKey, RetrievalScores[]>>();
   const add = (method: Method, scores: Map<PairKey, RetrievalScores>) => {
     let byPair = results.get(method);
-    if (!byPair) results.set(method, (byPair = new Map()));
+    if (!byPair) results.set(method, (byPair = new Map<PairKey, RetrievalScores[]>()));
     for (const [pair, s] of scores) {
       const list = byPair.get(pair) ?? [];
       list.push(s);

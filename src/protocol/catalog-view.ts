@@ -4,14 +4,19 @@
  */
 import type { Modality } from './embedding.ts';
 
-export interface CatalogItemCard {
+/** What an item says about itself: the same fields in a builder's source, the catalog's manifest and a card on the page. */
+export interface ItemFields {
   id: string;
   title: string;
   description?: string;
   /** `/`-separated path, e.g. `animals/birds`. */
   category: string;
+  /** In the catalog's `currency`. */
   price?: number;
   stock?: number;
+}
+
+export interface CatalogItemCard extends ItemFields {
   /** Absolute URLs of the item's media in the catalog folder (a video item's `imageUrl` is its poster frame). */
   imageUrl?: string;
   audioUrl?: string;

@@ -1,4 +1,6 @@
 /** Types of the embedding half of the boundary: shared by the page and the worker. */
+import { errorCodes } from '../shared/error-codes.ts';
+
 export type Modality = 'text' | 'image' | 'audio';
 
 /** What a vector was made with: stored next to catalog vectors so mismatches are caught. */
@@ -17,26 +19,27 @@ export interface Embedding {
 }
 
 /** Why an input could not be embedded. Stable strings: the page and tests match on them. */
-export type EncoderInputProblem =
-  | 'empty-text'
-  | 'text-too-long'
-  | 'corrupt-image'
-  | 'unsupported-format'
-  | 'empty-audio'
-  | 'silent-audio'
-  | 'corrupt-audio'
+export const ENCODER_INPUT_PROBLEMS = [
+  'empty-text',
+  'text-too-long',
+  'corrupt-image',
+  'unsupported-format',
+  'empty-audio',
+  'silent-audio',
+  'corrupt-audio',
   /** A search-by-example sound longer than MAX_EXAMPLE_AUDIO_SECONDS, or video longer than MAX_EXAMPLE_VIDEO_SECONDS. */
-  | 'too-long'
-  /** A video file, frame or frame count above the limits of limits.ts. */
-  | 'too-large'
+  'too-long',
+  /** A file, picture, frame or frame count above the limits of limits.ts. */
+  'too-large',
   /** A video whose container or frames are damaged. */
-  | 'corrupt-video'
+  'corrupt-video',
   /** A video in a codec this browser cannot decode (e.g. Theora, or H.264 without the codec). */
-  | 'undecodable-video'
+  'undecodable-video',
   /** A file with no video track, or one without a single frame. */
-  | 'empty-video';
-
-const PROBLEM_PREFIX = /^\[(empty-text|text-too-long|corrupt-image|unsupported-format|empty-audio|silent-audio|corrupt-audio|too-long|too-large|corrupt-video|undecodable-video|empty-video)\] /;
+  'empty-video',
+] as const;
+export type EncoderInputProblem = (typeof ENCODER_INPUT_PROBLEMS)[number];
+const encoderInputProblems = errorCodes(ENCODER_INPUT_PROBLEMS);
 
 /**
  * The problem code of an EncoderInputError after it crossed the worker boundary
@@ -44,5 +47,5 @@ const PROBLEM_PREFIX = /^\[(empty-text|text-too-long|corrupt-image|unsupported-f
  */
 export function encoderInputProblem(error: unknown): EncoderInputProblem | undefined {
   if (!(error instanceof Error) || error.name !== 'EncoderInputError') return undefined;
-  return PROBLEM_PREFIX.exec(error.message)?.[1] as EncoderInputProblem | undefined;
+  return encoderInputProblems.fromMessage(error.message);
 }

@@ -5,6 +5,9 @@
  */
 import type { Modality } from './embedding.ts';
 
+/** The IndexedDB database the worker's profile store opens and the page's privacy panel may delete. */
+export const DEFAULT_DB_NAME = 'ondevice-recs-profile';
+
 export const EVENT_TYPES = ['view', 'click', 'add-to-cart', 'remove-from-cart', 'purchase', 'dismiss', 'shown'] as const;
 export type ProfileEventType = (typeof EVENT_TYPES)[number];
 

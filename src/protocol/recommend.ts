@@ -8,6 +8,9 @@ import type { Modality } from './embedding.ts';
 export const EVENT_TYPES = ['view', 'click', 'add-to-cart', 'remove-from-cart', 'purchase', 'dismiss'] as const;
 export type TrackedEventType = (typeof EVENT_TYPES)[number];
 
+/** Largest k a caller may ask for; beyond this a ranking is no longer a recommendation. */
+export const MAX_K = 1000;
+
 export const RECOMMEND_MODES = ['for-you', 'similar', 'by-example', 'popular'] as const;
 export type RecommendMode = (typeof RECOMMEND_MODES)[number];
 
@@ -24,7 +27,7 @@ export interface TrackExtra {
 
 /** A business rule on an item field: `category` matches the path and its sub-paths. */
 export interface FieldFilter {
-  field: 'category' | 'price' | 'stock' | 'id' | string;
+  field: 'category' | 'price' | 'stock' | 'id' | (string & {});
   /** Keep items whose field equals one of these (category: or lies under one of them). */
   in?: Array<string | number>;
   /** Drop items whose field equals one of these (category: or lies under one of them). */

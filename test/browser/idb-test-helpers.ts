@@ -10,7 +10,7 @@ export function uniqueDbName(label: string): string {
 export function request<T>(req: IDBRequest<T>): Promise<T> {
   return new Promise((resolve, reject) => {
     req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
+    req.onerror = () => reject(req.error ?? new Error('IndexedDB request failed'));
   });
 }
 
@@ -27,7 +27,7 @@ export function rawOpen(name: string, version?: number, upgrade?: (db: IDBDataba
     const req = version === undefined ? indexedDB.open(name) : indexedDB.open(name, version);
     req.onupgradeneeded = (event) => upgrade?.(req.result, req.transaction!, event.oldVersion);
     req.onsuccess = () => resolve(req.result);
-    req.onerror = () => reject(req.error);
+    req.onerror = () => reject(req.error ?? new Error('IndexedDB request failed'));
   });
 }
 
@@ -40,7 +40,7 @@ export function rawDelete(name: string): Promise<{ blocked: boolean }> {
     let blocked = false;
     const req = indexedDB.deleteDatabase(name);
     req.onsuccess = () => resolve({ blocked });
-    req.onerror = () => reject(req.error);
+    req.onerror = () => reject(req.error ?? new Error('IndexedDB request failed'));
     req.onblocked = () => {
       blocked = true;
     };

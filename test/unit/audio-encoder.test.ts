@@ -10,10 +10,11 @@ import { basicPitchFrameCount, basicPitchWindowCount, BP_KEPT_FRAMES_PER_WINDOW 
 import { decodeAudioBytes } from '../../src/engine/encoders/audio/decode-audio.ts';
 import { MAX_SECONDS, prepareAudio, TARGET_SAMPLE_RATE } from '../../src/engine/encoders/audio/prepare-audio.ts';
 import { resample, resampledLength } from '../../src/engine/encoders/audio/resample.ts';
-import { checkOggIntegrity, sniffAudioFormat } from '../../src/engine/encoders/audio/sniff-audio-format.ts';
+import { checkOggIntegrity, sniffAudioFormat } from '../../src/shared/audio/sniff-audio-format.ts';
 import { fileModelSource } from '../../src/node/file-model-source.ts';
 import { initNodeTf } from '../../src/node/node-tf.ts';
 import { expectInputError } from './expect-input-error.ts';
+import { encodeWav } from '../../src/shared/audio/encode-wav.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 // Real Tux Paint stamps (Debian tuxpaint-stamps-default), found or fetched by the repo's script.
@@ -35,30 +36,9 @@ function dot(a: Float32Array, b: Float32Array): number {
 }
 
 
-/** A 16-bit PCM RIFF/WAVE file. */
+/** A 16-bit PCM RIFF/WAVE file, as the page's recorder writes it. */
 function wavBytes(channels: Float32Array[], sampleRate: number): Uint8Array {
-  const frames = channels[0]!.length;
-  const dataBytes = frames * channels.length * 2;
-  const buffer = new ArrayBuffer(44 + dataBytes);
-  const view = new DataView(buffer);
-  const text = (offset: number, s: string) => [...s].forEach((c, i) => view.setUint8(offset + i, c.charCodeAt(0)));
-  text(0, 'RIFF');
-  view.setUint32(4, 36 + dataBytes, true);
-  text(8, 'WAVE');
-  text(12, 'fmt ');
-  view.setUint32(16, 16, true);
-  view.setUint16(20, 1, true);
-  view.setUint16(22, channels.length, true);
-  view.setUint32(24, sampleRate, true);
-  view.setUint32(28, sampleRate * channels.length * 2, true);
-  view.setUint16(32, channels.length * 2, true);
-  view.setUint16(34, 16, true);
-  text(36, 'data');
-  view.setUint32(40, dataBytes, true);
-  for (let i = 0; i < frames; i++) {
-    channels.forEach((c, ch) => view.setInt16(44 + (i * channels.length + ch) * 2, Math.round(Math.max(-1, Math.min(1, c[i]!)) * 32767), true));
-  }
-  return new Uint8Array(buffer);
+  return new Uint8Array(encodeWav({ sampleRate, channels }));
 }
 
 function sine(freq: number, rate: number, seconds: number, amplitude = 0.5): Float32Array {

@@ -1,5 +1,6 @@
-import { containerDurationSeconds } from '../../src/engine/encoders/audio/container-duration.ts';
-import { FEATURES, catalogFusionModel } from '../../src/engine/recommend/fusion-model.ts';
+import { containerDurationSeconds } from '../../src/shared/audio/container-duration.ts';
+import { catalogFusionModel } from '../../src/engine/recommend/fusion-model.ts';
+import { FEATURES } from '../../src/engine/catalog/fusion-features.ts';
 import * as tf from '@tensorflow/tfjs';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +12,7 @@ import { loadCatalogFiles } from '../../src/engine/catalog/fetch-catalog.ts';
 import { LoadedCatalog } from '../../src/engine/catalog/loaded-catalog.ts';
 import { decodeVectors, sha256Hex } from '../../src/engine/catalog/vector-codec.ts';
 import { scoreTopK } from '../../src/engine/ranking/score-top-k.ts';
-import { SharedSpace } from '../../src/engine/recommend/shared-space.ts';
+import { SharedSpace } from '../../src/engine/catalog/shared-space.ts';
 import { addSharedSpaceToCatalog } from '../../src/node/catalog/shared-space-files.ts';
 import { randomProjections } from '../../src/node/shared-space-eval.ts';
 import type { Embedding, Modality } from '../../src/protocol/embedding.ts';
@@ -28,6 +29,7 @@ import { titleFromName, tuxPaintLicense, tuxPaintSourceItems } from '../../src/n
 import { NodeEncoders } from '../../src/node/node-encoders.ts';
 import { initNodeTf } from '../../src/node/node-tf.ts';
 import { cosine } from '../cosine.ts';
+import { encodeWav } from '../../src/shared/audio/encode-wav.ts';
 
 /** Stamps with a sound effect (blackbird, firetruck, rabbit), a silent one (nandou: audio refused), SVGs (bread, cheese), spoken-only audio. */
 const IDS = [
@@ -67,27 +69,6 @@ class CountingEncoders implements CatalogEncoders {
 }
 
 
-/** A 16-bit PCM mono WAV of `samples`. */
-function wavBytes(samples: Float32Array, sampleRate: number): Uint8Array {
-  const dataBytes = samples.length * 2;
-  const view = new DataView(new ArrayBuffer(44 + dataBytes));
-  const text = (offset: number, s: string) => [...s].forEach((c, i) => view.setUint8(offset + i, c.charCodeAt(0)));
-  text(0, 'RIFF');
-  view.setUint32(4, 36 + dataBytes, true);
-  text(8, 'WAVE');
-  text(12, 'fmt ');
-  view.setUint32(16, 16, true);
-  view.setUint16(20, 1, true);
-  view.setUint16(22, 1, true);
-  view.setUint32(24, sampleRate, true);
-  view.setUint32(28, sampleRate * 2, true);
-  view.setUint16(32, 2, true);
-  view.setUint16(34, 16, true);
-  text(36, 'data');
-  view.setUint32(40, dataBytes, true);
-  samples.forEach((x, i) => view.setInt16(44 + i * 2, Math.round(x * 32767), true));
-  return new Uint8Array(view.buffer);
-}
 
 async function inputError(promise: Promise<unknown>): Promise<Error> {
   try {
@@ -309,7 +290,7 @@ describe('bad input', () => {
   const media = join(temp, 'media');
   beforeAll(() => {
     mkdirSync(media, { recursive: true });
-    writeFileSync(join(media, 'silent.wav'), wavBytes(new Float32Array(22050), 22050));
+    writeFileSync(join(media, 'silent.wav'), new Uint8Array(encodeWav({ sampleRate: 22050, channels: [new Float32Array(22050)] })));
   });
 
   it('names the line and field of a product with a missing required field', () => {

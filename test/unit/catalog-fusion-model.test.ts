@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CatalogFormatError, parseCatalogManifest } from '../../src/engine/catalog/catalog-manifest.ts';
-import { FEATURES, PRIOR_FUSION_MODEL } from '../../src/engine/recommend/fusion-model.ts';
+import { PRIOR_FUSION_MODEL } from '../../src/engine/recommend/fusion-model.ts';
+import { FEATURES } from '../../src/engine/catalog/fusion-features.ts';
 
 /** A minimal valid manifest (one text vector) carrying a trained fusion model. */
 function manifest(): Record<string, any> {

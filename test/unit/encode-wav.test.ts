@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeAudioBytes } from '../../src/engine/encoders/audio/decode-audio.ts';
-import { sniffAudioFormat } from '../../src/engine/encoders/audio/sniff-audio-format.ts';
-import { encodeWav, toInt16 } from '../../src/demo/encode-wav.ts';
+import { sniffAudioFormat } from '../../src/shared/audio/sniff-audio-format.ts';
+import { encodeWav, toInt16 } from '../../src/shared/audio/encode-wav.ts';
 
 const ascii = (view: DataView, offset: number, length: number) =>
   String.fromCharCode(...Array.from({ length }, (_, i) => view.getUint8(offset + i)));

@@ -68,7 +68,7 @@ describe('readBodyCounting and countingModelFetch', () => {
     let total: number | undefined;
     let counted = 0;
     const fetchFunc = countingModelFetch(`${base}model.json`, { onTotal: (t) => (total = t), onWeightBytes: (n) => (counted += n) }, async (input) =>
-      chunkedResponse(served(String(input)), 65_536),
+      chunkedResponse(served(input instanceof Request ? input.url : input instanceof URL ? input.href : input), 65_536),
     );
     const json = (await (await fetchFunc(`${base}model.json`)).json()) as { weightsManifest: Array<{ paths: string[] }> };
     expect(counted).toBe(0); // model.json is not weight data

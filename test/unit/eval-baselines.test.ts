@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../../src/engine/backends/seeded-vectors.ts';
+import { mulberry32 } from '../../src/shared/seeded-random.ts';
 import { EaseBaseline, easeWeights } from '../../src/node/eval/ease-baseline.ts';
 import type { Rating, TrainData, UserCase } from '../../src/node/eval/eval-types.ts';
 import { itemCooccurrence } from '../../src/node/eval/item-cooccurrence.ts';
@@ -22,10 +22,10 @@ describe('MostPopularBaseline', () => {
   it('scores each item by its number of distinct training users', async () => {
     const pop = new MostPopularBaseline();
     pop.fit(TINY);
-    const scores = await pop.score();
+    const scores = pop.score();
     expect([...scores]).toEqual([2, 3, 2, 1]);
     scores[0] = 100;
-    expect((await pop.score())[0]).toBe(2);
+    expect(pop.score()[0]).toBe(2);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../../src/engine/backends/seeded-vectors.ts';
+import { mulberry32 } from '../../src/shared/seeded-random.ts';
 import { estimate, pairedDifference, percentileInterval, ratioStatistic, resampleWeights } from '../../src/node/eval/bootstrap.ts';
 import type { UserCase } from '../../src/node/eval/eval-types.ts';
 import { runStatistics, STAT_NAMES } from '../../src/node/eval/run-statistics.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../../src/engine/backends/seeded-vectors.ts';
+import { mulberry32 } from '../../src/shared/seeded-random.ts';
 import { ContentKnnBaseline, contentSpace } from '../../src/node/eval/content-knn-baseline.ts';
 import { ContentRidgeBaseline } from '../../src/node/eval/content-ridge-baseline.ts';
 import type { ItemContent, Rating, TrainData, UserCase } from '../../src/node/eval/eval-types.ts';

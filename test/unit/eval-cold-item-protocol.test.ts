@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../../src/engine/backends/seeded-vectors.ts';
+import { mulberry32 } from '../../src/shared/seeded-random.ts';
 import { coldItems } from '../../src/node/eval/cold-item-protocol.ts';
 import type { Rating } from '../../src/node/eval/eval-types.ts';
 import { buildProtocol, type Split } from '../../src/node/eval/protocols.ts';

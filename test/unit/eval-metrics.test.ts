@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../../src/engine/backends/seeded-vectors.ts';
+import { mulberry32 } from '../../src/shared/seeded-random.ts';
 import { rankingMetrics } from '../../src/node/eval/metrics.ts';
 import { topKUnseen } from '../../src/node/eval/top-k-unseen.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../../src/engine/backends/seeded-vectors.ts';
+import { mulberry32 } from '../../src/shared/seeded-random.ts';
 import type { Rating } from '../../src/node/eval/eval-types.ts';
 import { buildProtocol, type Split } from '../../src/node/eval/protocols.ts';
 import { byTimeThenTieHash, tieHash } from '../../src/node/eval/tie-hash.ts';

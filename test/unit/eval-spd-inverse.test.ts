@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../../src/engine/backends/seeded-vectors.ts';
+import { mulberry32 } from '../../src/shared/seeded-random.ts';
 import { invertSpd } from '../../src/node/eval/spd-inverse.ts';
 
 function multiply(a: Float64Array, b: Float64Array, n: number): Float64Array {

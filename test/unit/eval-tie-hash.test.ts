@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../../src/engine/backends/seeded-vectors.ts';
+import { mulberry32 } from '../../src/shared/seeded-random.ts';
 import { byTimeThenTieHash, tieHash } from '../../src/node/eval/tie-hash.ts';
 
 describe('tieHash (MurmurHash3 x86_32 of the two ids, seed 0)', () => {

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { EncoderInputError, type EncoderInputProblem } from '../../src/engine/encoders/encoder-input-error.ts';
+import { EncoderInputError, type EncoderInputProblem } from '../../src/shared/encoder-input-error.ts';
 
 /** Assert that `call` (a promise, or a function that throws or rejects) fails with this EncoderInputError. */
 export async function expectInputError(call: Promise<unknown> | (() => unknown), problem: EncoderInputProblem, text?: RegExp): Promise<void> {

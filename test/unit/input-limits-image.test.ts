@@ -1,8 +1,8 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { checkImageLimits, readImageHeaderSize } from '../../src/engine/encoders/image/check-image-limits.ts';
-import { checkSvgLimits } from '../../src/engine/encoders/image/check-svg-limits.ts';
-import { detectImageFormat, isSvgText } from '../../src/engine/encoders/image/sniff-image-format.ts';
+import { checkImageLimits, readImageHeaderSize } from '../../src/shared/image/check-image-limits.ts';
+import { checkSvgLimits } from '../../src/shared/image/check-svg-limits.ts';
+import { detectImageFormat, isSvgText } from '../../src/shared/image/detect-image-format.ts';
 import { decodeImageBytes } from '../../src/node/decode-image-file.ts';
 import { imageFileProblem } from '../../src/demo/image-file-problem.ts';
 import { MAX_IMAGE_PIXELS, MAX_SVG_ELEMENTS, MAX_SVG_REFERENCE_DEPTH } from '../../src/protocol/limits.ts';

@@ -3,7 +3,7 @@ import { rankInt8Reference } from '../../src/engine/ranking/rank-int8-reference.
 import { allocateInt8MatrixInWasm, rankInt8Wasm, wasmPathCounts, wasmSimdAvailable } from '../../src/engine/ranking/wasm/rank-int8-wasm.ts';
 import { quantizeInt8Rows } from '../../src/engine/ranking/int8-matrix.ts';
 import { encodeVectors } from '../../src/engine/catalog/vector-codec.ts';
-import { mulberry32 } from '../../src/engine/backends/seeded-vectors.ts';
+import { mulberry32 } from '../../src/shared/seeded-random.ts';
 import { rankerCases } from '../int8-ranker-cases.ts';
 
 describe('WASM SIMD int8 ranker', () => {

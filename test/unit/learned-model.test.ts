@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mulberry32 } from '../../src/engine/backends/seeded-vectors.ts';
+import { mulberry32 } from '../../src/shared/seeded-random.ts';
 import { differentiableGather } from '../../src/engine/model/differentiable-gather.ts';
 import { contentInputs, disposeTowerInputs, towerTensors, type ItemContentInputs } from '../../src/engine/model/item-content-inputs.ts';
 import { itemVectors } from '../../src/engine/model/item-tower.ts';

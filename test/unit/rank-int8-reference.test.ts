@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { int8MatrixView, quantizeInt8Rows } from '../../src/engine/ranking/int8-matrix.ts';
 import { rankInt8Reference } from '../../src/engine/ranking/rank-int8-reference.ts';
 import { encodeVectors } from '../../src/engine/catalog/vector-codec.ts';
-import { mulberry32 } from '../../src/engine/backends/seeded-vectors.ts';
+import { mulberry32 } from '../../src/shared/seeded-random.ts';
 
 describe('int8 matrix and reference ranking', () => {
   it('quantises exactly like the catalog codec, and views a vector file body without copying', () => {

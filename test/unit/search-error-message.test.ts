@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EncoderInputError } from '../../src/engine/encoders/encoder-input-error.ts';
+import { EncoderInputError } from '../../src/shared/encoder-input-error.ts';
 import { searchErrorMessage } from '../../src/demo/search-error-message.ts';
 
 /** What crosses the worker boundary: only name and message survive structured cloning. */

@@ -14,7 +14,7 @@ import {
   type SharedSpaceWeights,
 } from '../../src/engine/catalog/shared-space-format.ts';
 import { CatalogFormatError, encodeVectors, sha256Hex } from '../../src/engine/catalog/vector-codec.ts';
-import { SharedSpace } from '../../src/engine/recommend/shared-space.ts';
+import { SharedSpace } from '../../src/engine/catalog/shared-space.ts';
 import { categoryAffinity, gaussian, seededRandom, trainSharedSpace, type SharedSpaceTrainingData } from '../../src/node/catalog/train-shared-space.ts';
 import { buildCatalog, type CatalogEncoders, type SourceItem } from '../../src/node/catalog/build-catalog.ts';
 import { initNodeTf } from '../../src/node/node-tf.ts';

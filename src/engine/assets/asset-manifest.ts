@@ -23,7 +23,7 @@ export async function fetchAssetManifest(assetsBaseUrl: string, progress?: ByteP
   try {
     response = await fetch(url);
   } catch (error) {
-    throw new Error(`Could not reach the model assets at ${url}: ${(error as Error).message}`);
+    throw new Error(`Could not reach the model assets at ${url}: ${(error as Error).message}`, { cause: error });
   }
   if (!response.ok) {
     throw new Error(`Model assets missing: ${url} answered ${response.status}. Run \`npm run assets\` (it copies the models from node_modules).`);

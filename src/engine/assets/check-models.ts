@@ -32,7 +32,7 @@ export async function checkModels(manifest: AssetManifest, assetsBaseUrl: string
         model.dispose();
       }
     } catch (error) {
-      throw new Error(`Model "${entry.name}" failed to load from ${url}: ${(error as Error).message}`);
+      throw new Error(`Model "${entry.name}" failed to load from ${url}: ${(error as Error).message}`, { cause: error });
     }
   }
   return checks;

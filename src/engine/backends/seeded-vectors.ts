@@ -3,16 +3,7 @@
  * These are a numeric fixture for timing and cross-backend agreement, not data:
  * every backend sees the same bytes, so their rankings must agree exactly.
  */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../shared/seeded-random.ts';
 
 /** `count` rows of `dims` values, each row scaled to unit length. */
 export function seededUnitVectors(count: number, dims: number, seed: number): Float32Array {

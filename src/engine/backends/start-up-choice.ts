@@ -15,7 +15,8 @@
 import type { BackendCandidate, Int8RankerCandidate } from '../../protocol/engine-api.ts';
 import { BACKEND_NAMES, isBackendName, type BackendName } from '../../protocol/backend-name.ts';
 import { INT8_RANKER_NAMES, int8Ranker, isInt8RankerName, type Int8RankerName } from '../ranking/int8-rankers.ts';
-import { chooseBackend, describeCandidate, isUsable, type BackendChoice } from './choose-backend.ts';
+import { chooseBackend, isUsable, type BackendChoice } from './choose-backend.ts';
+import { describeCandidate } from '../../protocol/describe-backend-candidate.ts';
 import { describeWebGlRenderer } from './describe-webgl-renderer.ts';
 import { describeWebGpuAdapter } from './describe-webgpu-adapter.ts';
 import { chooseInt8Ranker, makeInt8ProbeData, probeInt8Ranker, type Int8ProbeData } from './probe-int8-rankers.ts';

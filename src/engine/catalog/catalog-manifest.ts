@@ -25,38 +25,25 @@
  *   free-form data goes in an item's `metadata`.
  */
 import { MAX_CATALOG_DIMS, MAX_CATALOG_ITEMS, MAX_VECTOR_FILE_BYTES } from '../../protocol/limits.ts';
+import type { ItemFields } from '../../protocol/catalog-view.ts';
 import type { EncoderInfo, Modality } from '../../protocol/embedding.ts';
-import { CatalogFormatError, isVectorFormat, vectorFileByteLength, type VectorFormat } from './vector-codec.ts';
-import { FEATURES, type FeatureName } from '../recommend/fusion-model.ts';
+import { CatalogFormatError, isVectorFormat, vectorFileByteLength, type CatalogVectorFile } from './vector-codec.ts';
+import { FEATURES, type FeatureName } from './fusion-features.ts';
+import { describe, isObject, type Json } from './json-checks.ts';
+import { MODALITIES } from './catalog-modalities.ts';
 import { parseCatalogIvf, type CatalogIvfEntry } from '../ivf/ivf-format.ts';
+import { CATEGORY_PATTERN } from './catalog-category.ts';
 
 export { CatalogFormatError, type VectorFormat } from './vector-codec.ts';
 
 export const CATALOG_SCHEMA_VERSION = 1;
-export const MODALITIES: readonly Modality[] = ['text', 'image', 'audio'];
 
-export interface CatalogVectorFile {
-  /** Relative to the catalog folder. */
-  path: string;
-  format: VectorFormat;
-  /** Rows in the file. */
-  count: number;
-  dims: number;
-  /** Exact file size: count × (dims + 4) for int8, count × dims × 2 for float16. */
-  bytes: number;
-  /** Lowercase hex SHA-256 of the file. */
-  sha256: string;
-}
+/** Defined with the codec that reads and writes such files; re-exported as part of the manifest's types. */
+export type { CatalogVectorFile } from './vector-codec.ts';
+export { describe, isObject, type Json } from './json-checks.ts';
+export { MODALITIES } from './catalog-modalities.ts';
 
-export interface CatalogItem {
-  id: string;
-  title: string;
-  description?: string;
-  /** `/`-separated path, e.g. `animals/birds`. */
-  category: string;
-  /** In the catalog's `currency`. */
-  price?: number;
-  stock?: number;
+export interface CatalogItem extends ItemFields {
   /** Media paths relative to the catalog folder. A video item's `image` is its poster frame. */
   image?: string;
   audio?: string;
@@ -195,8 +182,6 @@ export function catalogFileUrl(catalogBaseUrl: string, path: string): string {
 // ---------------------------------------------------------------------------------------
 // parser
 
-export type Json = Record<string, unknown>;
-
 const MODALITY_LIST = 'text, image or audio';
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -204,18 +189,7 @@ const CURRENCY = /^[A-Z]{3}$/;
 /** Slack for probabilities that were rounded to 6 decimals. */
 const SUM_TOLERANCE = 1e-5;
 
-export function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
-/** A value as it appears in an error: JSON for short primitives, else its kind. */
-export function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 57)}...` : value);
-  return String(value);
-}
 
 function isRelativePath(value: string): boolean {
   if (value === '' || value.startsWith('/') || value.includes('\\') || /[\u0000-\u001f\u007f]/.test(value)) return false;
@@ -469,8 +443,6 @@ function parseVectorFiles(
   return Object.fromEntries(entries);
 }
 
-const CATEGORY = /^[^/]+(\/[^/]+)*$/;
-
 function parseItems(source: string, json: unknown[], vectorFiles: Partial<Record<Modality, CatalogVectorFile>>): CatalogItem[] {
   const firstIndex = new Map<string, number>();
   /** Per modality: row → index of the item that has it. */
@@ -493,7 +465,7 @@ function parseItems(source: string, json: unknown[], vectorFiles: Partial<Record
     const item: CatalogItem = { id, title: f.string('title'), category: '', vectorRows: {} };
     const description = f.text('description');
     if (description !== undefined) item.description = description;
-    item.category = f.matching('category', CATEGORY, 'a "/"-separated path like "animals/birds"') as string;
+    item.category = f.matching('category', CATEGORY_PATTERN, 'a "/"-separated path like "animals/birds"') as string;
     const price = f.number('price', 0, Infinity, 'optional');
     if (price !== undefined) item.price = price;
     const stock = f.integer('stock', 0, 'optional');

@@ -208,7 +208,7 @@ async function fetchBytes(doFetch: FetchFn, url: string, what: string, progress:
     // `no-cache`: the HTTP cache may keep a copy but must check it with the server first.
     response = await doFetch(url, { cache: 'no-cache' });
   } catch (error) {
-    throw new Error(`${what} ${url} could not be fetched: ${(error as Error).message}`);
+    throw new Error(`${what} ${url} could not be fetched: ${(error as Error).message}`, { cause: error });
   }
   if (!response.ok) throw new Error(`${what} ${url} answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`);
   if (progress.totalBytes === undefined) progress.setTotal(declaredLength(response));
@@ -222,7 +222,7 @@ async function fetchBytes(doFetch: FetchFn, url: string, what: string, progress:
     bytes = await readBodyCounting(response, (n) => progress.add(n), maxBytes);
   } catch (error) {
     if (error instanceof BodyTooLongError) throw new CatalogFormatError(`${what} ${url}: too long: more than the ${maxBytes} bytes expected (download stopped there)`);
-    throw new Error(`${what} ${url}: the download broke off: ${(error as Error).message}`);
+    throw new Error(`${what} ${url}: the download broke off: ${(error as Error).message}`, { cause: error });
   }
   progress.finish();
   return bytes;

@@ -10,7 +10,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { Modality } from '../../protocol/embedding.ts';
 import { ItemMatrix } from '../ranking/item-matrix.ts';
-import { SharedSpace } from '../recommend/shared-space.ts';
+import { SharedSpace } from './shared-space.ts';
 import { MODALITIES, catalogModalities, rowItems, type CatalogItem, type CatalogManifest } from './catalog-manifest.ts';
 import type { LoadedCatalogFiles } from './fetch-catalog.ts';
 

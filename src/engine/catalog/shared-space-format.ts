@@ -259,7 +259,7 @@ export function parseSharedSpaceSpec(json: unknown, source: string, manifest: Ca
     const catalogEncoder = manifest.encoders[modality]!;
     if (inputDims !== catalogEncoder.dims) fail(where, `field "inputDims" is ${inputDims}, but encoders.${modality} has dims ${catalogEncoder.dims}`);
     if (enc.name !== catalogEncoder.name || enc.version !== catalogEncoder.version) {
-      fail(where, `trained on encoder ${enc.name}@${enc.version}, but the catalog's ${modality} vectors come from ${catalogEncoder.name}@${catalogEncoder.version}`);
+      fail(where, `trained on encoder ${enc.name as string}@${enc.version as string}, but the catalog's ${modality} vectors come from ${catalogEncoder.name}@${catalogEncoder.version}`);
     }
     modalities[modality] = { inputDims, encoder: { name: enc.name as string, version: enc.version as string } };
   }

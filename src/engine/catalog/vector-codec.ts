@@ -25,7 +25,20 @@
  * `float32ToFloat16Bits` / `float16BitsToFloat32` carry every special value faithfully.
  */
 import { MAX_INT8_SCALE } from '../../protocol/limits.ts';
-import type { CatalogVectorFile } from './catalog-manifest.ts';
+
+/** A vector file as the manifest lists it. */
+export interface CatalogVectorFile {
+  /** Relative to the catalog folder. */
+  path: string;
+  format: VectorFormat;
+  /** Rows in the file. */
+  count: number;
+  dims: number;
+  /** Exact file size: count × (dims + 4) for int8, count × dims × 2 for float16. */
+  bytes: number;
+  /** Lowercase hex SHA-256 of the file. */
+  sha256: string;
+}
 
 /** A catalog file does not match its format or its manifest. Stable name: survives the worker boundary. */
 export class CatalogFormatError extends Error {

@@ -10,7 +10,7 @@ import { safeListener } from '../progress/safe-listener.ts';
 import { loadAudioEncoder } from './audio/basic-pitch-audio-encoder.ts';
 import { decodeAudioBytes } from './audio/decode-audio.ts';
 import type { Encoder, ModelSource, PcmAudio, RgbaImage } from './encoder.ts';
-import { EncoderInputError } from './encoder-input-error.ts';
+import { EncoderInputError } from '../../shared/encoder-input-error.ts';
 import { createWorkerImageDecoder } from './image/decode-image-in-worker.ts';
 import { loadMobileNetImageEncoder } from './image/mobilenet-image-encoder.ts';
 import { loadUseLiteTextEncoder, RECOMMENDED_USE_LITE_VARIANT, useLiteVocabPath, type UseLiteVariant } from './text/use-lite-text-encoder.ts';

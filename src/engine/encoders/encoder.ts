@@ -30,8 +30,4 @@ export interface RgbaImage {
   data: Uint8ClampedArray | Uint8Array;
 }
 
-/** Decoded audio: one Float32Array per channel, samples in [-1, 1]. */
-export interface PcmAudio {
-  sampleRate: number;
-  channels: Float32Array[];
-}
+export type { PcmAudio } from '../../shared/audio/pcm-audio.ts';

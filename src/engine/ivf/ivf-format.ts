@@ -13,7 +13,8 @@
  * the manifest's optional `ivf` section), so the worker caches and checks them like vector files.
  */
 import { CatalogFormatError, vectorFileByteLength } from '../catalog/vector-codec.ts';
-import { describe, isObject, MODALITIES, type Json } from '../catalog/catalog-manifest.ts';
+import { MODALITIES } from '../catalog/catalog-modalities.ts';
+import { describe, isObject, type Json } from '../catalog/json-checks.ts';
 import type { Modality } from '../../protocol/embedding.ts';
 
 export const IVF_FORMAT = 'ivf-int8';

@@ -206,7 +206,7 @@ async function fetchBytes(doFetch: FetchFn, url: string): Promise<Uint8Array<Arr
   try {
     response = await doFetch(url);
   } catch (error) {
-    throw new Error(`${url} could not be fetched: ${(error as Error).message}`);
+    throw new Error(`${url} could not be fetched: ${(error as Error).message}`, { cause: error });
   }
   if (!response.ok) throw new Error(`${url} answered ${response.status}`);
   return new Uint8Array(await response.arrayBuffer());

@@ -3,7 +3,7 @@
  * trained, saved and shipped in), their seeded initialisation, and the check that a set of
  * arrays fits a config (wrong shape or a non-finite value is refused).
  */
-import { mulberry32 } from '../backends/seeded-vectors.ts';
+import { mulberry32 } from '../../shared/seeded-random.ts';
 import type { SequenceModelConfig } from './model-config.ts';
 
 export interface WeightSpec {

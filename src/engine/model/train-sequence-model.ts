@@ -8,7 +8,7 @@
  * batch order, dropout masks): the same inputs and seed give the same weights.
  */
 import * as tf from '@tensorflow/tfjs';
-import { mulberry32 } from '../backends/seeded-vectors.ts';
+import { mulberry32 } from '../../shared/seeded-random.ts';
 import type { ItemContentInputs } from './item-content-inputs.ts';
 import { differentiableGather } from './differentiable-gather.ts';
 import { itemVectors, type TowerInputs } from './item-tower.ts';

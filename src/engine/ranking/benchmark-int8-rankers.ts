@@ -4,7 +4,7 @@
  * 260 MB once, shared by every kernel (WebGPU uploads them to its own buffer).
  */
 import type { Int8RankBenchmarkRow } from '../../protocol/engine-api.ts';
-import { mulberry32 } from '../backends/seeded-vectors.ts';
+import { mulberry32 } from '../../shared/seeded-random.ts';
 import { summarize, timeRunsWithin } from '../backends/timing-stats.ts';
 import { int8Ranker, INT8_RANKER_NAMES, isInt8RankerName } from './int8-rankers.ts';
 import { rankInt8Reference } from './rank-int8-reference.ts';

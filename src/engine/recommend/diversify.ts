@@ -21,7 +21,10 @@ export function diversify(pool: readonly number[], scores: ArrayLike<number>, k:
   const cap = options.perCategoryCap ?? Infinity;
   let lo = Infinity;
   let hi = -Infinity;
-  for (const i of pool) (lo = Math.min(lo, scores[i]!), (hi = Math.max(hi, scores[i]!)));
+  for (const i of pool) {
+    lo = Math.min(lo, scores[i]!);
+    hi = Math.max(hi, scores[i]!);
+  }
   const relevance = (i: number) => (hi > lo ? (scores[i]! - lo) / (hi - lo) : 1);
   const picked: number[] = [];
   const perCategory = new Map<string, number>();
@@ -34,7 +37,10 @@ export function diversify(pool: readonly number[], scores: ArrayLike<number>, k:
       if ((perCategory.get(options.categoryOf(i)) ?? 0) >= cap) continue;
       const redundancy = picked.length === 0 ? 0 : maxSim.get(i)!;
       const value = lambda * relevance(i) - (1 - lambda) * redundancy;
-      if (value > bestValue) (bestValue = value), (best = i);
+      if (value > bestValue) {
+        bestValue = value;
+        best = i;
+      }
     }
     if (best < 0) {
       // Every remaining category is full: stop, or (soft cap) go on without the cap.

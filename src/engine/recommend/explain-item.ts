@@ -8,7 +8,8 @@
 import type { Modality } from '../../protocol/embedding.ts';
 import type { Explanation } from '../../protocol/recommend.ts';
 import type { CollaborativeSignals } from './collaborative-signals.ts';
-import { COLLABORATIVE_FEATURES, CONTENT_FEATURES, FEATURES, type FeatureName, type FeatureWeights } from './fusion-model.ts';
+import { COLLABORATIVE_FEATURES, CONTENT_FEATURES, type FeatureWeights } from './fusion-model.ts';
+import { FEATURES, type FeatureName } from '../catalog/fusion-features.ts';
 import type { HistoryToken } from './history-tokens.ts';
 import type { ItemSpace } from './item-space.ts';
 
@@ -16,7 +17,11 @@ function cosine(a: Float32Array, b: Float32Array): number {
   let dot = 0;
   let na = 0;
   let nb = 0;
-  for (let i = 0; i < a.length; i++) (dot += a[i]! * b[i]!), (na += a[i]! * a[i]!), (nb += b[i]! * b[i]!);
+  for (let i = 0; i < a.length; i++) {
+    dot += a[i]! * b[i]!;
+    na += a[i]! * a[i]!;
+    nb += b[i]! * b[i]!;
+  }
   return na > 0 && nb > 0 ? dot / Math.sqrt(na * nb) : 0;
 }
 

@@ -7,8 +7,9 @@
  * `fitLinear` gives the `late`/`attention` heads' weights; `fitMlp` the `mlp` head (one ReLU
  * hidden layer over the same features, initialised to reproduce the linear fit).
  */
-import { mulberry32 } from '../backends/seeded-vectors.ts';
-import { FEATURES, type FeatureWeights } from './fusion-model.ts';
+import { mulberry32 } from '../../shared/seeded-random.ts';
+import { type FeatureWeights } from './fusion-model.ts';
+import { FEATURES } from '../catalog/fusion-features.ts';
 import type { FeatureRow } from './personal-learning.ts';
 
 export interface PairwiseCase {

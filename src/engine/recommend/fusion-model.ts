@@ -20,9 +20,8 @@
  * sessions; the device then nudges them from the user's own clicks.
  */
 import type { FusionHeadName } from '../../protocol/recommend.ts';
+import type { FeatureName } from '../catalog/fusion-features.ts';
 
-export const FEATURES = ['text', 'image', 'audio', 'shared', 'sequential', 'coOccurrence', 'popularity'] as const;
-export type FeatureName = (typeof FEATURES)[number];
 export const CONTENT_FEATURES: readonly FeatureName[] = ['text', 'image', 'audio', 'shared'];
 export const COLLABORATIVE_FEATURES: readonly FeatureName[] = ['sequential', 'coOccurrence', 'popularity'];
 

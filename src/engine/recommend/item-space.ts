@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Modality } from '../../protocol/embedding.ts';
 import type { CatalogItem, CatalogManifest } from '../catalog/catalog-manifest.ts';
 import { catalogModalities } from '../catalog/catalog-manifest.ts';
-import type { SharedSpace } from './shared-space.ts';
+import type { SharedSpace } from '../catalog/shared-space.ts';
 
 /** One modality's decoded vector file: `count` rows of `dims`, rows as the manifest's `vectorRows` say. */
 export interface ModalityRows {

@@ -31,15 +31,16 @@ import { standardise } from './standardise.ts';
 import type { CollaborativeSignals } from './collaborative-signals.ts';
 import { diversify } from './diversify.ts';
 import { explainItem } from './explain-item.ts';
-import { FEATURES, type FeatureWeights, type FusionModel } from './fusion-model.ts';
+import { type FeatureWeights, type FusionModel } from './fusion-model.ts';
+import { FEATURES } from '../catalog/fusion-features.ts';
 import { historyTokens, type HistoryToken } from './history-tokens.ts';
 import { catalogItemLookup, type ItemSpace } from './item-space.ts';
 import { emptyPersonalState, featureRow, learnFromFeedback, personalWeights, type PersonalState } from './personal-learning.ts';
 import { scoreItems, type ScoredItems } from './score-items.ts';
+import { MAX_K } from '../../protocol/recommend.ts';
 
 export { InvalidRequestError } from './business-rules.ts';
 
-export const MAX_K = 1000;
 const MODEL_STATE_VERSION = 1;
 const POSITIVE_FEEDBACK = new Set(['click', 'add-to-cart', 'purchase']);
 
@@ -302,7 +303,10 @@ export class OnDeviceRecommender {
         const mean = means.get(categoryOf(i))!;
         let dot = 0;
         let norm = 0;
-        for (let d = 0; d < dims; d++) (dot += v[d]! * mean[d]!), (norm += mean[d]! * mean[d]!);
+        for (let d = 0; d < dims; d++) {
+          dot += v[d]! * mean[d]!;
+          norm += mean[d]! * mean[d]!;
+        }
         out[i]! += norm > 0 ? dot / Math.sqrt(norm) : 0;
         counts[i]! += 1;
       }

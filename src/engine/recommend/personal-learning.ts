@@ -9,7 +9,8 @@
  * can re-balance modalities and signals but never turn the model into something else; the
  * state is a handful of numbers, stored in IndexedDB (model state) and forgotten with it.
  */
-import { FEATURES, type FeatureWeights, type FeatureName } from './fusion-model.ts';
+import { type FeatureWeights } from './fusion-model.ts';
+import { FEATURES, type FeatureName } from '../catalog/fusion-features.ts';
 
 export interface PersonalState {
   /** Offsets added to the global weights. */

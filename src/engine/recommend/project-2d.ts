@@ -9,7 +9,7 @@
  * start block comes from a seeded generator and each axis's sign is fixed (its largest
  * component is positive), so the same data always gives the same map.
  */
-import { mulberry32 } from '../backends/seeded-vectors.ts';
+import { mulberry32 } from '../../shared/seeded-random.ts';
 
 export interface PcaOptions {
   /** Axes wanted (default 2). */

@@ -11,7 +11,7 @@ import { CollaborativeSignals } from './collaborative-signals.ts';
 import { catalogFusionModel } from './fusion-model.ts';
 import { ItemSpace } from './item-space.ts';
 import type { RecommenderCatalog } from './on-device-recommender.ts';
-import type { SharedSpace } from './shared-space.ts';
+import type { SharedSpace } from '../catalog/shared-space.ts';
 
 /** `sharedSpace`: the loaded catalog's (LoadedCatalog.sharedSpace); it is disposed with that catalog, not here. */
 export function recommenderCatalog(files: Pick<LoadedCatalogFiles, 'manifest' | 'vectors' | 'baseUrl'>, sharedSpace: SharedSpace | undefined, fusionHead?: FusionHeadName): RecommenderCatalog {

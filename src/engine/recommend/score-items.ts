@@ -7,7 +7,8 @@
 import type { Modality } from '../../protocol/embedding.ts';
 import { CollaborativeSignals, type WeightedIndex } from './collaborative-signals.ts';
 import { contentFeatures } from './content-features.ts';
-import { FEATURES, type FeatureName, type FusionModel } from './fusion-model.ts';
+import { type FusionModel } from './fusion-model.ts';
+import { FEATURES, type FeatureName } from '../catalog/fusion-features.ts';
 import type { HistoryToken } from './history-tokens.ts';
 import type { ItemSpace } from './item-space.ts';
 

@@ -5,7 +5,11 @@
 export function standardise(values: Float32Array, present: Uint8Array): Float32Array {
   let n = 0;
   let mean = 0;
-  for (let i = 0; i < values.length; i++) if (present[i]) (n++, (mean += values[i]!));
+  for (let i = 0; i < values.length; i++) {
+    if (!present[i]) continue;
+    n++;
+    mean += values[i]!;
+  }
   if (n === 0) return new Float32Array(values.length);
   mean /= n;
   let variance = 0;

@@ -7,8 +7,6 @@ import type { StoredAdhocItem } from './adhoc-item-record.ts';
 import type { ModelState, ProfileEvent } from '../../protocol/profile.ts';
 import type { EventRecord } from './validate-event.ts';
 
-export const DEFAULT_DB_NAME = 'ondevice-recs-profile';
-
 /** Small facts about the database itself. */
 export interface MetaRecord {
   key: 'createdAt' | 'schemaVersion';

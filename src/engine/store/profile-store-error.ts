@@ -1,16 +1,12 @@
+import { errorCodes } from '../../shared/error-codes.ts';
+
 /**
  * The store's one error type. The code is also the message prefix ("[quota-exceeded] …"),
  * because an Error crossing the worker boundary keeps only its name and message.
  */
-export type ProfileStoreErrorCode =
-  | 'quota-exceeded'
-  | 'upgrade-blocked'
-  | 'unavailable'
-  | 'invalid-event'
-  | 'invalid-record'
-  | 'too-large';
-
-const CODE_PREFIX = /^\[(quota-exceeded|upgrade-blocked|unavailable|invalid-event|invalid-record|too-large)\] /;
+export const PROFILE_STORE_ERROR_CODES = ['quota-exceeded', 'upgrade-blocked', 'unavailable', 'invalid-event', 'invalid-record', 'too-large'] as const;
+export type ProfileStoreErrorCode = (typeof PROFILE_STORE_ERROR_CODES)[number];
+const profileStoreErrorCodes = errorCodes(PROFILE_STORE_ERROR_CODES);
 
 export class ProfileStoreError extends Error {
   override readonly name = 'ProfileStoreError';
@@ -27,7 +23,7 @@ export class ProfileStoreError extends Error {
 export function profileStoreErrorCode(error: unknown): ProfileStoreErrorCode | undefined {
   if (error instanceof ProfileStoreError) return error.code;
   const message = error instanceof Error ? error.message : undefined;
-  return message?.match(CODE_PREFIX)?.[1] as ProfileStoreErrorCode | undefined;
+  return message === undefined ? undefined : profileStoreErrorCodes.fromMessage(message);
 }
 
 /** Chromium reports a full disk or quota as QuotaExceededError, on the request or at commit. */

@@ -11,7 +11,8 @@ import { exportAdhocItem, fromStoredAdhocItem, toStoredAdhocItem } from './adhoc
 import { toModelStateRecord } from './model-state-record.ts';
 import { deleteProfileDb, openProfileDb, type ProfileConnection } from './open-profile-db.ts';
 import { PendingEvents } from './pending-events.ts';
-import { asStoredEvent, DEFAULT_DB_NAME } from './profile-schema.ts';
+import { asStoredEvent } from './profile-schema.ts';
+import { DEFAULT_DB_NAME } from '../../protocol/profile.ts';
 import { describeError, isQuotaError, ProfileStoreError } from './profile-store-error.ts';
 import {
   EXPORT_FORMAT,
@@ -33,7 +34,7 @@ import { SerialQueue } from '../serial-queue.ts';
 export { ProfileStoreError, profileStoreErrorCode, type ProfileStoreErrorCode } from './profile-store-error.ts';
 export { MAX_MODEL_STATE_BYTES } from './model-state-record.ts';
 export { SCHEMA_VERSION } from './migrations.ts';
-export { DEFAULT_DB_NAME } from './profile-schema.ts';
+export { DEFAULT_DB_NAME } from '../../protocol/profile.ts';
 export type * from '../../protocol/profile.ts';
 export { EVENT_TYPES, EXPORT_FORMAT } from '../../protocol/profile.ts';
 

@@ -54,29 +54,24 @@ import {
 import { decodeVectors, encodeVectors, sha256Hex, type VectorFormat } from '../../engine/catalog/vector-codec.ts';
 import type { EncoderInfo, Embedding, Modality } from '../../protocol/embedding.ts';
 import { decodeImageBytes } from '../decode-image-file.ts';
-import { containerDurationSeconds } from '../../engine/encoders/audio/container-duration.ts';
-import { sniffAudioFormat, type AudioContainer } from '../../engine/encoders/audio/sniff-audio-format.ts';
+import { containerDurationSeconds } from '../../shared/audio/container-duration.ts';
+import { sniffAudioFormat, type AudioContainer } from '../../shared/audio/sniff-audio-format.ts';
 import { aggregateInteractions, type AggregateOptions, type AggregationReport, type InteractionRow } from './aggregate-interactions.ts';
 import { removeSharedSpaceFiles, SHARED_SPACE_BINARY, SHARED_SPACE_DIR, sharedSpaceSkipReason, writeSharedSpaceFiles, type SharedSpaceBuildOptions } from './shared-space-files.ts';
 import { sharedSpaceDataFromCatalog, trainSharedSpace, type SharedSpaceTrainingStats } from './train-shared-space.ts';
 import { trainFusionModel } from './train-fusion-model.ts';
 import { ItemSpace } from '../../engine/recommend/item-space.ts';
 import { PRIOR_FUSION_MODEL, withHead } from '../../engine/recommend/fusion-model.ts';
-import { SharedSpace } from '../../engine/recommend/shared-space.ts';
+import { SharedSpace } from '../../engine/catalog/shared-space.ts';
 import type { SharedSpaceWeights } from '../../engine/catalog/shared-space-format.ts';
 import { CatalogVideos, type VideoBuildOptions, type VideoCapableEncoders, type VideoSummary } from './video-items.ts';
+import { CATEGORY_PATTERN } from '../../engine/catalog/catalog-category.ts';
+import type { ItemFields } from '../../protocol/catalog-view.ts';
 
 const round4 = (x: number) => Math.round(x * 1e4) / 1e4;
 
 /** One item as a source (Tux Paint, a shop's JSONL/CSV) describes it; paths are absolute or relative to the cwd. */
-export interface SourceItem {
-  id: string;
-  title: string;
-  description?: string;
-  /** `/`-separated path, e.g. `animals/birds`. */
-  category: string;
-  price?: number;
-  stock?: number;
+export interface SourceItem extends ItemFields {
   imagePath?: string;
   audioPath?: string;
   /** A video clip (any format ffmpeg reads): its key frames give the image vector, its soundtrack the audio vector (video-items.ts). */
@@ -204,8 +199,6 @@ export const DEFAULT_IMAGE_MAX_SIDE = 256;
 export const DEFAULT_MAX_AUDIO_BYTES = 512 * 1024;
 export const DEFAULT_MAX_AUDIO_SECONDS = 30;
 
-const CATEGORY = /^[^/]+(\/[^/]+)*$/;
-
 /** The text embedded for an item: the description if it already names the title, else "Title. Description". */
 export function textToEmbed(item: Pick<SourceItem, 'title' | 'description' | 'text'>): string {
   if (item.text !== undefined) return item.text;
@@ -285,7 +278,7 @@ function validate(items: readonly SourceItem[], modalities: readonly Modality[],
     if (first !== undefined) fail(`duplicate id, first used by ${label(items[first], first)}`);
     seen.set(item.id, index);
     if (typeof item.title !== 'string' || item.title.trim() === '') fail('missing field "title"');
-    if (typeof item.category !== 'string' || !CATEGORY.test(item.category)) fail(`field "category" must be a "/"-separated path like "animals/birds" (got ${JSON.stringify(item.category)})`);
+    if (typeof item.category !== 'string' || !CATEGORY_PATTERN.test(item.category)) fail(`field "category" must be a "/"-separated path like "animals/birds" (got ${JSON.stringify(item.category)})`);
     if (item.price !== undefined && !(Number.isFinite(item.price) && item.price >= 0)) fail(`field "price" must be a number ≥ 0 (got ${item.price})`);
     if (item.stock !== undefined && !(Number.isSafeInteger(item.stock) && item.stock >= 0)) fail(`field "stock" must be a non-negative integer (got ${item.stock})`);
 

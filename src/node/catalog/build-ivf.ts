@@ -9,7 +9,7 @@ import { rankInt8Wasm } from '../../engine/ranking/wasm/rank-int8-wasm.ts';
 import { createHash } from 'node:crypto';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { mulberry32 } from '../../engine/backends/seeded-vectors.ts';
+import { mulberry32 } from '../../shared/seeded-random.ts';
 import { quantizeInt8Rows, type Int8Matrix } from '../../engine/ranking/int8-matrix.ts';
 import { IVF_FORMAT, IVF_FORMAT_VERSION, ivfPartitionByteLength, type IvfIndexFile, type IvfPartitionEntry } from '../../engine/ivf/ivf-format.ts';
 

@@ -358,7 +358,7 @@ async function sharedSpaceCommand(rest: string[]): Promise<number> {
 /** `ivf --out DIR [--modality M] [--partitions N]`: IVF partitions for a built catalog (docs/scale.md). */
 async function ivfCommand(rest: string[]): Promise<number> {
   let out: string | undefined;
-  let modality: Modality = 'text';
+  let modality: Modality;
   let partitions: number | undefined;
   try {
     const { flags, positional } = parseFlags(rest);

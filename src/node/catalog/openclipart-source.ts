@@ -27,10 +27,10 @@
  */
 import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import type { CatalogLicense } from '../../engine/catalog/catalog-manifest.ts';
 import type { SourceItem } from './build-catalog.ts';
 import { titleFromName } from './tuxpaint-source.ts';
+import { debianPackageVersion } from '../debian/debian-package-version.ts';
 
 export const OPENCLIPART_SVG_PACKAGE = 'openclipart-svg';
 export const OPENCLIPART_PNG_PACKAGE = 'openclipart-png';
@@ -359,29 +359,10 @@ export interface OpenclipartLicense {
   version?: string;
 }
 
-/** Version from the package's changelog.Debian.gz, else from a .deb file name in the cache next to the unpacked tree. */
-function packageVersion(dir: string): string | undefined {
-  const changelog = resolve(dir, '..', 'doc', OPENCLIPART_SVG_PACKAGE, 'changelog.Debian.gz');
-  if (existsSync(changelog)) {
-    try {
-      const first = gunzipSync(readFileSync(changelog)).toString('utf8').split('\n', 1)[0];
-      const match = /\(([^)]+)\)/.exec(first);
-      if (match) return match[1];
-    } catch {
-      // fall through
-    }
-  }
-  // .cache/openclipart/root/usr/share/openclipart → .cache/openclipart/*.deb
-  const cache = resolve(dir, '..', '..', '..', '..');
-  if (existsSync(cache)) {
-    const deb = readdirSync(cache).find((f) => f.startsWith(`${OPENCLIPART_SVG_PACKAGE}_`) && f.endsWith('.deb'));
-    if (deb) return decodeURIComponent(deb.slice(OPENCLIPART_SVG_PACKAGE.length + 1).replace(/_[^_]*\.deb$/, ''));
-  }
-  return undefined;
-}
 
 export function openclipartLicense(dir: string): OpenclipartLicense {
-  const version = packageVersion(dir);
+  // .cache/openclipart/root/usr/share/openclipart → .cache/openclipart/*.deb
+  const version = debianPackageVersion(OPENCLIPART_SVG_PACKAGE, resolve(dir, '..', 'doc', OPENCLIPART_SVG_PACKAGE), resolve(dir, '..', '..', '..', '..'));
   const copyright = resolve(dir, '..', 'doc', OPENCLIPART_SVG_PACKAGE, 'copyright');
   const noticeFiles: Record<string, string> = existsSync(copyright) ? { COPYRIGHT: copyright } : {};
   const usesPng = existsSync(join(dir, 'png'));

@@ -30,10 +30,9 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import { CatalogInputError, type SourceItem } from './build-catalog.ts';
 import { csvRecords } from './csv-records.ts';
+import { CATEGORY_PATTERN } from '../../engine/catalog/catalog-category.ts';
 
 const KNOWN = new Set(['id', 'title', 'description', 'text', 'category', 'price', 'stock', 'image', 'audio', 'video', 'metadata']);
-const CATEGORY = /^[^/]+(\/[^/]+)*$/;
-
 type Raw = Record<string, unknown>;
 
 /** One record (a JSONL object, or a CSV row as strings) → a source item; `where` is e.g. `products.csv line 4`. */
@@ -70,7 +69,7 @@ function toItem(raw: Raw, where: string, mediaDir: string, fromCsv: boolean): So
   const id = requiredString('id');
   const title = requiredString('title');
   const category = requiredString('category');
-  if (!CATEGORY.test(category)) fail(`field "category" must be a "/"-separated path like "clothes/hats" (got ${JSON.stringify(category)})`);
+  if (!CATEGORY_PATTERN.test(category)) fail(`field "category" must be a "/"-separated path like "clothes/hats" (got ${JSON.stringify(category)})`);
   const item: SourceItem = { id, title, category, metadata: {}, origin: where };
   if (present('description')) {
     if (typeof raw.description !== 'string') fail(`field "description" must be a string (got ${JSON.stringify(raw.description)})`);

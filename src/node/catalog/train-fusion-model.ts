@@ -5,10 +5,11 @@
  * held-out events, and the weights are fitted to rank each held-out item above sampled items
  * from the session's history — the same situation the engine is in on the device.
  */
-import { mulberry32 } from '../../engine/backends/seeded-vectors.ts';
+import { mulberry32 } from '../../shared/seeded-random.ts';
 import { CollaborativeSignals } from '../../engine/recommend/collaborative-signals.ts';
 import { fitLinear, fitMlp, topKRate, topKRateOf, type FitReport, type PairwiseCase } from '../../engine/recommend/fit-fusion-model.ts';
-import { FEATURES, PRIOR_FUSION_MODEL, type FusionModel } from '../../engine/recommend/fusion-model.ts';
+import { PRIOR_FUSION_MODEL, type FusionModel } from '../../engine/recommend/fusion-model.ts';
+import { FEATURES } from '../../engine/catalog/fusion-features.ts';
 import { historyTokens } from '../../engine/recommend/history-tokens.ts';
 import { catalogItemLookup, type ItemSpace } from '../../engine/recommend/item-space.ts';
 import { featureRow, type FeatureRow } from '../../engine/recommend/personal-learning.ts';

@@ -24,7 +24,7 @@
  * initialisation: the same data, options and backend give the same weights. Every tensor is
  * created inside tf.tidy or disposed explicitly.
  */
-import { mulberry32 } from '../../engine/backends/seeded-vectors.ts';
+import { mulberry32 } from '../../shared/seeded-random.ts';
 import * as tf from '@tensorflow/tfjs';
 import { MODALITIES, rowItems, type CatalogManifest } from '../../engine/catalog/catalog-manifest.ts';
 import type { SharedSpaceWeights } from '../../engine/catalog/shared-space-format.ts';

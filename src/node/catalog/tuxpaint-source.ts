@@ -12,12 +12,12 @@
  * The assets stay GPL-2 wherever they go: `tuxPaintLicense()` gives the NOTICE text, the
  * package's copyright file (copied as COPYRIGHT) and manifest.licenses.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import type { CatalogLicense } from '../../engine/catalog/catalog-manifest.ts';
 import { listTuxPaintStamps, type TuxPaintStamp } from '../tuxpaint-stamps.ts';
 import { CatalogInputError, type SourceItem } from './build-catalog.ts';
+import { debianPackageVersion } from '../debian/debian-package-version.ts';
 
 export const TUXPAINT_PACKAGE = 'tuxpaint-stamps-default';
 
@@ -92,29 +92,10 @@ function docDir(stampsDir: string): string {
   return resolve(stampsDir, '..', '..', 'doc', TUXPAINT_PACKAGE);
 }
 
-/** Version from changelog.Debian.gz ("tuxpaint-stamps (1:2022.06.04-1) unstable; …"), else from a .deb file name next to the unpacked tree. */
-function packageVersion(stampsDir: string): string | undefined {
-  const changelog = join(docDir(stampsDir), 'changelog.Debian.gz');
-  if (existsSync(changelog)) {
-    try {
-      const first = gunzipSync(readFileSync(changelog)).toString('utf8').split('\n', 1)[0];
-      const match = /\(([^)]+)\)/.exec(first);
-      if (match) return match[1];
-    } catch {
-      // fall through
-    }
-  }
-  // .cache/tuxpaint/root/usr/share/tuxpaint/stamps → .cache/tuxpaint/*.deb
-  const cache = resolve(stampsDir, '..', '..', '..', '..', '..');
-  if (existsSync(cache)) {
-    const deb = readdirSync(cache).find((f) => f.startsWith(`${TUXPAINT_PACKAGE}_`) && f.endsWith('.deb'));
-    if (deb) return deb.slice(TUXPAINT_PACKAGE.length + 1).replace(/_[^_]*\.deb$/, '');
-  }
-  return undefined;
-}
 
 export function tuxPaintLicense(stampsDir: string): TuxPaintLicense {
-  const version = packageVersion(stampsDir);
+  // .cache/tuxpaint/root/usr/share/tuxpaint/stamps → .cache/tuxpaint/*.deb
+  const version = debianPackageVersion(TUXPAINT_PACKAGE, docDir(stampsDir), resolve(stampsDir, '..', '..', '..', '..', '..'));
   const copyright = join(docDir(stampsDir), 'copyright');
   const noticeFiles: Record<string, string> = existsSync(copyright) ? { COPYRIGHT: copyright } : {};
   const notice = [

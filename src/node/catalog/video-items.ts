@@ -32,7 +32,7 @@ import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import type { Embedding, Modality } from '../../protocol/embedding.ts';
 import type { PcmAudio, RgbaImage } from '../../engine/encoders/encoder.ts';
-import { EncoderInputError } from '../../engine/encoders/encoder-input-error.ts';
+import { EncoderInputError } from '../../shared/encoder-input-error.ts';
 import { openVideo } from '../../engine/encoders/video/open-video.ts';
 import { VIDEO_PIPELINE_VERSION } from '../../engine/encoders/video/video-pooling-choice.ts';
 import { MAX_CATALOG_VIDEO_SECONDS } from '../../protocol/limits.ts';
@@ -241,7 +241,7 @@ export class CatalogVideos {
 
   /** One Embedding for `paths` in order: WebMs through `one`, the rest in one call to `others`. */
   private async mixed(paths: readonly string[], others: (paths: string[]) => Promise<Embedding>, one: (path: string) => Promise<{ encoder: Embedding['encoder']; vector: Float32Array }>): Promise<Embedding> {
-    const vectors: Float32Array[] = new Array(paths.length);
+    const vectors = new Array<Float32Array>(paths.length);
     let encoder: Embedding['encoder'] | undefined;
     let backend = '';
     const rest = paths.map((p, i) => [p, i] as const).filter(([p]) => !this.itemOf.has(p));

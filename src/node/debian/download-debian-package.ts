@@ -59,7 +59,7 @@ export async function downloadDebianPackage(pin: DebianPackagePin, dir: string, 
   try {
     response = await (options.fetch ?? fetch)(url);
   } catch (error) {
-    throw new DebianPackageError('download-failed', `could not reach ${url} (${(error as Error).cause ?? (error as Error).message})`);
+    throw new DebianPackageError('download-failed', `could not reach ${url} (${describeFetchFailure(error)})`);
   }
   if (!response.ok || !response.body) throw new DebianPackageError('download-failed', `${url} answered ${response.status} ${response.statusText}`.trim());
   const hash = createHash('sha256');
@@ -82,4 +82,10 @@ export async function downloadDebianPackage(pin: DebianPackagePin, dir: string, 
   }
   await rename(part, target);
   return target;
+}
+
+/** Node's fetch says only "fetch failed"; the reason (DNS, refused, TLS) is its cause. */
+function describeFetchFailure(error: unknown): string {
+  const cause = (error as Error).cause;
+  return cause instanceof Error ? cause.message : cause !== undefined ? JSON.stringify(cause) : (error as Error).message;
 }

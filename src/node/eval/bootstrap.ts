@@ -18,7 +18,7 @@
  * − the value): the percentile interval recentred on the value, with the resamples' spread,
  * and clipped to the statistic's range (coverage and Gini lie in [0, 1]).
  */
-import { mulberry32 } from '../../engine/backends/seeded-vectors.ts';
+import { mulberry32 } from '../../shared/seeded-random.ts';
 
 export interface BootstrapOptions {
   /** Number of resamples (default 1000; at least 100). */

@@ -1,4 +1,4 @@
-import { mulberry32 } from '../../engine/backends/seeded-vectors.ts';
+import { mulberry32 } from '../../shared/seeded-random.ts';
 
 /**
  * 95 % intervals by a bootstrap over clusters (users, clips): each resample draws clusters

@@ -13,7 +13,7 @@
  *   user's warm ratings (oldest first, hash-broken ties), targets = the user's cold items,
  *   candidates = every cold item (the user rated none of them in training).
  */
-import { mulberry32 } from '../../engine/backends/seeded-vectors.ts';
+import { mulberry32 } from '../../shared/seeded-random.ts';
 import type { Rating, UserCase } from './eval-types.ts';
 import type { ProtocolData } from './protocols.ts';
 import { tieHash } from './tie-hash.ts';

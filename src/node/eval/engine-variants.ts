@@ -15,7 +15,8 @@
  * head and format, and each user's feature rows per head and format.
  */
 import type { FusionHeadName } from '../../protocol/recommend.ts';
-import { FEATURES, PRIOR_FUSION_MODEL, withHead, type FeatureName, type FusionModel } from '../../engine/recommend/fusion-model.ts';
+import { PRIOR_FUSION_MODEL, withHead, type FusionModel } from '../../engine/recommend/fusion-model.ts';
+import { FEATURES, type FeatureName } from '../../engine/catalog/fusion-features.ts';
 import { historyTokens, type HistoryToken } from '../../engine/recommend/history-tokens.ts';
 import { catalogItemLookup } from '../../engine/recommend/item-space.ts';
 import { emptyPersonalState, featureRow, learnFromFeedback, personalWeights } from '../../engine/recommend/personal-learning.ts';

@@ -78,7 +78,10 @@ export async function movieEmbeddings(data: MovieLensData, log: (line: string) =
   const concat = (vs: Float32Array[]) => {
     const out = new Float32Array(vs.reduce((s, v) => s + v.length, 0));
     let at = 0;
-    for (const v of vs) (out.set(v, at), (at += v.length));
+    for (const v of vs) {
+      out.set(v, at);
+      at += v.length;
+    }
     return out;
   };
   writeFileSync(join(CACHE_DIR, `ml100k-text-${key}.f32`), new Uint8Array(concat(textVectors).buffer));

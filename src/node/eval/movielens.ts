@@ -62,7 +62,7 @@ function readItems(file: string): Movie[] {
     try {
       row = JSON.parse(line);
     } catch (error) {
-      throw new Error(`${where}: not valid JSON (${(error as Error).message})`);
+      throw new Error(`${where}: not valid JSON (${(error as Error).message})`, { cause: error });
     }
     const r = row as Record<string, unknown>;
     if (typeof r !== 'object' || r === null) throw new Error(`${where}: expected a JSON object`);

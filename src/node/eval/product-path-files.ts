@@ -81,7 +81,7 @@ export function readRankedLists(text: string, source: string, cases: readonly Us
     perUser.set(c.user, [...(perUser.get(c.user) ?? []), i]);
   });
   for (const [user, list] of perUser) if (list.length === 1) index.set(String(user), list[0]!);
-  const lists: Array<number[] | undefined> = new Array(cases.length);
+  const lists = new Array<number[] | undefined>(cases.length);
   const report: RankedListsReport = { droppedSeen: 0, droppedNotCandidate: 0, shortLists: 0 };
   text.split('\n').forEach((raw, lineIndex) => {
     const fail = (problem: string): never => {

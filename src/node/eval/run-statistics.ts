@@ -252,7 +252,7 @@ function rowStatistics(measures: Map<CaseMeasure, Float64Array>, inputs: RowInpu
 /** Coverage and Gini of the pooled lists of the drawn users (a user drawn twice shows their lists twice). */
 function exposureStatistics(lists: readonly ArrayLike<number>[], userOf: Int32Array, users: number, context: StatisticsContext): { coverage: UserStatistic; gini: UserStatistic } {
   // Each user's pooled items with counts, so a resample adds w·count per item.
-  const perUser: Array<Map<number, number>> = Array.from({ length: users }, () => new Map());
+  const perUser: Array<Map<number, number>> = Array.from({ length: users }, () => new Map<number, number>());
   lists.forEach((list, i) => {
     const counts = perUser[userOf[i]!]!;
     for (let r = 0; r < list.length; r++) counts.set(list[r]!, (counts.get(list[r]!) ?? 0) + 1);

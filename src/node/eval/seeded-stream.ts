@@ -3,7 +3,7 @@
  * user), never on which other users are evaluated or in what order, so a split, a
  * `--limit-users` run and a full run give every user the same random split and scores.
  */
-import { mulberry32 } from '../../engine/backends/seeded-vectors.ts';
+import { mulberry32 } from '../../shared/seeded-random.ts';
 
 export function userStream(seed: number, user: number, salt: number): () => number {
   // Mix the three numbers with distinct odd multipliers (murmur-style) so nearby users,

@@ -4,7 +4,7 @@
  * iteration with Rayleigh–Ritz (Saad, "Numerical Methods for Large Eigenvalue Problems",
  * ch. 5) for the top few eigenpairs of a large positive semi-definite one.
  */
-import { mulberry32 } from '../../engine/backends/seeded-vectors.ts';
+import { mulberry32 } from '../../shared/seeded-random.ts';
 
 export interface EigenPairs {
   /** Eigenvalues, largest first. */

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Embedding } from '../../protocol/embedding.ts';
 import type { PcmAudio, RgbaImage } from '../../engine/encoders/encoder.ts';
-import { EncoderInputError } from '../../engine/encoders/encoder-input-error.ts';
+import { EncoderInputError } from '../../shared/encoder-input-error.ts';
 import { embedVideoFrames, type EmbedVideoFramesOptions, type VideoFrameEmbedding } from '../../engine/encoders/video/embed-video-frames.ts';
 import type { FrameScheduleOptions } from '../../engine/encoders/video/frame-schedule.ts';
 import { openVideo, type OpenVideoOptions } from '../../engine/encoders/video/open-video.ts';

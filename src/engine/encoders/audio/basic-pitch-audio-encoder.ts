@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Encoder, EncoderInfo, ModelSource, PcmAudio } from '../encoder.ts';
-import { EncoderInputError } from '../encoder-input-error.ts';
+import { EncoderInputError } from '../../../shared/encoder-input-error.ts';
 import { AUDIO_VECTOR_DIMS, assembleAudioVector } from './audio-vector-layout.ts';
 import {
   BASIC_PITCH_MODEL_PATH,

@@ -1,8 +1,8 @@
 import type { PcmAudio } from '../encoder.ts';
-import { EncoderInputError } from '../encoder-input-error.ts';
+import { EncoderInputError } from '../../../shared/encoder-input-error.ts';
 import { MAX_AUDIO_BYTES, MAX_DECODE_AUDIO_SECONDS } from '../../../protocol/limits.ts';
-import { containerDurationSeconds } from './container-duration.ts';
-import { checkOggIntegrity, findWavData, sniffAudioFormat, type AudioContainer } from './sniff-audio-format.ts';
+import { containerDurationSeconds } from '../../../shared/audio/container-duration.ts';
+import { checkOggIntegrity, findWavData, sniffAudioFormat, type AudioContainer } from '../../../shared/audio/sniff-audio-format.ts';
 
 /**
  * Audio file bytes → PcmAudio, identically in the browser worker and in Node.

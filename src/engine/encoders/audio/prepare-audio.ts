@@ -1,5 +1,5 @@
 import type { PcmAudio } from '../encoder.ts';
-import { EncoderInputError } from '../encoder-input-error.ts';
+import { EncoderInputError } from '../../../shared/encoder-input-error.ts';
 import { resample } from './resample.ts';
 
 /**

@@ -1,8 +1,9 @@
 import type { RgbaImage } from '../encoder.ts';
-import { EncoderInputError } from '../encoder-input-error.ts';
-import { checkImageLimits } from './check-image-limits.ts';
+import { EncoderInputError } from '../../../shared/encoder-input-error.ts';
+import { checkImageLimits } from '../../../shared/image/check-image-limits.ts';
 import { initSvgRasterizer, isSvgRasterizerReady, rasterizeSvg, resvgWasmUrl, type ResvgWasmSource } from './rasterize-svg.ts';
-import { IMAGE_FORMAT_MIME, sniffImageFormat } from './sniff-image-format.ts';
+import { sniffImageFormat } from './sniff-image-format.ts';
+import { IMAGE_FORMAT_MIME } from '../../../shared/image/detect-image-format.ts';
 
 /**
  * Browser (Web Worker) counterpart of src/node/decode-image-file.ts: image file

@@ -1,5 +1,5 @@
 import type { RgbaImage } from '../encoder.ts';
-import { EncoderInputError } from '../encoder-input-error.ts';
+import { EncoderInputError } from '../../../shared/encoder-input-error.ts';
 
 /**
  * Every pixel operation between decoded RGBA and the network input, in plain

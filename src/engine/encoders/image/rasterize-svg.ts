@@ -1,6 +1,6 @@
 import { initWasm, Resvg } from '@resvg/resvg-wasm';
 import type { RgbaImage } from '../encoder.ts';
-import { EncoderInputError } from '../encoder-input-error.ts';
+import { EncoderInputError } from '../../../shared/encoder-input-error.ts';
 
 /**
  * SVG → RGBA with resvg compiled to WebAssembly. The same code and the same

@@ -1,6 +1,6 @@
 import { AutoConfig, AutoModel, AutoTokenizer, env, FeatureExtractionPipeline, type Tensor } from '@huggingface/transformers';
-import { EncoderInputError } from '../encoder-input-error.ts';
-import { embedInLengthOrder } from '../embed-in-length-order.ts';
+import { EncoderInputError } from '../../../shared/encoder-input-error.ts';
+import { finishTextEncoder } from '../text/finish-text-encoder.ts';
 import type { Encoder, EncoderInfo } from '../encoder.ts';
 
 /**
@@ -239,7 +239,7 @@ async function loadNow(options: TransformersTextEncoderOptions): Promise<Encoder
       if (output.dims.length !== 2 || rows !== texts.length || cols !== dims) {
         throw new Error(`${info.name} returned shape [${output.dims.join(', ')}], expected [${texts.length}, ${dims}]`);
       }
-      const flat = output.data;
+      const flat: unknown = output.data;
       if (!(flat instanceof Float32Array)) throw new Error(`${info.name} returned ${output.type} data, expected float32`);
       return texts.map((_, i) => flat.slice(i * dims, (i + 1) * dims));
     } finally {
@@ -247,31 +247,13 @@ async function loadNow(options: TransformersTextEncoderOptions): Promise<Encoder
     }
   }
 
-  let disposed = false;
-
-  async function embed(batch: readonly string[]): Promise<Float32Array[]> {
-    if (disposed) throw new Error(`${info.name} encoder has been disposed`);
-    // Validate everything before any inference runs.
-    const texts = batch.map((text, i) => check(text, `text ${i}`));
-    return embedInLengthOrder(texts, (text) => text.length, maxBatch, runPass);
-  }
-
-  if (options.warmUp ?? true) {
-    try {
-      await runPass(['Warm up the text encoder.']);
-    } catch (error) {
-      await extractor.dispose();
-      throw error;
-    }
-  }
-
-  return {
+  return finishTextEncoder({
     info,
-    embed,
-    dispose(): void {
-      if (disposed) return;
-      disposed = true;
-      void extractor.dispose();
-    },
-  };
+    prepare: check,
+    length: (text) => text.length,
+    maxBatch,
+    runPass,
+    warmUp: options.warmUp ?? true,
+    release: () => extractor.dispose(),
+  });
 }

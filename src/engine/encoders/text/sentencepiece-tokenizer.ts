@@ -58,12 +58,12 @@ export class SentencePieceTokenizer {
   readonly size: number;
 
   constructor(vocabulary: readonly VocabEntry[], options: SentencePieceTokenizerOptions = {}) {
-    if (!Array.isArray(vocabulary) || vocabulary.length === 0) throw new Error('sentencepiece vocabulary is empty or not an array');
+    if (!Array.isArray(vocabulary as unknown) || vocabulary.length === 0) throw new Error('sentencepiece vocabulary is empty or not an array');
     const reserved = options.reservedSymbolsCount ?? RESERVED_SYMBOLS_COUNT;
     this.size = vocabulary.length;
     for (let id = reserved; id < vocabulary.length; id++) {
       const entry = vocabulary[id];
-      if (!Array.isArray(entry) || typeof entry[0] !== 'string') throw new Error(`sentencepiece vocabulary entry ${id} is not [piece, score]`);
+      if (!Array.isArray(entry as unknown) || typeof entry[0] !== 'string') throw new Error(`sentencepiece vocabulary entry ${id} is not [piece, score]`);
       this.insert(entry[0], entry[1] ?? 0, id);
     }
   }

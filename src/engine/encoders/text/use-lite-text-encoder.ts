@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { EncoderInputError } from '../encoder-input-error.ts';
-import { embedInLengthOrder } from '../embed-in-length-order.ts';
+import { EncoderInputError } from '../../../shared/encoder-input-error.ts';
 import type { Encoder, EncoderInfo, ModelSource } from '../encoder.ts';
+import { finishTextEncoder } from './finish-text-encoder.ts';
 import { normalizeText, SentencePieceTokenizer, type VocabEntry } from './sentencepiece-tokenizer.ts';
 
 /**
@@ -106,7 +106,7 @@ export async function loadUseLiteTextEncoder(
   try {
     tokenizer = new SentencePieceTokenizer(vocab);
     const weights = (model.metadata as Record<string, unknown> | undefined)?.[USE_LITE_WEIGHTS_METADATA_KEY] ?? 'fp32';
-    if (weights !== variant) throw new Error(`${useLiteModelPath(variant)} holds "${String(weights)}" weights, expected "${variant}"`);
+    if (weights !== variant) throw new Error(`${useLiteModelPath(variant)} holds ${JSON.stringify(weights)} weights, expected "${variant}"`);
     // "1": TF Hub universal-sentence-encoder-lite/1; "sp1": this tokenizer's normalisation.
     info = Object.freeze({ modality: 'text', name: 'use-lite', version: `1-${variant}-sp1`, dims: USE_LITE_DIMS });
   } catch (error) {
@@ -164,31 +164,13 @@ export async function loadUseLiteTextEncoder(
     return ids.length > USE_LITE_MAX_TOKENS ? ids.slice(0, USE_LITE_MAX_TOKENS) : ids;
   }
 
-  let disposed = false;
-
-  async function embed(batch: readonly string[]): Promise<Float32Array[]> {
-    if (disposed) throw new Error(`${info.name} encoder has been disposed`);
-    // Validate and tokenize everything before any inference runs.
-    const tokenized = batch.map((text, i) => tokenize(text, `text ${i}`));
-    return embedInLengthOrder(tokenized, (ids) => ids.length, maxBatch, runPass);
-  }
-
-  if (options.warmUp ?? true) {
-    try {
-      await embed(['Warm up the text encoder.']);
-    } catch (error) {
-      model.dispose();
-      throw error;
-    }
-  }
-
-  return {
+  return finishTextEncoder({
     info,
-    embed,
-    dispose(): void {
-      if (disposed) return;
-      disposed = true;
-      model.dispose();
-    },
-  };
+    prepare: tokenize,
+    length: (ids) => ids.length,
+    maxBatch,
+    runPass,
+    warmUp: options.warmUp ?? true,
+    release: () => model.dispose(),
+  });
 }

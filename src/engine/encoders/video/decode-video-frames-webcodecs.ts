@@ -1,6 +1,6 @@
 import { VideoSampleSink, type VideoSample } from 'mediabunny';
 import type { RgbaImage } from '../encoder.ts';
-import { EncoderInputError } from '../encoder-input-error.ts';
+import { EncoderInputError } from '../../../shared/encoder-input-error.ts';
 import { analyseFrame, type AnalysedFrame } from './analyse-frame.ts';
 import { analysisFrameIndices, type FrameScheduleOptions } from './frame-schedule.ts';
 import type { OpenedVideo } from './open-video.ts';

@@ -1,5 +1,5 @@
 import type { RgbaImage } from '../encoder.ts';
-import { EncoderInputError } from '../encoder-input-error.ts';
+import { EncoderInputError } from '../../../shared/encoder-input-error.ts';
 import type { AnalysedFrame } from './analyse-frame.ts';
 import { poolFrameVectors, type FramePooling, type PoolingOptions } from './pool-frame-vectors.ts';
 import { selectKeyFrames, type KeyFrameOptions } from './select-key-frames.ts';

@@ -1,5 +1,5 @@
 import { ALL_FORMATS, BufferSource, EncodedPacketSink, Input, type InputAudioTrack, type InputVideoTrack } from 'mediabunny';
-import { EncoderInputError } from '../encoder-input-error.ts';
+import { EncoderInputError } from '../../../shared/encoder-input-error.ts';
 import { MAX_VIDEO_FRAME_PIXELS, MAX_VIDEO_FRAMES } from '../../../protocol/limits.ts';
 
 /**
@@ -21,6 +21,17 @@ import { MAX_VIDEO_FRAME_PIXELS, MAX_VIDEO_FRAMES } from '../../../protocol/limi
 const CUT_SHORT_SHARE = 0.9;
 const CUT_SHORT_SLACK_SECONDS = 1;
 
+/**
+ * WebCodecs' VideoColorSpaceInit as far as the frame conversion reads it, named here so that
+ * Node code (which has no WebCodecs types) can read an OpenedVideo too.
+ */
+export interface VideoColours {
+  matrix?: string | null;
+  fullRange?: boolean | null;
+  primaries?: string | null;
+  transfer?: string | null;
+}
+
 export interface OpenedVideo {
   input: Input;
   video: InputVideoTrack;
@@ -35,7 +46,7 @@ export interface OpenedVideo {
   /** Clockwise degrees the frames are to be turned for display. */
   rotation: number;
   /** The stream's colour description (matrix, range) as the container or bitstream states it. */
-  colorSpace: VideoColorSpaceInit;
+  colorSpace: VideoColours;
   codec: string;
   /** The container, e.g. `WebM`, `MP4`. */
   container: string;

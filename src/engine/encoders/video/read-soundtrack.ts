@@ -1,7 +1,7 @@
 import { AudioSampleSink, BufferTarget, Conversion, Mp3OutputFormat, OggOutputFormat, Output } from 'mediabunny';
 import type { PcmAudio } from '../encoder.ts';
 import { decodeAudioBytes } from '../audio/decode-audio.ts';
-import { EncoderInputError } from '../encoder-input-error.ts';
+import { EncoderInputError } from '../../../shared/encoder-input-error.ts';
 import type { OpenedVideo } from './open-video.ts';
 
 /**

@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Modality } from '../../protocol/embedding.ts';
-import type { SharedSpaceProjection, SharedSpaceWeights } from '../catalog/shared-space-format.ts';
+import type { SharedSpaceProjection, SharedSpaceWeights } from './shared-space-format.ts';
 
 const MODALITY_ORDER: readonly Modality[] = ['text', 'image', 'audio'];
 

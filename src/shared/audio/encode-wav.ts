@@ -4,7 +4,7 @@
  * the engine's decoders do not take).
  */
 
-import type { PcmAudio } from '../engine/encoders/encoder.ts';
+import type { PcmAudio } from './pcm-audio.ts';
 
 const HEADER_BYTES = 44;
 const BYTES_PER_SAMPLE = 2;

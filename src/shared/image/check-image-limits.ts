@@ -1,8 +1,8 @@
 import { imageSize } from 'image-size';
-import { MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS } from '../../../protocol/limits.ts';
+import { MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS } from '../../protocol/limits.ts';
 import { EncoderInputError } from '../encoder-input-error.ts';
 import { checkSvgLimits } from './check-svg-limits.ts';
-import type { ImageFormat } from './sniff-image-format.ts';
+import type { ImageFormat } from './detect-image-format.ts';
 
 /** Width and height as the file's header declares them. */
 export interface ImageHeaderSize {

@@ -1,6 +1,6 @@
-import type { EncoderInputProblem } from '../../protocol/embedding.ts';
+import type { EncoderInputProblem } from '../protocol/embedding.ts';
 
-export type { EncoderInputProblem } from '../../protocol/embedding.ts';
+export type { EncoderInputProblem } from '../protocol/embedding.ts';
 
 /**
  * A bad input (not a bug): the message names the problem and the input, and the

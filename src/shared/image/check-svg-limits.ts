@@ -1,5 +1,5 @@
 import { SaxesParser } from 'saxes';
-import { MAX_SVG_BYTES, MAX_SVG_ELEMENTS, MAX_SVG_NESTING, MAX_SVG_REFERENCE_DEPTH } from '../../../protocol/limits.ts';
+import { MAX_SVG_BYTES, MAX_SVG_ELEMENTS, MAX_SVG_NESTING, MAX_SVG_REFERENCE_DEPTH } from '../../protocol/limits.ts';
 import { EncoderInputError } from '../encoder-input-error.ts';
 
 /**
