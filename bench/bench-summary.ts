@@ -83,7 +83,7 @@ export function matchedSetting(row: PeerRow | undefined): PeerSetting | undefine
 /** Builds the summary of one bench run (pure: the caller reads and writes the file). */
 export function summarise(input: SummaryInput): BenchSummary {
   const date = input.date ?? new Date().toISOString();
-  const values: Partial<Record<SummaryKey | string, number | null>> = {};
+  const values: Partial<Record<string, number | null>> = {};
   const backends: Record<string, string> = {};
   const notes: Record<string, string> = {};
   const set = (key: string, value: number | null | undefined, backend: string | undefined, whyNull: string) => {

@@ -192,7 +192,7 @@ export async function trainSequenceModel(config: SequenceModelConfig, content: I
   };
 
   let best = { loss: Number.POSITIVE_INFINITY, epoch: 0, weights: params.read() };
-  let epoch = 0;
+  let epoch: number;
   let step = 0;
   try {
     for (epoch = 1; epoch <= epochs; epoch++) {
