@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containerDurationSeconds } from '../../src/shared/audio/container-duration.ts';
 import { decodeAudioBytes } from '../../src/engine/encoders/audio/decode-audio.ts';
-import { sniffAudioFormat } from '../../src/shared/audio/sniff-audio-format.ts';
+import { oggCrc, sniffAudioFormat } from '../../src/shared/audio/sniff-audio-format.ts';
 import { MAX_DECODE_AUDIO_SECONDS, MAX_EXAMPLE_AUDIO_SECONDS } from '../../src/protocol/limits.ts';
 import { makeSound, wavWithLyingSize, type SoundFixtureFormat } from '../sound-fixtures.ts';
 import { expectInputError } from './expect-input-error.ts';
@@ -64,17 +64,26 @@ describe('sound length from the container, before decoding', () => {
 });
 
 describe('Opus length from its packets', () => {
+  it('does not read a damaged page: the corrupt Ogg of the encoder tests stays corrupt-audio, not too-long', async () => {
+    const ogg = makeSound(dir, 'vorbis', 2, true);
+    const corrupt = new Uint8Array([...ogg.subarray(0, 64), ...new Uint8Array(4000).fill(0x33)]);
+    expect(duration(corrupt)).toBe(0); // only the intact first (header) page counts
+    await expectInputError(decodeAudioBytes(corrupt, 'corrupt.ogg'), 'corrupt-audio');
+  });
+
   it('adds up the packets, so an Opus file whose granule positions lie low is still too-long', async () => {
     const bytes = makeSound(dir, 'opus', 120);
     const lying = bytes.slice();
-    // Every page's granule position set to 0, CRCs left wrong (the length is read before the integrity check).
+    // Every page's granule position set to 0, with its CRC made right again: an intact file that lies.
     const view = new DataView(lying.buffer);
     for (let at = 0; at + 27 <= lying.length; ) {
       view.setBigInt64(at + 6, 0n, true);
       const segments = lying[at + 26]!;
       let body = 0;
       for (let i = 0; i < segments; i++) body += lying[at + 27 + i]!;
-      at += 27 + segments + body;
+      const end = at + 27 + segments + body;
+      view.setUint32(at + 22, oggCrc(lying, at, end, at + 22), true);
+      at = end;
     }
     expect(duration(lying)).toBeGreaterThanOrEqual(119.9);
     expect(duration(lying)).toBeLessThan(121);

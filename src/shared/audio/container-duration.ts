@@ -15,7 +15,7 @@
  *
  * Returns undefined where the container gives no length (then the decoded length is checked).
  */
-import type { AudioContainer } from './sniff-audio-format.ts';
+import { oggCrc, type AudioContainer } from './sniff-audio-format.ts';
 
 function ascii(bytes: Uint8Array, offset: number, text: string): boolean {
   if (offset < 0 || offset + text.length > bytes.length) return false;
@@ -150,10 +150,14 @@ function oggSeconds(bytes: Uint8Array, format: 'ogg-vorbis' | 'ogg-opus'): numbe
   let packets = 0;
   let packetStarts = true;
   while (offset + 27 <= bytes.length && ascii(bytes, offset, 'OggS')) {
-    const granule = Number(v.getBigInt64(offset + 6, true)); // -1: no packet ends on this page
-    if (granule > largest) largest = granule;
     const segments = bytes[offset + 26]!;
     if (offset + 27 + segments > bytes.length) break;
+    let pageEnd = offset + 27 + segments;
+    for (let i = 0; i < segments; i++) pageEnd += bytes[offset + 27 + i]!;
+    // A cut-off or damaged page's granule position is noise: stop there (the decoder refuses such a file anyway).
+    if (pageEnd > bytes.length || oggCrc(bytes, offset, pageEnd, offset + 22) !== v.getUint32(offset + 22, true)) break;
+    const granule = Number(v.getBigInt64(offset + 6, true)); // -1: no packet ends on this page
+    if (granule > largest) largest = granule;
     let body = offset + 27 + segments;
     for (let i = 0; i < segments; i++) {
       const lacing = bytes[offset + 27 + i]!;

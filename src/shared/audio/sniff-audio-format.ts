@@ -55,7 +55,8 @@ export function sniffAudioFormat(bytes: Uint8Array): AudioContainer | null {
 
 let oggCrcTable: Uint32Array | undefined;
 
-function oggCrc(bytes: Uint8Array, start: number, end: number, crcFieldOffset: number): number {
+/** The Ogg CRC-32 of bytes[start, end), the 4-byte CRC field at `crcFieldOffset` counting as zeros. */
+export function oggCrc(bytes: Uint8Array, start: number, end: number, crcFieldOffset: number): number {
   if (!oggCrcTable) {
     oggCrcTable = new Uint32Array(256);
     for (let i = 0; i < 256; i++) {

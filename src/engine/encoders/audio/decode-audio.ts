@@ -79,16 +79,17 @@ export async function decodeAudioBytes(input: Uint8Array | ArrayBuffer, label = 
     );
   }
 
+  // Ogg pages first (CRCs, no decoding): a damaged page's granule position would be noise.
+  if (format === 'ogg-vorbis' || format === 'ogg-opus') {
+    const problem = checkOggIntegrity(bytes);
+    if (problem) throw new EncoderInputError('corrupt-audio', `${label}: ${problem}`);
+  }
+
   // Before any decoding: a few kB of FLAC or Opus can hold hours of silence.
   const maxSeconds = options.maxSeconds ?? MAX_DECODE_AUDIO_SECONDS;
   const declaredSeconds = containerDurationSeconds(bytes, format);
   if (declaredSeconds !== undefined && declaredSeconds > maxSeconds) {
     throw new EncoderInputError('too-long', `${label}: the sound is ${declaredSeconds.toFixed(1)} s long (by its ${format} header); the limit is ${maxSeconds} s. Use a shorter clip.`);
-  }
-
-  if (format === 'ogg-vorbis' || format === 'ogg-opus') {
-    const problem = checkOggIntegrity(bytes);
-    if (problem) throw new EncoderInputError('corrupt-audio', `${label}: ${problem}`);
   }
   let wavData: ReturnType<typeof findWavData> | undefined;
   if (format === 'wav') {
