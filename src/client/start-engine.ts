@@ -12,6 +12,8 @@ export interface EngineHandle {
   readonly api: Comlink.Remote<EngineApi>;
   /** The backend report from start-up. Ask `api.backendReport()` for the current one. */
   readonly report: BackendReport;
+  /** The worker's name, unique per engine (it names the worker's life lock too): finds it in DevTools. */
+  readonly workerName: string;
   /** Why this engine ended (EngineCrashedError, EngineTimeoutError, EngineClosedError), or undefined while it lives. */
   readonly ended: Error | undefined;
   /** Called once when the engine ends, however it ends. */
@@ -58,6 +60,7 @@ export async function startEngine(options: StartEngineOptions = {}): Promise<Eng
     return {
       api,
       report,
+      workerName: lockName,
       get ended() {
         return lifetime.ended;
       },

@@ -1,0 +1,171 @@
+import type { Page, Worker } from '@playwright/test';
+import type { OnDeviceRecsElement } from '../src/widget/ondevice-recs-element.ts';
+import { readyReport } from './engine-page.ts';
+import { SHOP, watchShopPage } from './shop-page.ts';
+import { expect, test } from './test.ts';
+
+/**
+ * The engine's lifetime under attack, in real Chromium against the production build: a worker
+ * killed or wedged through the DevTools protocol (Playwright's worker session: Runtime.evaluate
+ * on the worker's target), a widget whose catalog keeps changing. Each test asserts the safe
+ * outcome and that the engine answers the next call. `?backend=wasm` skips the slow
+ * software-WebGPU probe; the lifetime code is the same on every backend.
+ */
+const APP = '/?backend=wasm';
+const isEngineWorker = (worker: Worker) => /engine-worker[^/]*\.js/.test(worker.url());
+const liveEngineWorkers = (page: Page) => page.workers().filter(isEngineWorker);
+
+/** The engine worker the page's `window.recs` (or a widget) uses now: the one whose name is its engine's life lock. */
+async function engineWorkerNamed(page: Page, name: string): Promise<Worker> {
+  for (const worker of liveEngineWorkers(page)) if ((await worker.evaluate(() => self.name)) === name) return worker;
+  throw new Error(`no live engine worker named ${name}`);
+}
+
+/** Kill the worker through its DevTools session once the page has queued a call: busy for a while (so the call waits), then closed. */
+async function closeWorkerSoon(worker: Worker): Promise<void> {
+  await worker.evaluate(() => {
+    setTimeout(() => {
+      const until = Date.now() + 3000;
+      while (Date.now() < until);
+      self.close();
+    }, 0);
+  });
+}
+
+async function openDemo(page: Page): Promise<void> {
+  await page.goto(APP);
+  await readyReport(page);
+  await page.waitForFunction(() => window.recs !== undefined);
+}
+
+test('a worker killed through CDP: the waiting call rejects with EngineCrashedError, the next recommend() answers from a new worker, the profile is kept', async ({ page }) => {
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await openDemo(page);
+  await page.evaluate(() => window.recs!.forget());
+  await page.evaluate(() => window.recs!.track('view', 'vehicles/auto/sedan', { dwellMs: 5000 }));
+  const first = await page.evaluate(() => window.recs!.recommend({ mode: 'for-you', k: 5 }));
+  expect(first).toHaveLength(5);
+
+  expect(liveEngineWorkers(page)).toHaveLength(1);
+  const [worker] = liveEngineWorkers(page);
+  const closed = new Promise<void>((resolve) => worker!.on('close', () => resolve()));
+  await closeWorkerSoon(worker!);
+  const waiting = await page.evaluate(() =>
+    window.recs!.recommend({ mode: 'for-you', k: 5 }).then(
+      () => 'answered',
+      (error: Error) => `${error.name}: ${error.message}`,
+    ),
+  );
+  await closed;
+  expect(waiting).toMatch(/^EngineCrashedError: \[engine-crashed\] the recommender's worker stopped \(the worker ended\)/);
+  expect(await page.evaluate(() => window.recs!.engine.ended?.name)).toBe('EngineCrashedError');
+
+  // The next call starts a new worker, loads the catalog and finds the profile where it was.
+  const after = await page.evaluate(() => window.recs!.recommend({ mode: 'for-you', k: 5 }));
+  expect(after).toHaveLength(5);
+  expect(after.some((item) => item.explanation.because.some((b) => b.id === 'vehicles/auto/sedan'))).toBe(true);
+  expect((await page.evaluate(() => window.recs!.exportData())).events.filter((e) => e.type === 'view').map((e) => e.itemId)).toEqual(['vehicles/auto/sedan']);
+  expect(await page.evaluate(() => window.recs!.engine.ended)).toBeUndefined();
+  expect(liveEngineWorkers(page)).toHaveLength(1);
+  expect(pageErrors).toEqual([]);
+});
+
+test('an uncaught error in the worker ends the engine with EngineCrashedError; a wedged worker times out with EngineTimeoutError and is ended; each time the next call answers', async ({ page }) => {
+  await openDemo(page);
+  // A recommender of the test's own, with a short call limit (the model limit stays long for the catalog load).
+  await page.evaluate(async () => {
+    const w = window as unknown as Record<string, unknown>;
+    w.testRecs = await window.ondevice.createRecommender({ catalog: 'catalogs/tuxpaint/', backend: 'wasm', callTimeoutMs: 5000, profileName: 'lifetime-test' });
+  });
+  const recommend = () =>
+    page.evaluate(() =>
+      ((window as unknown as Record<string, unknown>).testRecs as typeof window.recs)!.recommend({ mode: 'popular', k: 3 }).then(
+        (items) => items.map((item) => item.id),
+        (error: Error) => `${error.name}: ${error.message}`,
+      ),
+    );
+  const ownWorker = async () => {
+    const name = await page.evaluate(() => ((window as unknown as Record<string, unknown>).testRecs as typeof window.recs)!.engine.workerName);
+    return engineWorkerNamed(page, name);
+  };
+  const popular = await recommend();
+  expect(popular).toHaveLength(3);
+
+  // An uncaught exception inside the worker: its state cannot be trusted any more.
+  const crashed = await ownWorker();
+  await crashed.evaluate(() => {
+    setTimeout(() => {
+      throw new Error('hostile uncaught error');
+    }, 0);
+  });
+  await expect.poll(() => page.evaluate(() => ((window as unknown as Record<string, unknown>).testRecs as typeof window.recs)!.engine.ended?.message)).toMatch(
+    /^\[engine-crashed\] the recommender's worker stopped \(.*hostile uncaught error\)/,
+  );
+  expect(await recommend()).toEqual(popular);
+
+  // A worker that never answers again (an endless loop): the call times out, the worker is ended.
+  const wedged = await ownWorker();
+  const gone = new Promise<void>((resolve) => wedged.on('close', () => resolve()));
+  await wedged.evaluate(() => {
+    setTimeout(() => {
+      for (;;);
+    }, 0);
+  });
+  expect(await recommend()).toBe('EngineTimeoutError: [engine-timeout] the recommender did not answer recommend() within 5 s; it is restarted on the next call');
+  await gone;
+  expect(await recommend()).toEqual(popular);
+  await page.evaluate(() => ((window as unknown as Record<string, unknown>).testRecs as typeof window.recs)!.close());
+  expect(await recommend()).toBe('EngineClosedError: [engine-closed] the recommender was closed');
+});
+
+test.describe('the widget', () => {
+  test.use({ viewport: { width: 1280, height: 720 } });
+
+  test('a worker killed under a list: a quiet message, then the list again from a new worker; no page error', async ({ page }) => {
+    const watch = await watchShopPage(page);
+    await page.goto(SHOP);
+    const widget = page.locator('ondevice-recs');
+    await expect(widget.locator('li[data-item-id]')).toHaveCount(8);
+    const before = await widget.evaluate((element) => (element as OnDeviceRecsElement).recommendations.map((item) => item.id));
+
+    const name = await widget.evaluate(async (element) => (await (element as OnDeviceRecsElement).recommender()).engine.workerName);
+    const worker = await engineWorkerNamed(page, name);
+    await closeWorkerSoon(worker);
+    await widget.evaluate((element) => (element as OnDeviceRecsElement).refresh());
+
+    await expect.poll(async () => (await watch.events()).filter((e) => e.type === 'recs-error').map((e) => (e.detail as { message: string }).message)).toEqual([
+      'Recommendations are unavailable: the recommender stopped and is starting again.',
+    ]);
+    await expect.poll(async () => (await watch.events()).filter((e) => e.type === 'recs-update').length).toBe(2);
+    await expect(widget.locator('li[data-item-id]')).toHaveCount(8);
+    expect(await widget.evaluate((element) => (element as OnDeviceRecsElement).recommendations.map((item) => item.id))).toEqual(before);
+    const newName = await widget.evaluate(async (element) => (await (element as OnDeviceRecsElement).recommender()).engine.workerName);
+    expect(newName).not.toBe(name);
+    expect(liveEngineWorkers(page)).toHaveLength(1);
+    expect(watch.pageErrors).toEqual([]);
+  });
+
+  test('20 catalog changes leave at most 2 live engine workers, and the last catalog is shown', async ({ page }) => {
+    let started = 0;
+    page.on('worker', (worker) => {
+      if (isEngineWorker(worker)) started += 1;
+    });
+    await page.goto(SHOP);
+    const widget = page.locator('ondevice-recs');
+    await expect(widget.locator('li[data-item-id]')).toHaveCount(8);
+    for (let i = 1; i <= 20; i++) {
+      const before = started;
+      await widget.evaluate((element, i) => element.setAttribute('catalog', `catalogs/tuxpaint/?change=${i}`), i);
+      // Each change really starts an engine before the next one replaces it.
+      await expect.poll(() => started).toBeGreaterThan(before);
+    }
+    await expect.poll(() => widget.evaluate(async (element) => (await (element as OnDeviceRecsElement).recommender()).catalog.url)).toContain('catalogs/tuxpaint/');
+    await expect(widget.locator('li[data-item-id]')).toHaveCount(8);
+    expect(started).toBeGreaterThanOrEqual(21);
+    await expect.poll(() => liveEngineWorkers(page).length).toBeLessThanOrEqual(2);
+    // The next call still answers.
+    expect(await widget.evaluate(async (element) => (await (element as OnDeviceRecsElement).recommender()).recommend({ mode: 'popular', k: 2 }))).toHaveLength(2);
+    expect(liveEngineWorkers(page).length).toBeLessThanOrEqual(2);
+  });
+});
