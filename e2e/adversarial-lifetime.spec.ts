@@ -169,3 +169,49 @@ test.describe('the widget', () => {
     expect(liveEngineWorkers(page).length).toBeLessThanOrEqual(2);
   });
 });
+
+test('a profile database at version 99 (left by a newer app): the engine runs on an in-memory profile with a notice; popular, similar, for-you, tracking and search keep working; the database is left as it was', async ({ page }) => {
+  await openDemo(page);
+  const profileName = 'lifetime-test-v99';
+  await page.evaluate(
+    (name) =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open(name, 99);
+        open.onupgradeneeded = () => open.result.createObjectStore('from-the-future');
+        open.onsuccess = () => (open.result.close(), resolve());
+        open.onerror = () => reject(open.error);
+      }),
+    profileName,
+  );
+  const outcome = await page.evaluate(async (profileName) => {
+    const recs = await window.ondevice.createRecommender({ catalog: 'catalogs/tuxpaint/', backend: 'wasm', profileName });
+    const popular = await recs.recommend({ mode: 'popular', k: 4 });
+    const similar = await recs.recommend({ mode: 'similar', itemId: 'food/bread', k: 4 });
+    const tracked = await recs.track('view', 'vehicles/auto/sedan', { dwellMs: 5000 });
+    const forYou = await recs.recommend({ mode: 'for-you', k: 4 });
+    const search = await recs.searchByExample({ text: 'a red fire truck' }, 4);
+    const profile = await recs.profile();
+    const exported = await recs.exportData();
+    recs.close();
+    const version = (await indexedDB.databases()).find((d) => d.name === profileName)?.version;
+    return {
+      popular: popular.length,
+      similar: similar.length,
+      tracked,
+      forYouBecause: forYou.flatMap((item) => item.explanation.because.map((b) => b.id)),
+      search: search.length,
+      profile,
+      views: exported.events.filter((e) => e.type === 'view').map((e) => e.itemId),
+      version,
+    };
+  }, profileName);
+  expect(outcome.popular).toBe(4);
+  expect(outcome.similar).toBe(4);
+  expect(outcome.tracked).toMatchObject({ stored: true, pending: 0 });
+  expect(outcome.forYouBecause).toContain('vehicles/auto/sedan');
+  expect(outcome.search).toBe(4);
+  expect(outcome.views).toEqual(['vehicles/auto/sedan']);
+  expect(outcome.profile.adhocItems).toBe(1);
+  expect(outcome.profile.notice).toMatch(/^This browser does not let the site keep a profile \(the profile database "lifetime-test-v99" was upgraded by a newer version of this app.*remembered only until the page closes\.$/);
+  expect(outcome.version).toBe(99);
+});

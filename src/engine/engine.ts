@@ -49,7 +49,8 @@ import { CollaborativeSignals } from './recommend/collaborative-signals.ts';
 import { catalogFusionModel } from './recommend/fusion-model.ts';
 import { ItemSpace } from './recommend/item-space.ts';
 import { InvalidRequestError, OnDeviceRecommender } from './recommend/on-device-recommender.ts';
-import { openProfileStore, type ProfileStore } from './store/profile-store.ts';
+import { openProfileStore, profileStoreErrorCode, type ProfileStore } from './store/profile-store.ts';
+import { MemoryProfileStore } from './store/memory-profile-store.ts';
 import type { ProfileExport } from '../protocol/profile.ts';
 import type { CatalogItemCard, CatalogMap } from '../protocol/catalog-view.ts';
 import type { ProgressListener } from '../protocol/progress.ts';
@@ -534,14 +535,13 @@ export class Engine implements EngineApi {
       const store = await this.profileStore();
       await store.forget();
       this.recommender?.resetPersonal();
-      return { ...(await store.counts()), pending: store.pendingCount() };
+      return this.summaryOf(store);
     });
   }
 
   profileSummary(): Promise<ProfileSummary> {
     return this.queue.run(async () => {
-      const store = await this.profileStore();
-      return { ...(await store.counts()), pending: store.pendingCount() };
+      return this.summaryOf(await this.profileStore());
     });
   }
 
@@ -558,10 +558,22 @@ export class Engine implements EngineApi {
   /** The profile database, opened once per worker (a failure is retried on the next call). */
   private profileStore(): Promise<ProfileStore> {
     this.store ??= openProfileStore({ dbName: this.config.profileName }).catch((error: unknown) => {
-      this.store = undefined;
+      // IndexedDB unusable here (blocked, sandboxed, a newer database, no room): keep the profile in memory and say so.
+      const code = profileStoreErrorCode(error);
+      if (code === 'unavailable' || code === 'quota-exceeded') return new MemoryProfileStore({ dbName: this.config.profileName }, (error as Error).message);
+      this.store = undefined; // another tab holds it: retried on the next call
       throw error;
     });
     return this.store;
+  }
+
+  /** What is stored, and a notice when it is kept only in this worker's memory. */
+  private async summaryOf(store: ProfileStore): Promise<ProfileSummary> {
+    const summary: ProfileSummary = { ...(await store.counts()), pending: store.pendingCount() };
+    if (store instanceof MemoryProfileStore) {
+      summary.notice = `This browser does not let the site keep a profile (${store.reason.replace(/^\[[a-z-]+\] /, '')}), so what you do here is remembered only until the page closes.`;
+    }
+    return summary;
   }
 
   private recommenderCatalog(files: LoadedCatalogFiles, loaded: LoadedCatalog) {

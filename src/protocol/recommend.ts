@@ -111,4 +111,6 @@ export interface ProfileSummary {
   modelStates: number;
   /** Events waiting to be written (e.g. the storage quota was full). */
   pending: number;
+  /** Set when IndexedDB cannot be used here and the profile lives in the engine's memory only (until the page closes): why, for the user. */
+  notice?: string;
 }

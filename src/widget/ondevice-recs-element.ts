@@ -29,6 +29,8 @@ const CLICK_STORE_WAIT_MS = 400;
 /** After the engine crashed or wedged, the list asks again this long later (the call restarts the engine), at most this many times in a row. */
 const CRASH_RETRY_MS = 1000;
 const CRASH_RETRIES = 3;
+/** The only schemes an `item-href` link may resolve to. */
+const SAFE_LINK_SCHEMES = ['http:', 'https:'];
 
 
 /**
@@ -80,7 +82,7 @@ export class OnDeviceRecsElement extends LitElement {
   @property({ attribute: 'item-id' }) itemId: string | undefined;
   /** How many items to show (default 8). */
   @property({ type: Number }) k = 8;
-  /** Link template for an item, `{id}` replaced by the URL-encoded item id, e.g. `/product.html?id={id}`. */
+  /** Link template for an item, `{id}` replaced by the URL-encoded item id, e.g. `/product.html?id={id}`; only http(s) and relative links (anything else, `javascript:` included, shows the card as a button). */
   @property({ attribute: 'item-href' }) itemHref: string | undefined;
   /** Where models/, tfjs-wasm/ and relative catalogs are served (default: this script's folder). */
   @property() assets: string | undefined;
@@ -242,8 +244,15 @@ export class OnDeviceRecsElement extends LitElement {
     this.dispatchEvent(widgetEvent<RecsErrorDetail>('recs-error', { message: this.message }));
   }
 
+  /** The item's link from `item-href`, or undefined (a button) when there is none or it is not an http(s) or relative link (`javascript:`, `data:` …). */
   private hrefFor(item: RecommendedItem): string | undefined {
-    return this.itemHref?.replaceAll('{id}', encodeURIComponent(item.id));
+    const href = this.itemHref?.replaceAll('{id}', encodeURIComponent(item.id));
+    if (href === undefined) return undefined;
+    try {
+      return SAFE_LINK_SCHEMES.includes(new URL(href, document.baseURI).protocol) ? href : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   private onSelect(event: MouseEvent, item: RecommendedItem): void {
