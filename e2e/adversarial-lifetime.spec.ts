@@ -1,7 +1,7 @@
 import type { Page, Worker } from '@playwright/test';
 import type { OnDeviceRecsElement } from '../src/widget/ondevice-recs-element.ts';
 import { readyReport } from './engine-page.ts';
-import { SHOP, watchShopPage } from './shop-page.ts';
+import { SHOP, serveShopVariant, watchShopPage } from './shop-page.ts';
 import { expect, test } from './test.ts';
 
 /**
@@ -214,4 +214,35 @@ test('a profile database at version 99 (left by a newer app): the engine runs on
   expect(outcome.profile.adhocItems).toBe(1);
   expect(outcome.profile.notice).toMatch(/^This browser does not let the site keep a profile \(the profile database "lifetime-test-v99" was upgraded by a newer version of this app.*remembered only until the page closes\.$/);
   expect(outcome.version).toBe(99);
+});
+
+test('item-href templates and ids that try javascript: give buttons, never a javascript: link; a bad #item= hash opens the shop without an error', async ({ page }) => {
+  const watch = await watchShopPage(page);
+  await serveShopVariant(page, SHOP, (html) => html.replace(/item-href="[^"]*"/, 'item-href="javascript:alert(1)//{id}"'));
+  page.on('dialog', (dialog) => {
+    throw new Error(`a dialog opened: ${dialog.message()}`);
+  });
+  await page.goto(SHOP);
+  const widget = page.locator('ondevice-recs');
+  await expect(widget.locator('li[data-item-id]')).toHaveCount(8);
+  expect(await widget.locator('a[part="item"]').count()).toBe(0);
+  await expect(widget.locator('button[part="item"]')).toHaveCount(8);
+  // An id that is itself a javascript: URL stays a relative path of the template.
+  const href = await widget.evaluate((element) => {
+    const el = element as OnDeviceRecsElement;
+    el.setAttribute('item-href', '{id}');
+    return (el as unknown as { hrefFor(item: { id: string }): string | undefined }).hrefFor({ id: 'javascript:alert(1)' });
+  });
+  expect(href).toBe('javascript%3Aalert(1)');
+  await widget.locator('button[part="item"]').first().click();
+  expect(watch.pageErrors).toEqual([]);
+
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(`${APP}#item=%E0%A4%A`);
+  await readyReport(page);
+  await page.waitForFunction(() => window.recs !== undefined);
+  await expect(page.locator('item-view')).toHaveCount(0);
+  expect(await page.evaluate(() => window.recs!.recommend({ mode: 'popular', k: 2 }))).toHaveLength(2);
+  expect(errors).toEqual([]);
 });
