@@ -246,3 +246,58 @@ test('item-href templates and ids that try javascript: give buttons, never a jav
   expect(await page.evaluate(() => window.recs!.recommend({ mode: 'popular', k: 2 }))).toHaveLength(2);
   expect(errors).toEqual([]);
 });
+
+test('a cross-origin ?catalog= or ?assets= is refused with a message and makes no request to that origin', async ({ page, requests }) => {
+  // localhost is another origin than 127.0.0.1, and would answer: the refusal, not a failed fetch, keeps it out.
+  const other = `http://localhost:${process.env.E2E_PORT ?? 4173}`;
+  for (const query of [`catalog=${other}/catalogs/tuxpaint/`, `assets=${other}/`]) {
+    await page.goto(`${APP}&${query}`);
+    await page.waitForFunction(() => document.body.dataset.engine !== undefined);
+    expect(await page.evaluate(() => document.body.dataset.engine)).toBe('failed');
+    await expect(page.getByTestId('engine-error')).toContainText(`must be on this site (${new URL(page.url()).origin}); ${other} is not, so nothing was loaded from it`);
+  }
+  expect(requests.filter((url) => url.startsWith(other))).toEqual([]);
+});
+
+test('forget() in tab A while tab B learns: B drops its personal model and nothing from before the forget comes back', async ({ context }) => {
+  const profileName = 'lifetime-test-forget';
+  const [tabA, tabB] = [await context.newPage(), await context.newPage()];
+  for (const tab of [tabA, tabB]) {
+    await tab.goto(`${APP}&catalog=none`);
+    await readyReport(tab);
+    await tab.evaluate(async (profileName) => {
+      (window as unknown as Record<string, unknown>).testRecs = await window.ondevice.createRecommender({ catalog: 'catalogs/tuxpaint/', backend: 'wasm', profileName });
+    }, profileName);
+  }
+  const recsIn = (tab: Page, body: string) =>
+    tab.evaluate((body) => (new Function('recs', `return (async () => { ${body} })()`) as (r: unknown) => Promise<unknown>)((window as unknown as Record<string, unknown>).testRecs), body);
+
+  // B learns from two clicks on its for-you list.
+  const learned = (await recsIn(
+    tabB,
+    `const shown = await recs.recommend({ mode: 'for-you', k: 6 });
+     await recs.track('view', 'vehicles/auto/sedan', { dwellMs: 5000 });
+     const a = await recs.track('click', shown[0].id);
+     const b = await recs.track('click', shown[1].id);
+     return [a.learned, b.learned, (await recs.exportData()).modelStates[0].updates];`,
+  )) as [boolean, boolean, number];
+  expect(learned).toEqual([true, true, 2]);
+
+  await recsIn(tabA, 'return recs.forget();');
+  await expect.poll(async () => recsIn(tabB, 'return (await recs.profile()).events;')).toBe(0);
+
+  // B learns once more: its model starts again from nothing (1 update, not 3), and no old event or state is written back.
+  const after = (await recsIn(
+    tabB,
+    `const shown = await recs.recommend({ mode: 'for-you', k: 6 });
+     const c = await recs.track('click', shown[0].id);
+     const exported = await recs.exportData();
+     return { learned: c.learned, updates: exported.modelStates.map((s) => s.updates), events: exported.events.filter((e) => e.type !== 'shown').map((e) => e.itemId), shown: shown.map((i) => i.id), because: shown.flatMap((i) => i.explanation.because.map((b) => b.id)) };`,
+  )) as { learned: boolean; updates: number[]; events: string[]; shown: string[]; because: string[] };
+  expect(after.learned).toBe(true);
+  expect(after.updates).toEqual([1]);
+  expect(after.events).toEqual([after.shown[0]]);
+  expect(after.because).not.toContain('vehicles/auto/sedan');
+  // Tab A sees the same fresh profile.
+  expect(await recsIn(tabA, 'return (await recs.exportData()).modelStates.map((s) => s.updates);')).toEqual([1]);
+});

@@ -4,6 +4,7 @@ import type { CatalogSummary } from '../protocol/engine-api.ts';
 import './demo-page.css';
 import './demo-app.ts';
 import { CatalogBuildFailedError, waitForCatalogBuild } from './wait-for-catalog-build.ts';
+import { offSiteParam } from './same-origin-param.ts';
 
 declare global {
   interface Window {
@@ -42,7 +43,8 @@ const engineOptions = {
   // Lets tests point the worker at a missing asset folder to exercise start-up failure.
   ...(params.has('assets') ? { assetsBaseUrl: new URL(params.get('assets')!, location.href).href } : {}),
 };
-window.engineReady = startEngine({
+const offSite = offSiteParam(params, ['catalog', 'assets']);
+window.engineReady = offSite ? Promise.reject(new Error(offSite)) : startEngine({
   ...engineOptions,
   // Fetched while the engine starts; loadCatalog below then takes it.
   ...(catalogUrl !== 'none' ? { preloadCatalog: new URL(catalogUrl, location.href).href } : {}),

@@ -25,7 +25,7 @@ import { chooseBackend, describeCandidate } from './backends/choose-backend.ts';
 import { makeProbeData, probeBackend, type ProbeData } from './backends/probe-backend.ts';
 import { chooseAtStartUp, mergeCandidates, rememberedRecord } from './backends/start-up-choice.ts';
 import { chooseInt8Ranker } from './backends/probe-int8-rankers.ts';
-import { rememberChoice } from './backends/remembered-choice.ts';
+import { forgetRememberedChoices, rememberChoice } from './backends/remembered-choice.ts';
 import { measureInBackground } from './backends/measure-in-background.ts';
 import { benchmarkInt8Rankers } from './ranking/benchmark-int8-rankers.ts';
 import { IvfService } from './ivf/ivf-service.ts';
@@ -49,7 +49,8 @@ import { CollaborativeSignals } from './recommend/collaborative-signals.ts';
 import { catalogFusionModel } from './recommend/fusion-model.ts';
 import { ItemSpace } from './recommend/item-space.ts';
 import { InvalidRequestError, OnDeviceRecommender } from './recommend/on-device-recommender.ts';
-import { openProfileStore, profileStoreErrorCode, type ProfileStore } from './store/profile-store.ts';
+import { DEFAULT_DB_NAME, openProfileStore, profileStoreErrorCode, type ProfileStore } from './store/profile-store.ts';
+import { PROFILE_FORGET_CHANNEL, type ProfileForgottenMessage } from '../protocol/profile-forget-channel.ts';
 import { MemoryProfileStore } from './store/memory-profile-store.ts';
 import type { ProfileExport } from '../protocol/profile.ts';
 import type { CatalogItemCard, CatalogMap } from '../protocol/catalog-view.ts';
@@ -91,6 +92,8 @@ export class Engine implements EngineApi {
   /** A catalog fetched while the backends were measured (`EngineConfig.preloadCatalog`). */
   private preloaded: { url: string; files: Promise<LoadedCatalogFiles> } | undefined;
   private readonly probeData = new Map<number, ProbeData>();
+  /** Where forgetting the profile is announced to the origin's other engines. */
+  private forgetChannel: BroadcastChannel | undefined;
   private ivf: IvfService | undefined;
 
   init(config: EngineConfig, onProgress?: ProgressListener): Promise<BackendReport> {
@@ -101,6 +104,7 @@ export class Engine implements EngineApi {
         throw new RangeError(`fusionHead must be one of ${FUSION_HEADS.join(', ')}, got ${JSON.stringify(config.fusionHead)}`);
       }
       this.config = config;
+      this.listenForForget();
       this.assetsBaseUrl = config.assetsBaseUrl ?? new URL('/', self.location.href).href;
       this.probeItems = config.probeItems ?? DEFAULT_PROBE_ITEMS;
       useLocalWasm(this.assetsBaseUrl);
@@ -535,6 +539,9 @@ export class Engine implements EngineApi {
       const store = await this.profileStore();
       await store.forget();
       this.recommender?.resetPersonal();
+      // The backend measured on this device goes too; every other engine of the origin drops what it holds in memory.
+      await forgetRememberedChoices();
+      this.forgetChannel?.postMessage({ dbName: store.dbName } satisfies ProfileForgottenMessage);
       return this.summaryOf(store);
     });
   }
@@ -565,6 +572,21 @@ export class Engine implements EngineApi {
       throw error;
     });
     return this.store;
+  }
+
+  /** Another tab or worker deleted this profile: drop the personal model, the last-shown list and the pending events held here. */
+  private listenForForget(): void {
+    if (typeof BroadcastChannel !== 'function') return;
+    this.forgetChannel = new BroadcastChannel(PROFILE_FORGET_CHANNEL);
+    this.forgetChannel.onmessage = (event: MessageEvent<ProfileForgottenMessage>) => {
+      void this.queue.run(async () => {
+        const store = await this.store?.catch(() => undefined);
+        if (event.data?.dbName !== (store?.dbName ?? this.config.profileName ?? DEFAULT_DB_NAME)) return;
+        this.recommender?.resetPersonal();
+        if (store instanceof MemoryProfileStore) await store.forget();
+        else store?.dropPending();
+      });
+    };
   }
 
   /** What is stored, and a notice when it is kept only in this worker's memory. */

@@ -7,6 +7,7 @@ import { joinPageTracking, leavePageTracking } from './page-tracking.ts';
 import { SCRIPT_FOLDER } from './script-folder.ts';
 import { releaseSession, sessionFor } from './shared-engine-registry.ts';
 import { isEngineLost } from '../protocol/engine-errors.ts';
+import { onProfileForgotten } from './profile-forgotten.ts';
 import { widgetEvent, type RecsErrorDetail, type RecsReadyDetail, type RecsSelectDetail, type RecsUpdateDetail } from './widget-events.ts';
 import { widgetStyles } from './widget-styles.ts';
 
@@ -104,6 +105,7 @@ export class OnDeviceRecsElement extends LitElement {
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   /** Bumped on every (re)bind and refresh, so a late answer never overwrites a newer one. */
   private generation = 0;
+  private stopHearingForget: (() => void) | undefined;
   /** Lists lost to an engine crash in a row (reset by a list that arrives). */
   private crashes = 0;
 
@@ -131,6 +133,8 @@ export class OnDeviceRecsElement extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     joinPageTracking(this, this.dwellMs);
+    // Forgotten in any tab: no list from the old history stays.
+    this.stopHearingForget = onProfileForgotten(() => this.scheduleRefresh(0));
     // Re-attached after a removal: bind again on the next update.
     if (!this.bound) this.requestUpdate();
   }
@@ -138,6 +142,8 @@ export class OnDeviceRecsElement extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     leavePageTracking(this);
+    this.stopHearingForget?.();
+    this.stopHearingForget = undefined;
     this.unbind();
   }
 

@@ -60,6 +60,8 @@ export class MemoryProfileStore extends ProfileStore {
     return 0;
   }
 
+  override dropPending(): void {}
+
   override async flushPending(): Promise<ProfileEvent[]> {
     return [];
   }

@@ -147,6 +147,11 @@ export class ProfileStore {
     return this.pending.size;
   }
 
+  /** Drop the events waiting in memory (the profile was forgotten in another tab: they must not be written back). */
+  dropPending(): void {
+    this.pending.clear();
+  }
+
   /** Writes the pending events now (in order); returns them as stored. Rejects 'quota-exceeded' while still full. */
   flushPending(): Promise<ProfileEvent[]> {
     return this.writes.run(() => this.flushPendingNow());
