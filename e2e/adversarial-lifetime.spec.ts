@@ -301,3 +301,18 @@ test('forget() in tab A while tab B learns: B drops its personal model and nothi
   // Tab A sees the same fresh profile.
   expect(await recsIn(tabA, 'return (await recs.exportData()).modelStates.map((s) => s.updates);')).toEqual([1]);
 });
+
+test("a widget under worker-src 'none' shows its quiet message and the shop keeps working", async ({ page }) => {
+  const watch = await watchShopPage(page);
+  await serveShopVariant(page, SHOP, (html) => html.replace('<head>', `<head><meta http-equiv="Content-Security-Policy" content="worker-src 'none'">`));
+  await page.goto(SHOP);
+  const widget = page.locator('ondevice-recs');
+  await expect(widget.locator('[part="message"]')).toContainText(/^Recommendations are unavailable: the recommender could not start \(/);
+  expect((await watch.events()).map((e) => e.type)).toEqual(['recs-error']);
+  expect(watch.pageErrors).toEqual([]);
+  expect(liveEngineWorkers(page)).toHaveLength(0);
+  // The shop's own script still runs.
+  const before = Number(await page.locator('#cart-count').textContent());
+  await page.getByRole('button', { name: 'Add Bread to cart' }).click();
+  await expect(page.locator('#cart-count')).toHaveText(String(before + 1));
+});

@@ -592,6 +592,7 @@ export class Engine implements EngineApi {
   /** What is stored, and a notice when it is kept only in this worker's memory. */
   private async summaryOf(store: ProfileStore): Promise<ProfileSummary> {
     const summary: ProfileSummary = { ...(await store.counts()), pending: store.pendingCount() };
+    if (store.skippedRecords > 0) summary.skippedRecords = store.skippedRecords;
     if (store instanceof MemoryProfileStore) {
       summary.notice = `This browser does not let the site keep a profile (${store.reason.replace(/^\[[a-z-]+\] /, '')}), so what you do here is remembered only until the page closes.`;
     }
