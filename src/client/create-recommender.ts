@@ -13,6 +13,7 @@ import type { BackendReport, CatalogSummary } from '../protocol/engine-api.ts';
 import type { ProfileExport } from '../protocol/profile.ts';
 import type { ProgressListener } from '../protocol/progress.ts';
 import type { ExampleInput, ProfileSummary, RecommendRequest, RecommendedItem, TrackExtra, TrackedEventType } from '../protocol/recommend.ts';
+import { EngineClosedError, engineErrorKind } from '../protocol/engine-errors.ts';
 import { progressProxy, startEngine, type EngineHandle, type StartEngineOptions } from './start-engine.ts';
 
 export interface CreateRecommenderOptions extends StartEngineOptions {
@@ -56,42 +57,87 @@ export interface Recommender {
   warmUp(modalities: Modality[], onProgress?: ProgressListener): Promise<void>;
   /** The loaded catalog. */
   readonly catalog: CatalogSummary;
-  /** The underlying engine (benchmarks, tests). */
+  /** The underlying engine (benchmarks, tests); a new one after a restart. */
   readonly engine: EngineHandle;
-  /** Stop the worker. */
+  /** Stop the worker; later calls reject with EngineClosedError. */
   close(): void;
 }
 
 export async function createRecommender(options: CreateRecommenderOptions): Promise<Recommender> {
   const { catalog: catalogUrl, ...engineOptions } = options;
   if (typeof catalogUrl !== 'string' || catalogUrl.trim() === '') throw new TypeError('createRecommender: the "catalog" option (the catalog folder URL) is required');
-  const engine = await startEngine(engineOptions);
-  let catalog: CatalogSummary;
-  try {
-    catalog = await engine.api.loadCatalog(new URL(catalogUrl, location.href).href, progressProxy(options.onProgress));
-  } catch (error) {
-    engine.terminate();
-    throw error;
-  }
-  return recommenderFor(engine, catalog);
+  const url = new URL(catalogUrl, location.href).href;
+  const start = async (onProgress: ProgressListener | undefined): Promise<RunningEngine> => {
+    const engine = await startEngine({ ...engineOptions, onProgress });
+    try {
+      return { engine, catalog: await engine.api.loadCatalog(url, progressProxy(onProgress)) };
+    } catch (error) {
+      engine.terminate();
+      throw error;
+    }
+  };
+  const first = await start(options.onProgress);
+  // A restart after a crash is quiet: the page's progress listener heard the first start.
+  return recommenderFor(first.engine, first.catalog, () => start(undefined));
 }
 
-/** The Recommender API over an engine that already has a catalog loaded. */
-export function recommenderFor(engine: EngineHandle, catalog: CatalogSummary): Recommender {
-  const { api } = engine;
+/** An engine with its catalog loaded. */
+export interface RunningEngine {
+  engine: EngineHandle;
+  catalog: CatalogSummary;
+}
+
+/**
+ * The Recommender API over an engine that already has a catalog loaded. With `restart`, a call
+ * after the engine crashed or wedged (EngineCrashedError, EngineTimeoutError) first starts a new
+ * one through it (the profile is in IndexedDB, so nothing learned is lost); without, such calls
+ * reject with the error that ended the engine.
+ */
+export function recommenderFor(engine: EngineHandle, catalog: CatalogSummary, restart?: () => Promise<RunningEngine>): Recommender {
+  let current: RunningEngine = { engine, catalog };
+  let restarting: Promise<RunningEngine> | undefined;
+  let closed = false;
+  const live = async (): Promise<EngineHandle> => {
+    if (closed) throw new EngineClosedError();
+    const ended = current.engine.ended;
+    if (!ended) return current.engine;
+    if (!restart || engineErrorKind(ended) === 'engine-closed') throw ended;
+    restarting ??= restart().then(
+      (next) => {
+        restarting = undefined;
+        if (closed) next.engine.terminate();
+        else current = next;
+        return next;
+      },
+      (error: unknown) => {
+        restarting = undefined; // the next call tries again
+        throw error;
+      },
+    );
+    await restarting;
+    return live();
+  };
+  const call = async <T>(run: (api: EngineHandle['api']) => Promise<T>): Promise<T> => run((await live()).api);
   return {
-    catalog,
-    engine,
-    track: (type, itemId, extra) => api.track(type, itemId, extra),
-    recommend: (request) => api.recommend(request),
-    searchByExample: async (input, k) => (await api.searchByExample(input, k)).items,
-    exportData: () => api.exportProfile(),
-    forget: () => api.forgetProfile(),
-    profile: () => api.profileSummary(),
-    backend: () => api.backendReport(),
-    items: () => api.catalogItems(),
-    map: () => api.catalogMap(),
-    warmUp: (modalities, onProgress) => api.warmUp(modalities, progressProxy(onProgress)),
-    close: () => engine.terminate(),
+    get catalog() {
+      return current.catalog;
+    },
+    get engine() {
+      return current.engine;
+    },
+    track: (type, itemId, extra) => call((api) => api.track(type, itemId, extra)),
+    recommend: (request) => call((api) => api.recommend(request)),
+    searchByExample: (input, k) => call(async (api) => (await api.searchByExample(input, k)).items),
+    exportData: () => call((api) => api.exportProfile()),
+    forget: () => call((api) => api.forgetProfile()),
+    profile: () => call((api) => api.profileSummary()),
+    backend: () => call((api) => api.backendReport()),
+    items: () => call((api) => api.catalogItems()),
+    map: () => call((api) => api.catalogMap()),
+    warmUp: (modalities, onProgress) => call((api) => api.warmUp(modalities, progressProxy(onProgress))),
+    close: () => {
+      closed = true;
+      current.engine.terminate();
+    },
   };
 }

@@ -34,6 +34,15 @@ interface ItemHistoryState {
   depth: number;
 }
 
+/** A `#item=` value decoded, or undefined when it is not valid percent-encoding (`%E0%A4%A`): a bad link opens the shop, it does not throw. */
+function decodedOrUndefined(encoded: string): string | undefined {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return undefined;
+  }
+}
+
 function itemHistoryState(value: unknown): ItemHistoryState | undefined {
   const state = value as Partial<ItemHistoryState> | null;
   return state && typeof state.item === 'string' && typeof state.depth === 'number' ? { item: state.item, depth: state.depth } : undefined;
@@ -360,7 +369,7 @@ export class DemoApp extends LitElement {
     if (!this.recs) return;
     const fromState = itemHistoryState(history.state)?.item;
     const fromHash = ITEM_HASH.exec(location.hash)?.[1];
-    const id = fromState ?? (fromHash ? decodeURIComponent(fromHash) : undefined);
+    const id = fromState ?? (fromHash ? decodedOrUndefined(fromHash) : undefined);
     if (id !== undefined && !history.state && this.cardsById.has(id)) history.replaceState({ item: id, depth: 0 } satisfies ItemHistoryState, '');
     void this.showItem(id !== undefined && this.cardsById.has(id) ? id : undefined);
   };

@@ -1,9 +1,10 @@
 import { progressProxy, startEngine, type EngineHandle } from '../client/start-engine.ts';
-import { createRecommender, recommenderFor, type Recommender } from '../client/create-recommender.ts';
+import { createRecommender, recommenderFor, type Recommender, type RunningEngine } from '../client/create-recommender.ts';
 import type { CatalogSummary } from '../protocol/engine-api.ts';
 import './demo-page.css';
 import './demo-app.ts';
 import { CatalogBuildFailedError, waitForCatalogBuild } from './wait-for-catalog-build.ts';
+import { offSiteParam } from './same-origin-param.ts';
 
 declare global {
   interface Window {
@@ -37,14 +38,31 @@ const catalogBuilt =
 // Handled below once the engine runs; a failed build must not count as unhandled before that.
 catalogBuilt.catch(() => undefined);
 
-window.engineReady = startEngine({
+const engineOptions = {
   backend: params.get('backend') ?? undefined,
-  // Fetched while the engine starts; loadCatalog below then takes it.
-  ...(catalogUrl !== 'none' ? { preloadCatalog: new URL(catalogUrl, location.href).href } : {}),
   // Lets tests point the worker at a missing asset folder to exercise start-up failure.
   ...(params.has('assets') ? { assetsBaseUrl: new URL(params.get('assets')!, location.href).href } : {}),
+};
+const offSite = offSiteParam(params, ['catalog', 'assets']);
+window.engineReady = offSite ? Promise.reject(new Error(offSite)) : startEngine({
+  ...engineOptions,
+  // Fetched while the engine starts; loadCatalog below then takes it.
+  ...(catalogUrl !== 'none' ? { preloadCatalog: new URL(catalogUrl, location.href).href } : {}),
   onProgress,
 });
+
+/** After a crash or a wedged worker: a new engine with the same catalog (the profile is in IndexedDB). */
+async function restartEngine(): Promise<RunningEngine> {
+  const engine = await startEngine(engineOptions);
+  try {
+    const catalog = await engine.api.loadCatalog(catalogUrl);
+    window.engine = engine;
+    return { engine, catalog };
+  } catch (error) {
+    engine.terminate();
+    throw error;
+  }
+}
 window.engineReady.then(
   (engine) => {
     window.engine = engine;
@@ -58,7 +76,7 @@ window.engineReady.then(
     catalogBuilt.then(() => engine.api.loadCatalog(catalogUrl, progressProxy(onProgress))).then(
       (summary) => {
         window.catalogLoaded = { summary, readyAtMs: performance.now() };
-        window.recs = recommenderFor(engine, summary);
+        window.recs = recommenderFor(engine, summary, restartEngine);
         document.body.dataset.catalog = 'ready';
         void app.catalogLoaded(summary, window.recs);
       },

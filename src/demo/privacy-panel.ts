@@ -173,12 +173,14 @@ export class PrivacyPanel extends LitElement {
         <h2 id="privacy-heading">Your data</h2>
         <p>Everything the recommender knows about you is kept in this browser, on this device.</p>
         ${s ? this.renderCounts(s) : html`<p class="muted" role="status">Reading what is stored…</p>`}
+        ${s?.notice ? html`<p class="notice" data-testid="profile-storage-notice">${s.notice}</p>` : nothing}
 
         <h3>Where it is kept</h3>
         <p>
           In this browser’s IndexedDB, in a database called <code>${this.databaseName}</code> (stores
           ${STORES.map((name, i) => html`${i > 0 ? (i === STORES.length - 1 ? ' and ' : ', ') : ''}<code>${name}</code>`)}), for this site only.
-          The shop’s catalog and the models are cached by the browser too; they are the same for everyone and say nothing about you.
+          The shop’s catalog (Cache API <code>ondevice-recs-catalog-v1</code>) and the models are cached by the browser too; they are the same for everyone,
+          say nothing about you, and stay when you choose “Forget me”, which also removes the backend measured for this device (<code>ondevice-recs-engine</code>).
         </p>
 
         <h3>What never leaves this device</h3>

@@ -26,7 +26,7 @@ import { describeCandidate } from '../protocol/describe-backend-candidate.ts';
 import { makeProbeData, probeBackend, type ProbeData } from './backends/probe-backend.ts';
 import { chooseAtStartUp, mergeCandidates, rememberedRecord } from './backends/start-up-choice.ts';
 import { chooseInt8Ranker } from './backends/probe-int8-rankers.ts';
-import { rememberChoice } from './backends/remembered-choice.ts';
+import { forgetRememberedChoices, rememberChoice } from './backends/remembered-choice.ts';
 import { measureInBackground } from './backends/measure-in-background.ts';
 import { benchmarkInt8Rankers } from './ranking/benchmark-int8-rankers.ts';
 import { IvfService } from './ivf/ivf-service.ts';
@@ -48,7 +48,9 @@ import { LoadedCatalog } from './catalog/loaded-catalog.ts';
 import type { LoadedCatalogFiles } from './catalog/fetch-catalog.ts';
 import { recommenderCatalog } from './recommend/recommender-catalog.ts';
 import { InvalidRequestError, OnDeviceRecommender } from './recommend/on-device-recommender.ts';
-import { openProfileStore, type ProfileStore } from './store/profile-store.ts';
+import { DEFAULT_DB_NAME, openProfileStore, profileStoreErrorCode, type ProfileStore } from './store/profile-store.ts';
+import { PROFILE_FORGET_CHANNEL, type ProfileForgottenMessage } from '../protocol/profile-forget-channel.ts';
+import { MemoryProfileStore } from './store/memory-profile-store.ts';
 import type { ProfileExport } from '../protocol/profile.ts';
 import type { CatalogItemCard, CatalogMap } from '../protocol/catalog-view.ts';
 import type { ProgressListener } from '../protocol/progress.ts';
@@ -88,6 +90,8 @@ export class Engine implements EngineApi {
   /** A catalog fetched while the backends were measured (`EngineConfig.preloadCatalog`). */
   private preloaded: { url: string; files: Promise<LoadedCatalogFiles> } | undefined;
   private readonly probeData = new Map<number, ProbeData>();
+  /** Where forgetting the profile is announced to the origin's other engines. */
+  private forgetChannel: BroadcastChannel | undefined;
   private ivf: IvfService | undefined;
 
   init(config: EngineConfig, onProgress?: ProgressListener): Promise<BackendReport> {
@@ -98,6 +102,7 @@ export class Engine implements EngineApi {
         throw new RangeError(`fusionHead must be one of ${FUSION_HEADS.join(', ')}, got ${JSON.stringify(config.fusionHead)}`);
       }
       this.config = config;
+      this.listenForForget();
       this.assetsBaseUrl = config.assetsBaseUrl ?? new URL('/', self.location.href).href;
       this.probeItems = config.probeItems ?? DEFAULT_PROBE_ITEMS;
       useLocalWasm(this.assetsBaseUrl);
@@ -533,14 +538,16 @@ export class Engine implements EngineApi {
       const store = await this.profileStore();
       await store.forget();
       this.recommender?.resetPersonal();
-      return { ...(await store.counts()), pending: store.pendingCount() };
+      // The backend measured on this device goes too; every other engine of the origin drops what it holds in memory.
+      await forgetRememberedChoices();
+      this.forgetChannel?.postMessage({ dbName: store.dbName } satisfies ProfileForgottenMessage);
+      return this.summaryOf(store);
     });
   }
 
   profileSummary(): Promise<ProfileSummary> {
     return this.queue.run(async () => {
-      const store = await this.profileStore();
-      return { ...(await store.counts()), pending: store.pendingCount() };
+      return this.summaryOf(await this.profileStore());
     });
   }
 
@@ -557,12 +564,39 @@ export class Engine implements EngineApi {
   /** The profile database, opened once per worker (a failure is retried on the next call). */
   private profileStore(): Promise<ProfileStore> {
     this.store ??= openProfileStore({ dbName: this.config.profileName }).catch((error: unknown) => {
-      this.store = undefined;
+      // IndexedDB unusable here (blocked, sandboxed, a newer database, no room): keep the profile in memory and say so.
+      const code = profileStoreErrorCode(error);
+      if (code === 'unavailable' || code === 'quota-exceeded') return new MemoryProfileStore({ dbName: this.config.profileName }, (error as Error).message);
+      this.store = undefined; // another tab holds it: retried on the next call
       throw error;
     });
     return this.store;
   }
 
+  /** Another tab or worker deleted this profile: drop the personal model, the last-shown list and the pending events held here. */
+  private listenForForget(): void {
+    if (typeof BroadcastChannel !== 'function') return;
+    this.forgetChannel = new BroadcastChannel(PROFILE_FORGET_CHANNEL);
+    this.forgetChannel.onmessage = (event: MessageEvent<ProfileForgottenMessage>) => {
+      void this.queue.run(async () => {
+        const store = await this.store?.catch(() => undefined);
+        if (event.data?.dbName !== (store?.dbName ?? this.config.profileName ?? DEFAULT_DB_NAME)) return;
+        this.recommender?.resetPersonal();
+        if (store instanceof MemoryProfileStore) await store.forget();
+        else store?.dropPending();
+      });
+    };
+  }
+
+  /** What is stored, and a notice when it is kept only in this worker's memory. */
+  private async summaryOf(store: ProfileStore): Promise<ProfileSummary> {
+    const summary: ProfileSummary = { ...(await store.counts()), pending: store.pendingCount() };
+    if (store.skippedRecords > 0) summary.skippedRecords = store.skippedRecords;
+    if (store instanceof MemoryProfileStore) {
+      summary.notice = `This browser does not let the site keep a profile (${store.reason.replace(/^\[[a-z-]+\] /, '')}), so what you do here is remembered only until the page closes.`;
+    }
+    return summary;
+  }
 
   private requireEncoders(): BrowserEncoders {
     this.requireReport();

@@ -114,4 +114,8 @@ export interface ProfileSummary {
   modelStates: number;
   /** Events waiting to be written (e.g. the storage quota was full). */
   pending: number;
+  /** Set when IndexedDB cannot be used here and the profile lives in the engine's memory only (until the page closes): why, for the user. */
+  notice?: string;
+  /** Stored records that were not valid when read back (changed outside the app, a damaged disk) and were skipped, when there were any. */
+  skippedRecords?: number;
 }

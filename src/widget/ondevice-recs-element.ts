@@ -5,7 +5,9 @@ import type { RecommendRequest, RecommendedItem, TrackExtra, TrackedEventType } 
 import type { CatalogSession } from './catalog-session.ts';
 import { joinPageTracking, leavePageTracking } from './page-tracking.ts';
 import { SCRIPT_FOLDER } from './script-folder.ts';
-import { sessionFor } from './shared-engine-registry.ts';
+import { releaseSession, sessionFor } from './shared-engine-registry.ts';
+import { isEngineLost } from '../protocol/engine-errors.ts';
+import { onProfileForgotten } from './profile-forgotten.ts';
 import { widgetEvent, type RecsErrorDetail, type RecsReadyDetail, type RecsSelectDetail, type RecsUpdateDetail } from './widget-events.ts';
 import { widgetStyles } from './widget-styles.ts';
 
@@ -25,6 +27,11 @@ const NO_SHOPPER_DATA_HEADING = 'Typical of each category';
 const REFRESH_DEBOUNCE_MS = 300;
 /** A click waits at most this long for its event to be stored before the browser navigates away. */
 const CLICK_STORE_WAIT_MS = 400;
+/** After the engine crashed or wedged, the list asks again this long later (the call restarts the engine), at most this many times in a row. */
+const CRASH_RETRY_MS = 1000;
+const CRASH_RETRIES = 3;
+/** The only schemes an `item-href` link may resolve to. */
+const SAFE_LINK_SCHEMES = ['http:', 'https:'];
 
 
 /**
@@ -76,7 +83,7 @@ export class OnDeviceRecsElement extends LitElement {
   @property({ attribute: 'item-id' }) itemId: string | undefined;
   /** How many items to show (default 8). */
   @property({ type: Number }) k = 8;
-  /** Link template for an item, `{id}` replaced by the URL-encoded item id, e.g. `/product.html?id={id}`. */
+  /** Link template for an item, `{id}` replaced by the URL-encoded item id, e.g. `/product.html?id={id}`; only http(s) and relative links (anything else, `javascript:` included, shows the card as a button). */
   @property({ attribute: 'item-href' }) itemHref: string | undefined;
   /** Where models/, tfjs-wasm/ and relative catalogs are served (default: this script's folder). */
   @property() assets: string | undefined;
@@ -98,6 +105,9 @@ export class OnDeviceRecsElement extends LitElement {
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   /** Bumped on every (re)bind and refresh, so a late answer never overwrites a newer one. */
   private generation = 0;
+  private stopHearingForget: (() => void) | undefined;
+  /** Lists lost to an engine crash in a row (reset by a list that arrives). */
+  private crashes = 0;
 
   /** The list shown now. */
   get recommendations(): readonly RecommendedItem[] {
@@ -123,6 +133,8 @@ export class OnDeviceRecsElement extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     joinPageTracking(this, this.dwellMs);
+    // Forgotten in any tab: no list from the old history stays.
+    this.stopHearingForget = onProfileForgotten(() => this.scheduleRefresh(0));
     // Re-attached after a removal: bind again on the next update.
     if (!this.bound) this.requestUpdate();
   }
@@ -130,6 +142,8 @@ export class OnDeviceRecsElement extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     leavePageTracking(this);
+    this.stopHearingForget?.();
+    this.stopHearingForget = undefined;
     this.unbind();
   }
 
@@ -151,7 +165,7 @@ export class OnDeviceRecsElement extends LitElement {
       return;
     }
     const assetsBaseUrl = new URL(this.assets ?? SCRIPT_FOLDER, document.baseURI).href;
-    const session = sessionFor(new URL(this.catalog, assetsBaseUrl).href, assetsBaseUrl);
+    const session = sessionFor(new URL(this.catalog, assetsBaseUrl).href, assetsBaseUrl, this);
     this.session = session;
     this.phase = 'waiting';
     this.message = '';
@@ -172,7 +186,10 @@ export class OnDeviceRecsElement extends LitElement {
   private unbind(): void {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
+    // The engine of a catalog no widget shows any more is ended (shared-engine-registry.ts).
+    if (this.session) releaseSession(this.session, this);
     this.session = undefined;
+    this.crashes = 0;
     this.bound = false;
     clearTimeout(this.refreshTimer);
   }
@@ -198,10 +215,19 @@ export class OnDeviceRecsElement extends LitElement {
       if (generation !== this.generation) return;
       this.items = items;
       this.phase = 'ready';
+      this.crashes = 0;
       this.message = items.length === 0 ? 'Nothing to recommend here yet.' : '';
       this.dispatchEvent(widgetEvent<RecsUpdateDetail>('recs-update', { items }));
     } catch (error) {
-      if (generation === this.generation) this.fail(`${messageOf(error)}.`);
+      if (generation !== this.generation) return;
+      if (isEngineLost(error) && this.crashes < CRASH_RETRIES) {
+        // The engine stopped; the next call starts a new one (the profile is kept): say so quietly and ask again.
+        this.crashes += 1;
+        this.fail('the recommender stopped and is starting again.');
+        this.scheduleRefresh(CRASH_RETRY_MS);
+        return;
+      }
+      this.fail(`${messageOf(error)}.`);
     }
   }
 
@@ -224,8 +250,15 @@ export class OnDeviceRecsElement extends LitElement {
     this.dispatchEvent(widgetEvent<RecsErrorDetail>('recs-error', { message: this.message }));
   }
 
+  /** The item's link from `item-href`, or undefined (a button) when there is none or it is not an http(s) or relative link (`javascript:`, `data:` …). */
   private hrefFor(item: RecommendedItem): string | undefined {
-    return this.itemHref?.replaceAll('{id}', encodeURIComponent(item.id));
+    const href = this.itemHref?.replaceAll('{id}', encodeURIComponent(item.id));
+    if (href === undefined) return undefined;
+    try {
+      return SAFE_LINK_SCHEMES.includes(new URL(href, document.baseURI).protocol) ? href : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   private onSelect(event: MouseEvent, item: RecommendedItem): void {
@@ -291,7 +324,7 @@ export class OnDeviceRecsElement extends LitElement {
 function messageOf(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   // The engine names the call ("recommend: unknown item id …"); visitors need only the problem.
-  return text.replace(/^recommend: /, '').replace(/\.$/, '');
+  return text.replace(/^\[[a-z-]+\] /, '').replace(/^recommend: /, '').replace(/\.$/, '');
 }
 
 declare global {

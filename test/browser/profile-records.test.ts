@@ -194,3 +194,29 @@ describe('forget', () => {
     await again.forget();
   });
 });
+
+describe('records read back', () => {
+  it('skips and counts stored records that are not valid (written outside the store), without failing the read', async () => {
+    const store = await freshStore();
+    await store.addEvent({ type: 'view', itemId: 'a', catalog: 'shop' });
+    await store.putAdhocItem(textItem('good', new Float32Array([0.6, 0.8])));
+    // Corrupt records, written with plain IndexedDB as another program or a damaged disk might leave them.
+    const db = await rawOpen(store.dbName);
+    const tx = db.transaction(['events', 'adhoc-items'], 'readwrite');
+    const events = tx.objectStore('events');
+    await request(events.add({ type: 'explode', itemId: 'b', at: 1 }));
+    await request(events.add({ type: 'view', itemId: 'x'.repeat(600), at: 2 }));
+    await request(events.add({ type: 'view', itemId: 'c' }));
+    await request(events.add({ type: 'click', itemId: 'd', at: 3 }));
+    await request(tx.objectStore('adhoc-items').put({ id: 'bad', modality: 'text', vector: 'not a vector', encoder: { name: 'e', version: '1', dims: 2 }, createdAt: 1 }));
+    db.close();
+
+    expect((await store.events()).map((e) => e.itemId)).toEqual(['a', 'd']);
+    expect(store.skippedRecords).toBe(3);
+    expect((await store.events({ limit: 10 })).map((e) => e.itemId)).toEqual(['a', 'd']);
+    expect((await store.adhocItems()).map((i) => i.id)).toEqual(['good']);
+    expect(await store.adhocItem('bad')).toBeUndefined();
+    expect((await store.exportData()).events.map((e) => e.itemId)).toEqual(['a', 'd']);
+    expect(store.skippedRecords).toBe(3 + 3 + 1 + 1 + 3);
+  });
+});

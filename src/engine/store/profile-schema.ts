@@ -4,7 +4,7 @@
  */
 import type { DBSchema } from 'idb';
 import type { StoredAdhocItem } from './adhoc-item-record.ts';
-import type { ModelState, ProfileEvent } from '../../protocol/profile.ts';
+import type { ModelState } from '../../protocol/profile.ts';
 import type { EventRecord } from './validate-event.ts';
 
 /** Small facts about the database itself. */
@@ -21,7 +21,3 @@ export interface ProfileDb extends DBSchema {
   meta: { key: MetaRecord['key']; value: MetaRecord };
 }
 
-/** What an events read returns: the id is always set on stored records. */
-export function asStoredEvent(value: EventRecord & { id?: number }): ProfileEvent {
-  return value as ProfileEvent;
-}

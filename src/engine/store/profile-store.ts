@@ -7,11 +7,10 @@
  * database, or the browser drops the connection, this store lets go at once and reopens
  * on the next call, so one tab never wedges the others.
  */
-import { exportAdhocItem, fromStoredAdhocItem, toStoredAdhocItem } from './adhoc-item-record.ts';
+import { exportAdhocItem, fromStoredAdhocItem, toStoredAdhocItem, type StoredAdhocItem } from './adhoc-item-record.ts';
 import { toModelStateRecord } from './model-state-record.ts';
 import { deleteProfileDb, openProfileDb, type ProfileConnection } from './open-profile-db.ts';
 import { PendingEvents } from './pending-events.ts';
-import { asStoredEvent } from './profile-schema.ts';
 import { DEFAULT_DB_NAME } from '../../protocol/profile.ts';
 import { describeError, isQuotaError, ProfileStoreError } from './profile-store-error.ts';
 import {
@@ -66,6 +65,7 @@ export class ProfileStore {
   /** Set while forget() deletes the database: new work waits for it rather than recreating it midway. */
   private forgetting: Promise<void> | undefined;
   private closed = false;
+  private skipped = 0;
   /** Writes of this store, one at a time, so the pending queue is flushed once and in order. */
   private readonly writes = new SerialQueue();
   private readonly pending: PendingEvents;
@@ -126,17 +126,17 @@ export class ProfileStore {
         const store = tx.objectStore('events');
         if (sinceAt !== undefined) {
           // A time window: the index finds it; the ids put it back in recording order.
-          const inWindow = (await store.index('by-at').getAll(IDBKeyRange.lowerBound(sinceAt))).map(asStoredEvent);
+          const inWindow = (await store.index('by-at').getAll(IDBKeyRange.lowerBound(sinceAt))).flatMap(this.readEvent);
           const found = inWindow.filter(matches).sort((a, b) => a.id - b.id);
           return limit === undefined ? found : found.slice(-limit);
         }
         const range = sinceId === undefined ? null : IDBKeyRange.lowerBound(sinceId, true);
-        if (limit === undefined) return (await store.getAll(range)).map(asStoredEvent).filter(matches);
+        if (limit === undefined) return (await store.getAll(range)).flatMap(this.readEvent).filter(matches);
         // Newest first until `limit` matches, so a small limit reads few records.
         const newest: ProfileEvent[] = [];
         for (let cursor = await store.openCursor(range, 'prev'); cursor && newest.length < limit; cursor = await cursor.continue()) {
-          const event = asStoredEvent(cursor.value);
-          if (matches(event)) newest.push(event);
+          const [event] = this.readEvent(cursor.value);
+          if (event && matches(event)) newest.push(event);
         }
         return newest.reverse();
       }),
@@ -146,6 +146,43 @@ export class ProfileStore {
   /** Events waiting in memory because storage was full. */
   pendingCount(): number {
     return this.pending.size;
+  }
+
+  /**
+   * Stored records that failed validation on read (changed by hand, another program, a damaged
+   * disk) and were skipped, since this store opened.
+   */
+  get skippedRecords(): number {
+    return this.skipped;
+  }
+
+  /** A stored event, checked as a new one would be: `[event]`, or `[]` (counted) when it is not valid. */
+  private readonly readEvent = (value: unknown): ProfileEvent[] => {
+    try {
+      const { id, ...rest } = (value ?? {}) as { id?: unknown };
+      if (typeof id !== 'number' || !Number.isSafeInteger(id) || typeof (rest as { at?: unknown }).at !== 'number') throw new TypeError('no id or time');
+      return [{ ...validateEvent(rest, Number.NaN), id }];
+    } catch {
+      this.skipped += 1;
+      return [];
+    }
+  };
+
+  /** A stored ad-hoc item, checked as a new one would be: `[item]`, or `[]` (counted) when it is not valid. */
+  private readonly readAdhocItem = (value: StoredAdhocItem): AdhocItem[] => {
+    try {
+      if (!(value?.vector instanceof ArrayBuffer)) throw new TypeError('no vector');
+      const checked = toStoredAdhocItem({ ...value, vector: new Float32Array(value.vector) } as NewAdhocItem, value.createdAt);
+      return [fromStoredAdhocItem(checked)];
+    } catch {
+      this.skipped += 1;
+      return [];
+    }
+  };
+
+  /** Drop the events waiting in memory (the profile was forgotten in another tab: they must not be written back). */
+  dropPending(): void {
+    this.pending.clear();
   }
 
   /** Writes the pending events now (in order); returns them as stored. Rejects 'quota-exceeded' while still full. */
@@ -173,7 +210,7 @@ export class ProfileStore {
     const stored = await this.run('read the ad-hoc item', (db) =>
       runTransaction(db, ['adhoc-items'], 'readonly', (tx) => tx.objectStore('adhoc-items').get(id)),
     );
-    return stored && fromStoredAdhocItem(stored);
+    return stored && this.readAdhocItem(stored)[0];
   }
 
   /** All ad-hoc items, by id. */
@@ -181,7 +218,7 @@ export class ProfileStore {
     const stored = await this.run('read the ad-hoc items', (db) =>
       runTransaction(db, ['adhoc-items'], 'readonly', (tx) => tx.objectStore('adhoc-items').getAll()),
     );
-    return stored.map(fromStoredAdhocItem);
+    return stored.flatMap(this.readAdhocItem);
   }
 
   // ---- personal model ----
@@ -236,7 +273,7 @@ export class ProfileStore {
           schemaVersion: db.version,
           exportedAt: Date.now(),
           createdAt: createdAt?.value ?? null,
-          events: events.map(asStoredEvent),
+          events: events.flatMap(this.readEvent),
           pendingEvents: this.pending.items(),
           adhocItems: adhocItems.map(exportAdhocItem),
           modelStates,
