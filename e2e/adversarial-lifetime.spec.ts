@@ -180,7 +180,7 @@ test('a profile database at version 99 (left by a newer app): the engine runs on
         const open = indexedDB.open(name, 99);
         open.onupgradeneeded = () => open.result.createObjectStore('from-the-future');
         open.onsuccess = () => (open.result.close(), resolve());
-        open.onerror = () => reject(open.error);
+        open.onerror = () => reject(open.error ?? new Error(`opening ${name} at version 99 failed`));
       }),
     profileName,
   );
@@ -270,7 +270,9 @@ test('forget() in tab A while tab B learns: B drops its personal model and nothi
       (window as unknown as Record<string, unknown>).testRecs = await window.ondevice.createRecommender({ catalog: 'catalogs/tuxpaint/', backend: 'wasm', profileName });
     }, profileName);
   }
+  // The bodies are this test's own source text, run against each tab's recommender.
   const recsIn = (tab: Page, body: string) =>
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
     tab.evaluate((body) => (new Function('recs', `return (async () => { ${body} })()`) as (r: unknown) => Promise<unknown>)((window as unknown as Record<string, unknown>).testRecs), body);
 
   // B learns from two clicks on its for-you list.

@@ -108,6 +108,8 @@ export class EngineLifetime {
         (error: unknown) => {
           if (!this.waiting.has(entry)) return;
           settle();
+          // The call's own rejection, passed through unchanged (Comlink rethrows the worker's Error).
+          // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
           reject(error);
         },
       );
