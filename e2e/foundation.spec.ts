@@ -13,7 +13,7 @@ async function rankFixture(page: Page, upload = true): Promise<RankResult> {
   return page.evaluate(async (upload) => {
     const count = 20_000;
     const dims = 256;
-    let state = 12345 >>> 0; // mulberry32, as in src/engine/backends/seeded-vectors.ts
+    let state = 12345 >>> 0; // mulberry32, as in src/shared/seeded-random.ts
     const random = () => {
       state = (state + 0x6d2b79f5) >>> 0;
       let t = state;

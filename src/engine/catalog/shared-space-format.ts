@@ -53,7 +53,7 @@ export interface SharedSpaceProjection {
   bias: Float32Array;
 }
 
-/** Decoded weights: what the engine's SharedSpace (src/engine/recommend/shared-space.ts) takes. */
+/** Decoded weights: what the engine's SharedSpace (src/engine/catalog/shared-space.ts) takes. */
 export interface SharedSpaceWeights {
   dims: number;
   projections: Partial<Record<Modality, SharedSpaceProjection>>;
