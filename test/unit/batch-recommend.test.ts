@@ -23,7 +23,7 @@ import { NodeEncoders } from '../../src/node/node-encoders.ts';
 import { initNodeTf } from '../../src/node/node-tf.ts';
 import { BatchRecommender } from '../../src/node/recommend/batch-recommender.ts';
 import { CatalogFolderError } from '../../src/node/recommend/load-catalog-folder.ts';
-import { MemoryProfile } from '../../src/node/recommend/memory-profile.ts';
+import { MemoryProfileStore } from '../../src/engine/store/memory-profile-store.ts';
 import { BatchLineError, parseRequestLine } from '../../src/node/recommend/request-line.ts';
 import { runBatch } from '../../src/node/recommend/run-batch.ts';
 import type { RecommendRequest } from '../../src/protocol/recommend.ts';
@@ -80,7 +80,7 @@ async function inProcessLists(): Promise<string[][]> {
   const loaded = new LoadedCatalog(files);
   const lists: string[][] = [];
   for (const line of LINES) {
-    const profile = new MemoryProfile();
+    const profile = new MemoryProfileStore({}, 'test');
     const recommender = new OnDeviceRecommender(recommenderCatalog(files, loaded.sharedSpace), async () => profile);
     const history = [...(line.history ?? [])].sort((a, b) => (a.at ?? 0) - (b.at ?? 0));
     for (const e of history) await recommender.track(e.type as 'view', e.itemId, { ...(e.at !== undefined ? { at: e.at } : {}), ...(e.dwellMs !== undefined ? { dwellMs: e.dwellMs } : {}) });

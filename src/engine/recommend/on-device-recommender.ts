@@ -55,7 +55,7 @@ export interface RecommenderCatalog {
 
 /**
  * What the recommender needs of the user's profile: the worker's IndexedDB ProfileStore, or
- * the batch CLI's in-memory profile of one request line (src/node/recommend/memory-profile.ts).
+ * the in-memory store of a batch CLI line (src/engine/store/memory-profile-store.ts).
  */
 export type RecommenderProfile = Pick<ProfileStore, 'addEvent' | 'events' | 'pendingCount' | 'putAdhocItem' | 'adhocItem' | 'adhocItems' | 'modelState' | 'putModelState'>;
 

@@ -13,7 +13,7 @@ import { InvalidRequestError, OnDeviceRecommender } from '../../engine/recommend
 import { recommenderCatalog } from '../../engine/recommend/recommender-catalog.ts';
 import { ProfileStoreError } from '../../engine/store/profile-store-error.ts';
 import { loadCatalogFolder, type CatalogFolder } from './load-catalog-folder.ts';
-import { MemoryProfile } from './memory-profile.ts';
+import { MemoryProfileStore } from '../../engine/store/memory-profile-store.ts';
 import { BatchLineError, type RequestLine } from './request-line.ts';
 
 export interface BatchRecommenderOptions {
@@ -21,10 +21,18 @@ export interface BatchRecommenderOptions {
   fusionHead?: FusionHeadName;
 }
 
+/**
+ * One request line's profile: the worker's own in-memory store (validation, the event cap), new
+ * for each line so no history carries into the next; nothing is written anywhere.
+ */
+function lineProfile(): MemoryProfileStore {
+  return new MemoryProfileStore({}, 'a batch line keeps its history in memory only');
+}
+
 export class BatchRecommender {
   /** History events dropped because their item is not in the catalog (all lines so far). */
   unknownHistoryItems = 0;
-  private profile = new MemoryProfile();
+  private profile = lineProfile();
   private readonly recommender: OnDeviceRecommender;
 
   private constructor(
@@ -53,7 +61,7 @@ export class BatchRecommender {
    */
   async recommend(input: RequestLine, source = 'requests', line = 0): Promise<RecommendedItem[]> {
     const space = this.recommender.catalog.space;
-    this.profile = new MemoryProfile();
+    this.profile = lineProfile();
     this.recommender.resetPersonal();
     try {
       for (const event of input.history) {
@@ -68,7 +76,7 @@ export class BatchRecommender {
       if (error instanceof InvalidRequestError || error instanceof ProfileStoreError) throw new BatchLineError(source, line, error.message, { cause: error });
       throw error;
     } finally {
-      this.profile = new MemoryProfile();
+      this.profile = lineProfile();
     }
   }
 
