@@ -138,6 +138,22 @@ export class ItemSpace {
     return space.vectors.subarray(index * space.dims, (index + 1) * space.dims);
   }
 
+  /** Mean cosine over the modalities both items have (vectors are unit length); 0 when they share none. Diversity's item similarity. */
+  similarity(a: number, b: number): number {
+    let sum = 0;
+    let n = 0;
+    for (const m of this.modalities) {
+      const va = this.vector(a, m);
+      const vb = this.vector(b, m);
+      if (!va || !vb) continue;
+      let dot = 0;
+      for (let d = 0; d < va.length; d++) dot += va[d]! * vb[d]!;
+      sum += dot;
+      n++;
+    }
+    return n ? sum / n : 0;
+  }
+
   /** The item-aligned matrix on the current backend (uploaded on first use after a backend change). */
   matrix(modality: Modality): tf.Tensor2D {
     const space = this.require(modality);

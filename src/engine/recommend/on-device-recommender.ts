@@ -258,25 +258,9 @@ export class OnDeviceRecommender {
       perCategoryCap: diversity.perCategoryCap,
       fillToK: diversity.fillToK,
       categoryOf: (i) => this.space.items[i]!.category.split('/').slice(0, depth).join('/'),
-      similarity: (a, b) => this.itemSimilarity(a, b),
+      similarity: (a, b) => this.space.similarity(a, b),
     });
     return [...pinned, ...chosen];
-  }
-
-  /** Mean cosine over the modalities both items have. */
-  private itemSimilarity(a: number, b: number): number {
-    let sum = 0;
-    let n = 0;
-    for (const m of this.space.modalities) {
-      const va = this.space.vector(a, m);
-      const vb = this.space.vector(b, m);
-      if (!va || !vb) continue;
-      let dot = 0;
-      for (let d = 0; d < va.length; d++) dot += va[d]! * vb[d]!;
-      sum += dot;
-      n++;
-    }
-    return n ? sum / n : 0;
   }
 
   /** Cold-start prior: cosine of each item to its top-level category's mean, averaged over modalities. */
@@ -336,7 +320,6 @@ export class OnDeviceRecommender {
       { halfLife: this.catalog.model.halfLife },
     );
   }
-
 
   private async personalState(): Promise<PersonalState> {
     if (this.personal) return this.personal;

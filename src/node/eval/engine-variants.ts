@@ -101,22 +101,6 @@ class EngineEvaluationContext {
   }
 }
 
-/** Mean cosine over the modalities both items have (the engine's itemSimilarity; catalog vectors are unit length). */
-function meanModalityCosine(space: MovieCatalog['space'], a: number, b: number): number {
-  let sum = 0;
-  let n = 0;
-  for (const m of space.modalities) {
-    const va = space.vector(a, m);
-    const vb = space.vector(b, m);
-    if (!va || !vb) continue;
-    let dot = 0;
-    for (let d = 0; d < va.length; d++) dot += va[d]! * vb[d]!;
-    sum += dot;
-    n++;
-  }
-  return n ? sum / n : 0;
-}
-
 interface VariantSpec {
   name: string;
   group: string;
@@ -184,7 +168,7 @@ class EngineVariant implements EvaluatedRecommender {
     return diversify(Array.from(pool), scores, k, {
       lambda,
       categoryOf: (i) => space.items[i]!.category,
-      similarity: (a, b) => meanModalityCosine(space, a, b),
+      similarity: (a, b) => space.similarity(a, b),
     });
   }
 
