@@ -3,7 +3,7 @@ import { customElement, property } from 'lit/decorators.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import type { ServedCatalogBuildStatus } from '../protocol/catalog-build-status.ts';
 import { CATALOG_BUILD_STEPS, catalogBuildFraction, describeCatalogBuild } from './describe-catalog-build.ts';
-import { sharedStyles } from './shared-styles.ts';
+import { sharedStyles, statusCardStyles } from './shared-styles.ts';
 
 /**
  * The first `npm start` only: the default catalog is being built on this machine while the
@@ -16,38 +16,8 @@ export class CatalogBuildView extends LitElement {
 
   static override styles = [
     sharedStyles,
+    statusCardStyles,
     css`
-      :host {
-        display: block;
-      }
-      .card {
-        background: var(--surface);
-        border: 1px solid var(--line);
-        border-radius: 16px;
-        padding: 1.25rem 1.5rem;
-        box-shadow: 0 1px 3px rgb(16 24 40 / 8%);
-      }
-      h2 {
-        margin: 0 0 0.25rem;
-        font-size: 1.25rem;
-      }
-      .lead {
-        margin: 0 0 1rem;
-        color: var(--ink-muted);
-      }
-      .bar {
-        height: 0.75rem;
-        background: var(--track);
-        border-radius: 999px;
-        overflow: hidden;
-      }
-      .bar .fill {
-        display: block;
-        height: 100%;
-        background: var(--accent);
-        border-radius: 999px;
-        transition: width 200ms ease;
-      }
       .now {
         margin: 0.5rem 0 0.75rem;
         font-size: 0.9rem;

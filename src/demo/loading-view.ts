@@ -5,7 +5,7 @@ import type { BackendReport, CatalogSummary } from '../protocol/engine-api.ts';
 import { PROGRESS_STAGES, type ProgressStage } from '../protocol/progress.ts';
 import { formatBytes } from './format-bytes.ts';
 import { STAGE_NAMES, type ProgressLog, type ProgressStep } from './progress-log.ts';
-import { sharedStyles } from './shared-styles.ts';
+import { sharedStyles, statusCardStyles } from './shared-styles.ts';
 
 /**
  * Start-up as it happens: an accessible progress bar fed by the engine's real progress
@@ -28,38 +28,8 @@ export class LoadingView extends LitElement {
 
   static override styles = [
     sharedStyles,
+    statusCardStyles,
     css`
-      :host {
-        display: block;
-      }
-      .card {
-        background: var(--surface);
-        border: 1px solid var(--line);
-        border-radius: 16px;
-        padding: 1.25rem 1.5rem;
-        box-shadow: 0 1px 3px rgb(16 24 40 / 8%);
-      }
-      h2 {
-        margin: 0 0 0.25rem;
-        font-size: 1.25rem;
-      }
-      .lead {
-        margin: 0 0 1rem;
-        color: var(--ink-muted);
-      }
-      .bar {
-        height: 0.75rem;
-        background: var(--track);
-        border-radius: 999px;
-        overflow: hidden;
-      }
-      .bar .fill {
-        display: block;
-        height: 100%;
-        background: var(--accent);
-        border-radius: 999px;
-        transition: width 200ms ease;
-      }
       .bar.indeterminate .fill {
         width: 30%;
         animation: slide 1.4s ease-in-out infinite;

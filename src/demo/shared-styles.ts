@@ -67,3 +67,38 @@ export const panelStyles = css`
     font-size: 1.3rem;
   }
 `;
+
+/** A full-width status card with a progress bar (the catalog build view and the loading view). */
+export const statusCardStyles = css`
+  :host {
+    display: block;
+  }
+  .card {
+    background: var(--surface);
+    border: 1px solid var(--line);
+    border-radius: 16px;
+    padding: 1.25rem 1.5rem;
+    box-shadow: 0 1px 3px rgb(16 24 40 / 8%);
+  }
+  h2 {
+    margin: 0 0 0.25rem;
+    font-size: 1.25rem;
+  }
+  .lead {
+    margin: 0 0 1rem;
+    color: var(--ink-muted);
+  }
+  .bar {
+    height: 0.75rem;
+    background: var(--track);
+    border-radius: 999px;
+    overflow: hidden;
+  }
+  .bar .fill {
+    display: block;
+    height: 100%;
+    background: var(--accent);
+    border-radius: 999px;
+    transition: width 200ms ease;
+  }
+`;
