@@ -58,6 +58,7 @@ import { catalogItemCard } from './catalog/item-card.ts';
 import { buildCatalogMap } from './recommend/catalog-map.ts';
 import { ByteProgress } from './progress/byte-progress.ts';
 import { releaseListener, safeListener } from './progress/safe-listener.ts';
+import { PreloadedCatalog } from './catalog/preloaded-catalog.ts';
 import { FUSION_HEADS, MAX_EXAMPLE_AUDIO_SECONDS, type ExampleInput, type ProfileSummary, type RecommendRequest, type RecommendedItem, type TrackExtra, type TrackedEventType } from '../protocol/recommend.ts';
 import { MAX_K } from '../protocol/recommend.ts';
 
@@ -88,7 +89,7 @@ export class Engine implements EngineApi {
   /** What to measure in the background after the first recommendation, and this browser's key for remembering. */
   private remeasure: { backends: BackendName[]; int8: Int8RankerName[]; key: string; remember: boolean } | undefined;
   /** A catalog fetched while the backends were measured (`EngineConfig.preloadCatalog`). */
-  private preloaded: { url: string; files: Promise<LoadedCatalogFiles> } | undefined;
+  private preloaded: PreloadedCatalog | undefined;
   private readonly probeData = new Map<number, ProbeData>();
   /** Where forgetting the profile is announced to the origin's other engines. */
   private forgetChannel: BroadcastChannel | undefined;
@@ -107,10 +108,7 @@ export class Engine implements EngineApi {
       this.probeItems = config.probeItems ?? DEFAULT_PROBE_ITEMS;
       useLocalWasm(this.assetsBaseUrl);
       if (config.preloadCatalog) {
-        const url = new URL(config.preloadCatalog, this.assetsBaseUrl).href;
-        const files = loadCatalogFiles(url);
-        files.catch(() => undefined); // loadCatalog reports it (and fetches again)
-        this.preloaded = { url, files };
+        this.preloaded = new PreloadedCatalog(new URL(config.preloadCatalog, this.assetsBaseUrl).href);
       }
       this.manifest = await fetchAssetManifest(this.assetsBaseUrl, new ByteProgress(progress, 'assets', 'model asset manifest'));
 
@@ -477,6 +475,7 @@ export class Engine implements EngineApi {
     const preloaded = this.preloaded;
     this.preloaded = undefined;
     if (preloaded?.url === url) {
+      preloaded.attach(safeListener(onProgress));
       try {
         return await preloaded.files;
       } catch {

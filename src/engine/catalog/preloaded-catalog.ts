@@ -1,0 +1,31 @@
+/**
+ * A catalog fetched while the engine starts (`EngineConfig.preloadCatalog`). The page's progress
+ * listener of `init` is released when `init` returns, but the fetch goes on after it; so the
+ * fetch's progress is kept here and handed to the listener of the `loadCatalog` call that takes
+ * the files (first what already happened, then the rest as it happens). The loading view thus
+ * shows the catalog's files, with their bytes or "from cache", whether or not they were preloaded.
+ */
+import type { ProgressListener, ProgressUpdate } from '../../protocol/progress.ts';
+import { loadCatalogFiles, type LoadedCatalogFiles } from './fetch-catalog.ts';
+
+export class PreloadedCatalog {
+  readonly files: Promise<LoadedCatalogFiles>;
+  private readonly held: ProgressUpdate[] = [];
+  private listener: ProgressListener | undefined;
+
+  constructor(readonly url: string) {
+    this.files = loadCatalogFiles(url, { onProgress: (update) => this.report(update) });
+    this.files.catch(() => undefined); // loadCatalog reports it (and fetches again)
+  }
+
+  /** The progress so far, then every later update, go to `listener` (a safe listener: it never throws). */
+  attach(listener: ProgressListener): void {
+    for (const update of this.held.splice(0)) listener(update);
+    this.listener = listener;
+  }
+
+  private report(update: ProgressUpdate): void {
+    if (this.listener) this.listener(update);
+    else this.held.push({ ...update });
+  }
+}
