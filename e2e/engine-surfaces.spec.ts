@@ -331,7 +331,7 @@ test('a sound example longer than 30 s is refused with too-long and nothing is s
   const before = await profile();
   expect(await search(await longWav(sound, 40))).toEqual({
     name: 'EncoderInputError',
-    message: '[too-long] audio #1: the sound is 40.0 s long; the limit is 30 s. Use a shorter clip.',
+    message: '[too-long] audio #1: the sound is 40.0 s long (by its wav header); the limit is 30 s. Use a shorter clip.',
   });
   expect(await profile()).toEqual(before);
 
