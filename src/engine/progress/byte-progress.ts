@@ -41,7 +41,8 @@ export class ByteProgress {
   add(bytes: number): void {
     if (this.finished || bytes <= 0) return;
     this.loaded += bytes;
-    if (this.loaded - this.reported >= this.step) this.emit(false);
+    // The last bytes are reported by finish (done): an update at 100 % that is not done says nothing new.
+    if (this.loaded - this.reported >= this.step && (this.total === undefined || this.loaded < this.total)) this.emit(false);
   }
 
   /** All the bytes at once (a cache read): a single update, done. */
