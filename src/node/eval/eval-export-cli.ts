@@ -13,6 +13,7 @@ import { DEFAULT_DATA_DIR, loadMovieLens } from './movielens.ts';
 import { interactionsCsv, recommendRequests } from './product-path-files.ts';
 import { buildProtocol } from './protocols.ts';
 import type { Split } from './user-split.ts';
+import { readCliFlags } from './cli-flags.ts';
 
 const USAGE =
   'usage: npm run eval:export -- --protocol B|A|C-random|C-newest --split dev|test|all [--interactions FILE.csv] [--requests FILE.jsonl] [--k 10] [--steps 3] [--cold-share 0.2] [--seed 42] [--limit-users N] [--mmr λ] [--data DIR]';
@@ -24,14 +25,7 @@ function main(): void {
     console.log(USAGE);
     return;
   }
-  const values = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const [name, inline] = argv[i]!.startsWith('--') ? argv[i]!.slice(2).split(/=(.*)/s, 2) : [undefined, undefined];
-    if (!name || !FLAGS.includes(name)) throw new Error(`unknown argument ${argv[i]}\n${USAGE}`);
-    const value = inline ?? argv[++i];
-    if (value === undefined) throw new Error(`--${name} needs a value\n${USAGE}`);
-    values.set(name, value);
-  }
+  const values = readCliFlags(argv, FLAGS, USAGE);
   const protocols = parseProtocols(values.get('protocol') ?? 'B');
   if (protocols.length !== 1) throw new Error(`--protocol: export one protocol at a time, got ${protocols.join(', ')}`);
   const split = (values.get('split') ?? 'dev') as Split;

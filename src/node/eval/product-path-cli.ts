@@ -24,6 +24,7 @@ import { assertNotShipped, parseProtocols } from './eval-args.ts';
 import { MOVIE_SIGNAL_OPTIONS } from './movie-catalog.ts';
 import { shopItemsJsonl } from './movie-shop-items.ts';
 import { DEFAULT_DATA_DIR, loadMovieLens, REPO_ROOT } from './movielens.ts';
+import { readCliFlags } from './cli-flags.ts';
 
 const USAGE =
   'usage: npm run eval:product-path -- --split dev|test|all [--protocol B,C-random,C-newest] [--row "Hybrid late"] [--limit-users N] [--resamples N] [--dir eval-results/product] [--data DIR]';
@@ -53,14 +54,7 @@ function main(): void {
     console.log(USAGE);
     return;
   }
-  const values = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const [name, inline] = argv[i]!.startsWith('--') ? argv[i]!.slice(2).split(/=(.*)/s, 2) : [undefined, undefined];
-    if (!name || !FLAGS.includes(name)) throw new Error(`unknown argument ${argv[i]}\n${USAGE}`);
-    const value = inline ?? argv[++i];
-    if (value === undefined) throw new Error(`--${name} needs a value\n${USAGE}`);
-    values.set(name, value);
-  }
+  const values = readCliFlags(argv, FLAGS, USAGE);
   const split = values.get('split') ?? 'dev';
   if (!['dev', 'test', 'all'].includes(split)) throw new Error(`--split must be dev, test or all, got ${split}`);
   const protocols = parseProtocols(values.get('protocol') ?? 'B,C-random,C-newest').filter((p) => p !== 'A');
