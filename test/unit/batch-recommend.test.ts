@@ -28,21 +28,8 @@ import { BatchLineError, parseRequestLine } from '../../src/node/recommend/reque
 import { runBatch } from '../../src/node/recommend/run-batch.ts';
 import type { RecommendRequest } from '../../src/protocol/recommend.ts';
 import { pathToFileURL } from 'node:url';
+import { FIXTURE_STAMP_IDS } from '../fixture-stamp-ids.ts';
 
-const IDS = [
-  'animals/birds/blackbird',
-  'animals/birds/nandou',
-  'animals/mammals/badger',
-  'animals/mammals/elephant',
-  'animals/mammals/rodents/rabbit',
-  'animals/mammals/rodents/mouse',
-  'food/bread',
-  'food/cheese',
-  'food/pizza',
-  'food/loaf_of_bread',
-  'vehicles/emergency/firetruck',
-  'symbols/money/00_symbols/euro_1_euro',
-];
 
 /** A hand-made log: four shoppers' sessions (seconds since 1970). */
 const T = 1_700_000_000;
@@ -99,9 +86,9 @@ function runCli(args: string[], input?: string): { status: number | null; stdout
 beforeAll(async () => {
   await initNodeTf('wasm');
   encoders = new NodeEncoders();
-  const items = tuxPaintSourceItems(findOrFetchTuxPaintStamps(), { ids: IDS });
+  const items = tuxPaintSourceItems(findOrFetchTuxPaintStamps(), { ids: FIXTURE_STAMP_IDS });
   const summary = await buildCatalog(items, { outDir: catalogDir, encoders, modalities: ['text', 'image'], interactions: { rows: LOG }, createdAt: '2026-01-01T00:00:00.000Z' });
-  expect(summary.items).toBe(IDS.length);
+  expect(summary.items).toBe(FIXTURE_STAMP_IDS.length);
   expect(summary.sharedSpace).toHaveProperty('dims');
   expect(summary.interactions?.events).toBe(LOG.length);
 }, 300_000);

@@ -30,22 +30,8 @@ import { NodeEncoders } from '../../src/node/node-encoders.ts';
 import { initNodeTf } from '../../src/node/node-tf.ts';
 import { cosine } from '../cosine.ts';
 import { encodeWav } from '../../src/shared/audio/encode-wav.ts';
+import { FIXTURE_STAMP_IDS } from '../fixture-stamp-ids.ts';
 
-/** Stamps with a sound effect (blackbird, firetruck, rabbit), a silent one (nandou: audio refused), SVGs (bread, cheese), spoken-only audio. */
-const IDS = [
-  'animals/birds/blackbird',
-  'animals/birds/nandou',
-  'animals/mammals/badger',
-  'animals/mammals/elephant',
-  'animals/mammals/rodents/rabbit',
-  'animals/mammals/rodents/mouse',
-  'food/bread',
-  'food/cheese',
-  'food/pizza',
-  'food/loaf_of_bread',
-  'vehicles/emergency/firetruck',
-  'symbols/money/00_symbols/euro_1_euro',
-];
 
 /** Counts inputs per modality, so a test can tell what was embedded. */
 class CountingEncoders implements CatalogEncoders {
@@ -100,8 +86,8 @@ afterAll(async () => {
 describe('tux paint source', () => {
   it('maps stamps to items', () => {
     expect(titleFromName('loaf_of_bread')).toBe('Loaf of bread');
-    const items = tuxPaintSourceItems(stampsDir, { ids: IDS });
-    expect(items.map((i) => i.id).sort()).toEqual([...IDS].sort());
+    const items = tuxPaintSourceItems(stampsDir, { ids: FIXTURE_STAMP_IDS });
+    expect(items.map((i) => i.id).sort()).toEqual([...FIXTURE_STAMP_IDS].sort());
     const blackbird = items.find((i) => i.id === 'animals/birds/blackbird')!;
     expect(blackbird).toMatchObject({ title: 'Blackbird', category: 'animals/birds', metadata: { audioKind: 'effect' } });
     expect(blackbird.audioPath).toMatch(/blackbird\.ogg$/);
@@ -128,7 +114,7 @@ describe('tux paint catalog, interrupted and resumed', () => {
   let items: SourceItem[];
 
   it('stops after the first batch, then resumes without re-embedding finished items', async () => {
-    items = tuxPaintSourceItems(stampsDir, { ids: IDS });
+    items = tuxPaintSourceItems(stampsDir, { ids: FIXTURE_STAMP_IDS });
     const license = tuxPaintLicense(stampsDir);
     const options = { outDir: out, encoders, batchSize: 4, notice: license.notice, noticeFiles: license.noticeFiles, licenses: license.licenses, name: 'test' };
     encoders.reset();
@@ -267,7 +253,7 @@ describe('tux paint catalog, interrupted and resumed', () => {
     // A small hand-made log over the 12 stamps (plumbing test; the evaluation uses real logs):
     // 30 sessions that each walk 4 stamps in a fixed cyclic order.
     const rows = Array.from({ length: 30 }, (_, s) =>
-      Array.from({ length: 4 }, (_, step) => ({ session: `s${s}`, item: IDS[(s + step * 3) % IDS.length]!, timestamp: 1_700_000_000 + s * 1000 + step * 10, event: 'view' })),
+      Array.from({ length: 4 }, (_, step) => ({ session: `s${s}`, item: FIXTURE_STAMP_IDS[(s + step * 3) % FIXTURE_STAMP_IDS.length]!, timestamp: 1_700_000_000 + s * 1000 + step * 10, event: 'view' })),
     ).flat();
     const withLog = join(temp, 'tuxpaint-with-log');
     cpSync(join(out), withLog, { recursive: true });
