@@ -1,6 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
 import type {
-  BackendCandidate,
   BackendReport,
   CatalogRankResult,
   CatalogSummary,
@@ -17,27 +15,21 @@ import type {
   RecommendBenchmarkOptions,
   RecommendBenchmarkRow,
 } from '../protocol/engine-api.ts';
-import { BACKEND_NAMES, type BackendName } from '../protocol/backend-name.ts';
+import type { BackendName } from '../protocol/backend-name.ts';
 import { fetchAssetManifest, type AssetManifest } from './assets/asset-manifest.ts';
 import { checkModels } from './assets/check-models.ts';
-import { activateBackend, useLocalWasm } from './backends/activate-backend.ts';
-import { chooseBackend } from './backends/choose-backend.ts';
-import { describeCandidate } from '../protocol/describe-backend-candidate.ts';
-import { makeProbeData, probeBackend, type ProbeData } from './backends/probe-backend.ts';
-import { chooseAtStartUp, mergeCandidates, rememberedRecord } from './backends/start-up-choice.ts';
-import { chooseInt8Ranker } from './backends/probe-int8-rankers.ts';
-import { forgetRememberedChoices, rememberChoice } from './backends/remembered-choice.ts';
-import { measureInBackground } from './backends/measure-in-background.ts';
+import { useLocalWasm } from './backends/activate-backend.ts';
+import { forgetRememberedChoices } from './backends/remembered-choice.ts';
+import { BackendLifecycle, DEFAULT_PROBE_ITEMS } from './backend-lifecycle.ts';
+import { benchmarkEmbedding, benchmarkRanking, benchmarkRecommend, loseWebGpuDevice, tensorCount, type DiagnosticsContext } from './engine-diagnostics.ts';
 import { benchmarkInt8Rankers } from './ranking/benchmark-int8-rankers.ts';
 import { IvfService } from './ivf/ivf-service.ts';
-import { int8Ranker, isInt8RankerName, type Int8RankerName } from './ranking/int8-rankers.ts';
 import type { Int8Ranker } from './ranking/int8-matrix.ts';
-import { seededUnitVectors } from './backends/seeded-vectors.ts';
-import { summarize, timeRuns, timeRunsWithin } from './backends/timing-stats.ts';
 import { ItemMatrix } from './ranking/item-matrix.ts';
 import { scoreTopK } from './ranking/score-top-k.ts';
 import { SerialQueue } from './serial-queue.ts';
 import { BrowserEncoders } from './encoders/browser-encoders.ts';
+import { embedWith } from './encoders/embed-with.ts';
 import { EncoderInputError } from '../shared/encoder-input-error.ts';
 import type { Embedding, Modality } from '../protocol/embedding.ts';
 import type { VideoEmbedding } from '../protocol/video-embedding.ts';
@@ -62,19 +54,24 @@ import { PreloadedCatalog } from './catalog/preloaded-catalog.ts';
 import { FUSION_HEADS, MAX_EXAMPLE_AUDIO_SECONDS, type ExampleInput, type ProfileSummary, type RecommendRequest, type RecommendedItem, type TrackExtra, type TrackedEventType } from '../protocol/recommend.ts';
 import { MAX_K } from '../protocol/recommend.ts';
 
-/** Rows of the start-up probe (× 256 dims): enough to tell backends apart, small enough not to delay start-up. */
-const DEFAULT_PROBE_ITEMS = 10_000;
-
 /** The worker-side engine. Every public method runs through one queue, so backend switches never race a call. */
 export class Engine implements EngineApi {
   private readonly queue = new SerialQueue();
+  /** The one list of what lives on the tfjs backend: released on every switch and on a lost device. */
+  private readonly backends = new BackendLifecycle(this.queue, {
+    release: () => {
+      this.items?.release(true);
+      this.catalog?.release(true);
+      this.recommender?.catalog.space.release(true);
+    },
+    disposeEncoders: async () => {
+      await this.encoders?.disposeAll();
+    },
+  });
   private assetsBaseUrl = '';
   private manifest: AssetManifest | undefined;
-  private report: BackendReport | undefined;
-  private candidates: BackendCandidate[] = [];
   private items: ItemMatrix | undefined;
   private catalog: LoadedCatalog | undefined;
-  private probeItems = DEFAULT_PROBE_ITEMS;
   private encoders: BrowserEncoders | undefined;
   private onnxText: EngineConfig['textEncoder'];
   private recommender: OnDeviceRecommender | undefined;
@@ -82,15 +79,8 @@ export class Engine implements EngineApi {
   private map: CatalogMap | undefined;
   private store: Promise<ProfileStore> | undefined;
   private config: EngineConfig = {};
-  /** Set by the WebGPU device's `lost` promise, before the fallback runs. */
-  private deviceLost: string | undefined;
-  /** The int8 ranking kernel chosen by the start-up probe. */
-  private int8: Int8Ranker | undefined;
-  /** What to measure in the background after the first recommendation, and this browser's key for remembering. */
-  private remeasure: { backends: BackendName[]; int8: Int8RankerName[]; key: string; remember: boolean } | undefined;
   /** A catalog fetched while the backends were measured (`EngineConfig.preloadCatalog`). */
   private preloaded: PreloadedCatalog | undefined;
-  private readonly probeData = new Map<number, ProbeData>();
   /** Where forgetting the profile is announced to the origin's other engines. */
   private forgetChannel: BroadcastChannel | undefined;
   private ivf: IvfService | undefined;
@@ -98,53 +88,34 @@ export class Engine implements EngineApi {
   init(config: EngineConfig, onProgress?: ProgressListener): Promise<BackendReport> {
     const progress = safeListener(onProgress);
     return this.queue.run(async () => {
-      if (this.report) throw new Error('engine is already initialised');
+      if (this.backends.started) throw new Error('engine is already initialised');
       if (config.fusionHead !== undefined && !(FUSION_HEADS as readonly string[]).includes(config.fusionHead)) {
         throw new RangeError(`fusionHead must be one of ${FUSION_HEADS.join(', ')}, got ${JSON.stringify(config.fusionHead)}`);
       }
       this.config = config;
       this.listenForForget();
       this.assetsBaseUrl = config.assetsBaseUrl ?? new URL('/', self.location.href).href;
-      this.probeItems = config.probeItems ?? DEFAULT_PROBE_ITEMS;
       useLocalWasm(this.assetsBaseUrl);
       if (config.preloadCatalog) {
         this.preloaded = new PreloadedCatalog(new URL(config.preloadCatalog, this.assetsBaseUrl).href);
       }
       this.manifest = await fetchAssetManifest(this.assetsBaseUrl, new ByteProgress(progress, 'assets', 'model asset manifest'));
-
-      const remember = config.rememberBackend !== false;
-      const started = await chooseAtStartUp({
-        override: config.backend,
-        remember,
-        probeItems: this.probeItems,
-        now: Date.now(),
-        probeBackend: async (name, items, runs) => {
-          const candidate = await probeBackend(name, this.probeDataOf(items), runs);
-          progress?.({ stage: 'backends', label: `${name} backend`, loadedBytes: 0, done: true });
-          return candidate;
-        },
-      });
-      this.candidates = started.candidates;
-      const kernel = await int8Ranker(started.int8Ranker);
-      this.int8 = 'problem' in kernel ? (await int8Ranker('js') as Int8Ranker) : kernel;
-      if (started.remeasure.backends.length + started.remeasure.int8.length > 0) this.remeasure = { ...started.remeasure, key: started.key, remember };
-      if (started.rememberNow) void rememberChoice(rememberedRecord(started.key, started.choice.backend, started.int8Ranker, started.candidates, started.int8Candidates, Date.now()));
-      const choice = started.choice;
-      await this.switchTo(choice.backend);
       this.onnxText = config.textEncoder;
       this.encoders = new BrowserEncoders(this.assetsBaseUrl, this.onnxText);
-      this.report = { ...choice, candidates: this.candidates, int8: { ranker: this.int8.name, candidates: started.int8Candidates } };
-      return this.report;
+      return this.backends.start(
+        { override: config.backend, remember: config.rememberBackend !== false, probeItems: config.probeItems ?? DEFAULT_PROBE_ITEMS, assetsBaseUrl: this.assetsBaseUrl },
+        progress,
+      );
     }).finally(() => releaseListener(onProgress));
   }
 
   backendReport(): Promise<BackendReport> {
-    return this.queue.run(async () => this.requireReport());
+    return this.queue.run(async () => this.backends.requireReport());
   }
 
   setItemVectors(vectors: Float32Array, dims: number): Promise<void> {
     return this.queue.run(async () => {
-      this.requireReport();
+      this.backends.requireReport();
       const next = new ItemMatrix(vectors, dims);
       this.items?.release(true);
       this.items = next;
@@ -154,171 +125,82 @@ export class Engine implements EngineApi {
 
   rank(query: Float32Array, k: number): Promise<RankResult> {
     return this.queue.run(async () => {
-      this.requireReport();
+      this.backends.requireReport();
       const items = this.items;
       if (!items) throw new Error('no item vectors loaded: call setItemVectors first');
       checkQuery(query, items.dims, k, 'the items');
-      return this.servingThroughDeviceLoss(async () => ({ ...(await scoreTopK(items.onBackend(), query, k)), backend: this.report!.backend }));
+      return this.backends.servingThroughDeviceLoss(async () => ({ ...(await scoreTopK(items.onBackend(), query, k)), backend: this.backends.requireReport().backend }));
     });
   }
 
   checkModels(): Promise<ModelCheck[]> {
     return this.queue.run(async () => {
-      this.requireReport();
-      return checkModels(this.manifest!, this.assetsBaseUrl);
+      this.backends.requireReport();
+      if (!this.manifest) throw new Error('engine: the asset manifest is missing after init');
+      return checkModels(this.manifest, this.assetsBaseUrl);
     });
   }
 
   benchmarkRanking(options: { items: number; dims: number; k: number; runs: number; backends?: BackendName[] }): Promise<RankBenchmarkRow[]> {
-    return this.queue.run(async () => {
-      const report = this.requireReport();
-      const names = options.backends ?? this.candidates.filter((c) => c.available && c.correct !== false).map((c) => c.name);
-      const matrix = new ItemMatrix(seededUnitVectors(options.items, options.dims, 3), options.dims);
-      const query = seededUnitVectors(1, options.dims, 5);
-      const rows: RankBenchmarkRow[] = [];
-      try {
-        for (const name of names) {
-          const problem = await activateBackend(name);
-          if (problem) throw new Error(`benchmark: backend ${name}: ${problem}`);
-          try {
-            const stats = await timeRuns(() => scoreTopK(matrix.onBackend(), query, options.k), options.runs);
-            rows.push({ backend: name, items: options.items, dims: options.dims, k: options.k, bytesRead: options.items * options.dims * 4, ...stats });
-          } finally {
-            matrix.release(true);
-          }
-        }
-      } finally {
-        await this.switchTo(report.backend);
-      }
-      return rows;
-    });
+    return this.queue.run(() => benchmarkRanking(this.diagnostics(), options));
   }
 
   benchmarkInt8Ranking(options: { items: number; dims: number; k: number; runs: number; rankers?: string[]; maxRunMs?: number }): Promise<Int8RankBenchmarkRow[]> {
     return this.queue.run(async () => {
-      this.requireReport();
+      this.backends.requireReport();
       return benchmarkInt8Rankers(options);
     });
   }
 
   ivfSearch(request: IvfSearchRequest): Promise<IvfSearchSummary> {
     return this.queue.run(async () => {
-      this.requireReport();
+      this.backends.requireReport();
       if (typeof request !== 'object' || request === null || typeof request.indexUrl !== 'string') throw new TypeError('ivfSearch: expected { indexUrl, query, k }');
-      this.ivf ??= new IvfService(() => this.int8!);
+      this.ivf ??= new IvfService(() => this.backends.int8Ranker());
       return this.ivf.search(request, this.assetsBaseUrl);
     });
   }
 
   embedText(texts: string[]): Promise<Embedding> {
     requireBatch(texts, 'texts');
-    return this.queue.run(() => this.servingThroughDeviceLoss(() => this.requireEncoders().embedText(texts)));
+    return this.queue.run(() => this.backends.servingThroughDeviceLoss(() => this.requireEncoders().embedText(texts)));
   }
 
   embedImages(files: ArrayBuffer[]): Promise<Embedding> {
     requireBatch(files, 'image files');
-    return this.queue.run(() => this.servingThroughDeviceLoss(() => this.requireEncoders().embedImages(files)));
+    return this.queue.run(() => this.backends.servingThroughDeviceLoss(() => this.requireEncoders().embedImages(files)));
   }
 
   embedAudio(files: ArrayBuffer[]): Promise<Embedding> {
     requireBatch(files, 'audio files');
-    return this.queue.run(() => this.servingThroughDeviceLoss(() => this.requireEncoders().embedAudio(files)));
+    return this.queue.run(() => this.backends.servingThroughDeviceLoss(() => this.requireEncoders().embedAudio(files)));
   }
   embedVideo(file: ArrayBuffer): Promise<VideoEmbedding> {
     if (!(file instanceof ArrayBuffer)) throw new RangeError('embedVideo: expected an ArrayBuffer');
     // The same limits as a search example: they bound the work one call costs.
-    return this.queue.run(() => this.servingThroughDeviceLoss(() => this.requireEncoders().embedVideo(file, { maxBytes: MAX_EXAMPLE_VIDEO_BYTES, maxSeconds: MAX_EXAMPLE_VIDEO_SECONDS })));
+    return this.queue.run(() =>
+      this.backends.servingThroughDeviceLoss(() => this.requireEncoders().embedVideo(file, { maxBytes: MAX_EXAMPLE_VIDEO_BYTES, maxSeconds: MAX_EXAMPLE_VIDEO_SECONDS })),
+    );
   }
 
   benchmarkEmbedding(options: EmbedBenchmarkOptions): Promise<EmbedBenchmarkRow[]> {
-    return this.queue.run(async () => {
-      const report = this.requireReport();
-      const names = options.backends ?? this.candidates.filter((c) => c.available && c.correct !== false).map((c) => c.name);
-      const rows: EmbedBenchmarkRow[] = [];
-      await this.encoders?.disposeAll();
-      try {
-        for (const name of names) {
-          const problem = await activateBackend(name);
-          if (problem) throw new Error(`benchmark: backend ${name}: ${problem}`);
-          // A fresh encoder per backend: its weights must live on the backend being timed.
-          const encoders = new BrowserEncoders(this.assetsBaseUrl, this.onnxText);
-          try {
-            await embedWith(encoders, options.modality, [options.inputs[0]]); // load + the encoder's own warm-up
-            let msPerItem = 0;
-            for (const batchSize of options.batchSizes) {
-              const estimateMs = msPerItem * batchSize;
-              if (options.maxBatchMs !== undefined && estimateMs > options.maxBatchMs) {
-                const skipped = `not timed: about ${(estimateMs / 1000).toFixed(0)} s per batch, extrapolated from the smaller batch`;
-                rows.push({ backend: name, modality: options.modality, batchSize, itemsPerSecond: (batchSize * 1000) / estimateMs, skipped, ...summarize([estimateMs]) });
-                continue;
-              }
-              const batch = Array.from({ length: batchSize }, (_, i) => options.inputs[i % options.inputs.length]);
-              const stats = await timeRunsWithin(() => embedWith(encoders, options.modality, batch), options.runs, options.maxRunMs);
-              msPerItem = stats.medianMs / batchSize;
-              rows.push({ backend: name, modality: options.modality, batchSize, itemsPerSecond: (batchSize * 1000) / stats.medianMs, ...stats });
-            }
-          } finally {
-            await encoders.disposeAll();
-          }
-        }
-      } finally {
-        await this.switchTo(report.backend);
-      }
-      return rows;
-    });
+    return this.queue.run(() => benchmarkEmbedding(this.diagnostics(), options));
   }
 
   benchmarkRecommend(options: RecommendBenchmarkOptions): Promise<RecommendBenchmarkRow[]> {
-    return this.queue.run(async () => {
-      const report = this.requireReport();
-      const recommender = this.requireRecommender();
-      const names = options.backends ?? this.candidates.filter((c) => c.available && c.correct !== false).map((c) => c.name);
-      const rows: RecommendBenchmarkRow[] = [];
-      const request: RecommendRequest = { mode: 'for-you', k: options.k };
-      await this.encoders?.disposeAll();
-      try {
-        for (const name of names) {
-          const problem = await activateBackend(name);
-          if (problem) throw new Error(`benchmark: backend ${name}: ${problem}`);
-          recommender.catalog.space.release(true);
-          const encoders = new BrowserEncoders(this.assetsBaseUrl, this.onnxText);
-          try {
-            await recommender.recommend(request, { record: false }); // uploads the item matrices
-            const forYou = await timeRuns(() => recommender.recommend(request, { record: false }), options.runs);
-            const row: RecommendBenchmarkRow = { backend: name, catalog: recommender.catalog.name, items: recommender.catalog.space.itemCount, forYou };
-            if (options.exampleImage) {
-              const image = options.exampleImage;
-              const once = async () => {
-                const embedding = await encoders.embedImages([image]);
-                await recommender.searchByExample({ modality: 'image', vector: embedding.vectors[0]!, encoder: embedding.encoder, label: 'benchmark image' }, options.k);
-                return recommender.recommend(request, { record: false });
-              };
-              await once(); // loads the image encoder
-              row.exampleToRecs = await timeRunsWithin(once, options.exampleRuns ?? options.runs, options.maxRunMs);
-            }
-            rows.push(row);
-          } finally {
-            await encoders.disposeAll();
-            recommender.catalog.space.release(true);
-          }
-        }
-      } finally {
-        await this.switchTo(report.backend);
-      }
-      return rows;
-    });
+    return this.queue.run(() => benchmarkRecommend(this.diagnostics(), this.requireRecommender(), options));
   }
 
   loadCatalog(url: string, onProgress?: ProgressListener): Promise<CatalogSummary> {
     return this.queue.run(async () => {
-      this.requireReport();
+      this.backends.requireReport();
       if (typeof url !== 'string' || url.trim() === '') throw new TypeError('loadCatalog: expected the catalog folder URL');
       const started = performance.now();
       const files = await this.catalogFiles(new URL(url, this.assetsBaseUrl).href, onProgress);
       const next = new LoadedCatalog(files);
       try {
         // After a device loss the retry must not reuse a tensor of the lost backend: release first.
-        await this.servingThroughDeviceLoss(async () => {
+        await this.backends.servingThroughDeviceLoss(async () => {
           next.release(true);
           next.upload();
         });
@@ -354,7 +236,7 @@ export class Engine implements EngineApi {
 
   catalogItems(): Promise<CatalogItemCard[]> {
     return this.queue.run(async () => {
-      this.requireReport();
+      this.backends.requireReport();
       const catalog = this.catalog;
       if (!catalog) throw new Error('catalogItems: no catalog loaded: call loadCatalog first');
       return catalog.manifest.items.map((item) => catalogItemCard(catalog.baseUrl, item));
@@ -363,7 +245,7 @@ export class Engine implements EngineApi {
 
   catalogMap(): Promise<CatalogMap> {
     return this.queue.run(async () => {
-      this.requireReport();
+      this.backends.requireReport();
       if (!this.recommender) throw new Error('catalogMap: no catalog loaded: call loadCatalog first');
       this.map ??= buildCatalogMap(this.recommender.catalog.space);
       return this.map;
@@ -378,7 +260,7 @@ export class Engine implements EngineApi {
         for (const modality of modalities) {
           if (!isModality(modality)) throw new RangeError(`warmUp: unknown modality ${JSON.stringify(modality)} (expected text, image or audio)`);
         }
-        await this.servingThroughDeviceLoss(() => encoders.warmUp(modalities, onProgress));
+        await this.backends.servingThroughDeviceLoss(() => encoders.warmUp(modalities, onProgress));
       })
       .finally(() => releaseListener(onProgress));
   }
@@ -396,8 +278,8 @@ export class Engine implements EngineApi {
       const catalog = this.requireCatalog(modality);
       const { dims } = catalog.shape(modality);
       checkQuery(query, dims, k, `the catalog's ${modality} vectors`);
-      return this.servingThroughDeviceLoss(async () => {
-        const backend = this.report!.backend;
+      return this.backends.servingThroughDeviceLoss(async () => {
+        const backend = this.backends.requireReport().backend;
         const matrix = catalog.onBackend(modality);
         if (!matrix) return { ids: [], scores: [], backend };
         const top = await scoreTopK(matrix, query, k);
@@ -407,14 +289,7 @@ export class Engine implements EngineApi {
   }
 
   loseWebGpuDeviceForTesting(): Promise<boolean> {
-    return this.queue.run(async () => {
-      if (this.requireReport().backend !== 'webgpu') return false;
-      const device = webGpuDevice();
-      if (!device) return false;
-      device.destroy();
-      await device.lost; // the loss handler then runs on the queue, before the next call
-      return true;
-    });
+    return this.queue.run(() => loseWebGpuDevice(this.backends));
   }
 
   track(type: TrackedEventType, itemId: string, extra?: TrackExtra): Promise<{ stored: boolean; pending: number; learned: boolean }> {
@@ -425,49 +300,14 @@ export class Engine implements EngineApi {
     return this.queue
       .run(async () => {
         const recommender = this.requireRecommender();
-        return this.servingThroughDeviceLoss(() => recommender.recommend(request));
+        return this.backends.servingThroughDeviceLoss(() => recommender.recommend(request));
       })
-      .finally(() => this.startBackgroundRemeasure());
+      .finally(() => this.backends.startBackgroundRemeasure());
   }
 
   /** The int8 ranking kernel chosen at start-up (IVF partitions, int8 item vectors). */
   int8Ranker(): Int8Ranker {
-    this.requireReport();
-    return this.int8!;
-  }
-
-  /**
-   * After the first recommendation: measure what start-up skipped (software adapters) or what was
-   * remembered too long ago, in a worker of its own (probe-worker.ts) so no call waits for it;
-   * switch if another backend won, and remember the result.
-   */
-  private startBackgroundRemeasure(): void {
-    const plan = this.remeasure;
-    if (!plan) return;
-    this.remeasure = undefined;
-    void (async () => {
-      const { candidates: measured, int8Candidates: int8Measured } = await measureInBackground({
-        assetsBaseUrl: this.assetsBaseUrl,
-        backends: plan.backends,
-        int8: plan.int8,
-        probeItems: this.probeItems,
-      });
-      await this.queue.run(async () => {
-        const report = this.requireReport();
-        if (report.mode === 'forced' || report.mode === 'fallback') return;
-        this.candidates = mergeCandidates(this.candidates, measured);
-        const choice = chooseBackend(this.candidates, undefined);
-        const int8Candidates = mergeCandidates(report.int8?.candidates ?? [], int8Measured);
-        const int8Name = chooseInt8RankerName(int8Candidates);
-        const kernel = await int8Ranker(int8Name);
-        if (!('problem' in kernel)) this.int8 = kernel;
-        if (choice.backend !== report.backend) await this.switchTo(choice.backend);
-        this.report = { ...report, ...(choice.backend !== report.backend ? choice : {}), candidates: this.candidates, int8: { ranker: this.int8!.name, candidates: int8Candidates } };
-        if (plan.remember) await rememberChoice(rememberedRecord(plan.key, this.report.backend, int8Name, this.candidates, int8Candidates, Date.now()));
-      });
-    })().catch(() => {
-      // A failed background measurement leaves the working choice as it is.
-    });
+    return this.backends.int8Ranker();
   }
 
   /** The catalog's files: the preloaded fetch when it is this URL and succeeded, else a fresh load. */
@@ -485,15 +325,6 @@ export class Engine implements EngineApi {
     return loadCatalogFiles(url, { onProgress: safeListener(onProgress) });
   }
 
-  private probeDataOf(items: number): ProbeData {
-    let data = this.probeData.get(items);
-    if (!data) {
-      data = makeProbeData(items);
-      this.probeData.set(items, data);
-    }
-    return data;
-  }
-
   searchByExample(input: ExampleInput, k: number): Promise<{ exampleId: string; items: RecommendedItem[] }> {
     return this.queue.run(async () => {
       const recommender = this.requireRecommender();
@@ -501,7 +332,7 @@ export class Engine implements EngineApi {
       const encoders = this.requireEncoders();
       if ('video' in input && input.video instanceof Blob) return this.searchByVideo(input.video, k, encoders, recommender);
       const example = exampleOf(input);
-      return this.servingThroughDeviceLoss(async () => {
+      return this.backends.servingThroughDeviceLoss(async () => {
         const input = example.input instanceof Blob ? await example.input.arrayBuffer() : example.input;
         // Only a sound the user gives is capped (the catalog's own sounds are not): the limit bounds the work one search costs.
         const embedding =
@@ -521,7 +352,7 @@ export class Engine implements EngineApi {
     if (blob.size > MAX_EXAMPLE_VIDEO_BYTES) {
       throw new EncoderInputError('too-large', `${label}: the file is ${(blob.size / 1048576).toFixed(1)} MB; the limit is ${(MAX_EXAMPLE_VIDEO_BYTES / 1048576).toFixed(0)} MB`);
     }
-    return this.servingThroughDeviceLoss(async () => {
+    return this.backends.servingThroughDeviceLoss(async () => {
       const video = await encoders.embedVideo(await blob.arrayBuffer(), { maxBytes: MAX_EXAMPLE_VIDEO_BYTES, maxSeconds: MAX_EXAMPLE_VIDEO_SECONDS }, label);
       const soundtrack = video.audio ? [{ modality: 'audio' as const, vector: video.audio.vectors[0]!, encoder: video.audio.encoder, label: `${label} (soundtrack)` }] : [];
       return recommender.searchByExample({ modality: 'image', vector: video.image.vectors[0]!, encoder: video.image.encoder, label }, k, soundtrack);
@@ -551,11 +382,11 @@ export class Engine implements EngineApi {
   }
 
   tensorCount(): Promise<number> {
-    return Promise.resolve(tf.memory().numTensors);
+    return Promise.resolve(tensorCount());
   }
 
   private requireRecommender(): OnDeviceRecommender {
-    this.requireReport();
+    this.backends.requireReport();
     if (!this.recommender) throw new Error('no catalog loaded: call loadCatalog first');
     return this.recommender;
   }
@@ -598,95 +429,22 @@ export class Engine implements EngineApi {
   }
 
   private requireEncoders(): BrowserEncoders {
-    this.requireReport();
-    return this.encoders!;
+    this.backends.requireReport();
+    if (!this.encoders) throw new Error('engine: the encoders are missing after init');
+    return this.encoders;
   }
 
   private requireCatalog(modality: Modality): LoadedCatalog {
-    this.requireReport();
+    this.backends.requireReport();
     if (!this.catalog) throw new Error('no catalog loaded: call loadCatalog first');
     if (!isModality(modality)) throw new RangeError(`unknown modality ${JSON.stringify(modality)} (expected text, image or audio)`);
     if (!this.catalog.hasModality(modality)) this.catalog.shape(modality); // throws, naming the modalities it has
     return this.catalog;
   }
 
-  private requireReport(): BackendReport {
-    if (!this.report) throw new Error('engine is not initialised: call init() first');
-    return this.report;
-  }
-
-  /** Probe each backend in turn; `progress` hears of each one once it is measured (stage `backends`). */
-  private async probe(names: readonly BackendName[], progress?: ProgressListener): Promise<BackendCandidate[]> {
-    const probeData = makeProbeData(this.probeItems);
-    const out: BackendCandidate[] = [];
-    for (const name of names) {
-      out.push(await probeBackend(name, probeData));
-      progress?.({ stage: 'backends', label: `${name} backend`, loadedBytes: 0, done: true });
-    }
-    return out;
-  }
-
-  private async switchTo(name: BackendName): Promise<void> {
-    const problem = await activateBackend(name);
-    if (problem) throw new Error(`could not switch to backend ${name}: ${problem}`);
-    this.items?.release(true);
-    this.catalog?.release(true);
-    this.recommender?.catalog.space.release(true);
-    if (name === 'webgpu') this.watchDeviceLoss();
-  }
-
-  private watchDeviceLoss(): void {
-    const device = webGpuDevice();
-    if (!device) return;
-    void device.lost.then((info) => {
-      this.deviceLost = `${info.reason}: ${info.message || 'no message'}`;
-      void this.queue.run(() => this.fallBackFromLostDevice());
-    });
-  }
-
-  /**
-   * Run a call on the current backend; if it failed because the WebGPU device was lost under
-   * it, fall back right away and run it once more, so the caller never sees the loss.
-   */
-  private async servingThroughDeviceLoss<T>(task: () => Promise<T>): Promise<T> {
-    try {
-      return await task();
-    } catch (error) {
-      if (this.report?.backend !== 'webgpu') throw error;
-      // A GPU call fails first; the device's `lost` promise settles a moment later.
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      if (!this.deviceLost) throw error;
-      await this.fallBackFromLostDevice();
-      return task();
-    }
-  }
-
-  /** The GPU went away (driver reset, tab backgrounded too long, destroy()): keep serving on the next best backend. */
-  private async fallBackFromLostDevice(): Promise<void> {
-    if (this.report?.backend !== 'webgpu') return;
-    const why = this.deviceLost ?? 'unknown reason';
-    this.items?.release(true);
-    this.catalog?.release(true);
-    this.recommender?.catalog.space.release(true);
-    await this.encoders?.disposeAll();
-    try {
-      tf.removeBackend('webgpu');
-    } catch {
-      // The backend may already be half torn down with its device; it is unusable either way.
-    }
-    const lost: BackendCandidate = { ...this.candidates.find((c) => c.name === 'webgpu')!, available: false, problem: `device lost (${why})` };
-    const others = this.candidates.filter((c) => c.name !== 'webgpu');
-    const unprobed = BACKEND_NAMES.filter((b) => b !== 'webgpu' && !others.some((c) => c.name === b));
-    this.candidates = [lost, ...others, ...(await this.probe(unprobed))];
-    const choice = chooseBackend(this.candidates, undefined);
-    await this.switchTo(choice.backend);
-    this.report = {
-      backend: choice.backend,
-      mode: 'fallback',
-      reason: `WebGPU device lost (${why}); now on ${describeCandidate(this.candidates.find((c) => c.name === choice.backend)!)}, the fastest remaining backend`,
-      candidates: this.candidates,
-      notices: [...(this.report?.notices ?? []), `The WebGPU device was lost (${why}); recommendations continue on ${choice.backend}.`],
-    };
+  /** What the benchmarks and test hooks work with. */
+  private diagnostics(): DiagnosticsContext {
+    return { backends: this.backends, assetsBaseUrl: this.assetsBaseUrl, onnxText: this.onnxText, encoders: this.encoders };
   }
 }
 
@@ -714,23 +472,3 @@ function exampleOf(input: ExampleInput): { modality: Modality; input: string | B
   throw new InvalidRequestError('searchByExample: expected { text: string } or { image: Blob } or { audio: Blob }');
 }
 
-function embedWith(encoders: BrowserEncoders, modality: Modality, inputs: Array<string | ArrayBuffer>): Promise<Embedding> {
-  switch (modality) {
-    case 'text':
-      return encoders.embedText(inputs as string[]);
-    case 'image':
-      return encoders.embedImages(inputs as ArrayBuffer[]);
-    case 'audio':
-      return encoders.embedAudio(inputs as ArrayBuffer[]);
-  }
-}
-
-function webGpuDevice(): GPUDevice | undefined {
-  if (tf.getBackend() !== 'webgpu') return undefined;
-  return (tf.backend() as unknown as { device?: GPUDevice }).device;
-}
-
-function chooseInt8RankerName(candidates: Parameters<typeof chooseInt8Ranker>[0]): Int8RankerName {
-  const name = chooseInt8Ranker(candidates);
-  return isInt8RankerName(name) ? name : 'js';
-}
