@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseCatalogManifest } from '../../src/engine/catalog/catalog-manifest.ts';
+import { parseCatalogManifest } from '../../src/engine/catalog/catalog-manifest-parser.ts';
 import { CatalogInputError, textToEmbed } from '../../src/node/catalog/build-catalog.ts';
 import { parseShopJsonl } from '../../src/node/catalog/shop-source.ts';
 

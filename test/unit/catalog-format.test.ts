@@ -3,10 +3,10 @@ import { seededUnitVectors } from '../../src/engine/backends/seeded-vectors.ts';
 import {
   catalogFileUrl,
   catalogModalities,
-  parseCatalogManifest,
   rowItems,
   type CatalogManifest,
 } from '../../src/engine/catalog/catalog-manifest.ts';
+import { parseCatalogManifest } from '../../src/engine/catalog/catalog-manifest-parser.ts';
 import {
   CatalogFormatError,
   decodeVectorFile,

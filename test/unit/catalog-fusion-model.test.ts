@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CatalogFormatError, parseCatalogManifest } from '../../src/engine/catalog/catalog-manifest.ts';
+import { CatalogFormatError } from '../../src/engine/catalog/catalog-manifest.ts';
+import { parseCatalogManifest } from '../../src/engine/catalog/catalog-manifest-parser.ts';
 import { PRIOR_FUSION_MODEL } from '../../src/engine/recommend/fusion-model.ts';
 import { FEATURES } from '../../src/engine/catalog/fusion-features.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCatalogManifest } from '../../src/engine/catalog/catalog-manifest.ts';
+import { parseCatalogManifest } from '../../src/engine/catalog/catalog-manifest-parser.ts';
 import {
   aggregateInteractions,
   parseInteractionsCsv,

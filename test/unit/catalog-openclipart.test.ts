@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findOrFetchOpenclipart } from '../../scripts/fetch-openclipart.mjs';
-import { parseCatalogManifest } from '../../src/engine/catalog/catalog-manifest.ts';
+import { parseCatalogManifest } from '../../src/engine/catalog/catalog-manifest-parser.ts';
 import { decodeVectors } from '../../src/engine/catalog/vector-codec.ts';
 import { openclipartLicense, openclipartSourceItems, parseSvgMetadata, scanOpenclipart, svgNamespaceMissing, svgProblem, xmlText } from '../../src/node/catalog/openclipart-source.ts';
 

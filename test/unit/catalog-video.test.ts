@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as debianVideos from '../../scripts/fetch-debian-videos.mjs';
-import { parseCatalogManifest } from '../../src/engine/catalog/catalog-manifest.ts';
+import { parseCatalogManifest } from '../../src/engine/catalog/catalog-manifest-parser.ts';
 import { decodeVectors } from '../../src/engine/catalog/vector-codec.ts';
 import type { PcmAudio, RgbaImage } from '../../src/engine/encoders/encoder.ts';
 import { openVideo } from '../../src/engine/encoders/video/open-video.ts';

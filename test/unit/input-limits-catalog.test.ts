@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCatalogManifest } from '../../src/engine/catalog/catalog-manifest.ts';
+import { parseCatalogManifest } from '../../src/engine/catalog/catalog-manifest-parser.ts';
 import { loadCatalogFiles } from '../../src/engine/catalog/fetch-catalog.ts';
 import { CatalogFormatError } from '../../src/engine/catalog/vector-codec.ts';
 import { hostileCatalogFiles, type HostileCatalogKind } from '../hostile-catalogs.ts';

@@ -107,7 +107,7 @@ describe('IVF partitions', () => {
 
 describe('the manifest ivf section (catalog ivf command)', () => {
   it('is accepted when it names a modality with vectors, refused otherwise', async () => {
-    const { parseCatalogManifest } = await import('../../src/engine/catalog/catalog-manifest.ts');
+    const { parseCatalogManifest } = await import('../../src/engine/catalog/catalog-manifest-parser.ts');
     const manifest = {
       schemaVersion: 1,
       name: 't',

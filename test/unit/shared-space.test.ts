@@ -3,7 +3,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCatalogManifest, type CatalogManifest } from '../../src/engine/catalog/catalog-manifest.ts';
+import { type CatalogManifest } from '../../src/engine/catalog/catalog-manifest.ts';
+import { parseCatalogManifest } from '../../src/engine/catalog/catalog-manifest-parser.ts';
 import { loadCatalogFiles, type FetchFn } from '../../src/engine/catalog/fetch-catalog.ts';
 import { LoadedCatalog } from '../../src/engine/catalog/loaded-catalog.ts';
 import {

@@ -24,7 +24,8 @@ import { MAX_MANIFEST_BYTES } from '../../protocol/limits.ts';
 import { ByteProgress } from '../progress/byte-progress.ts';
 import { safeListener } from '../progress/safe-listener.ts';
 import type { Modality } from '../../protocol/embedding.ts';
-import { catalogFileUrl, catalogModalities, parseCatalogManifest, type CatalogManifest } from './catalog-manifest.ts';
+import { catalogFileUrl, catalogModalities, type CatalogManifest } from './catalog-manifest.ts';
+import { parseCatalogManifest } from './catalog-manifest-parser.ts';
 import {
   decodeSharedSpaceSpecFile,
   decodeSharedSpaceWeights,

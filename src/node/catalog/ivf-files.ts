@@ -5,7 +5,8 @@
  */
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseCatalogManifest, rowItems } from '../../engine/catalog/catalog-manifest.ts';
+import { rowItems } from '../../engine/catalog/catalog-manifest.ts';
+import { parseCatalogManifest } from '../../engine/catalog/catalog-manifest-parser.ts';
 import { CatalogFormatError } from '../../engine/catalog/vector-codec.ts';
 import { int8MatrixView } from '../../engine/ranking/int8-matrix.ts';
 import type { Modality } from '../../protocol/embedding.ts';

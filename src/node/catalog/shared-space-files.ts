@@ -6,7 +6,8 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { MODALITIES, catalogModalities, parseCatalogManifest, type CatalogManifest, type CatalogSharedSpace } from '../../engine/catalog/catalog-manifest.ts';
+import { MODALITIES, catalogModalities, type CatalogManifest, type CatalogSharedSpace } from '../../engine/catalog/catalog-manifest.ts';
+import { parseCatalogManifest } from '../../engine/catalog/catalog-manifest-parser.ts';
 import { DEFAULT_SHARED_SPACE_QUANTIZATION, encodeSharedSpace, type SharedSpaceQuantization } from '../../engine/catalog/shared-space-format.ts';
 import { decodeVectorFile, sha256Hex } from '../../engine/catalog/vector-codec.ts';
 import type { Modality } from '../../protocol/embedding.ts';
