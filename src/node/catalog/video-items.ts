@@ -60,7 +60,7 @@ export interface VideoCapableEncoders {
   embedPcmAudio?(clips: readonly PcmAudio[]): Promise<Embedding>;
 }
 
-/** The builder's view of an item (PreparedItem in build-catalog.ts). */
+/** The builder's view of an item (PreparedItem in validate-source-items.ts). */
 export interface VideoBuildItem {
   source: { id: string; videoPath?: string };
   inputs: Partial<Record<Modality, { input: string; key: string }>>;
