@@ -22,6 +22,7 @@ import type { Modality } from '../protocol/embedding.ts';
 import { readCatalogFolder } from './catalog/shared-space-files.ts';
 import { seededRandom, sharedSpaceDataFromCatalog, SHARED_SPACE_DEFAULTS, trainSharedSpace, type TrainSharedSpaceOptions } from './catalog/train-shared-space.ts';
 import { initNodeTf } from './node-tf.ts';
+import { readCliFlags } from './cli-flags.ts';
 import { chanceScores, randomProjections, retrievalScores, type RetrievalScores } from './shared-space-eval.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -36,40 +37,47 @@ interface Args {
   train: TrainSharedSpaceOptions;
 }
 
+const USAGE =
+  'usage: npm run eval:shared-space -- [--catalog DIR] [--folds N] [--seed N] [--dims N] [--steps N] [--lr X] [--batch N] [--temperature X] [--learn-temperature] [--category-weight X] [--weight-decay X] [--dropout X] [--quantization float16|uint8|float32] [--train-scores] [--out FILE]';
+const NUMBER_FLAGS = ['folds', 'seed', 'dims', 'steps', 'lr', 'batch', 'temperature', 'category-weight', 'weight-decay', 'dropout'] as const;
+
 function parseArgs(argv: string[]): Args {
   const args: Args = { catalog: join(root, 'public', 'catalogs', 'tuxpaint'), folds: 5, seed: 1, quantization: DEFAULT_SHARED_SPACE_QUANTIZATION, trainScores: false, train: {} };
-  const number = (flag: string, value: string | undefined): number => {
+  const flags = readCliFlags(argv, { values: ['catalog', 'out', 'quantization', ...NUMBER_FLAGS], booleans: ['train-scores', 'learn-temperature'] }, USAGE);
+  const number = (name: (typeof NUMBER_FLAGS)[number]): number | undefined => {
+    const value = flags.value(name);
+    if (value === undefined) return undefined;
     const n = Number(value);
-    if (value === undefined || !Number.isFinite(n)) throw new Error(`${flag} needs a number (got ${value})`);
+    if (!Number.isFinite(n)) throw new Error(`--${name} needs a number (got ${value})`);
     return n;
   };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = () => argv[++i];
-    switch (flag) {
-      case '--catalog': args.catalog = resolve(value() ?? ''); break;
-      case '--folds': args.folds = number(flag, value()); break;
-      case '--seed': args.seed = number(flag, value()); break;
-      case '--out': args.out = value(); break;
-      case '--quantization': {
-        const q = value();
-        if (q !== 'float16' && q !== 'uint8' && q !== 'float32') throw new Error('--quantization takes float16, uint8 or float32');
-        args.quantization = q;
-        break;
-      }
-      case '--train-scores': args.trainScores = true; break;
-      case '--dims': args.train.dims = number(flag, value()); break;
-      case '--steps': args.train.steps = number(flag, value()); break;
-      case '--lr': args.train.learningRate = number(flag, value()); break;
-      case '--batch': args.train.batchSize = number(flag, value()); break;
-      case '--temperature': args.train.temperature = number(flag, value()); break;
-      case '--learn-temperature': args.train.learnTemperature = true; break;
-      case '--category-weight': args.train.categoryWeight = number(flag, value()); break;
-      case '--weight-decay': args.train.weightDecay = number(flag, value()); break;
-      case '--dropout': args.train.inputDropout = number(flag, value()); break;
-      default: throw new Error(`unknown option ${flag}`);
-    }
+  const catalog = flags.value('catalog');
+  if (catalog !== undefined) args.catalog = resolve(catalog);
+  args.folds = number('folds') ?? args.folds;
+  args.seed = number('seed') ?? args.seed;
+  const out = flags.value('out');
+  if (out !== undefined) args.out = out;
+  const q = flags.value('quantization');
+  if (q !== undefined) {
+    if (q !== 'float16' && q !== 'uint8' && q !== 'float32') throw new Error('--quantization takes float16, uint8 or float32');
+    args.quantization = q;
   }
+  args.trainScores = flags.has('train-scores');
+  const train: Array<['dims' | 'steps' | 'learningRate' | 'batchSize' | 'temperature' | 'categoryWeight' | 'weightDecay' | 'inputDropout', (typeof NUMBER_FLAGS)[number]]> = [
+    ['dims', 'dims'],
+    ['steps', 'steps'],
+    ['learningRate', 'lr'],
+    ['batchSize', 'batch'],
+    ['temperature', 'temperature'],
+    ['categoryWeight', 'category-weight'],
+    ['weightDecay', 'weight-decay'],
+    ['inputDropout', 'dropout'],
+  ];
+  for (const [key, name] of train) {
+    const value = number(name);
+    if (value !== undefined) args.train[key] = value;
+  }
+  if (flags.has('learn-temperature')) args.train.learnTemperature = true;
   if (!(Number.isSafeInteger(args.folds) && args.folds >= 1 && args.folds <= 5)) throw new Error('--folds takes 1 to 5');
   return args;
 }

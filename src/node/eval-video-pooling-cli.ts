@@ -25,6 +25,7 @@ import { debianVideoSourceItems } from './catalog/debian-videos-source.ts';
 import { cachedWebm } from './catalog/video-items.ts';
 import { clusterBootstrap, pairedClusterBootstrap, type Interval } from './eval/cluster-bootstrap.ts';
 import { NodeEncoders } from './node-encoders.ts';
+import { readCliFlags } from './cli-flags.ts';
 import { initNodeTf } from './node-tf.ts';
 import { ffmpegAnalysisFrames } from './video/ffmpeg-analysis-frames.ts';
 import { meanOf, segmentRetrieval, type QueryResult, type Segment } from './video/segment-retrieval.ts';
@@ -42,22 +43,20 @@ interface SegmentFrames {
   sceneFrames: number;
 }
 
-function flag(args: string[], name: string, fallback: string): string {
-  const at = args.indexOf(`--${name}`);
-  return at >= 0 && args[at + 1] !== undefined ? args[at + 1]! : fallback;
-}
+const USAGE = 'usage: npm run eval:video-pooling -- [--segments 3] [--resamples 2000] [--out eval-results/video-pooling.json] [--frames eval-results/video-pooling-frames.json] [--fresh]';
 
 async function main(args: string[]): Promise<void> {
-  const segmentsPerClip = Number(flag(args, 'segments', '3'));
-  const resamples = Number(flag(args, 'resamples', '2000'));
-  const out = flag(args, 'out', 'eval-results/video-pooling.json');
-  const framesFile = flag(args, 'frames', 'eval-results/video-pooling-frames.json');
+  const flags = readCliFlags(args, { values: ['segments', 'resamples', 'out', 'frames'], booleans: ['fresh'] }, USAGE);
+  const segmentsPerClip = Number(flags.value('segments') ?? '3');
+  const resamples = Number(flags.value('resamples') ?? '2000');
+  const out = flags.value('out') ?? 'eval-results/video-pooling.json';
+  const framesFile = flags.value('frames') ?? 'eval-results/video-pooling-frames.json';
   const fetcher = await import('../../scripts/fetch-debian-videos.mjs');
   const clips = debianVideoSourceItems(fetcher);
   const started = performance.now();
   let segments: SegmentFrames[] = [];
   const key = `${clips.map((c) => c.id).join(',')}|${segmentsPerClip}|${VIDEO_FRAMES_VERSION}`;
-  if (!args.includes('--fresh') && existsSync(framesFile)) {
+  if (!flags.has('fresh') && existsSync(framesFile)) {
     const saved = JSON.parse(readFileSync(framesFile, 'utf8')) as { key: string; segments: Array<Omit<SegmentFrames, 'keyVectors' | 'evenVectors' | 'middleVector'> & { keyVectors: number[][]; evenVectors: number[][]; middleVector: number[] }> };
     if (saved.key === key) {
       segments = saved.segments.map((s) => ({ ...s, keyVectors: s.keyVectors.map((v) => Float32Array.from(v)), evenVectors: s.evenVectors.map((v) => Float32Array.from(v)), middleVector: Float32Array.from(s.middleVector) }));

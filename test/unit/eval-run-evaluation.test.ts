@@ -163,6 +163,6 @@ describe('parseEvalArgs', () => {
     expect(parseEvalArgs(['--out', '/repo/publications/r.json'], '/repo').out).toBe('/repo/publications/r.json');
     expect(() => parseEvalArgs(['--split', 'train'], '/repo')).toThrow('--split must be dev, test or all');
     expect(() => parseEvalArgs(['--limit-users', '0'], '/repo')).toThrow('--limit-users must be an integer');
-    expect(() => parseEvalArgs(['--bogus'], '/repo')).toThrow('unknown argument --bogus');
+    expect(() => parseEvalArgs(['--bogus'], '/repo')).toThrow('unknown option --bogus');
   });
 });

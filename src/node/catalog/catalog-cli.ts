@@ -44,6 +44,7 @@ import { availableParallelism } from 'node:os';
 import { addIvfToCatalog } from './ivf-files.ts';
 import { collectShardPartials, parseShard, removeShards, runShardProcesses, shardDir, shardItems, type ShardSpec } from './shard-build.ts';
 import { DEFAULT_BATCH_SIZE } from './build-catalog.ts';
+import { readCliFlags, UsageError, type CliFlags } from '../cli-flags.ts';
 
 const USAGE = [
   'usage: npm run catalog -- build --source tuxpaint|openclipart|debian-videos --out DIR [--limit N] [--ids ID,ID…] [options]',
@@ -55,10 +56,6 @@ const USAGE = [
   '       build … --workers N (parallel shard processes, default one per core)  build … --shard i/n  merge … --shards n',
   '       npm run catalog -- ivf --out DIR [--modality text] [--partitions N]   (IVF partitions for a built catalog)',
 ].join('\n');
-
-class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
 
 interface Args {
   source: string;
@@ -91,35 +88,13 @@ interface SharedSpaceArgs {
   seed?: number;
 }
 
-/** `--key value` / `--key=value` flags (each at most once), the boolean flags among `booleans`, and positional arguments. */
-function parseFlags(rest: string[], booleans: readonly string[] = []): { flags: Map<string, string>; positional: string[] } {
-  const flags = new Map<string, string>();
-  const positional: string[] = [];
-  for (let i = 0; i < rest.length; i++) {
-    const arg = rest[i];
-    if (booleans.includes(arg.slice(2)) && arg.startsWith('--')) {
-      if (flags.has(arg.slice(2))) throw new UsageError(`option ${arg} given twice`);
-      flags.set(arg.slice(2), 'true');
-    } else if (arg.startsWith('--')) {
-      const [key, inline] = arg.slice(2).split(/=(.*)/s, 2);
-      const value = inline ?? rest[++i];
-      if (value === undefined || (inline === undefined && value.startsWith('--'))) throw new UsageError(`option --${key} needs a value`);
-      if (flags.has(key)) throw new UsageError(`option --${key} given twice`);
-      flags.set(key, value);
-    } else positional.push(arg);
-  }
-  return { flags, positional };
-}
-
 function parseSharedSpaceArgs(rest: string[]): SharedSpaceArgs {
-  const { flags, positional } = parseFlags(rest);
-  if (positional.length > 0) throw new UsageError(`unexpected argument "${positional[0]}"`);
-  for (const key of flags.keys()) if (!['out', 'dims', 'steps', 'seed'].includes(key)) throw new UsageError(`unknown option --${key}`);
-  const out = flags.get('out');
+  const flags = readCliFlags(rest, { values: ['out', 'dims', 'steps', 'seed'] });
+  const out = flags.value('out');
   if (!out) throw new UsageError('missing --out DIR (the built catalog)');
   const args: SharedSpaceArgs = { out };
   for (const key of ['dims', 'steps', 'seed'] as const) {
-    const value = flags.get(key);
+    const value = flags.value(key);
     if (value === undefined) continue;
     if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`--${key} must be a positive integer (got "${value}")`);
     args[key] = Number(value);
@@ -130,20 +105,20 @@ function parseSharedSpaceArgs(rest: string[]): SharedSpaceArgs {
 function parseArgs(argv: string[]): Args {
   const [command, ...rest] = argv;
   if (command !== 'build' && command !== 'merge') throw new UsageError(command ? `unknown command "${command}"` : 'missing command "build"');
-  const { flags, positional } = parseFlags(rest, ['no-shared-space']);
-  const known = new Set(['source', 'out', 'media', 'limit', 'ids', 'format', 'interactions', ...SIGNAL_FLAGS, 'modalities', 'name', 'currency', 'batch', 'no-shared-space', 'progress-file', ...(command === 'build' ? ['shard', 'workers'] : ['shards'])]);
-  for (const key of flags.keys()) if (!known.has(key)) throw new UsageError(`unknown option --${key}`);
-  const source = flags.get('source');
+  const values = ['source', 'out', 'media', 'limit', 'ids', 'format', 'interactions', ...SIGNAL_FLAGS, 'modalities', 'name', 'currency', 'batch', 'progress-file', ...(command === 'build' ? ['shard', 'workers'] : ['shards'])];
+  const flags = readCliFlags(rest, { values, booleans: ['no-shared-space'], positionals: true });
+  const positional = flags.positionals;
+  const source = flags.value('source');
   if (!source) throw new UsageError('missing --source tuxpaint|openclipart|debian-videos|jsonl|csv');
-  const out = flags.get('out');
+  const out = flags.value('out');
   if (!out) throw new UsageError('missing --out DIR');
   const integer = (key: string): number | undefined => {
-    const value = flags.get(key);
+    const value = flags.value(key);
     if (value === undefined) return undefined;
     if (!/^\d+$/.test(value) || Number(value) < 1) throw new UsageError(`--${key} must be a positive integer (got "${value}")`);
     return Number(value);
   };
-  const format = flags.get('format') ?? 'int8';
+  const format = flags.value('format') ?? 'int8';
   if (!isVectorFormat(format)) throw new UsageError(`--format must be int8 or float16 (got "${format}")`);
   const args: Args = { source, out, format, sharedSpace: !flags.has('no-shared-space') };
   if (source === 'tuxpaint' || source === 'openclipart' || source === 'debian-videos') {
@@ -152,7 +127,7 @@ function parseArgs(argv: string[]): Args {
   } else if (source === 'jsonl' || source === 'csv') {
     if (positional.length !== 1) throw new UsageError(`--source ${source} needs one PATH (got ${positional.length})`);
     args.sourcePath = positional[0];
-    const media = flags.get('media');
+    const media = flags.value('media');
     if (!media) throw new UsageError(`--source ${source} needs --media DIR (the folder the image/audio paths start from)`);
     args.media = media;
     if (flags.has('limit') || flags.has('ids')) throw new UsageError('--limit and --ids are for --source tuxpaint|openclipart|debian-videos');
@@ -165,7 +140,7 @@ function parseArgs(argv: string[]): Args {
   if (workers !== undefined) args.workers = workers;
   if (flags.has('shard')) {
     try {
-      args.shard = parseShard(flags.get('shard')!);
+      args.shard = parseShard(flags.value('shard') ?? '');
     } catch (error) {
       throw new UsageError((error as Error).message);
     }
@@ -176,18 +151,18 @@ function parseArgs(argv: string[]): Args {
     if (shards === undefined) throw new UsageError('merge needs --shards N (how many shard builds to join)');
     args.merge = shards;
   }
-  if (flags.has('ids')) args.ids = flags.get('ids')!.split(',').map((s) => s.trim()).filter(Boolean);
+  if (flags.has('ids')) args.ids = (flags.value('ids') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   if (flags.has('modalities')) {
-    const list = flags.get('modalities')!.split(',').map((s) => s.trim());
+    const list = (flags.value('modalities') ?? '').split(',').map((s) => s.trim());
     const bad = list.find((m) => !isModality(m));
-    if (bad !== undefined || list.length === 0) throw new UsageError(`--modalities takes text,image,audio (got "${flags.get('modalities')}")`);
+    if (bad !== undefined || list.length === 0) throw new UsageError(`--modalities takes text,image,audio (got "${flags.value('modalities')}")`);
     args.modalities = list as Modality[];
   }
   for (const key of ['interactions', 'name', 'currency'] as const) {
-    const value = flags.get(key);
+    const value = flags.value(key);
     if (value !== undefined) args[key] = value;
   }
-  if (flags.has('progress-file')) args.progressFile = flags.get('progress-file');
+  if (flags.has('progress-file')) args.progressFile = flags.value('progress-file');
   const signals = signalOptions(flags);
   if (signals) {
     if (!args.interactions) throw new UsageError(`--${SIGNAL_FLAGS.find((f) => flags.has(f))} is about aggregating --interactions: give --interactions FILE`);
@@ -200,9 +175,9 @@ function parseArgs(argv: string[]): Args {
 const SIGNAL_FLAGS = ['neighbours', 'transition-window', 'max-gap', 'max-session-items'];
 
 /** `--neighbours` etc. → aggregation options, or undefined when none is given. */
-function signalOptions(flags: ReadonlyMap<string, string>): AggregateOptions | undefined {
+function signalOptions(flags: CliFlags<string, never, string>): AggregateOptions | undefined {
   const number = (key: string, min: number, integer: boolean): number | undefined => {
-    const value = flags.get(key);
+    const value = flags.value(key);
     if (value === undefined) return undefined;
     const n = /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
     if (!(n >= min) || (integer && !Number.isInteger(n))) throw new UsageError(`--${key} must be ${integer ? 'an integer' : 'a number'} ≥ ${min} (got "${value}")`);
@@ -361,15 +336,13 @@ async function ivfCommand(rest: string[]): Promise<number> {
   let modality: Modality;
   let partitions: number | undefined;
   try {
-    const { flags, positional } = parseFlags(rest);
-    if (positional.length > 0) throw new UsageError(`unexpected argument "${positional[0]}"`);
-    for (const key of flags.keys()) if (!['out', 'modality', 'partitions'].includes(key)) throw new UsageError(`unknown option --${key}`);
-    out = flags.get('out');
+    const flags = readCliFlags(rest, { values: ['out', 'modality', 'partitions'] });
+    out = flags.value('out');
     if (!out) throw new UsageError('missing --out DIR (the built catalog)');
-    const m = flags.get('modality') ?? 'text';
+    const m = flags.value('modality') ?? 'text';
     if (!isModality(m)) throw new UsageError(`--modality must be text, image or audio (got "${m}")`);
     modality = m;
-    const p = flags.get('partitions');
+    const p = flags.value('partitions');
     if (p !== undefined) {
       if (!/^\d+$/.test(p) || Number(p) < 1) throw new UsageError(`--partitions must be a positive integer (got "${p}")`);
       partitions = Number(p);

@@ -5,6 +5,7 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import { DEFAULT_DATA_DIR, REPO_ROOT } from './movielens.ts';
 import type { Protocol, Split } from './protocols.ts';
+import { readCliFlags } from '../cli-flags.ts';
 
 export interface EvalArgs {
   data: string;
@@ -50,28 +51,19 @@ export const USAGE = `usage: npm run eval -- [options]
   --lambdas 1,0.9,…                          the curve's MMR λ values
   --limit-users N --k 10 --seed 42 --data DIR`;
 
-const FLAGS = ['data', 'protocol', 'split', 'out', 'only', 'groups', 'limit-users', 'k', 'seed', 'steps', 'cold-share', 'resamples', 'bootstrap-seed', 'compare', 'lists', 'curve', 'lambdas'];
-const REPEATABLE = new Set(['compare', 'lists']);
+const FLAGS = ['data', 'protocol', 'split', 'out', 'only', 'groups', 'limit-users', 'k', 'seed', 'steps', 'cold-share', 'resamples', 'bootstrap-seed', 'curve', 'lambdas'] as const;
+const REPEATABLE = ['compare', 'lists'] as const;
 export const DEFAULT_CURVE = 'Hybrid late';
 export const DEFAULT_LAMBDAS = [1, 0.9, 0.8, 0.7, 0.6, 0.5, 0.3, 0];
 
 export function parseEvalArgs(argv: string[], repoRoot: string = REPO_ROOT): EvalArgs {
-  const values = new Map<string, string[]>();
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    if (flag === '--help' || flag === '-h') throw new Error(USAGE);
-    const [name, inline] = flag.startsWith('--') ? flag.slice(2).split(/=(.*)/s, 2) : [undefined, undefined];
-    if (!name || !FLAGS.includes(name)) throw new Error(`unknown argument ${flag}\n${USAGE}`);
-    const value = inline ?? argv[++i];
-    if (value === undefined) throw new Error(`--${name} needs a value\n${USAGE}`);
-    if (values.has(name) && !REPEATABLE.has(name)) throw new Error(`--${name} given twice`);
-    values.set(name, [...(values.get(name) ?? []), value]);
-  }
-  const one = (name: string): string | undefined => values.get(name)?.[0];
+  if (argv.includes('--help') || argv.includes('-h')) throw new Error(USAGE);
+  const flags = readCliFlags(argv, { values: FLAGS, repeatable: REPEATABLE }, USAGE);
+  const one = (name: (typeof FLAGS)[number]): string | undefined => flags.value(name);
   const protocols = parseProtocols(one('protocol') ?? 'B');
   const split = one('split') ?? 'dev';
   if (!['dev', 'test', 'all'].includes(split)) throw new Error(`--split must be dev, test or all, got ${split}`);
-  const int = (name: string, fallback: number, min: number): number => {
+  const int = (name: (typeof FLAGS)[number], fallback: number, min: number): number => {
     const raw = one(name);
     if (raw === undefined) return fallback;
     const n = Number(raw);
@@ -84,14 +76,14 @@ export function parseEvalArgs(argv: string[], repoRoot: string = REPO_ROOT): Eva
   const out = resolve(one('out') ?? resolve(repoRoot, `eval-results/ml100k-${split}-${label}.json`));
   if (!out.endsWith('.json')) throw new Error(`--out must name a .json file, got ${out}`);
   assertNotShipped(out, repoRoot);
-  const list = (name: string) => one(name)?.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = (name: (typeof FLAGS)[number]) => one(name)?.split(',').map((s) => s.trim()).filter(Boolean);
   const only = one('only') === 'none' ? [] : list('only');
-  const compare = (values.get('compare') ?? []).map((pair): [string, string] => {
+  const compare = flags.all('compare').map((pair): [string, string] => {
     const parts = pair.split(':').map((s) => s.trim());
     if (parts.length !== 2 || !parts[0] || !parts[1]) throw new Error(`--compare needs "A:B" (two row names), got ${JSON.stringify(pair)}`);
     return [parts[0], parts[1]];
   });
-  const lists = (values.get('lists') ?? []).map((spec) => {
+  const lists = flags.all('lists').map((spec) => {
     const at = spec.indexOf('=');
     if (at <= 0 || at === spec.length - 1) throw new Error(`--lists needs "NAME=FILE.jsonl", got ${JSON.stringify(spec)}`);
     return { name: spec.slice(0, at).trim(), file: resolve(spec.slice(at + 1).trim()) };

@@ -13,11 +13,11 @@ import { DEFAULT_DATA_DIR, loadMovieLens } from './movielens.ts';
 import { interactionsCsv, recommendRequests } from './product-path-files.ts';
 import { buildProtocol } from './protocols.ts';
 import type { Split } from './user-split.ts';
-import { readCliFlags } from './cli-flags.ts';
+import { readCliFlags } from '../cli-flags.ts';
 
 const USAGE =
   'usage: npm run eval:export -- --protocol B|A|C-random|C-newest --split dev|test|all [--interactions FILE.csv] [--requests FILE.jsonl] [--k 10] [--steps 3] [--cold-share 0.2] [--seed 42] [--limit-users N] [--mmr λ] [--data DIR]';
-const FLAGS = ['protocol', 'split', 'interactions', 'requests', 'k', 'steps', 'cold-share', 'seed', 'limit-users', 'mmr', 'data'];
+const FLAGS = ['protocol', 'split', 'interactions', 'requests', 'k', 'steps', 'cold-share', 'seed', 'limit-users', 'mmr', 'data'] as const;
 
 function main(): void {
   const argv = process.argv.slice(2);
@@ -25,13 +25,13 @@ function main(): void {
     console.log(USAGE);
     return;
   }
-  const values = readCliFlags(argv, FLAGS, USAGE);
-  const protocols = parseProtocols(values.get('protocol') ?? 'B');
+  const flags = readCliFlags(argv, { values: FLAGS }, USAGE);
+  const protocols = parseProtocols(flags.value('protocol') ?? 'B');
   if (protocols.length !== 1) throw new Error(`--protocol: export one protocol at a time, got ${protocols.join(', ')}`);
-  const split = (values.get('split') ?? 'dev') as Split;
+  const split = (flags.value('split') ?? 'dev') as Split;
   if (!['dev', 'test', 'all'].includes(split)) throw new Error(`--split must be dev, test or all, got ${split}`);
-  const number = (name: string, fallback: number | undefined, check: (n: number) => boolean, what: string): number | undefined => {
-    const raw = values.get(name);
+  const number = (name: (typeof FLAGS)[number], fallback: number | undefined, check: (n: number) => boolean, what: string): number | undefined => {
+    const raw = flags.value(name);
     if (raw === undefined) return fallback;
     const n = Number(raw);
     if (!check(n)) throw new Error(`--${name} must be ${what}, got ${raw}`);
@@ -41,11 +41,11 @@ function main(): void {
   const k = number('k', 10, whole(1), 'an integer ≥ 1')!;
   const limit = number('limit-users', undefined, whole(1), 'an integer ≥ 1');
   const mmr = number('mmr', undefined, (n) => n >= 0 && n <= 1, 'in [0, 1]');
-  const files = ['interactions', 'requests'].map((name) => values.get(name)).filter((f): f is string => f !== undefined);
+  const files = (['interactions', 'requests'] as const).map((name) => flags.value(name)).filter((f): f is string => f !== undefined);
   if (files.length === 0) throw new Error(`nothing to write: give --interactions and/or --requests\n${USAGE}`);
   for (const file of files) assertNotShipped(file);
 
-  const data = loadMovieLens(resolve(values.get('data') ?? DEFAULT_DATA_DIR));
+  const data = loadMovieLens(resolve(flags.value('data') ?? DEFAULT_DATA_DIR));
   const built = buildProtocol(data, {
     protocol: protocols[0]!,
     split,
@@ -60,9 +60,9 @@ function main(): void {
     writeFileSync(file, text);
     console.log(`wrote ${relative(process.cwd(), resolve(file))}: ${what}`);
   };
-  const interactions = values.get('interactions');
+  const interactions = flags.value('interactions');
   if (interactions) write(interactions, interactionsCsv(built.train), `${built.train.ratings.length} training ratings (protocol ${built.protocol}, split ${split})`);
-  const requests = values.get('requests');
+  const requests = flags.value('requests');
   if (requests) write(requests, recommendRequests(cases, { k, ...(mmr !== undefined ? { request: { diversity: { lambda: mmr } } } : {}) }), `${cases.length} requests from ${users.size} users`);
 }
 

@@ -24,11 +24,11 @@ import { assertNotShipped, parseProtocols } from './eval-args.ts';
 import { MOVIE_SIGNAL_OPTIONS } from './movie-catalog.ts';
 import { shopItemsJsonl } from './movie-shop-items.ts';
 import { DEFAULT_DATA_DIR, loadMovieLens, REPO_ROOT } from './movielens.ts';
-import { readCliFlags } from './cli-flags.ts';
+import { readCliFlags } from '../cli-flags.ts';
 
 const USAGE =
   'usage: npm run eval:product-path -- --split dev|test|all [--protocol B,C-random,C-newest] [--row "Hybrid late"] [--limit-users N] [--resamples N] [--dir eval-results/product] [--data DIR]';
-const FLAGS = ['split', 'protocol', 'row', 'limit-users', 'resamples', 'dir', 'data'];
+const FLAGS = ['split', 'protocol', 'row', 'limit-users', 'resamples', 'dir', 'data'] as const;
 
 /** The harness's aggregation settings as the builder's flags, so both catalogs ship the same signals. */
 function signalFlags(): string[] {
@@ -54,16 +54,16 @@ function main(): void {
     console.log(USAGE);
     return;
   }
-  const values = readCliFlags(argv, FLAGS, USAGE);
-  const split = values.get('split') ?? 'dev';
+  const flags = readCliFlags(argv, { values: FLAGS }, USAGE);
+  const split = flags.value('split') ?? 'dev';
   if (!['dev', 'test', 'all'].includes(split)) throw new Error(`--split must be dev, test or all, got ${split}`);
-  const protocols = parseProtocols(values.get('protocol') ?? 'B,C-random,C-newest').filter((p) => p !== 'A');
-  const row = values.get('row') ?? 'Hybrid late';
-  const dir = resolve(values.get('dir') ?? join(REPO_ROOT, 'eval-results', 'product'));
+  const protocols = parseProtocols(flags.value('protocol') ?? 'B,C-random,C-newest').filter((p) => p !== 'A');
+  const row = flags.value('row') ?? 'Hybrid late';
+  const dir = resolve(flags.value('dir') ?? join(REPO_ROOT, 'eval-results', 'product'));
   assertNotShipped(join(dir, 'x'));
-  const dataDir = resolve(values.get('data') ?? DEFAULT_DATA_DIR);
-  const limit = values.get('limit-users');
-  const resamples = values.get('resamples');
+  const dataDir = resolve(flags.value('data') ?? DEFAULT_DATA_DIR);
+  const limit = flags.value('limit-users');
+  const resamples = flags.value('resamples');
   const rel = (path: string) => relative(REPO_ROOT, path);
 
   // 1–2. The shop's product list, embedded once.

@@ -14,6 +14,7 @@ import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Writable } from 'node:stream';
 import { FUSION_HEADS, type FusionHeadName } from '../../protocol/recommend.ts';
+import { readCliFlags, UsageError } from '../cli-flags.ts';
 import { initNodeTf } from '../node-tf.ts';
 import { BatchRecommender } from './batch-recommender.ts';
 import { BatchLineError } from './request-line.ts';
@@ -21,11 +22,7 @@ import { runBatch, type BatchStats } from './run-batch.ts';
 
 const USAGE =
   'usage: npm run recommend -- --catalog DIR --requests FILE.jsonl|- --out FILE.jsonl|- [--on-error stop|skip] [--fusion-head late|attention|mlp] [--backend wasm|cpu]';
-const FLAGS = ['catalog', 'requests', 'out', 'on-error', 'fusion-head', 'backend'];
-
-class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+const FLAGS = ['catalog', 'requests', 'out', 'on-error', 'fusion-head', 'backend'] as const;
 
 interface Args {
   catalog: string;
@@ -37,27 +34,17 @@ interface Args {
 }
 
 function parseArgs(argv: readonly string[]): Args {
-  const values = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument "${arg}"`);
-    const [name, inline] = arg.slice(2).split(/=(.*)/s, 2);
-    if (!FLAGS.includes(name!)) throw new UsageError(`unknown option ${arg}`);
-    if (values.has(name!)) throw new UsageError(`option --${name} given twice`);
-    const value = inline ?? argv[++i];
-    if (value === undefined || value === '') throw new UsageError(`--${name} needs a value`);
-    values.set(name!, value);
-  }
-  const required = (name: string): string => {
-    const value = values.get(name);
+  const flags = readCliFlags(argv, { values: FLAGS });
+  const required = (name: (typeof FLAGS)[number]): string => {
+    const value = flags.value(name);
     if (value === undefined) throw new UsageError(`missing --${name}`);
     return value;
   };
-  const onError = values.get('on-error') ?? 'stop';
+  const onError = flags.value('on-error') ?? 'stop';
   if (onError !== 'stop' && onError !== 'skip') throw new UsageError(`--on-error must be stop or skip (got "${onError}")`);
-  const backend = values.get('backend') ?? 'wasm';
+  const backend = flags.value('backend') ?? 'wasm';
   if (backend !== 'wasm' && backend !== 'cpu') throw new UsageError(`--backend must be wasm or cpu (got "${backend}")`);
-  const head = values.get('fusion-head');
+  const head = flags.value('fusion-head');
   if (head !== undefined && !(FUSION_HEADS as readonly string[]).includes(head)) throw new UsageError(`--fusion-head must be one of ${FUSION_HEADS.join(', ')} (got "${head}")`);
   return { catalog: required('catalog'), requests: required('requests'), out: required('out'), onError, backend, ...(head !== undefined ? { fusionHead: head as FusionHeadName } : {}) };
 }
