@@ -33,6 +33,7 @@ import { describe, isObject, type Json } from './json-checks.ts';
 import { MODALITIES } from './catalog-modalities.ts';
 import { parseCatalogIvf, type CatalogIvfEntry } from '../ivf/ivf-format.ts';
 import { CATEGORY_PATTERN } from './catalog-category.ts';
+import { parseLearnedModel, type CatalogLearnedModel } from './learned-model-format.ts';
 
 export { CatalogFormatError, type VectorFormat } from './vector-codec.ts';
 
@@ -151,6 +152,8 @@ export interface CatalogManifest {
   notice?: string;
   /** IVF partitions of some modalities' vectors, for catalogs too large to load whole (src/engine/ivf/ivf-format.ts). */
   ivf?: Partial<Record<Modality, CatalogIvfEntry>>;
+  /** The learned item tower + user model and the items' tower vectors (learned-model-format.ts). */
+  learnedModel?: CatalogLearnedModel;
 }
 
 export function isModality(value: unknown): value is Modality {
@@ -365,6 +368,7 @@ export function parseCatalogManifest(json: unknown, source: string): CatalogMani
   });
   const notice = top.path('notice', 'optional');
   const ivfJson = top.object('ivf', 'optional');
+  const learnedJson = top.object('learnedModel', 'optional');
   top.noOthers();
 
   const manifest: CatalogManifest = { schemaVersion: CATALOG_SCHEMA_VERSION, name, createdAt, encoders, vectorFiles, items };
@@ -375,6 +379,10 @@ export function parseCatalogManifest(json: unknown, source: string): CatalogMani
   if (licenses !== undefined) manifest.licenses = licenses;
   if (notice !== undefined) manifest.notice = notice;
   if (ivfJson !== undefined) manifest.ivf = parseCatalogIvf(source, ivfJson, (m) => vectorFiles[m] !== undefined);
+  if (learnedJson !== undefined) {
+    const otherPaths = [...Object.values(vectorFiles).map((f) => f.path), ...(sharedSpace ? [sharedSpace.path] : [])];
+    manifest.learnedModel = parseLearnedModel(source, learnedJson, { itemCount: items.length, encoderDims: Object.fromEntries(Object.entries(encoders).map(([m, e]) => [m, e.dims])), otherPaths });
+  }
   return manifest;
 }
 

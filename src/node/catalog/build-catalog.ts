@@ -60,6 +60,7 @@ import { aggregateInteractions, type AggregateOptions, type AggregationReport, t
 import { removeSharedSpaceFiles, SHARED_SPACE_BINARY, SHARED_SPACE_DIR, sharedSpaceSkipReason, writeSharedSpaceFiles, type SharedSpaceBuildOptions } from './shared-space-files.ts';
 import { sharedSpaceDataFromCatalog, trainSharedSpace, type SharedSpaceTrainingStats } from './train-shared-space.ts';
 import { trainFusionModel } from './train-fusion-model.ts';
+import { buildLearnedModel, learnedModelSkipReason, removeLearnedModelFiles, type LearnedModelBuildOptions, type LearnedModelSummary } from './learned-model-stage.ts';
 import { ItemSpace } from '../../engine/recommend/item-space.ts';
 import { PRIOR_FUSION_MODEL, withHead } from '../../engine/recommend/fusion-model.ts';
 import { SharedSpace } from '../../engine/catalog/shared-space.ts';
@@ -129,6 +130,8 @@ export interface BuildCatalogOptions {
   sharedSpace?: false | SharedSpaceBuildOptions;
   /** With interactions: train the fusion model (BPR, see train-fusion-model.ts) for this head (default late); false skips it. */
   fusion?: false | { head?: 'late' | 'attention' | 'mlp' };
+  /** The learned item tower + user model (learned-model-stage.ts); false skips it. */
+  learnedModel?: false | LearnedModelBuildOptions;
   /** Tests: stop (throw BuildInterruptedError) once at least this many items are finished and flushed, as a kill would. */
   stopAfterItems?: number;
   /**
@@ -180,6 +183,7 @@ export interface BuildSummary {
   sharedSpace?: { dims: number; modalities: Modality[]; bytes: number; stats: SharedSpaceTrainingStats } | { skipped: string };
   /** The fusion model trained on the interactions (see CatalogFusionModel.training). */
   fusion?: NonNullable<CatalogManifest['fusion']>['training'];
+  learnedModel?: LearnedModelSummary | { skipped: string };
   /** Video items shipped (clips and posters), when there are any. */
   videos?: VideoSummary;
 }
@@ -748,6 +752,20 @@ export async function buildCatalog(items: readonly SourceItem[], options: BuildC
       space.release(true);
     }
   }
+  let learnedSummary: BuildSummary['learnedModel'];
+  const learnedSkip = options.learnedModel === false ? 'turned off' : learnedModelSkipReason(manifest, (signals?.events ?? 0) > 0);
+  if (learnedSkip) {
+    removeLearnedModelFiles(outDir);
+    learnedSummary = { skipped: learnedSkip };
+  } else {
+    const space = new ItemSpace(manifest, Object.fromEntries(Object.entries(stored).map(([m, data]) => [m, { data: data!, dims: vectorFiles[m as Modality]!.dims }])), sharedWeights ? new SharedSpace(sharedWeights) : undefined);
+    try {
+      const built = await buildLearnedModel({ outDir, manifest, stored, space, ...(options.interactions && signals && signals.events > 0 ? { interactions: options.interactions } : {}) }, options.learnedModel || {});
+      [manifest.learnedModel, learnedSummary] = [built.entry, built.summary];
+    } finally {
+      space.release(true);
+    }
+  }
   if (options.licenses) manifest.licenses = options.licenses;
   if (noticePath) manifest.notice = noticePath;
   const manifestText = JSON.stringify(manifest) + '\n';
@@ -769,6 +787,7 @@ export async function buildCatalog(items: readonly SourceItem[], options: BuildC
     ...(interactionsReport ? { interactions: interactionsReport } : {}),
     ...(sharedSpaceSummary ? { sharedSpace: sharedSpaceSummary } : {}),
     ...(fusionSummary ? { fusion: fusionSummary } : {}),
+    ...(learnedSummary ? { learnedModel: learnedSummary } : {}),
     ...(video.items > 0 ? { videos: videos.summary(video.items, video.videoBytes, video.posterBytes, video.seconds) } : {}),
   };
 }

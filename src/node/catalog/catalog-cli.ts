@@ -51,6 +51,7 @@ const USAGE = [
   'options: --format int8|float16  --interactions FILE.csv|FILE.jsonl  --modalities text,image,audio',
   '         --neighbours K  --transition-window N  --max-gap SECONDS  --max-session-items N   (how --interactions are aggregated)',
   '         --name NAME  --currency EUR  --batch N  --no-shared-space  --progress-file FILE',
+  '         --no-learned-model  --learned-epochs N (5)  --learned-seed N (1)   (the learned item tower + user model)',
   '       npm run catalog -- shared-space --out DIR [--dims N] [--steps N] [--seed N]   (add/retrain the shared space of a built catalog)',
   '       build … --workers N (parallel shard processes, default one per core)  build … --shard i/n  merge … --shards n',
   '       npm run catalog -- ivf --out DIR [--modality text] [--partitions N]   (IVF partitions for a built catalog)',
@@ -76,6 +77,8 @@ interface Args {
   currency?: string;
   batch?: number;
   sharedSpace: boolean;
+  /** --no-learned-model / --learned-epochs N / --learned-seed N (learned-model-stage.ts). */
+  learnedModel: false | { epochs?: number; seed?: number };
   /** `build --shard i/n`: embed that shard only. */
   shard?: ShardSpec;
   /** `merge --shards n`. */
@@ -130,8 +133,8 @@ function parseSharedSpaceArgs(rest: string[]): SharedSpaceArgs {
 function parseArgs(argv: string[]): Args {
   const [command, ...rest] = argv;
   if (command !== 'build' && command !== 'merge') throw new UsageError(command ? `unknown command "${command}"` : 'missing command "build"');
-  const { flags, positional } = parseFlags(rest, ['no-shared-space']);
-  const known = new Set(['source', 'out', 'media', 'limit', 'ids', 'format', 'interactions', ...SIGNAL_FLAGS, 'modalities', 'name', 'currency', 'batch', 'no-shared-space', 'progress-file', ...(command === 'build' ? ['shard', 'workers'] : ['shards'])]);
+  const { flags, positional } = parseFlags(rest, ['no-shared-space', 'no-learned-model']);
+  const known = new Set(['source', 'out', 'media', 'limit', 'ids', 'format', 'interactions', ...SIGNAL_FLAGS, 'modalities', 'name', 'currency', 'batch', 'no-shared-space', 'no-learned-model', 'learned-epochs', 'learned-seed', 'progress-file', ...(command === 'build' ? ['shard', 'workers'] : ['shards'])]);
   for (const key of flags.keys()) if (!known.has(key)) throw new UsageError(`unknown option --${key}`);
   const source = flags.get('source');
   if (!source) throw new UsageError('missing --source tuxpaint|openclipart|debian-videos|jsonl|csv');
@@ -145,7 +148,7 @@ function parseArgs(argv: string[]): Args {
   };
   const format = flags.get('format') ?? 'int8';
   if (!isVectorFormat(format)) throw new UsageError(`--format must be int8 or float16 (got "${format}")`);
-  const args: Args = { source, out, format, sharedSpace: !flags.has('no-shared-space') };
+  const args: Args = { source, out, format, sharedSpace: !flags.has('no-shared-space'), learnedModel: {} };
   if (source === 'tuxpaint' || source === 'openclipart' || source === 'debian-videos') {
     if (positional.length > 0) throw new UsageError(`unexpected argument "${positional[0]}" (--source ${source} takes no PATH)`);
     if (flags.has('media')) throw new UsageError('--media is for --source jsonl|csv');
@@ -159,6 +162,10 @@ function parseArgs(argv: string[]): Args {
   } else throw new UsageError(`unknown --source "${source}" (expected tuxpaint, openclipart, debian-videos, jsonl or csv)`);
   const limit = integer('limit');
   if (limit !== undefined) args.limit = limit;
+  if (flags.has('no-learned-model') && (flags.has('learned-epochs') || flags.has('learned-seed'))) throw new UsageError('--no-learned-model does not go with --learned-epochs / --learned-seed');
+  const learnedEpochs = integer('learned-epochs');
+  const learnedSeed = integer('learned-seed');
+  args.learnedModel = flags.has('no-learned-model') ? false : { ...(learnedEpochs ? { epochs: learnedEpochs } : {}), ...(learnedSeed ? { seed: learnedSeed } : {}) };
   const batch = integer('batch');
   if (batch !== undefined) args.batch = batch;
   const workers = integer('workers');
@@ -307,6 +314,9 @@ function printSummary(summary: BuildSummary): void {
   }
   const shared = describeSharedSpace(summary.sharedSpace);
   if (shared) lines.push(shared);
+  const learned = summary.learnedModel;
+  if (learned && 'skipped' in learned) lines.push(`learned model: none (${learned.skipped})`);
+  else if (learned) lines.push(`learned model: ${learned.dims}-d, user model ${learned.userModel}, weights ${learned.bytes.weights} B, item vectors ${learned.bytes.itemVectors} B (${learned.bytes.perItem.toFixed(0)} B/item), blend weight ${learned.blendWeight}, ${learned.seconds} s`);
   process.stdout.write(lines.join('\n') + '\n');
 }
 
@@ -462,6 +472,7 @@ async function main(argv: string[]): Promise<number> {
     if (args.currency) options.currency = args.currency;
     if (args.modalities) options.modalities = args.modalities;
     if (args.batch) options.batchSize = args.batch;
+    options.learnedModel = args.learnedModel;
     if (!args.sharedSpace) options.sharedSpace = false;
     else options.sharedSpace = { onProgress: (step, loss) => process.stderr.write(`shared space: step ${step}, loss ${loss.toFixed(3)}\n`), progressEvery: 100 };
 
