@@ -14,80 +14,19 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CATALOG_SCHEMA_VERSION, type CatalogManifest } from '../../src/engine/catalog/catalog-manifest.ts';
+import type { CatalogManifest } from '../../src/engine/catalog/catalog-manifest.ts';
 import { loadCatalogFiles } from '../../src/engine/catalog/fetch-catalog.ts';
-import { CatalogFormatError, encodeVectors, sha256Hex } from '../../src/engine/catalog/vector-codec.ts';
+import { CatalogFormatError, sha256Hex } from '../../src/engine/catalog/vector-codec.ts';
 import { LearnedRanker } from '../../src/engine/recommend/learned-ranker.ts';
 import { OnDeviceRecommender } from '../../src/engine/recommend/on-device-recommender.ts';
 import { recommenderCatalog } from '../../src/engine/recommend/recommender-catalog.ts';
-import { ItemSpace } from '../../src/engine/recommend/item-space.ts';
 import { MemoryProfileStore } from '../../src/engine/store/memory-profile-store.ts';
-import { mulberry32 } from '../../src/shared/seeded-random.ts';
-import { aggregateInteractions, type InteractionRow } from '../../src/node/catalog/aggregate-interactions.ts';
-import { buildLearnedModel, LEARNED_VECTORS_PATH, LEARNED_WEIGHTS_PATH } from '../../src/node/catalog/learned-model-stage.ts';
+import { LEARNED_VECTORS_PATH, LEARNED_WEIGHTS_PATH } from '../../src/node/catalog/learned-model-stage.ts';
+import { buildInto, N } from '../learned-model-fixture.ts';
+import { cosine, parityResults, type ParityResult } from '../learned-parity-cases.ts';
 import { initNodeTf } from '../../src/node/node-tf.ts';
 
-const N = 48;
-const CATEGORIES = ['animals', 'food', 'vehicles', 'symbols'];
 const temp = mkdtempSync(join(tmpdir(), 'learned-catalog-'));
-
-function unit(v: Float32Array): Float32Array {
-  const n = Math.hypot(...v) || 1;
-  return v.map((x) => x / n);
-}
-
-/** A catalog folder with text + image vectors (no learned model yet). */
-async function writeBaseCatalog(dir: string): Promise<{ manifest: CatalogManifest; stored: { text: Float32Array; image: Float32Array } }> {
-  const random = mulberry32(3);
-  const vec = (dims: number, c: number) => unit(Float32Array.from({ length: dims }, (_, d) => (d % 4 === c ? 1 : 0) + 0.5 * (random() - 0.5)));
-  const text = Array.from({ length: N }, (_, i) => vec(16, i % 4));
-  const image = Array.from({ length: N }, (_, i) => vec(24, i % 4)).filter((_, i) => i !== 5);
-  const textBytes = encodeVectors(text, 'int8');
-  const imageBytes = encodeVectors(image, 'int8');
-  writeFileSync(join(dir, 'text.int8'), textBytes);
-  writeFileSync(join(dir, 'image.int8'), imageBytes);
-  const manifest: CatalogManifest = {
-    schemaVersion: CATALOG_SCHEMA_VERSION,
-    name: 'fixture',
-    createdAt: '2026-01-01T00:00:00Z',
-    encoders: { text: { modality: 'text', name: 't', version: '1', dims: 16 }, image: { modality: 'image', name: 'i', version: '1', dims: 24 } },
-    vectorFiles: {
-      text: { path: 'text.int8', format: 'int8', count: N, dims: 16, bytes: textBytes.byteLength, sha256: await sha256Hex(textBytes) },
-      image: { path: 'image.int8', format: 'int8', count: N - 1, dims: 24, bytes: imageBytes.byteLength, sha256: await sha256Hex(imageBytes) },
-    },
-    items: Array.from({ length: N }, (_, i) => ({ id: `item${i}`, title: `Item ${i}`, category: CATEGORIES[i % 4]!, vectorRows: i === 5 ? { text: i } : { text: i, image: i < 5 ? i : i - 1 } })),
-  };
-  const decode = (rows: Float32Array[], dims: number) => {
-    const out = new Float32Array(rows.length * dims);
-    rows.forEach((r, i) => out.set(r, i * dims));
-    return out;
-  };
-  return { manifest, stored: { text: decode(text, 16), image: decode(image, 24) } };
-}
-
-/** Sessions of 6 views inside one category. */
-function log(): InteractionRow[] {
-  const random = mulberry32(9);
-  const rows: InteractionRow[] = [];
-  for (let s = 0; s < 60; s++) {
-    const c = s % 4;
-    for (let t = 0; t < 6; t++) rows.push({ session: `s${s}`, item: `item${c + 4 * Math.floor(random() * 12)}`, timestamp: 1_700_000_000 + s * 1000 + t * 10, event: 'view' });
-  }
-  return rows;
-}
-
-/** Builds the learned model into `dir` and writes the manifest naming it. */
-async function buildInto(dir: string, withLog: boolean, seed = 1): Promise<CatalogManifest> {
-  const { manifest, stored } = await writeBaseCatalog(dir);
-  const rows = log();
-  if (withLog) manifest.signals = aggregateInteractions(rows, manifest.items.map((i) => i.id)).signals;
-  const space = new ItemSpace(manifest, { text: { data: stored.text, dims: 16 }, image: { data: stored.image, dims: 24 } }, undefined);
-  const built = await buildLearnedModel({ outDir: dir, manifest, stored, space, ...(withLog ? { interactions: { rows } } : {}) }, { seed, epochs: 2, towerSteps: 30, dims: 8 });
-  space.release(true);
-  manifest.learnedModel = built.entry;
-  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
-  return manifest;
-}
 
 const load = (dir: string) => loadCatalogFiles(`${pathToFileURL(dir).href}/`, { caches: null, fetch: async (url) => new Response(new Uint8Array(readFileSync(new URL(url.split('?')[0]!)))) });
 
@@ -179,6 +118,14 @@ describe('learned model in the catalog (builder, loader, for-you)', () => {
     }
     expect(counts).toEqual([0, 0]);
     expect(lists[1]).not.toEqual(lists[0]);
+  });
+
+  it('Node computes exactly the committed parity fixture (the browser-worker test compares against it)', async () => {
+    const dir = join(import.meta.dirname, '../browser/fixtures/learned-parity');
+    const expected = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as ParityResult[];
+    const got = await parityResults(await load(dir));
+    expect(got.map((r) => r.top10)).toEqual(expected.map((r) => r.top10));
+    got.forEach((r, i) => expect(cosine(r.user, expected[i]!.user)).toBeGreaterThan(0.999999));
   });
 
   describe('damaged or mismatched model files are refused with CatalogFormatError', () => {

@@ -5,8 +5,8 @@
  *
  * - `sequence` (a catalog built with an interaction log): the trained causal self-attention
  *   user model (src/engine/model/user-model.ts) as a tfjs graph on the active backend. Its
- *   parameters are made for each call and disposed with it: ~0.1 M floats, cheaper than
- *   tracking backend switches, and nothing outlives a call.
+ *   parameters (user part only, ~0.03 M floats at d = 64) are made for each call and disposed
+ *   with it: cheap next to tracking backend switches, and nothing outlives a call.
  * - `pooling` (no log, no user model to train): attention pooling over the history, query =
  *   the latest item, logits = cosine / τ + log(event weight), in JS.
  *
@@ -40,6 +40,12 @@ export class LearnedRanker {
   /** The items' tower vectors, int8 with a scale per row: what ranking reads. */
   readonly matrix: Int8Matrix;
   private readonly weights: ModelWeights;
+  /**
+   * The user model alone: the same config with a 1-d stand-in tower (userStates reads only
+   * `user.*`), so a call uploads ~0.03 M floats instead of the whole tower's kernels.
+   */
+  private readonly userConfig: SequenceModelConfig;
+  private readonly userWeights: ModelWeights;
 
   /** Throws CatalogFormatError when the weights do not fit the manifest's config. */
   constructor(files: LoadedLearnedModelFiles, encoderDims: Partial<Record<Modality, number>>) {
@@ -55,6 +61,9 @@ export class LearnedRanker {
       }
     }
     this.matrix = int8MatrixView(files.itemVectors, entry.itemVectors.count, entry.dims);
+    this.userConfig = { ...this.config, modalities: [{ name: 'none', dims: 1 }], idItems: 0 };
+    this.userWeights = new Map([...this.weights].filter(([name]) => name.startsWith('user.')));
+    for (const [name, size] of [['tower.none.kernel', entry.dims], ['tower.none.bias', entry.dims], ['tower.gate.kernel', entry.dims], ['tower.gate.bias', 1]] as const) this.userWeights.set(name, new Float32Array(size));
   }
 
   get itemCount(): number {
@@ -104,7 +113,7 @@ export class LearnedRanker {
     const d = this.config.dims;
     const rows = new Float32Array(history.length * d);
     history.forEach((e, i) => rows.set(this.itemVector(e.item), i * d));
-    const params = ModelParameters.fromWeights(this.config, this.weights);
+    const params = ModelParameters.fromWeights(this.userConfig, this.userWeights);
     try {
       const user = tf.tidy(() => userVectors(params, tf.tensor2d(rows, [history.length, d]), [history.map((_, i) => i)]));
       try {
