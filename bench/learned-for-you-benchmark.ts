@@ -49,7 +49,7 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-async function timeRuns(runs: number, task: () => Promise<unknown> | unknown): Promise<number> {
+async function timeRuns(runs: number, task: () => unknown): Promise<number> {
   await task();
   const ms: number[] = [];
   for (let r = 0; r < runs; r++) {
