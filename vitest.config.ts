@@ -29,7 +29,7 @@ export default defineConfig({
       {
         // Real Chromium, real IndexedDB: storage behaviour (quota, other tabs, migrations) cannot be faked faithfully.
         // idb is pre-bundled up front, so a first-time dependency scan cannot reload the page mid-run.
-        optimizeDeps: { include: ['idb'] },
+        optimizeDeps: { include: ['idb', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-webgpu', 'comlink'] },
         test: {
           name: 'browser',
           include: ['test/browser/**/*.test.ts'],

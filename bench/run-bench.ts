@@ -18,6 +18,7 @@ import { benchmarkPeers, type PeerBenchmark } from './peer-benchmark.ts';
 import { benchmarkBuild, type BuildRow } from './build-benchmark.ts';
 import { summarise, type BenchSummary, type SummaryInput } from './bench-summary.ts';
 import { benchmarkSoak, type SoakBenchmark } from './soak-benchmark.ts';
+import { benchmarkLearnedForYou } from './learned-for-you-benchmark.ts';
 import type { Int8RankBenchmarkRow } from '../src/protocol/engine-api.ts';
 
 const RANK_SIZES = [10_000, 100_000];
@@ -30,8 +31,8 @@ const EMBED_MAX_RUN_MS = Number(process.env.BENCH_EMBED_MAX_RUN_MS ?? 20_000);
 /** A batch extrapolated to take longer than this is reported as not timed. */
 const EMBED_MAX_BATCH_MS = Number(process.env.BENCH_EMBED_MAX_BATCH_MS ?? 120_000);
 const WIDGET_RUNS = Number(process.env.BENCH_WIDGET_RUNS ?? 3);
-/** BENCH_SECTIONS=rank,rank-int8,catalog,widget,ivf,peers,build,soak,recommend,text,image,audio (default all) runs a subset. */
-const ALL_SECTIONS = 'catalog,widget,rank,rank-int8,ivf,peers,build,soak,recommend,text,image,audio';
+/** BENCH_SECTIONS=rank,rank-int8,catalog,widget,ivf,peers,build,soak,recommend,learned,text,image,audio (default all) runs a subset. */
+const ALL_SECTIONS = 'catalog,widget,rank,rank-int8,ivf,peers,build,soak,recommend,learned,text,image,audio';
 /** Rows of the int8 ranking benchmark (× 256 dims; 64 dims for the learned model's vectors at 100k). */
 const INT8_SIZES: Array<[number, number]> = [[100_000, 256], [1_000_000, 256], [100_000, 64], [1_000_000, 64]];
 const IVF_ITEMS = Number(process.env.BENCH_IVF_ITEMS ?? 1_000_000);
@@ -64,6 +65,13 @@ function writeSummary(input: Omit<SummaryInput, 'previous'>): void {
 }
 
 async function main(): Promise<void> {
+  // The learned for-you section runs the engine code in Node (no browser): learned-for-you-benchmark.ts.
+  if (SECTIONS.has('learned')) {
+    const learned = await benchmarkLearnedForYou('public/catalogs/tuxpaint', RUNS);
+    mkdirSync('bench-results', { recursive: true });
+    writeFileSync('bench-results/learned-for-you.json', JSON.stringify({ date: new Date().toISOString(), machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model }, ...learned }, null, 2) + '\n');
+    if (SECTIONS.size === 1) return;
+  }
   // The build section alone needs no browser (it runs the catalog CLI), so it takes no browser lock.
   if (SECTIONS.size === 1 && SECTIONS.has('build')) {
     const buildRows = await runBuildSection();

@@ -198,12 +198,15 @@ export class Engine implements EngineApi {
       const started = performance.now();
       const files = await this.catalogFiles(new URL(url, this.assetsBaseUrl).href, onProgress);
       const next = new LoadedCatalog(files);
+      let ranked: ReturnType<typeof recommenderCatalog>;
       try {
         // After a device loss the retry must not reuse a tensor of the lost backend: release first.
         await this.backends.servingThroughDeviceLoss(async () => {
           next.release(true);
           next.upload();
         });
+        // Made before the swap: a learned model that does not fit its config fails here, and the catalog in use stays.
+        ranked = recommenderCatalog(files, next.sharedSpace, this.config.fusionHead);
       } catch (error) {
         next.dispose();
         throw error;
@@ -213,7 +216,7 @@ export class Engine implements EngineApi {
       this.map = undefined;
       this.recommender?.catalog.space.release(true);
       // The catalog's SharedSpace: disposed with that catalog, which is replaced together with this recommender.
-      this.recommender = new OnDeviceRecommender(recommenderCatalog(files, next.sharedSpace, this.config.fusionHead), () => this.profileStore());
+      this.recommender = new OnDeviceRecommender(ranked, () => this.profileStore());
       const { manifest } = files;
       const modalities = next.modalities.map((modality) => {
         const file = manifest.vectorFiles[modality]!;

@@ -6,6 +6,7 @@ import { describe, isObject, type Json } from './json-checks.ts';
 import { MODALITIES } from './catalog-modalities.ts';
 import { parseCatalogIvf } from '../ivf/ivf-format.ts';
 import { CATEGORY_PATTERN } from './catalog-category.ts';
+import { parseLearnedModel } from './learned-model-format.ts';
 import { Fields, objectAt } from './catalog-fields.ts';
 import {
   CATALOG_SCHEMA_VERSION,
@@ -82,6 +83,7 @@ export function parseCatalogManifest(json: unknown, source: string): CatalogMani
   });
   const notice = top.path('notice', 'optional');
   const ivfJson = top.object('ivf', 'optional');
+  const learnedJson = top.object('learnedModel', 'optional');
   top.noOthers();
 
   const manifest: CatalogManifest = { schemaVersion: CATALOG_SCHEMA_VERSION, name, createdAt, encoders, vectorFiles, items };
@@ -92,6 +94,10 @@ export function parseCatalogManifest(json: unknown, source: string): CatalogMani
   if (licenses !== undefined) manifest.licenses = licenses;
   if (notice !== undefined) manifest.notice = notice;
   if (ivfJson !== undefined) manifest.ivf = parseCatalogIvf(source, ivfJson, (m) => vectorFiles[m] !== undefined);
+  if (learnedJson !== undefined) {
+    const otherPaths = [...Object.values(vectorFiles).map((f) => f.path), ...(sharedSpace ? [sharedSpace.path] : [])];
+    manifest.learnedModel = parseLearnedModel(source, learnedJson, { itemCount: items.length, encoderDims: Object.fromEntries(Object.entries(encoders).map(([m, e]) => [m, e.dims])), otherPaths });
+  }
   return manifest;
 }
 

@@ -30,6 +30,7 @@ import type { CatalogVectorFile } from './vector-codec.ts';
 import type { FeatureName } from './fusion-features.ts';
 import { MODALITIES } from './catalog-modalities.ts';
 import type { CatalogIvfEntry } from '../ivf/ivf-format.ts';
+import type { CatalogLearnedModel } from './learned-model-format.ts';
 
 export { CatalogFormatError, type VectorFormat } from './vector-codec.ts';
 
@@ -148,6 +149,8 @@ export interface CatalogManifest {
   notice?: string;
   /** IVF partitions of some modalities' vectors, for catalogs too large to load whole (src/engine/ivf/ivf-format.ts). */
   ivf?: Partial<Record<Modality, CatalogIvfEntry>>;
+  /** The learned item tower + user model and the items' tower vectors (learned-model-format.ts). */
+  learnedModel?: CatalogLearnedModel;
 }
 
 export function isModality(value: unknown): value is Modality {

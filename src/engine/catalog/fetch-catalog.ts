@@ -34,6 +34,7 @@ import {
   type SharedSpaceWeights,
 } from './shared-space-format.ts';
 import { CatalogFormatError, decodeVectorFile } from './vector-codec.ts';
+import { decodeLearnedItemVectors, decodeLearnedWeights, shippedWeights, towerModalities, type CatalogLearnedModel } from './learned-model-format.ts';
 
 export const CATALOG_CACHE_NAME = 'ondevice-recs-catalog-v1';
 /** Query parameter of cache keys that pins the exact file version. */
@@ -92,12 +93,21 @@ export interface LoadedCatalogFiles {
   fromCache: Partial<Record<Modality, boolean>>;
   /** The shared space (learned cross-modal projections), when the manifest has one. */
   sharedSpace?: LoadedSharedSpaceFiles;
+  /** The learned model (weights checked, item vectors as int8 bytes), when the manifest has one. */
+  learnedModel?: LoadedLearnedModelFiles;
   /** Bytes of the responses fetched rather than read from the Cache API, manifest included (after a 304 the browser's HTTP cache supplied them). */
   bytesFetched: number;
   /** Things the page may want to show (cache unavailable, a damaged cached file replaced). */
   notices: string[];
   /** Wall time of the whole load. */
   ms: number;
+}
+
+export interface LoadedLearnedModelFiles {
+  entry: CatalogLearnedModel;
+  weights: Map<string, Float32Array>;
+  /** The int8 item-vector file (vector-codec.ts layout), checked. */
+  itemVectors: Uint8Array;
 }
 
 /** The catalog folder URL with a trailing `/`. */
@@ -193,8 +203,25 @@ export async function loadCatalogFiles(catalogUrl: string, options: LoadCatalogO
     };
   }
 
+  let learnedModel: LoadedLearnedModelFiles | undefined;
+  const learned = manifest.learnedModel;
+  if (learned) {
+    const layout = shippedWeights(learned, towerModalities(learned, Object.fromEntries(Object.entries(manifest.encoders).map(([m, e]) => [m, e.dims]))));
+    const load = async <T>(path: string, sha256: string, bytes: number, what: string, decode: (b: Uint8Array, url: string) => Promise<T>) => {
+      const url = catalogFileUrl(baseUrl, path);
+      const key = vectorCacheKey(url, sha256);
+      keep.add(key);
+      const got = await loadVerifiedFile(doFetch, cache, baseUrl, url, key, path, what, (b) => decode(b, url), notices, progress('catalog', what, bytes), bytes);
+      bytesFetched += got.bytesFetched;
+      return got.value;
+    };
+    const weights = await load(learned.path, learned.sha256, learned.bytes, 'learned model', (b, url) => decodeLearnedWeights(b, learned, layout, url));
+    const itemVectors = await load(learned.itemVectors.path, learned.itemVectors.sha256, learned.itemVectors.bytes, 'learned item vectors', (b, url) => decodeLearnedItemVectors(b, learned.itemVectors, url));
+    learnedModel = { entry: learned, weights, itemVectors };
+  }
+
   if (cache) await pruneOtherVersions(cache, baseUrl, keep, notices);
-  return { baseUrl, manifest, vectors, files, fromCache, ...(sharedSpace ? { sharedSpace } : {}), bytesFetched, notices, ms: now() - started };
+  return { baseUrl, manifest, vectors, files, fromCache, ...(sharedSpace ? { sharedSpace } : {}), ...(learnedModel ? { learnedModel } : {}), bytesFetched, notices, ms: now() - started };
 }
 
 /**

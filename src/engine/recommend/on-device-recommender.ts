@@ -38,6 +38,7 @@ import { catalogItemLookup, type ItemSpace } from './item-space.ts';
 import { emptyPersonalState, featureRow, learnFromFeedback, personalWeights, type PersonalState } from './personal-learning.ts';
 import { scoreItems, type ScoredItems } from './score-items.ts';
 import { MAX_K } from '../../protocol/recommend.ts';
+import { blendScores, learnedHistory, type LearnedRanker } from './learned-ranker.ts';
 
 export { InvalidRequestError } from './business-rules.ts';
 
@@ -49,6 +50,8 @@ export interface RecommenderCatalog {
   space: ItemSpace;
   signals: CollaborativeSignals;
   model: FusionModel;
+  /** The catalog's learned model (learned-ranker.ts), blended in with its fitted weight. */
+  learned?: LearnedRanker;
   /** The catalog folder's absolute URL: recommended items then carry absolute `imageUrl` / `audioUrl`. */
   baseUrl?: string;
 }
@@ -114,6 +117,9 @@ export class OnDeviceRecommender {
         if (tokens.length === 0) return this.popular(k, request, context, 'No history yet.');
         const model = await this.personalModel();
         const scored = await scoreItems(this.space, this.catalog.signals, tokens, model);
+        const learned = this.catalog.learned;
+        const user = learned && learned.blendWeight > 0 ? learned.userVector(learnedHistory(events, (id) => this.space.indexOf(id))) : null;
+        if (learned && user) scored.scores = blendScores(scored.scores, learned.scores(user), learned.blendWeight);
         const items = this.finish(scored, tokens, model, k, request, { excludeSeen: true, ...request.rules }, context);
         if (options.record === false || items.length === 0) return items;
         this.lastShown = { ids: items.map((i) => i.id), scored };

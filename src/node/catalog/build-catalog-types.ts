@@ -2,6 +2,7 @@ import type { CatalogLicense, CatalogManifest } from '../../engine/catalog/catal
 import type { VectorFormat } from '../../engine/catalog/vector-codec.ts';
 import type { Embedding, Modality } from '../../protocol/embedding.ts';
 import type { ItemFields } from '../../protocol/catalog-view.ts';
+import type { LearnedModelBuildOptions, LearnedModelSummary } from './learned-model-stage.ts';
 import type { AggregateOptions, AggregationReport, InteractionRow } from './aggregate-interactions.ts';
 import type { SharedSpaceBuildOptions } from './shared-space-files.ts';
 import type { SharedSpaceTrainingStats } from './train-shared-space.ts';
@@ -68,6 +69,8 @@ export interface BuildCatalogOptions {
   sharedSpace?: false | SharedSpaceBuildOptions;
   /** With interactions: train the fusion model (BPR, see train-fusion-model.ts) for this head (default late); false skips it. */
   fusion?: false | { head?: 'late' | 'attention' | 'mlp' };
+  /** The learned item tower + user model (learned-model-stage.ts); false skips it. */
+  learnedModel?: false | LearnedModelBuildOptions;
   /** Tests: stop (throw BuildInterruptedError) once at least this many items are finished and flushed, as a kill would. */
   stopAfterItems?: number;
   /**
@@ -120,6 +123,7 @@ export interface BuildSummary {
   /** The fusion model trained on the interactions (see CatalogFusionModel.training). */
   fusion?: NonNullable<CatalogManifest['fusion']>['training'];
   /** Video items shipped (clips and posters), when there are any. */
+  learnedModel?: LearnedModelSummary | { skipped: string };
   videos?: VideoSummary;
 }
 

@@ -48,7 +48,7 @@ import type { Modality } from '../../protocol/embedding.ts';
 import { CatalogInputError, DEFAULT_BATCH_SIZE, type BuildCatalogOptions, type BuildSummary, type RefusedInput, type SourceItem } from './build-catalog-types.ts';
 import { writeAtomic } from './catalog-build-files.ts';
 import { embedItems, type EmbedInputs } from './embed-items.ts';
-import { aggregateSignals, buildSharedSpace, trainCatalogFusion, writeNotice } from './post-build-stages.ts';
+import { aggregateSignals, buildCatalogLearnedModel, buildSharedSpace, trainCatalogFusion, writeNotice } from './post-build-stages.ts';
 import { sourceItemLabel, validateSourceItems, type PreparedItem } from './validate-source-items.ts';
 import { CatalogVideos } from './video-items.ts';
 import { mediaNames, writeCatalogMedia } from './write-catalog-media.ts';
@@ -136,6 +136,7 @@ export async function buildCatalog(items: readonly SourceItem[], options: BuildC
 
   const { summary: sharedSpaceSummary, weights: sharedWeights } = await buildSharedSpace(outDir, manifest, stored, options);
   const fusionSummary = await trainCatalogFusion(manifest, stored, sharedWeights, options);
+  const learnedSummary = await buildCatalogLearnedModel(outDir, manifest, stored, sharedWeights, options);
   if (options.licenses) manifest.licenses = options.licenses;
   if (noticePath) manifest.notice = noticePath;
   const manifestText = JSON.stringify(manifest) + '\n';
@@ -157,6 +158,7 @@ export async function buildCatalog(items: readonly SourceItem[], options: BuildC
     ...(interactionsReport ? { interactions: interactionsReport } : {}),
     ...(sharedSpaceSummary ? { sharedSpace: sharedSpaceSummary } : {}),
     ...(fusionSummary ? { fusion: fusionSummary } : {}),
+    ...(learnedSummary ? { learnedModel: learnedSummary } : {}),
     ...(video.items > 0 ? { videos: videos.summary(video.items, video.videoBytes, video.posterBytes, video.seconds) } : {}),
   };
 }

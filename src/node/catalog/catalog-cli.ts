@@ -52,6 +52,7 @@ const USAGE = [
   'options: --format int8|float16  --interactions FILE.csv|FILE.jsonl  --modalities text,image,audio',
   '         --neighbours K  --transition-window N  --max-gap SECONDS  --max-session-items N   (how --interactions are aggregated)',
   '         --name NAME  --currency EUR  --batch N  --no-shared-space  --progress-file FILE',
+  '         --no-learned-model  --learned-epochs N (5)  --learned-seed N (1)   (the learned item tower + user model)',
   '       npm run catalog -- shared-space --out DIR [--dims N] [--steps N] [--seed N]   (add/retrain the shared space of a built catalog)',
   '       build … --workers N (parallel shard processes, default one per core)  build … --shard i/n  merge … --shards n',
   '       npm run catalog -- ivf --out DIR [--modality text] [--partitions N]   (IVF partitions for a built catalog)',
@@ -73,6 +74,8 @@ interface Args {
   currency?: string;
   batch?: number;
   sharedSpace: boolean;
+  /** --no-learned-model / --learned-epochs N / --learned-seed N (learned-model-stage.ts). */
+  learnedModel: false | { epochs?: number; seed?: number };
   /** `build --shard i/n`: embed that shard only. */
   shard?: ShardSpec;
   /** `merge --shards n`. */
@@ -105,8 +108,8 @@ function parseSharedSpaceArgs(rest: string[]): SharedSpaceArgs {
 function parseArgs(argv: string[]): Args {
   const [command, ...rest] = argv;
   if (command !== 'build' && command !== 'merge') throw new UsageError(command ? `unknown command "${command}"` : 'missing command "build"');
-  const values = ['source', 'out', 'media', 'limit', 'ids', 'format', 'interactions', ...SIGNAL_FLAGS, 'modalities', 'name', 'currency', 'batch', 'progress-file', ...(command === 'build' ? ['shard', 'workers'] : ['shards'])];
-  const flags = readCliFlags(rest, { values, booleans: ['no-shared-space'], positionals: true });
+  const values = ['source', 'out', 'media', 'limit', 'ids', 'format', 'interactions', ...SIGNAL_FLAGS, 'modalities', 'name', 'currency', 'batch', 'progress-file', 'learned-epochs', 'learned-seed', ...(command === 'build' ? ['shard', 'workers'] : ['shards'])];
+  const flags = readCliFlags(rest, { values, booleans: ['no-shared-space', 'no-learned-model'], positionals: true });
   const positional = flags.positionals;
   const source = flags.value('source');
   if (!source) throw new UsageError('missing --source tuxpaint|openclipart|debian-videos|jsonl|csv');
@@ -120,7 +123,7 @@ function parseArgs(argv: string[]): Args {
   };
   const format = flags.value('format') ?? 'int8';
   if (!isVectorFormat(format)) throw new UsageError(`--format must be int8 or float16 (got "${format}")`);
-  const args: Args = { source, out, format, sharedSpace: !flags.has('no-shared-space') };
+  const args: Args = { source, out, format, sharedSpace: !flags.has('no-shared-space'), learnedModel: {} };
   if (source === 'tuxpaint' || source === 'openclipart' || source === 'debian-videos') {
     if (positional.length > 0) throw new UsageError(`unexpected argument "${positional[0]}" (--source ${source} takes no PATH)`);
     if (flags.has('media')) throw new UsageError('--media is for --source jsonl|csv');
@@ -134,6 +137,10 @@ function parseArgs(argv: string[]): Args {
   } else throw new UsageError(`unknown --source "${source}" (expected tuxpaint, openclipart, debian-videos, jsonl or csv)`);
   const limit = integer('limit');
   if (limit !== undefined) args.limit = limit;
+  if (flags.has('no-learned-model') && (flags.has('learned-epochs') || flags.has('learned-seed'))) throw new UsageError('--no-learned-model does not go with --learned-epochs / --learned-seed');
+  const learnedEpochs = integer('learned-epochs');
+  const learnedSeed = integer('learned-seed');
+  args.learnedModel = flags.has('no-learned-model') ? false : { ...(learnedEpochs ? { epochs: learnedEpochs } : {}), ...(learnedSeed ? { seed: learnedSeed } : {}) };
   const batch = integer('batch');
   if (batch !== undefined) args.batch = batch;
   const workers = integer('workers');
@@ -282,6 +289,9 @@ function printSummary(summary: BuildSummary): void {
   }
   const shared = describeSharedSpace(summary.sharedSpace);
   if (shared) lines.push(shared);
+  const learned = summary.learnedModel;
+  if (learned && 'skipped' in learned) lines.push(`learned model: none (${learned.skipped})`);
+  else if (learned) lines.push(`learned model: ${learned.dims}-d, user model ${learned.userModel}, weights ${learned.bytes.weights} B, item vectors ${learned.bytes.itemVectors} B (${learned.bytes.perItem.toFixed(0)} B/item), blend weight ${learned.blendWeight}, ${learned.seconds} s`);
   process.stdout.write(lines.join('\n') + '\n');
 }
 
@@ -435,6 +445,7 @@ async function main(argv: string[]): Promise<number> {
     if (args.currency) options.currency = args.currency;
     if (args.modalities) options.modalities = args.modalities;
     if (args.batch) options.batchSize = args.batch;
+    options.learnedModel = args.learnedModel;
     if (!args.sharedSpace) options.sharedSpace = false;
     else options.sharedSpace = { onProgress: (step, loss) => process.stderr.write(`shared space: step ${step}, loss ${loss.toFixed(3)}\n`), progressEvery: 100 };
 

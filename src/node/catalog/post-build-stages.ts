@@ -9,6 +9,7 @@ import type { Modality } from '../../protocol/embedding.ts';
 import { aggregateInteractions, type AggregationReport } from './aggregate-interactions.ts';
 import type { BuildCatalogOptions, BuildSummary } from './build-catalog-types.ts';
 import { copyAtomic, writeAtomic } from './catalog-build-files.ts';
+import { buildLearnedModel, learnedModelSkipReason, removeLearnedModelFiles } from './learned-model-stage.ts';
 import { removeSharedSpaceFiles, SHARED_SPACE_BINARY, SHARED_SPACE_DIR, sharedSpaceSkipReason, writeSharedSpaceFiles } from './shared-space-files.ts';
 import { trainFusionModel } from './train-fusion-model.ts';
 import { sharedSpaceDataFromCatalog, trainSharedSpace } from './train-shared-space.ts';
@@ -92,6 +93,35 @@ export async function trainCatalogFusion(
       training: { cases: trained.cases, validationTop10Prior: round4(trained.validationTop10.base), validationTop10Fitted: round4(trained.validationTop10.fitted), keptFitted: trained.keptFitted },
     };
     return manifest.fusion.training;
+  } finally {
+    space.release(true);
+  }
+}
+
+/** The learned item tower + user model (learned-model-stage.ts) and the items' tower vectors; sets `manifest.learnedModel`. */
+export async function buildCatalogLearnedModel(
+  outDir: string,
+  manifest: CatalogManifest,
+  stored: Partial<Record<Modality, Float32Array>>,
+  sharedWeights: SharedSpaceWeights | undefined,
+  options: BuildCatalogOptions,
+): Promise<BuildSummary['learnedModel']> {
+  const signals = manifest.signals;
+  const skip = options.learnedModel === false ? 'turned off' : learnedModelSkipReason(manifest, (signals?.events ?? 0) > 0);
+  if (skip) {
+    removeLearnedModelFiles(outDir);
+    return { skipped: skip };
+  }
+  const space = new ItemSpace(
+    manifest,
+    Object.fromEntries(Object.entries(stored).map(([m, data]) => [m, { data, dims: vectorFileOf(manifest, m).dims }])),
+    sharedWeights ? new SharedSpace(sharedWeights) : undefined,
+  );
+  try {
+    const withLog = options.interactions && signals && signals.events > 0 ? { interactions: options.interactions } : {};
+    const built = await buildLearnedModel({ outDir, manifest, stored, space, ...withLog }, options.learnedModel || {});
+    manifest.learnedModel = built.entry;
+    return built.summary;
   } finally {
     space.release(true);
   }
