@@ -296,10 +296,25 @@ export class Engine implements EngineApi {
               };
               await once(); // loads the image encoder
               row.exampleToRecs = await timeRunsWithin(once, options.exampleRuns ?? options.runs, options.maxRunMs);
+              // Side by side: a viewed catalog item (no embedding) and a viewed off-catalog picture (embed, store) → updated for-you.
+              const catalogIds = recommender.catalog.space.items.map((item) => item.id);
+              let views = 0;
+              const viewCatalog = async () => {
+                await recommender.track('view', catalogIds[views++ % catalogIds.length]!);
+                return recommender.recommend(request, { record: false });
+              };
+              const viewOffCatalog = async () => {
+                await recommender.track('view', `benchmark-off-catalog-${name}-${views++}`, { content: { image: new Blob([image]) } });
+                return recommender.recommend(request, { record: false });
+              };
+              row.catalogViewToRecs = await timeRuns(viewCatalog, options.runs);
+              await viewOffCatalog(); // loads the engine's own image encoder on this backend
+              row.offCatalogViewToRecs = await timeRunsWithin(viewOffCatalog, options.exampleRuns ?? options.runs, options.maxRunMs);
             }
             rows.push(row);
           } finally {
             await encoders.disposeAll();
+            await this.encoders?.disposeAll(); // the off-catalog views loaded them on this backend
             recommender.catalog.space.release(true);
           }
         }
