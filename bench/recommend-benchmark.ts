@@ -15,7 +15,8 @@ export interface BenchCatalog {
  * For each catalog that is built: load it in the page's engine, record a few views (real
  * items of the catalog) through the public API, then time a for-you list on every backend
  * side by side and, with a real stamp picture, the path from a new ad-hoc image to the
- * updated list. Catalogs that are not built are listed with the command that builds them.
+ * updated list, next to a viewed catalog item and a viewed off-catalog picture (embedded
+ * there) → updated list. Catalogs that are not built are listed with the command that builds them.
  */
 export async function benchmarkRecommend(page: Page, catalogs: BenchCatalog[], exampleImage: Buffer, runs: number, maxRunMs: number): Promise<RecommendBenchmarkRow[]> {
   const out: RecommendBenchmarkRow[] = [];
@@ -43,8 +44,17 @@ export async function benchmarkRecommend(page: Page, catalogs: BenchCatalog[], e
     console.log(`Recommend for-you, k = 10, on ${rows[0]?.catalog ?? folder} (${rows[0]?.items ?? '?'} items; ${history} viewed items; median of ${runs} runs) and a new ad-hoc image → updated for-you`);
     console.log(
       formatTable(
-        ['backend', 'for-you median ms', 'min ms', '× best', 'image → recs ms', '× best'],
-        rows.map((r) => [r.backend, r.forYou.medianMs, r.forYou.minMs, r.forYou.medianMs / best, r.exampleToRecs?.medianMs ?? NaN, (r.exampleToRecs?.medianMs ?? NaN) / bestExample]),
+        ['backend', 'for-you median ms', 'min ms', '× best', 'image → recs ms', '× best', 'catalog view → recs ms', 'off-catalog image view → recs ms'],
+        rows.map((r) => [
+          r.backend,
+          r.forYou.medianMs,
+          r.forYou.minMs,
+          r.forYou.medianMs / best,
+          r.exampleToRecs?.medianMs ?? NaN,
+          (r.exampleToRecs?.medianMs ?? NaN) / bestExample,
+          r.catalogViewToRecs?.medianMs ?? NaN,
+          r.offCatalogViewToRecs?.medianMs ?? NaN,
+        ]),
       ),
     );
     console.log('');

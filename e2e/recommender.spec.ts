@@ -125,7 +125,7 @@ test('two tabs tracking at once keep every event, in one uncorrupted store', asy
 
 test('bad requests get errors naming the problem; a filter matching nothing gives an empty list', async ({ page }) => {
   await openDemo(page);
-  expect(await failure(page, `recs.track('view', 'no/such/stamp')`)).toBe('InvalidRequestError: track: unknown item id "no/such/stamp" (not in catalog "Tux Paint stamps")');
+  expect(await failure(page, `recs.track('view', 'no/such/stamp')`)).toBe('InvalidRequestError: track: unknown item id "no/such/stamp" (not in catalog "Tux Paint stamps"; an item the catalog lacks needs its content: { content: { title, image, audio } })');
   expect(await failure(page, `recs.track('stare', 'food/bread')`)).toContain('track: unknown event type "stare"');
   expect(await failure(page, `recs.recommend({ mode: 'psychic', k: 3 })`)).toContain('recommend: unknown mode "psychic"');
   expect(await failure(page, `recs.recommend({ mode: 'for-you', k: 0 })`)).toContain('k must be a whole number ≥ 1, got 0');

@@ -28,8 +28,8 @@ export interface DiagnosticsContext {
   backends: BackendLifecycle;
   assetsBaseUrl: string;
   onnxText: EngineConfig['textEncoder'];
-  /** The engine's own encoders: disposed first, so only the benchmark's models hold backend memory. */
-  encoders: BrowserEncoders | undefined;
+  /** The engine's own encoders (read when needed: off-catalog views load them during a benchmark); disposed so only the benchmark's models hold backend memory. */
+  ownEncoders: () => BrowserEncoders | undefined;
 }
 
 /** Time the ranking operation on each backend in turn, on the same seeded data. */
@@ -64,7 +64,7 @@ export async function benchmarkEmbedding(context: DiagnosticsContext, options: E
   const report = context.backends.requireReport();
   const names = options.backends ?? context.backends.usableBackends();
   const rows: EmbedBenchmarkRow[] = [];
-  await context.encoders?.disposeAll();
+  await context.ownEncoders()?.disposeAll();
   try {
     for (const name of names) {
       const problem = await activateBackend(name);
@@ -106,7 +106,7 @@ export async function benchmarkRecommend(
   const names = options.backends ?? context.backends.usableBackends();
   const rows: RecommendBenchmarkRow[] = [];
   const request: RecommendRequest = { mode: 'for-you', k: options.k };
-  await context.encoders?.disposeAll();
+  await context.ownEncoders()?.disposeAll();
   try {
     for (const name of names) {
       const problem = await activateBackend(name);
@@ -126,10 +126,25 @@ export async function benchmarkRecommend(
           };
           await once(); // loads the image encoder
           row.exampleToRecs = await timeRunsWithin(once, options.exampleRuns ?? options.runs, options.maxRunMs);
+          // Side by side: a viewed catalog item (no embedding) and a viewed off-catalog picture (embed, store) → updated for-you.
+          const catalogIds = recommender.catalog.space.items.map((item) => item.id);
+          let views = 0;
+          const viewCatalog = async () => {
+            await recommender.track('view', catalogIds[views++ % catalogIds.length]!);
+            return recommender.recommend(request, { record: false });
+          };
+          const viewOffCatalog = async () => {
+            await recommender.track('view', `benchmark-off-catalog-${name}-${views++}`, { content: { image: new Blob([image]) } });
+            return recommender.recommend(request, { record: false });
+          };
+          row.catalogViewToRecs = await timeRuns(viewCatalog, options.runs);
+          await viewOffCatalog(); // loads the engine's own image encoder on this backend
+          row.offCatalogViewToRecs = await timeRunsWithin(viewOffCatalog, options.exampleRuns ?? options.runs, options.maxRunMs);
         }
         rows.push(row);
       } finally {
         await encoders.disposeAll();
+        await context.ownEncoders()?.disposeAll(); // the off-catalog views loaded them on this backend
         recommender.catalog.space.release(true);
       }
     }

@@ -40,6 +40,7 @@ import { LoadedCatalog } from './catalog/loaded-catalog.ts';
 import type { LoadedCatalogFiles } from './catalog/fetch-catalog.ts';
 import { recommenderCatalog } from './recommend/recommender-catalog.ts';
 import { InvalidRequestError, OnDeviceRecommender } from './recommend/on-device-recommender.ts';
+import { embedOffCatalogContent } from './encoders/embed-off-catalog-content.ts';
 import { DEFAULT_DB_NAME, openProfileStore, profileStoreErrorCode, type ProfileStore } from './store/profile-store.ts';
 import { PROFILE_FORGET_CHANNEL, type ProfileForgottenMessage } from '../protocol/profile-forget-channel.ts';
 import { MemoryProfileStore } from './store/memory-profile-store.ts';
@@ -216,7 +217,10 @@ export class Engine implements EngineApi {
       this.map = undefined;
       this.recommender?.catalog.space.release(true);
       // The catalog's SharedSpace: disposed with that catalog, which is replaced together with this recommender.
-      this.recommender = new OnDeviceRecommender(ranked, () => this.profileStore());
+      this.recommender = new OnDeviceRecommender(ranked, () => this.profileStore(), (itemId, content, modalities) =>
+        // Already on the queue (inside track); the encoders load only now, for the first off-catalog item.
+        this.backends.servingThroughDeviceLoss(() => embedOffCatalogContent(itemId, content, modalities, this.requireEncoders(), self.location.origin)),
+      );
       const { manifest } = files;
       const modalities = next.modalities.map((modality) => {
         const file = manifest.vectorFiles[modality]!;
@@ -447,7 +451,7 @@ export class Engine implements EngineApi {
 
   /** What the benchmarks and test hooks work with. */
   private diagnostics(): DiagnosticsContext {
-    return { backends: this.backends, assetsBaseUrl: this.assetsBaseUrl, onnxText: this.onnxText, encoders: this.encoders };
+    return { backends: this.backends, assetsBaseUrl: this.assetsBaseUrl, onnxText: this.onnxText, ownEncoders: () => this.encoders };
   }
 }
 

@@ -173,6 +173,10 @@ export interface RecommendBenchmarkRow {
   forYou: TimingStats;
   /** From a new ad-hoc image to the updated for-you list (embed, store, rank, rank again). */
   exampleToRecs?: TimingStats;
+  /** A view of a catalog item (`track`, nothing embedded) → the updated for-you list. */
+  catalogViewToRecs?: TimingStats;
+  /** A view of an item the catalog lacks, with the example image as its content (`track`: embed, store) → the updated for-you list. */
+  offCatalogViewToRecs?: TimingStats;
 }
 
 export interface ModelCheck {
@@ -294,7 +298,7 @@ export interface EngineApi {
   embedVideo(file: ArrayBuffer): Promise<VideoEmbedding>;
   /** Time embedding batches of each size on each backend, loading a fresh encoder per backend. */
   benchmarkEmbedding(options: EmbedBenchmarkOptions): Promise<EmbedBenchmarkRow[]>;
-  /** Time for-you (and an ad-hoc image → updated for-you) on each backend, on the loaded catalog and the current profile. */
+  /** Time for-you (and an ad-hoc image, a catalog item view and an off-catalog image view → updated for-you) on each backend, on the loaded catalog and the current profile. */
   benchmarkRecommend(options: RecommendBenchmarkOptions): Promise<RecommendBenchmarkRow[]>;
   /** Test hook: destroy the WebGPU device as a driver reset would, to exercise the fallback. */
   loseWebGpuDeviceForTesting(): Promise<boolean>;
@@ -315,7 +319,12 @@ export interface EngineApi {
   catalogVectors(ids: string[], modality: Modality): Promise<(Float32Array | null)[]>;
   /** Score `query` against the loaded catalog's vectors of `modality` (dot product) and return the top `k` item ids. */
   rankCatalog(query: Float32Array, modality: Modality, k: number): Promise<CatalogRankResult>;
-  /** Record what the user did with a catalog item (stored only in this browser's IndexedDB). */
+  /**
+   * Record what the user did with an item (stored only in this browser's IndexedDB). An item the
+   * catalog lacks needs `extra.content`: it is embedded here once (OffCatalogContent); without
+   * content, or with content the encoders refuse, it rejects (InvalidRequestError,
+   * EncoderInputError) and nothing is stored.
+   */
   track(type: TrackedEventType, itemId: string, extra?: TrackExtra): Promise<{ stored: boolean; pending: number; learned: boolean }>;
   /** Top-k items with an explanation each. Rejects with an InvalidRequestError naming the bad field. */
   recommend(request: RecommendRequest): Promise<RecommendedItem[]>;

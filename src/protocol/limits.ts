@@ -37,6 +37,15 @@ export const MAX_DECODE_AUDIO_SECONDS = 600;
 /** Largest sound file: `too-large`. */
 export const MAX_AUDIO_BYTES = 64 * 1024 * 1024;
 
+// --- off-catalog items ------------------------------------------------------------------
+
+/**
+ * Most off-catalog items (things viewed that the catalog lacks, `track` with `content`) kept in
+ * the profile; beyond it the oldest are deleted (their events stay, and the history skips them).
+ * 200 items of three modalities take about 1.4 MB.
+ */
+export const MAX_OFF_CATALOG_ITEMS = 200;
+
 // --- videos ------------------------------------------------------------------------------
 
 /** Longest video a search by example accepts (read from the container before decoding): `too-long`. */

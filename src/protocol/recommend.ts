@@ -23,6 +23,28 @@ export interface TrackExtra {
   dwellMs?: number;
   /** When it happened (ms since 1970); default now. */
   at?: number;
+  /**
+   * What an item the catalog does not have looks, reads or sounds like: the worker embeds it
+   * once, on this device, and keeps the vectors in the profile (see OffCatalogContent). Ignored
+   * for a catalog item, whose vectors the catalog already has.
+   */
+  content?: OffCatalogContent;
+}
+
+/**
+ * The content of an off-catalog item (a product the shop sells but the catalog was built
+ * without). At least one of title, image or audio; each given part must be one the encoders
+ * accept (an EncoderInputError otherwise, and nothing is stored). A URL must be of the page's
+ * own origin and is fetched without redirects: nothing leaves the device.
+ */
+export interface OffCatalogContent {
+  /** The item's name; embedded with `description` by the text encoder. */
+  title?: string;
+  description?: string;
+  /** A picture: an encoded file (PNG, JPEG, WebP, GIF, SVG) or a same-origin URL of one. */
+  image?: Blob | string;
+  /** A sound (at most MAX_EXAMPLE_AUDIO_SECONDS): an encoded file or a same-origin URL of one. */
+  audio?: Blob | string;
 }
 
 /** A business rule on an item field: `category` matches the path and its sub-paths. */

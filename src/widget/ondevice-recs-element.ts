@@ -4,6 +4,7 @@ import type { Recommender } from '../client/create-recommender.ts';
 import type { RecommendRequest, RecommendedItem, TrackExtra, TrackedEventType } from '../protocol/recommend.ts';
 import type { CatalogSession } from './catalog-session.ts';
 import { joinPageTracking, leavePageTracking } from './page-tracking.ts';
+import { joinContentTracking, leaveContentTracking } from './content-tracking.ts';
 import { SCRIPT_FOLDER } from './script-folder.ts';
 import { releaseSession, sessionFor } from './shared-engine-registry.ts';
 import { isEngineLost } from '../protocol/engine-errors.ts';
@@ -42,6 +43,19 @@ const SAFE_LINK_SCHEMES = ['http:', 'https:'];
  * `catalog` URLs resolve against `assets` (default: the folder of this script). Any problem is
  * shown as one quiet line inside the widget and a `recs-error` event; nothing is thrown into
  * the host page. Every event bubbles and is composed.
+ *
+ * It also learns from products the catalog does not have, from their content, embedded on this
+ * device (src/widget/content-tracking.ts): a host element without `data-rec-item-id` that
+ * carries `data-rec-title="<name>"` (with an optional `data-rec-description`),
+ * `data-rec-image="<same-origin picture URL>"` and/or `data-rec-audio="<same-origin sound URL>"`
+ * is viewed and clicked like a marked one; a schema.org `Product` in the page's
+ * `<script type="application/ld+json">` (name, description, image; id from sku, productID or
+ * `@id`) counts as viewed once the page was visible for `dwell-ms`. Only files of the page's own
+ * origin are fetched (a picture elsewhere is left out), and the encoders load only when the first
+ * such product appears. A product the engine refuses (no usable content, a corrupt picture)
+ * fires `recs-content-refused` on its element (or on the document, for JSON-LD) with
+ * `{ id, name, message }`, `name` being `InvalidRequestError` or `EncoderInputError`, and is
+ * stored nowhere.
  *
  * @summary Privacy-first recommendations, computed on this device from a pre-embedded catalog.
  *
@@ -133,6 +147,7 @@ export class OnDeviceRecsElement extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     joinPageTracking(this, this.dwellMs);
+    joinContentTracking(this, this.dwellMs);
     // Forgotten in any tab: no list from the old history stays.
     this.stopHearingForget = onProfileForgotten(() => this.scheduleRefresh(0));
     // Re-attached after a removal: bind again on the next update.
@@ -142,13 +157,17 @@ export class OnDeviceRecsElement extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     leavePageTracking(this);
+    leaveContentTracking(this);
     this.stopHearingForget?.();
     this.stopHearingForget = undefined;
     this.unbind();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('dwellMs') && this.isConnected) joinPageTracking(this, this.dwellMs);
+    if (changed.has('dwellMs') && this.isConnected) {
+      joinPageTracking(this, this.dwellMs);
+      joinContentTracking(this, this.dwellMs);
+    }
     if (changed.has('catalog') || changed.has('assets') || !this.bound) {
       if (this.isConnected) this.bind();
     } else if (changed.has('mode') || changed.has('itemId') || changed.has('k')) {

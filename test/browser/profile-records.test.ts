@@ -79,6 +79,15 @@ describe('ad-hoc items', () => {
     expect((await store.counts()).adhocItems).toBe(2);
   });
 
+  it('deletes the items named, ignoring unknown ids, and keeps the others', async () => {
+    const store = await freshStore();
+    for (const id of ['a', 'b', 'c']) await store.putAdhocItem(textItem(id, new Float32Array([1, 2])));
+    await store.deleteAdhocItems(['a', 'c', 'nope']);
+    await store.deleteAdhocItems([]);
+    expect((await store.adhocItems()).map((i) => i.id)).toEqual(['b']);
+    expect((await store.exportData()).adhocItems.map((i) => i.id)).toEqual(['b']);
+  });
+
   it('rejects malformed items naming the field', async () => {
     const store = await freshStore();
     const good = textItem('t', new Float32Array([1, 2]));

@@ -37,6 +37,8 @@ import { historyTokens, type HistoryToken } from './history-tokens.ts';
 import { catalogItemLookup, type ItemSpace } from './item-space.ts';
 import { emptyPersonalState, featureRow, learnFromFeedback, personalWeights, type PersonalState } from './personal-learning.ts';
 import { scoreItems, type ScoredItems } from './score-items.ts';
+import { hasOffCatalogItem, isOffCatalogKey, offCatalogKey, offCatalogTokenVectors, storeOffCatalogItem } from './off-catalog-items.ts';
+import type { OffCatalogVector } from '../encoders/embed-off-catalog-content.ts';
 import { MAX_K } from '../../protocol/recommend.ts';
 import { blendScores, learnedHistory, type LearnedRanker } from './learned-ranker.ts';
 
@@ -60,7 +62,10 @@ export interface RecommenderCatalog {
  * What the recommender needs of the user's profile: the worker's IndexedDB ProfileStore, or
  * the in-memory store of a batch CLI line (src/engine/store/memory-profile-store.ts).
  */
-export type RecommenderProfile = Pick<ProfileStore, 'addEvent' | 'events' | 'pendingCount' | 'putAdhocItem' | 'adhocItem' | 'adhocItems' | 'modelState' | 'putModelState'>;
+export type RecommenderProfile = Pick<ProfileStore, 'addEvent' | 'events' | 'pendingCount' | 'putAdhocItem' | 'adhocItem' | 'adhocItems' | 'deleteAdhocItems' | 'modelState' | 'putModelState'>;
+
+/** Embeds an off-catalog item's content in the catalog's modalities (the worker's encoders); absent where there are none (batch CLI). */
+export type EmbedOffCatalog = (itemId: string, content: unknown, modalities: readonly Modality[]) => Promise<OffCatalogVector[]>;
 
 interface ShownList {
   ids: string[];
@@ -76,6 +81,7 @@ export class OnDeviceRecommender {
     readonly catalog: RecommenderCatalog,
     /** The profile store, opened on first use (so a blocked database cannot stop the catalog from loading). */
     private readonly openStore: () => Promise<RecommenderProfile>,
+    private readonly embedOffCatalog?: EmbedOffCatalog,
   ) {}
 
   private get space(): ItemSpace {
@@ -88,21 +94,40 @@ export class OnDeviceRecommender {
 
   async track(type: TrackedEventType, itemId: string, extra: TrackExtra = {}): Promise<{ stored: boolean; pending: number; learned: boolean }> {
     if (!(EVENT_TYPES as readonly string[]).includes(type)) throw new InvalidRequestError(`track: unknown event type ${JSON.stringify(type)} (expected one of ${EVENT_TYPES.join(', ')})`);
-    if (typeof itemId !== 'string' || this.space.indexOf(itemId) === undefined) {
-      throw new InvalidRequestError(`track: unknown item id ${JSON.stringify(itemId)} (not in catalog "${this.catalog.name}")`);
-    }
+    if (typeof itemId !== 'string') throw new InvalidRequestError(`track: the item id must be a string, got ${typeof itemId}`);
     if (extra.dwellMs !== undefined && (!Number.isFinite(extra.dwellMs) || extra.dwellMs < 0)) throw new InvalidRequestError(`track: dwellMs must be a number ≥ 0, got ${extra.dwellMs}`);
     if (extra.dwellMs !== undefined && type !== 'view') throw new InvalidRequestError(`track: dwellMs is only for views, not ${type}`);
+    // A catalog item is never embedded again, whatever content comes with it.
+    const inCatalog = this.space.indexOf(itemId) !== undefined;
+    const subject = inCatalog ? { itemId } : { adhocId: await this.offCatalogItem(itemId, extra.content) };
     let stored = true;
     try {
-      await (await this.openStore()).addEvent({ type, itemId, catalog: this.catalog.name, ...(extra.at !== undefined ? { at: extra.at } : {}), ...(extra.dwellMs !== undefined ? { dwellMs: extra.dwellMs } : {}) });
+      await (await this.openStore()).addEvent({ type, ...subject, catalog: this.catalog.name, ...(extra.at !== undefined ? { at: extra.at } : {}), ...(extra.dwellMs !== undefined ? { dwellMs: extra.dwellMs } : {}) });
     } catch (error) {
       // Storage full: the store keeps the event in its pending queue (nothing lost) and says so.
       if ((error as { code?: string }).code !== 'quota-exceeded') throw error;
       stored = false;
     }
-    const learned = POSITIVE_FEEDBACK.has(type) ? await this.learnFrom(itemId) : false;
+    const learned = inCatalog && POSITIVE_FEEDBACK.has(type) ? await this.learnFrom(itemId) : false;
     return { stored, pending: (await this.openStore()).pendingCount(), learned };
+  }
+
+  /**
+   * The history key of an item the catalog lacks: its stored vectors when it was seen before,
+   * else its content embedded now and stored (all modalities or, on any refusal, nothing).
+   */
+  private async offCatalogItem(itemId: string, content: unknown): Promise<string> {
+    const key = offCatalogKey(itemId);
+    const store = await this.openStore();
+    if (await hasOffCatalogItem(store, key)) return key;
+    if (content === undefined) {
+      throw new InvalidRequestError(`track: unknown item id ${JSON.stringify(itemId)} (not in catalog "${this.catalog.name}"; an item the catalog lacks needs its content: { content: { title, image, audio } })`);
+    }
+    if (!this.embedOffCatalog) throw new InvalidRequestError(`track: item ${JSON.stringify(itemId)} is not in catalog "${this.catalog.name}" and this engine has no encoders to embed its content`);
+    const vectors = await this.embedOffCatalog(itemId, content, this.space.modalities);
+    const { title, description } = content as { title?: string; description?: string };
+    await storeOffCatalogItem(store, key, title ?? description, vectors);
+    return key;
   }
 
   /** `record: false` leaves no 'shown' impression (benchmarks). */
@@ -312,17 +337,21 @@ export class OnDeviceRecommender {
 
   private async historyTokens(events: readonly ProfileEvent[]): Promise<HistoryToken[]> {
     const adhocIds = new Set(events.map((e) => e.adhocId).filter((id): id is string => id !== undefined));
-    const adhoc = new Map<string, AdhocItem>();
+    const adhoc = new Map<string, { title?: string; vectors: HistoryToken['vectors'] }>();
+    const store = await this.openStore();
+    const dimsOf = (m: Modality) => (this.space.modalities.includes(m) ? this.space.dims(m) : undefined);
     for (const id of adhocIds) {
-      const item = await (await this.openStore()).adhocItem(id);
-      if (item && this.space.modalities.includes(item.modality) && item.vector.length === this.space.dims(item.modality)) adhoc.set(id, item);
+      if (isOffCatalogKey(id)) {
+        const item = await offCatalogTokenVectors(store, id, dimsOf);
+        if (item) adhoc.set(id, item);
+        continue;
+      }
+      const item = await store.adhocItem(id);
+      if (item && item.vector.length === dimsOf(item.modality)) adhoc.set(id, { ...(item.label !== undefined ? { title: item.label } : {}), vectors: { [item.modality]: item.vector } });
     }
     return historyTokens(
       events,
-      { catalogItem: catalogItemLookup(this.space), adhocItem: (id) => {
-        const item = adhoc.get(id);
-        return item ? { title: item.label, vectors: { [item.modality]: item.vector } } : undefined;
-      } },
+      { catalogItem: catalogItemLookup(this.space), adhocItem: (id) => adhoc.get(id) },
       { halfLife: this.catalog.model.halfLife },
     );
   }

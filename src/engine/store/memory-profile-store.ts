@@ -72,6 +72,10 @@ export class MemoryProfileStore extends ProfileStore {
     return fromStoredAdhocItem(stored);
   }
 
+  override async deleteAdhocItems(ids: readonly string[]): Promise<void> {
+    for (const id of ids) this.adhoc.delete(id);
+  }
+
   override async adhocItem(id: string): Promise<AdhocItem | undefined> {
     const stored = this.adhoc.get(id);
     return stored && fromStoredAdhocItem(stored);

@@ -206,6 +206,19 @@ export class ProfileStore {
     });
   }
 
+  /** Deletes these ad-hoc items (unknown ids are ignored); events that named them are then skipped by the history. */
+  async deleteAdhocItems(ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.writes.run(() =>
+      this.run('delete ad-hoc items', (db) =>
+        runTransaction(db, ['adhoc-items'], 'readwrite', async (tx) => {
+          const items = tx.objectStore('adhoc-items');
+          for (const id of ids) await items.delete(id);
+        }),
+      ),
+    );
+  }
+
   async adhocItem(id: string): Promise<AdhocItem | undefined> {
     const stored = await this.run('read the ad-hoc item', (db) =>
       runTransaction(db, ['adhoc-items'], 'readonly', (tx) => tx.objectStore('adhoc-items').get(id)),
