@@ -48,6 +48,8 @@ export interface EventQuery {
   limit?: number;
   /** Only events of this catalog. */
   catalog?: string;
+  /** Leave these types out, before `limit` counts (so 'shown' impressions do not use up a history window). */
+  excludeTypes?: readonly ProfileEventType[];
 }
 
 /** What an ad-hoc vector was made with; a vector is only comparable with ones of the same encoder. */

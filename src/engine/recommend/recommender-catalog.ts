@@ -12,6 +12,7 @@ import { catalogFusionModel } from './fusion-model.ts';
 import { ItemSpace } from './item-space.ts';
 import type { RecommenderCatalog } from './on-device-recommender.ts';
 import type { SharedSpace } from '../catalog/shared-space.ts';
+import { catalogProfileKey, legacyProfileKey } from '../store/catalog-profile-key.ts';
 
 /** `sharedSpace`: the loaded catalog's (LoadedCatalog.sharedSpace); it is disposed with that catalog, not here. */
 export function recommenderCatalog(files: Pick<LoadedCatalogFiles, 'manifest' | 'vectors' | 'baseUrl'>, sharedSpace: SharedSpace | undefined, fusionHead?: FusionHeadName): RecommenderCatalog {
@@ -19,5 +20,14 @@ export function recommenderCatalog(files: Pick<LoadedCatalogFiles, 'manifest' | 
   const rows = Object.fromEntries(Object.entries(files.vectors).map(([m, v]) => [m, { data: v!.data, dims: v!.dims }]));
   const space = new ItemSpace(manifest, rows, sharedSpace);
   const signals = new CollaborativeSignals(space.itemCount, (id) => space.indexOf(id), manifest.signals);
-  return { name: manifest.name, space, signals, model: catalogFusionModel(manifest.fusion, fusionHead), baseUrl: files.baseUrl };
+  const legacy = legacyProfileKey(files.baseUrl, manifest.name);
+  return {
+    name: manifest.name,
+    profileKey: catalogProfileKey(files.baseUrl),
+    ...(legacy !== undefined ? { legacyProfileKey: legacy } : {}),
+    space,
+    signals,
+    model: catalogFusionModel(manifest.fusion, fusionHead),
+    baseUrl: files.baseUrl,
+  };
 }

@@ -114,13 +114,13 @@ export class ProfileStore {
 
   /** Events oldest→newest (by id, i.e. recording order); `limit` keeps the newest N of the matches. */
   async events(query: EventQuery = {}): Promise<ProfileEvent[]> {
-    const { sinceId, sinceAt, limit, catalog } = query;
+    const { sinceId, sinceAt, limit, catalog, excludeTypes } = query;
     if (sinceId !== undefined && !Number.isFinite(sinceId)) throw new RangeError(`events: sinceId must be a number, got ${sinceId}`);
     if (sinceAt !== undefined && !Number.isFinite(sinceAt)) throw new RangeError(`events: sinceAt must be a number, got ${sinceAt}`);
     if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 0)) throw new RangeError(`events: limit must be an integer >= 0, got ${limit}`);
     if (limit === 0) return [];
     const matches = (e: ProfileEvent): boolean =>
-      (catalog === undefined || e.catalog === catalog) && (sinceId === undefined || e.id > sinceId) && (sinceAt === undefined || e.at >= sinceAt);
+      (catalog === undefined || e.catalog === catalog) && (excludeTypes === undefined || !excludeTypes.includes(e.type)) && (sinceId === undefined || e.id > sinceId) && (sinceAt === undefined || e.at >= sinceAt);
     return this.run('read events', (db) =>
       runTransaction(db, ['events'], 'readonly', async (tx) => {
         const store = tx.objectStore('events');
@@ -140,6 +140,38 @@ export class ProfileStore {
         }
         return newest.reverse();
       }),
+    );
+  }
+
+  /**
+   * Moves the events and personal model recorded under an old catalog key (the manifest's
+   * `name`, used before catalogs were keyed by origin + path) to `newKey`, once per old key:
+   * a marker in `meta` says it was done, so a later catalog that declares the same name gets
+   * nothing. One transaction: all moved or none. Returns how many events moved.
+   */
+  async adoptLegacyCatalogKey(oldKey: string, newKey: string): Promise<number> {
+    if (oldKey === newKey) return 0;
+    const marker = `legacy-catalog:${oldKey}` as const;
+    return this.writes.run(() =>
+      this.run('move the old catalog history', (db) =>
+        runTransaction(db, ['events', 'model-states', 'meta'], 'readwrite', async (tx) => {
+          if (await tx.objectStore('meta').get(marker)) return 0;
+          let moved = 0;
+          for (let cursor = await tx.objectStore('events').openCursor(); cursor; cursor = await cursor.continue()) {
+            if ((cursor.value as { catalog?: unknown }).catalog !== oldKey) continue;
+            await cursor.update({ ...cursor.value, catalog: newKey });
+            moved += 1;
+          }
+          const models = tx.objectStore('model-states');
+          const oldModel = await models.get(`fusion:${oldKey}`);
+          if (oldModel && !(await models.get(`fusion:${newKey}`))) {
+            await models.put({ ...oldModel, key: `fusion:${newKey}` });
+            await models.delete(`fusion:${oldKey}`);
+          }
+          await tx.objectStore('meta').put({ key: marker, value: Date.now() });
+          return moved;
+        }),
+      ),
     );
   }
 
