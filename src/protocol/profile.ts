@@ -124,4 +124,6 @@ export interface ProfileStoreOptions {
   indexedDB?: IDBFactory;
   /** Events kept in memory while storage is full. Default 1000; beyond it the oldest pending are dropped. */
   maxPendingEvents?: number;
+  /** Keep at most this many ad-hoc items (search examples); the oldest are deleted as new ones arrive. Default 100. */
+  maxAdhocItems?: number;
 }

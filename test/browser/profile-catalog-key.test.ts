@@ -36,4 +36,17 @@ describe('adoptLegacyCatalogKey', () => {
     expect((await again.events({ catalog: key })).map((e) => e.itemId)).toEqual(['a', 'b']);
     await again.close();
   });
+
+  it('keeps at most maxAdhocItems search examples in IndexedDB, deleting the oldest in the same transaction', async () => {
+    const name = uniqueDbName('adhoc-cap');
+    names.push(name);
+    const store = await openProfileStore({ dbName: name, maxAdhocItems: 3 });
+    const example = (id: string, createdAt: number) => ({ id, createdAt, modality: 'text' as const, vector: new Float32Array([0.6, 0.8]), encoder: { name: 't', version: '1', dims: 2 } });
+    for (let i = 0; i < 5; i++) await store.putAdhocItem(example(`ex-${i}`, 100 + i));
+    expect((await store.adhocItems()).map((a) => a.id)).toEqual(['ex-2', 'ex-3', 'ex-4']);
+    await store.putAdhocItem(example('ex-3', 200));
+    expect((await store.adhocItems()).map((a) => a.id)).toEqual(['ex-2', 'ex-3', 'ex-4']);
+    expect((await store.counts()).adhocItems).toBe(3);
+    await store.close();
+  });
 });

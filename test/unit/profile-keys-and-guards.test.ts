@@ -10,6 +10,7 @@ import { catalogProfileKey, legacyProfileKey } from '../../src/engine/store/cata
 import { MemoryProfileStore } from '../../src/engine/store/memory-profile-store.ts';
 import { profileStoreErrorCode } from '../../src/engine/store/profile-store.ts';
 import { MAX_ID_LENGTH } from '../../src/protocol/limits.ts';
+import { EncoderMismatchError } from '../../src/protocol/encoder-mismatch-error.ts';
 import { initNodeTf } from '../../src/node/node-tf.ts';
 
 const IDS = ['a', 'b', 'c', 'd'];
@@ -42,6 +43,7 @@ function catalogAt(baseUrl: string, pageOrigin: string): RecommenderCatalog {
     space,
     signals: new CollaborativeSignals(space.itemCount, (id) => space.indexOf(id), undefined),
     model: PRIOR_FUSION_MODEL,
+    encoders: { text: { name: 't', version: '1', dims: 2 } },
   };
 }
 
@@ -142,5 +144,32 @@ describe('one id length limit', () => {
     const error = await profile.addEvent({ type: 'view', itemId: id, catalog: 'k' }).catch((e: unknown) => e);
     expect(profileStoreErrorCode(error)).toBe('invalid-event');
     expect((error as Error).message).toContain(`must be at most ${MAX_ID_LENGTH} characters`);
+  });
+});
+
+describe('search examples', () => {
+  const example = (version: string, name = 't') => ({ modality: 'text' as const, vector: new Float32Array([0.6, 0.8]), encoder: { name, version, dims: 2 }, label: 'a fig' });
+
+  it('refuses an example from another encoder than the catalog\'s with a typed error, storing nothing', async () => {
+    const profile = new MemoryProfileStore({}, 'test');
+    const recommender = new OnDeviceRecommender(catalogAt('https://shop.example/c/', 'https://shop.example'), async () => profile);
+    const error = await recommender.searchByExample(example('2'), 2).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(EncoderMismatchError);
+    expect((error as Error).message).toBe(
+      '[encoder-mismatch] the text example was embedded by t@2 (2 dims), but the catalog\'s text vectors were built with t@1 (2 dims); rebuild the catalog with this app\'s encoders',
+    );
+    await expect(recommender.searchByExample(example('1', 'other'), 2)).rejects.toThrow(/^\[encoder-mismatch\] /);
+    expect(await profile.counts()).toEqual({ events: 0, adhocItems: 0, modelStates: 0 });
+    // The same encoder is accepted.
+    expect((await recommender.searchByExample(example('1'), 2)).items).toHaveLength(2);
+  });
+
+  it('keeps at most maxAdhocItems examples, the newest', async () => {
+    const profile = new MemoryProfileStore({ maxAdhocItems: 3 }, 'test');
+    for (let i = 0; i < 5; i++) await profile.putAdhocItem({ ...example('1'), id: `ex-${i}`, createdAt: 100 + i });
+    expect((await profile.adhocItems()).map((a) => a.id)).toEqual(['ex-2', 'ex-3', 'ex-4']);
+    // Replacing an existing one does not push another out.
+    await profile.putAdhocItem({ ...example('1'), id: 'ex-3', createdAt: 200 });
+    expect((await profile.adhocItems()).map((a) => a.id)).toEqual(['ex-2', 'ex-3', 'ex-4']);
   });
 });

@@ -38,6 +38,8 @@ import { catalogItemLookup, type ItemSpace } from './item-space.ts';
 import { emptyPersonalState, featureRow, learnFromFeedback, personalWeights, type PersonalState } from './personal-learning.ts';
 import { scoreItems, type ScoredItems } from './score-items.ts';
 import { MAX_K } from '../../protocol/recommend.ts';
+import { describeEncoder, EncoderMismatchError } from '../../protocol/encoder-mismatch-error.ts';
+import type { AdhocEncoder } from '../../protocol/profile.ts';
 
 export { InvalidRequestError } from './business-rules.ts';
 
@@ -58,6 +60,8 @@ export interface RecommenderCatalog {
   model: FusionModel;
   /** The catalog folder's absolute URL: recommended items then carry absolute `imageUrl` / `audioUrl`. */
   baseUrl?: string;
+  /** The encoders the catalog's vectors were built with (its manifest's): a search example must come from the same. */
+  encoders?: Partial<Record<Modality, AdhocEncoder>>;
 }
 
 /**
@@ -180,6 +184,7 @@ export class OnDeviceRecommender {
     if (!this.space.modalities.includes(example.modality)) {
       throw new InvalidRequestError(`searchByExample: catalog "${this.catalog.name}" has no ${example.modality} vectors to compare a ${example.modality} example with (it has: ${this.space.modalities.join(', ')})`);
     }
+    for (const vector of [example, ...companions]) this.checkEncoder(vector.modality, vector.encoder);
     const id = `example-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
     const store = await this.profile();
     const stored = await store.putAdhocItem({ ...example, id });
@@ -194,6 +199,15 @@ export class OnDeviceRecommender {
     }
     const items = await this.byExample(stored, k, { mode: 'by-example', k }, ruleContext(await this.catalogEvents()), storedCompanions);
     return { exampleId: id, items };
+  }
+
+  /** An example embedded by another encoder than the catalog's lives in another space: refuse it, naming both. */
+  private checkEncoder(modality: Modality, runtime: AdhocEncoder): void {
+    const built = this.catalog.encoders?.[modality];
+    if (!built) return;
+    if (built.name !== runtime.name || built.version !== runtime.version || built.dims !== runtime.dims) {
+      throw new EncoderMismatchError(modality, describeEncoder(runtime), describeEncoder(built));
+    }
   }
 
   private async byExample(example: AdhocItem, k: number, request: RecommendRequest, context: RuleContext, companions: readonly AdhocItem[] = []): Promise<RecommendedItem[]> {

@@ -29,5 +29,6 @@ export function recommenderCatalog(files: Pick<LoadedCatalogFiles, 'manifest' | 
     signals,
     model: catalogFusionModel(manifest.fusion, fusionHead),
     baseUrl: files.baseUrl,
+    encoders: Object.fromEntries(Object.entries(manifest.encoders).map(([m, e]) => [m, { name: e.name, version: e.version, dims: e.dims }])),
   };
 }

@@ -83,7 +83,11 @@ export class MemoryProfileStore extends ProfileStore {
 
   override async putAdhocItem(item: NewAdhocItem): Promise<AdhocItem> {
     const stored = toStoredAdhocItem(item, Date.now());
+    this.adhoc.delete(stored.id);
     this.adhoc.set(stored.id, stored);
+    // As ProfileStore: the oldest examples beyond maxAdhocItems go (a Map keeps insertion order; ties by createdAt are rare).
+    const byAge = [...this.adhoc.values()].filter((a) => a.id !== stored.id).sort((a, b) => a.createdAt - b.createdAt);
+    for (const old of byAge.slice(0, this.adhoc.size - this.maxAdhocItems)) this.adhoc.delete(old.id);
     return fromStoredAdhocItem(stored);
   }
 

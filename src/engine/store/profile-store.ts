@@ -40,6 +40,8 @@ export { EVENT_TYPES, EXPORT_FORMAT } from '../../protocol/profile.ts';
 export const DEFAULT_MAX_EVENTS = 5000;
 export const DEFAULT_BLOCKED_TIMEOUT_MS = 5000;
 export const DEFAULT_MAX_PENDING_EVENTS = 1000;
+/** Search examples kept (each is a vector of up to 8192 floats and a label): the newest 100. */
+export const DEFAULT_MAX_ADHOC_ITEMS = 100;
 
 function positiveInteger(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -58,6 +60,7 @@ export class ProfileStore {
   readonly dbName: string;
   readonly maxEvents: number;
   readonly blockedTimeoutMs: number;
+  readonly maxAdhocItems: number;
   private readonly factory: IDBFactory | undefined;
   /** The open (or opening) connection; undefined means "open on next use". */
   private opening: Promise<ProfileConnection> | undefined;
@@ -75,6 +78,7 @@ export class ProfileStore {
     this.maxEvents = positiveInteger('maxEvents', options.maxEvents, DEFAULT_MAX_EVENTS);
     this.blockedTimeoutMs = positiveInteger('blockedTimeoutMs', options.blockedTimeoutMs, DEFAULT_BLOCKED_TIMEOUT_MS);
     this.factory = options.indexedDB;
+    this.maxAdhocItems = positiveInteger('maxAdhocItems', options.maxAdhocItems, DEFAULT_MAX_ADHOC_ITEMS);
     this.pending = new PendingEvents(positiveInteger('maxPendingEvents', options.maxPendingEvents, DEFAULT_MAX_PENDING_EVENTS));
   }
 
@@ -224,13 +228,22 @@ export class ProfileStore {
 
   // ---- ad-hoc items ----
 
-  /** Stores (or replaces) an ad-hoc item; the vector is copied, bit for bit. */
+  /**
+   * Stores (or replaces) an ad-hoc item; the vector is copied, bit for bit. Beyond
+   * maxAdhocItems the oldest (by createdAt) are deleted in the same transaction; events that
+   * name a deleted example simply no longer find it.
+   */
   async putAdhocItem(item: NewAdhocItem): Promise<AdhocItem> {
     const stored = toStoredAdhocItem(item, Date.now());
     return this.writes.run(async () => {
       await this.run('save the ad-hoc item', (db) =>
         runTransaction(db, ['adhoc-items'], 'readwrite', async (tx) => {
-          await tx.objectStore('adhoc-items').put(stored);
+          const store = tx.objectStore('adhoc-items');
+          await store.put(stored);
+          if ((await store.count()) <= this.maxAdhocItems) return;
+          const all = await store.getAll();
+          const oldest = all.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1)).filter((a) => a.id !== stored.id);
+          for (const old of oldest.slice(0, all.length - this.maxAdhocItems)) await store.delete(old.id);
         }),
       );
       await this.flushPendingQuietly();
