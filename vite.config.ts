@@ -2,6 +2,8 @@ import { defineConfig, type Plugin } from 'vite';
 import { catalogBuildStatusPlugin } from './src/node/dev/catalog-build-status-plugin.ts';
 import { DEFAULT_CATALOG_BUILD_STATUS_FILE } from './src/node/catalog/default-catalog-paths.ts';
 import { WIDGET_CSP } from './src/widget/widget-csp.ts';
+import { DEMO_CSP } from './src/demo/demo-csp.ts';
+import { cspMetaPlugin } from './src/node/dev/csp-meta-plugin.ts';
 
 /**
  * The preview server (e2e tests, benchmarks) sends the widget's strict CSP with the example
@@ -24,7 +26,8 @@ export default defineConfig({
   // A multi-page app: unknown paths are 404s, not index.html, so a missing asset fails loudly.
   appType: 'mpa',
   // The dev server also shows the first run's catalog build on the page (dev only; CATALOG_BUILD_STATUS_FILE is for tests).
-  plugins: [widgetCspHeaders(), catalogBuildStatusPlugin(process.env.CATALOG_BUILD_STATUS_FILE ?? DEFAULT_CATALOG_BUILD_STATUS_FILE)],
+  // The demo's CSP is written into the built index.html, so it works on any static server.
+  plugins: [widgetCspHeaders(), cspMetaPlugin(DEMO_CSP), catalogBuildStatusPlugin(process.env.CATALOG_BUILD_STATUS_FILE ?? DEFAULT_CATALOG_BUILD_STATUS_FILE)],
   // The engine worker imports tfjs; ES module workers keep it code-split like the page.
   worker: { format: 'es' },
   build: {

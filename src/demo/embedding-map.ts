@@ -1,6 +1,7 @@
 import { LitElement, html, nothing, svg, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { guard } from 'lit/directives/guard.js';
+import { styleMap } from 'lit/directives/style-map.js';
 import type { Recommender } from '../client/create-recommender.ts';
 import type { CatalogMap } from '../protocol/catalog-view.ts';
 import { categoryLabel, folderLabel } from './category-path.ts';
@@ -162,7 +163,7 @@ export class EmbeddingMap extends LitElement {
     const status = [this.history.has(p.id) ? 'You looked at it' : '', this.recommended.has(p.id) ? 'Recommended for you' : ''].filter(Boolean).join(' · ');
     return html`<div
       class="label ${flip ? 'flip' : ''}"
-      style="left: ${(p.x / MAP_WIDTH) * 100}%; top: ${(p.y / MAP_HEIGHT) * 100}%"
+      style=${styleMap({ left: `${(p.x / MAP_WIDTH) * 100}%`, top: `${(p.y / MAP_HEIGHT) * 100}%` })}
       aria-hidden="true"
       data-testid="map-label"
     >

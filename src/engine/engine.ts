@@ -82,6 +82,8 @@ export class Engine implements EngineApi {
   private config: EngineConfig = {};
   /** A catalog fetched while the backends were measured (`EngineConfig.preloadCatalog`). */
   private preloaded: PreloadedCatalog | undefined;
+  /** The newest loadCatalog's downloads, aborted when a newer one is asked for. */
+  private catalogLoad: (AbortController & { url: string }) | undefined;
   /** Where forgetting the profile is announced to the origin's other engines. */
   private forgetChannel: BroadcastChannel | undefined;
   private ivf: IvfService | undefined;
@@ -193,11 +195,15 @@ export class Engine implements EngineApi {
   }
 
   loadCatalog(url: string, onProgress?: ProgressListener): Promise<CatalogSummary> {
+    // A newer load of another catalog makes an older one still downloading (or waiting) pointless: stop its downloads.
+    if (this.catalogLoad && this.catalogLoad.url !== url) this.catalogLoad.abort(new DOMException(`loadCatalog(${JSON.stringify(url)}) replaced this load`, 'AbortError'));
+    const load = Object.assign(new AbortController(), { url });
+    this.catalogLoad = load;
     return this.queue.run(async () => {
       this.backends.requireReport();
       if (typeof url !== 'string' || url.trim() === '') throw new TypeError('loadCatalog: expected the catalog folder URL');
       const started = performance.now();
-      const files = await this.catalogFiles(new URL(url, this.assetsBaseUrl).href, onProgress);
+      const files = await this.catalogFiles(new URL(url, this.assetsBaseUrl).href, onProgress, load.signal);
       const next = new LoadedCatalog(files);
       let ranked: ReturnType<typeof recommenderCatalog>;
       try {
@@ -238,7 +244,10 @@ export class Engine implements EngineApi {
         notices: files.notices,
         shopperEvents: manifest.signals?.events ?? 0,
       };
-    }).finally(() => releaseListener(onProgress));
+    }).finally(() => {
+      if (this.catalogLoad === load) this.catalogLoad = undefined;
+      releaseListener(onProgress);
+    });
   }
 
   catalogItems(): Promise<CatalogItemCard[]> {
@@ -318,9 +327,10 @@ export class Engine implements EngineApi {
   }
 
   /** The catalog's files: the preloaded fetch when it is this URL and succeeded, else a fresh load. */
-  private async catalogFiles(url: string, onProgress: ProgressListener | undefined): Promise<LoadedCatalogFiles> {
+  private async catalogFiles(url: string, onProgress: ProgressListener | undefined, signal: AbortSignal): Promise<LoadedCatalogFiles> {
     const preloaded = this.preloaded;
     this.preloaded = undefined;
+    if (preloaded && preloaded.url !== url) preloaded.abort();
     if (preloaded?.url === url) {
       preloaded.attach(safeListener(onProgress));
       try {
@@ -329,7 +339,7 @@ export class Engine implements EngineApi {
         // fetched again below, so the error (if it persists) comes with this call's progress
       }
     }
-    return loadCatalogFiles(url, { onProgress: safeListener(onProgress) });
+    return loadCatalogFiles(url, { onProgress: safeListener(onProgress), signal });
   }
 
   searchByExample(input: ExampleInput, k: number): Promise<{ exampleId: string; items: RecommendedItem[] }> {

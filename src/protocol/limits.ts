@@ -75,3 +75,13 @@ export const MAX_VECTOR_FILE_BYTES = 1024 * 1024 * 1024;
  * hostile file whose row would dominate every score.
  */
 export const MAX_INT8_SCALE = 1;
+
+// --- ids and names -----------------------------------------------------------------------
+
+/**
+ * Longest item id, catalog name, profile key (the catalog's origin + path), ad-hoc id, model
+ * key and event field. The catalog format and the profile check the same number, so an id a
+ * catalog may hold is always one the profile can record: a longer one is refused where it
+ * enters (CatalogFormatError naming the item, or `invalid-event`), never dropped silently.
+ */
+export const MAX_ID_LENGTH = 512;

@@ -48,6 +48,8 @@ export interface EventQuery {
   limit?: number;
   /** Only events of this catalog. */
   catalog?: string;
+  /** Leave these types out, before `limit` counts (so 'shown' impressions do not use up a history window). */
+  excludeTypes?: readonly ProfileEventType[];
 }
 
 /** What an ad-hoc vector was made with; a vector is only comparable with ones of the same encoder. */
@@ -122,4 +124,6 @@ export interface ProfileStoreOptions {
   indexedDB?: IDBFactory;
   /** Events kept in memory while storage is full. Default 1000; beyond it the oldest pending are dropped. */
   maxPendingEvents?: number;
+  /** Keep at most this many ad-hoc items (search examples); the oldest are deleted as new ones arrive. Default 100. */
+  maxAdhocItems?: number;
 }

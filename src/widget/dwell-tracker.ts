@@ -2,6 +2,13 @@
 export type ObservedInteraction = { type: 'view'; itemId: string; dwellMs: number } | { type: 'click'; itemId: string };
 
 const ITEM_SELECTOR = '[data-rec-item-id]';
+/**
+ * Where marked elements count. A page that shows user-written HTML (reviews, comments, a
+ * forum) marks its own product area with `data-rec-scope`; from then on a `data-rec-item-id`
+ * outside every such container is ignored, so a shopper's HTML cannot feed the profile. A
+ * page without any `data-rec-scope` keeps the whole document as its scope.
+ */
+const SCOPE_SELECTOR = '[data-rec-scope]';
 /** Share of an element (or of the viewport, for elements taller than it) that counts as "seen". */
 const VISIBLE_SHARE = 0.5;
 
@@ -63,16 +70,22 @@ export class DwellTracker {
     }
   }
 
+  /** Read when the element would count, so scopes added or removed later apply at once. */
+  private inScope(element: Element): boolean {
+    return element.closest(SCOPE_SELECTOR) !== null || this.doc.querySelector(SCOPE_SELECTOR) === null;
+  }
+
   private arm(element: Element): void {
     const itemId = element.getAttribute('data-rec-item-id');
     if (!itemId || this.viewed.has(itemId) || this.timers.has(element) || this.doc.visibilityState !== 'visible') return;
+    if (!this.inScope(element)) return;
     this.timers.set(
       element,
       setTimeout(() => {
         this.timers.delete(element);
         // The attribute may have changed while the element was on screen.
         const current = element.getAttribute('data-rec-item-id');
-        if (!current || this.viewed.has(current)) return;
+        if (!current || this.viewed.has(current) || !this.inScope(element)) return;
         this.viewed.add(current);
         this.onInteraction({ type: 'view', itemId: current, dwellMs: Math.round(performance.now() - (this.visibleSince.get(element) ?? performance.now())) });
       }, this.dwellMs),
@@ -109,7 +122,7 @@ export class DwellTracker {
   private readonly onClick = (event: MouseEvent): void => {
     const target = event.target instanceof Element ? event.target.closest(ITEM_SELECTOR) : null;
     const itemId = target?.getAttribute('data-rec-item-id');
-    if (itemId) this.onInteraction({ type: 'click', itemId });
+    if (itemId && this.inScope(target!)) this.onInteraction({ type: 'click', itemId });
   };
 
   /** A hidden tab is not being looked at: pause the clocks, restart them when it comes back. */

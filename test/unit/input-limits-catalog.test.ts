@@ -14,6 +14,7 @@ let server: Server;
 let base: string;
 const catalogs = new Map<string, Map<string, Uint8Array>>();
 let endlessBytesSent = 0;
+let stalledClosed = false;
 
 beforeAll(async () => {
   for (const kind of ['float16-nan', 'float16-inf', 'int8-huge-scale', 'endless-body'] as HostileCatalogKind[]) catalogs.set(kind, await hostileCatalogFiles(kind));
@@ -30,7 +31,14 @@ beforeAll(async () => {
       pump();
       return;
     }
-    const bytes = catalogs.get(kind ?? '')?.get(path);
+    if (kind === 'stalled' && path === 'vectors/text.bin') {
+      // One byte, then nothing, ever: only an abort ends this download.
+      response.writeHead(200, { 'content-type': 'application/octet-stream' });
+      response.write(new Uint8Array(1));
+      response.once('close', () => (stalledClosed = true));
+      return;
+    }
+    const bytes = catalogs.get(kind === 'stalled' ? 'endless-body' : (kind ?? ''))?.get(path);
     if (!bytes) return void response.writeHead(404).end();
     response.writeHead(200, { 'content-length': String(bytes.byteLength) }).end(bytes);
   });
@@ -87,5 +95,27 @@ describe('catalog caps, checked before allocating', () => {
     expect(error.message).toMatch(/catalog vector file .*vectors\/text\.bin: too long: more than the 24 bytes expected \(download stopped there\)/);
     // The server got a cancel, not a read to the end: it sent a bounded amount.
     expect(endlessBytesSent).toBeLessThan(64 * 1024 * 1024);
+  });
+
+  it('an AbortSignal stops a stalled download at once, and the connection is closed', async () => {
+    const controller = new AbortController();
+    let started = false;
+    const load = loadCatalogFiles(`${base}stalled/`, {
+      caches: null,
+      signal: controller.signal,
+      onProgress: (update) => {
+        if (update.label === 'text vectors' && !started) {
+          started = true;
+          setTimeout(() => controller.abort(new DOMException('a newer loadCatalog call replaced this one', 'AbortError')), 200);
+        }
+      },
+    });
+    const error = (await load.catch((e: unknown) => e)) as Error;
+    expect(started).toBe(true);
+    expect(error.name).toBe('AbortError');
+    expect(error.message).toBe('a newer loadCatalog call replaced this one');
+    await expect.poll(() => stalledClosed).toBe(true);
+    // An already aborted signal fetches nothing.
+    await expect(loadCatalogFiles(`${base}stalled/`, { caches: null, signal: controller.signal })).rejects.toThrow('a newer loadCatalog call replaced this one');
   });
 });

@@ -1,4 +1,4 @@
-import { MAX_CATALOG_DIMS, MAX_CATALOG_ITEMS, MAX_VECTOR_FILE_BYTES } from '../../protocol/limits.ts';
+import { MAX_CATALOG_DIMS, MAX_CATALOG_ITEMS, MAX_ID_LENGTH, MAX_VECTOR_FILE_BYTES } from '../../protocol/limits.ts';
 import type { EncoderInfo, Modality } from '../../protocol/embedding.ts';
 import { CatalogFormatError, isVectorFormat, vectorFileByteLength, type CatalogVectorFile } from './vector-codec.ts';
 import { FEATURES, type FeatureName } from './fusion-features.ts';
@@ -51,6 +51,7 @@ export function parseCatalogManifest(json: unknown, source: string): CatalogMani
     top.fail(`field "schemaVersion" must be ${CATALOG_SCHEMA_VERSION} (got ${schemaVersion}): this app reads catalogs of schema version ${CATALOG_SCHEMA_VERSION}`);
   }
   const name = top.string('name');
+  if (name.length > MAX_ID_LENGTH) top.fail(`field "name" has ${name.length} characters; the limit is ${MAX_ID_LENGTH}`);
   const createdAt = top.matching('createdAt', ISO_DATE_TIME, 'an ISO 8601 date-time like "2025-01-31T12:00:00Z"') as string;
   if (Number.isNaN(Date.parse(createdAt))) top.fail(`field "createdAt" is not a real date-time (got ${describe(createdAt)})`);
   const currency = top.matching('currency', CURRENCY, 'an ISO 4217 code like "EUR"', 'optional');
@@ -179,6 +180,8 @@ function parseItems(source: string, json: unknown[], vectorFiles: Partial<Record
   const items = json.map((entry, index): CatalogItem => {
     let f = objectAt(source, itemLabel(index), entry);
     const id = f.string('id');
+    // The profile records ids up to this length: a longer one would be refused at every track().
+    if (id.length > MAX_ID_LENGTH) f.fail(`field "id" has ${id.length} characters; the limit is ${MAX_ID_LENGTH}`);
     f = new Fields(source, itemLabel(index, id), entry as Json);
     f.string('id');
     const first = firstIndex.get(id);

@@ -55,6 +55,12 @@ export interface LoadCatalogOptions {
   now?: () => number;
   /** Told about each file as it loads (failures of the listener are ignored). */
   onProgress?: ProgressListener;
+  /**
+   * Aborts the load: every download in flight stops at once (its body too) and the load
+   * rejects with the signal's reason (an `AbortError` by default). The engine aborts a load
+   * that a newer `loadCatalog` or `close` made pointless.
+   */
+  signal?: AbortSignal;
 }
 
 export interface DecodedVectors {
@@ -131,7 +137,14 @@ export function vectorCacheKey(fileUrl: string, sha256: string): string {
 export async function loadCatalogFiles(catalogUrl: string, options: LoadCatalogOptions = {}): Promise<LoadedCatalogFiles> {
   const now = options.now ?? (() => performance.now());
   const started = now();
-  const doFetch: FetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const baseFetch: FetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const signal = options.signal;
+  const doFetch: FetchFn = signal
+    ? (input, init) => {
+        signal.throwIfAborted();
+        return baseFetch(input, { ...init, signal });
+      }
+    : baseFetch;
   const baseUrl = catalogBaseUrl(catalogUrl);
   const notices: string[] = [];
   const listener = safeListener(options.onProgress);
@@ -148,6 +161,7 @@ export async function loadCatalogFiles(catalogUrl: string, options: LoadCatalogO
     throw new CatalogFormatError(`${manifestUrl}: not valid JSON (${(error as Error).message})`);
   }
   const manifest = parseCatalogManifest(json, manifestUrl);
+  signal?.throwIfAborted();
 
   const cache = await openCache(options, notices);
   const vectors: Partial<Record<Modality, DecodedVectors>> = {};
@@ -220,6 +234,7 @@ export async function loadCatalogFiles(catalogUrl: string, options: LoadCatalogO
     learnedModel = { entry: learned, weights, itemVectors };
   }
 
+  signal?.throwIfAborted();
   if (cache) await pruneOtherVersions(cache, baseUrl, keep, notices);
   return { baseUrl, manifest, vectors, files, fromCache, ...(sharedSpace ? { sharedSpace } : {}), ...(learnedModel ? { learnedModel } : {}), bytesFetched, notices, ms: now() - started };
 }
@@ -236,6 +251,7 @@ async function fetchBytes(doFetch: FetchFn, url: string, what: string, progress:
     // `no-cache`: the HTTP cache may keep a copy but must check it with the server first.
     response = await doFetch(url, { cache: 'no-cache' });
   } catch (error) {
+    if (isAbort(error)) throw error;
     throw new Error(`${what} ${url} could not be fetched: ${(error as Error).message}`, { cause: error });
   }
   if (!response.ok) throw new Error(`${what} ${url} answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`);
@@ -250,10 +266,16 @@ async function fetchBytes(doFetch: FetchFn, url: string, what: string, progress:
     bytes = await readBodyCounting(response, (n) => progress.add(n), maxBytes);
   } catch (error) {
     if (error instanceof BodyTooLongError) throw new CatalogFormatError(`${what} ${url}: too long: more than the ${maxBytes} bytes expected (download stopped there)`);
+    if (isAbort(error)) throw error;
     throw new Error(`${what} ${url}: the download broke off: ${(error as Error).message}`, { cause: error });
   }
   progress.finish();
   return bytes;
+}
+
+/** An aborted download: passed on as it is, not reworded as a network failure. */
+function isAbort(error: unknown): boolean {
+  return (error as { name?: unknown } | null)?.name === 'AbortError';
 }
 
 async function openCache(options: LoadCatalogOptions, notices: string[]): Promise<Cache | undefined> {

@@ -12,10 +12,16 @@ export class PreloadedCatalog {
   readonly files: Promise<LoadedCatalogFiles>;
   private readonly held: ProgressUpdate[] = [];
   private listener: ProgressListener | undefined;
+  private readonly downloads = new AbortController();
 
   constructor(readonly url: string) {
-    this.files = loadCatalogFiles(url, { onProgress: (update) => this.report(update) });
+    this.files = loadCatalogFiles(url, { onProgress: (update) => this.report(update), signal: this.downloads.signal });
     this.files.catch(() => undefined); // loadCatalog reports it (and fetches again)
+  }
+
+  /** Another catalog was asked for: stop this one's downloads. */
+  abort(): void {
+    this.downloads.abort(new DOMException('another catalog was loaded instead', 'AbortError'));
   }
 
   /** The progress so far, then every later update, go to `listener` (a safe listener: it never throws). */

@@ -41,14 +41,23 @@ import { hasOffCatalogItem, isOffCatalogKey, offCatalogKey, offCatalogTokenVecto
 import type { OffCatalogVector } from '../encoders/embed-off-catalog-content.ts';
 import { MAX_K } from '../../protocol/recommend.ts';
 import { blendScores, learnedHistory, type LearnedRanker } from './learned-ranker.ts';
+import { describeEncoder, EncoderMismatchError } from '../../protocol/encoder-mismatch-error.ts';
+import type { AdhocEncoder } from '../../protocol/profile.ts';
 
 export { InvalidRequestError } from './business-rules.ts';
 
 const MODEL_STATE_VERSION = 1;
 const POSITIVE_FEEDBACK = new Set(['click', 'add-to-cart', 'purchase']);
+/** The newest events a recommendation reads ('shown' impressions excluded before counting). */
+export const HISTORY_WINDOW = 2000;
 
 export interface RecommenderCatalog {
+  /** The manifest's name: for messages only (anyone can declare any name). */
   name: string;
+  /** What the profile files this catalog's events and personal model under: its origin + path (catalog-profile-key.ts). */
+  profileKey: string;
+  /** The old name-based key whose history this catalog takes over once (same-origin catalogs only). */
+  legacyProfileKey?: string;
   space: ItemSpace;
   signals: CollaborativeSignals;
   model: FusionModel;
@@ -56,13 +65,18 @@ export interface RecommenderCatalog {
   learned?: LearnedRanker;
   /** The catalog folder's absolute URL: recommended items then carry absolute `imageUrl` / `audioUrl`. */
   baseUrl?: string;
+  /** The encoders the catalog's vectors were built with (its manifest's): a search example must come from the same. */
+  encoders?: Partial<Record<Modality, AdhocEncoder>>;
 }
 
 /**
  * What the recommender needs of the user's profile: the worker's IndexedDB ProfileStore, or
  * the in-memory store of a batch CLI line (src/engine/store/memory-profile-store.ts).
  */
-export type RecommenderProfile = Pick<ProfileStore, 'addEvent' | 'events' | 'pendingCount' | 'putAdhocItem' | 'adhocItem' | 'adhocItems' | 'deleteAdhocItems' | 'modelState' | 'putModelState'>;
+export type RecommenderProfile = Pick<
+  ProfileStore,
+  'addEvent' | 'events' | 'pendingCount' | 'putAdhocItem' | 'adhocItem' | 'adhocItems' | 'deleteAdhocItems' | 'modelState' | 'putModelState' | 'adoptLegacyCatalogKey'
+>;
 
 /** Embeds an off-catalog item's content in the catalog's modalities (the worker's encoders); absent where there are none (batch CLI). */
 export type EmbedOffCatalog = (itemId: string, content: unknown, modalities: readonly Modality[]) => Promise<OffCatalogVector[]>;
@@ -76,6 +90,8 @@ export class OnDeviceRecommender {
   private personal: PersonalState | undefined;
   private lastShown: ShownList | undefined;
   private representative: Float32Array | undefined;
+  /** The one-time move of the catalog's old name-keyed history (undefined again after a failure, so the next call retries). */
+  private adopting: Promise<void> | undefined;
 
   constructor(
     readonly catalog: RecommenderCatalog,
@@ -84,12 +100,28 @@ export class OnDeviceRecommender {
     private readonly embedOffCatalog?: EmbedOffCatalog,
   ) {}
 
+  /** The profile, after this catalog's old name-keyed history (if any) was moved to its key. */
+  private async profile(): Promise<RecommenderProfile> {
+    const store = await this.openStore();
+    const legacy = this.catalog.legacyProfileKey;
+    if (legacy !== undefined) {
+      this.adopting ??= store.adoptLegacyCatalogKey(legacy, this.catalog.profileKey).then(
+        () => undefined,
+        () => {
+          this.adopting = undefined; // storage trouble: the calls below report it; try the move again next time
+        },
+      );
+      await this.adopting;
+    }
+    return store;
+  }
+
   private get space(): ItemSpace {
     return this.catalog.space;
   }
 
   private get modelKey(): string {
-    return `fusion:${this.catalog.name}`;
+    return `fusion:${this.catalog.profileKey}`;
   }
 
   async track(type: TrackedEventType, itemId: string, extra: TrackExtra = {}): Promise<{ stored: boolean; pending: number; learned: boolean }> {
@@ -102,14 +134,14 @@ export class OnDeviceRecommender {
     const subject = inCatalog ? { itemId } : { adhocId: await this.offCatalogItem(itemId, extra.content) };
     let stored = true;
     try {
-      await (await this.openStore()).addEvent({ type, ...subject, catalog: this.catalog.name, ...(extra.at !== undefined ? { at: extra.at } : {}), ...(extra.dwellMs !== undefined ? { dwellMs: extra.dwellMs } : {}) });
+      await (await this.profile()).addEvent({ type, ...subject, catalog: this.catalog.profileKey, ...(extra.at !== undefined ? { at: extra.at } : {}), ...(extra.dwellMs !== undefined ? { dwellMs: extra.dwellMs } : {}) });
     } catch (error) {
       // Storage full: the store keeps the event in its pending queue (nothing lost) and says so.
       if ((error as { code?: string }).code !== 'quota-exceeded') throw error;
       stored = false;
     }
     const learned = inCatalog && POSITIVE_FEEDBACK.has(type) ? await this.learnFrom(itemId) : false;
-    return { stored, pending: (await this.openStore()).pendingCount(), learned };
+    return { stored, pending: (await this.profile()).pendingCount(), learned };
   }
 
   /**
@@ -118,7 +150,7 @@ export class OnDeviceRecommender {
    */
   private async offCatalogItem(itemId: string, content: unknown): Promise<string> {
     const key = offCatalogKey(itemId);
-    const store = await this.openStore();
+    const store = await this.profile();
     if (await hasOffCatalogItem(store, key)) return key;
     if (content === undefined) {
       throw new InvalidRequestError(`track: unknown item id ${JSON.stringify(itemId)} (not in catalog "${this.catalog.name}"; an item the catalog lacks needs its content: { content: { title, image, audio } })`);
@@ -148,7 +180,7 @@ export class OnDeviceRecommender {
         const items = this.finish(scored, tokens, model, k, request, { excludeSeen: true, ...request.rules }, context);
         if (options.record === false || items.length === 0) return items;
         this.lastShown = { ids: items.map((i) => i.id), scored };
-        await (await this.openStore()).addEvent({ type: 'shown', itemId: items[0]!.id, catalog: this.catalog.name, context: { mode: 'for-you', shownIds: items.map((i) => i.id) } }).catch(() => undefined);
+        await (await this.profile()).addEvent({ type: 'shown', itemId: items[0]!.id, catalog: this.catalog.profileKey, context: { mode: 'for-you', shownIds: items.map((i) => i.id) } }).catch(() => undefined);
         return items;
       }
       case 'similar': {
@@ -166,7 +198,7 @@ export class OnDeviceRecommender {
         return this.finish(scored, [token], model, k, request, { excludeIds: [request.itemId], ...request.rules }, context);
       }
       case 'by-example': {
-        const example = request.itemId !== undefined ? await (await this.openStore()).adhocItem(request.itemId) : (await (await this.openStore()).adhocItems()).sort((a, b) => b.createdAt - a.createdAt)[0];
+        const example = request.itemId !== undefined ? await (await this.profile()).adhocItem(request.itemId) : (await (await this.profile()).adhocItems()).sort((a, b) => b.createdAt - a.createdAt)[0];
         if (!example) throw new InvalidRequestError(request.itemId !== undefined ? `recommend: no example with id ${JSON.stringify(request.itemId)}` : 'recommend: no example yet: call searchByExample first');
         return this.byExample(example, k, request, context);
       }
@@ -186,20 +218,30 @@ export class OnDeviceRecommender {
     if (!this.space.modalities.includes(example.modality)) {
       throw new InvalidRequestError(`searchByExample: catalog "${this.catalog.name}" has no ${example.modality} vectors to compare a ${example.modality} example with (it has: ${this.space.modalities.join(', ')})`);
     }
+    for (const vector of [example, ...companions]) this.checkEncoder(vector.modality, vector.encoder);
     const id = `example-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-    const store = await this.openStore();
+    const store = await this.profile();
     const stored = await store.putAdhocItem({ ...example, id });
     const storedCompanions: AdhocItem[] = [];
     for (const companion of companions.filter((c) => c.modality !== example.modality && this.space.modalities.includes(c.modality))) {
       storedCompanions.push(await store.putAdhocItem({ ...companion, id: `${id}-${companion.modality}` }));
     }
     for (const adhocId of [id, ...storedCompanions.map((c) => c.id)]) {
-      await store.addEvent({ type: 'view', adhocId, catalog: this.catalog.name }).catch((error: { code?: string }) => {
+      await store.addEvent({ type: 'view', adhocId, catalog: this.catalog.profileKey }).catch((error: { code?: string }) => {
         if (error.code !== 'quota-exceeded') throw error;
       });
     }
     const items = await this.byExample(stored, k, { mode: 'by-example', k }, ruleContext(await this.catalogEvents()), storedCompanions);
     return { exampleId: id, items };
+  }
+
+  /** An example embedded by another encoder than the catalog's lives in another space: refuse it, naming both. */
+  private checkEncoder(modality: Modality, runtime: AdhocEncoder): void {
+    const built = this.catalog.encoders?.[modality];
+    if (!built) return;
+    if (built.name !== runtime.name || built.version !== runtime.version || built.dims !== runtime.dims) {
+      throw new EncoderMismatchError(modality, describeEncoder(runtime), describeEncoder(built));
+    }
   }
 
   private async byExample(example: AdhocItem, k: number, request: RecommendRequest, context: RuleContext, companions: readonly AdhocItem[] = []): Promise<RecommendedItem[]> {
@@ -332,13 +374,13 @@ export class OnDeviceRecommender {
   }
 
   private async catalogEvents(): Promise<ProfileEvent[]> {
-    return (await (await this.openStore()).events({ catalog: this.catalog.name, limit: 2000 })).filter((e) => e.type !== 'shown');
+    return (await (await this.profile()).events({ catalog: this.catalog.profileKey, limit: HISTORY_WINDOW, excludeTypes: ['shown'] }));
   }
 
   private async historyTokens(events: readonly ProfileEvent[]): Promise<HistoryToken[]> {
     const adhocIds = new Set(events.map((e) => e.adhocId).filter((id): id is string => id !== undefined));
     const adhoc = new Map<string, { title?: string; vectors: HistoryToken['vectors'] }>();
-    const store = await this.openStore();
+    const store = await this.profile();
     const dimsOf = (m: Modality) => (this.space.modalities.includes(m) ? this.space.dims(m) : undefined);
     for (const id of adhocIds) {
       if (isOffCatalogKey(id)) {
@@ -358,7 +400,7 @@ export class OnDeviceRecommender {
 
   private async personalState(): Promise<PersonalState> {
     if (this.personal) return this.personal;
-    const saved = await (await this.openStore()).modelState(this.modelKey);
+    const saved = await (await this.profile()).modelState(this.modelKey);
     this.personal = saved && saved.version === MODEL_STATE_VERSION && saved.weights.length === FEATURES.length
       ? { offsets: Object.fromEntries(FEATURES.map((f, i) => [f, saved.weights[i]!])) as FeatureWeights, updates: saved.updates }
       : emptyPersonalState();
@@ -379,7 +421,7 @@ export class OnDeviceRecommender {
     const next = learnFromFeedback(this.catalog.model.weights, await this.personalState(), positive, skipped);
     this.personal = next;
     this.lastShown = { ...shown, ids: shown.ids.filter((id) => id !== itemId) };
-    await (await this.openStore()).putModelState({ key: this.modelKey, version: MODEL_STATE_VERSION, weights: FEATURES.map((f) => next.offsets[f]), updates: next.updates });
+    await (await this.profile()).putModelState({ key: this.modelKey, version: MODEL_STATE_VERSION, weights: FEATURES.map((f) => next.offsets[f]), updates: next.updates });
     return true;
   }
 

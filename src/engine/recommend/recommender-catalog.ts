@@ -13,6 +13,7 @@ import { ItemSpace } from './item-space.ts';
 import type { RecommenderCatalog } from './on-device-recommender.ts';
 import type { SharedSpace } from '../catalog/shared-space.ts';
 import { LearnedRanker } from './learned-ranker.ts';
+import { catalogProfileKey, legacyProfileKey } from '../store/catalog-profile-key.ts';
 
 /** `sharedSpace`: the loaded catalog's (LoadedCatalog.sharedSpace); it is disposed with that catalog, not here. */
 export function recommenderCatalog(files: Pick<LoadedCatalogFiles, 'manifest' | 'vectors' | 'baseUrl' | 'learnedModel'>, sharedSpace: SharedSpace | undefined, fusionHead?: FusionHeadName): RecommenderCatalog {
@@ -22,5 +23,16 @@ export function recommenderCatalog(files: Pick<LoadedCatalogFiles, 'manifest' | 
   const signals = new CollaborativeSignals(space.itemCount, (id) => space.indexOf(id), manifest.signals);
   const encoderDims = Object.fromEntries(Object.entries(manifest.encoders).map(([m, e]) => [m, e.dims]));
   const learned = files.learnedModel ? new LearnedRanker(files.learnedModel, encoderDims) : undefined;
-  return { name: manifest.name, space, signals, model: catalogFusionModel(manifest.fusion, fusionHead), baseUrl: files.baseUrl, ...(learned ? { learned } : {}) };
+  const legacy = legacyProfileKey(files.baseUrl, manifest.name);
+  return {
+    name: manifest.name,
+    profileKey: catalogProfileKey(files.baseUrl),
+    ...(legacy !== undefined ? { legacyProfileKey: legacy } : {}),
+    space,
+    signals,
+    model: catalogFusionModel(manifest.fusion, fusionHead),
+    baseUrl: files.baseUrl,
+    ...(learned ? { learned } : {}),
+    encoders: Object.fromEntries(Object.entries(manifest.encoders).map(([m, e]) => [m, { name: e.name, version: e.version, dims: e.dims }])),
+  };
 }

@@ -29,6 +29,7 @@ export class MemoryProfileStore extends ProfileStore {
   private readonly adhoc = new Map<string, StoredAdhocItem>();
   private readonly models = new Map<string, ModelState>();
   private createdAt = Date.now();
+  private readonly adopted = new Set<string>();
 
   constructor(
     options: ProfileStoreOptions,
@@ -48,12 +49,26 @@ export class MemoryProfileStore extends ProfileStore {
   }
 
   override async events(query: EventQuery = {}): Promise<ProfileEvent[]> {
-    const { sinceId, sinceAt, limit, catalog } = query;
+    const { sinceId, sinceAt, limit, catalog, excludeTypes } = query;
     if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 0)) throw new RangeError(`events: limit must be an integer >= 0, got ${limit}`);
     const found = this.eventList.filter(
-      (e) => (catalog === undefined || e.catalog === catalog) && (sinceId === undefined || e.id > sinceId) && (sinceAt === undefined || e.at >= sinceAt),
+      (e) => (catalog === undefined || e.catalog === catalog) && (excludeTypes === undefined || !excludeTypes.includes(e.type)) && (sinceId === undefined || e.id > sinceId) && (sinceAt === undefined || e.at >= sinceAt),
     );
     return (limit === undefined ? found : limit === 0 ? [] : found.slice(-limit)).map((e) => ({ ...e }));
+  }
+
+  /** As ProfileStore's, in memory (a profile that started in memory has no old keys, but the rule is the same). */
+  override async adoptLegacyCatalogKey(oldKey: string, newKey: string): Promise<number> {
+    if (oldKey === newKey || this.adopted.has(oldKey)) return 0;
+    this.adopted.add(oldKey);
+    const old = this.eventList.filter((e) => e.catalog === oldKey);
+    for (const e of old) e.catalog = newKey;
+    const model = this.models.get(`fusion:${oldKey}`);
+    if (model && !this.models.has(`fusion:${newKey}`)) {
+      this.models.set(`fusion:${newKey}`, { ...model, key: `fusion:${newKey}` });
+      this.models.delete(`fusion:${oldKey}`);
+    }
+    return old.length;
   }
 
   override pendingCount(): number {
@@ -68,7 +83,11 @@ export class MemoryProfileStore extends ProfileStore {
 
   override async putAdhocItem(item: NewAdhocItem): Promise<AdhocItem> {
     const stored = toStoredAdhocItem(item, Date.now());
+    this.adhoc.delete(stored.id);
     this.adhoc.set(stored.id, stored);
+    // As ProfileStore: the oldest examples beyond maxAdhocItems go (a Map keeps insertion order; ties by createdAt are rare).
+    const byAge = [...this.adhoc.values()].filter((a) => a.id !== stored.id).sort((a, b) => a.createdAt - b.createdAt);
+    for (const old of byAge.slice(0, this.adhoc.size - this.maxAdhocItems)) this.adhoc.delete(old.id);
     return fromStoredAdhocItem(stored);
   }
 
@@ -117,6 +136,7 @@ export class MemoryProfileStore extends ProfileStore {
     this.eventList = [];
     this.adhoc.clear();
     this.models.clear();
+    this.adopted.clear();
     this.createdAt = Date.now();
   }
 

@@ -4,8 +4,11 @@
  */
 import { ProfileStoreError } from './profile-store-error.ts';
 import type { ModelState, NewModelState } from '../../protocol/profile.ts';
+import { MAX_ID_LENGTH } from '../../protocol/limits.ts';
 
 export const MAX_MODEL_STATE_BYTES = 64 * 1024;
+/** A model key is a short prefix (`fusion:`) and a profile key, which MAX_ID_LENGTH bounds. */
+const MAX_MODEL_KEY_LENGTH = MAX_ID_LENGTH + 32;
 
 function fail(field: string, problem: string): never {
   throw new ProfileStoreError('invalid-record', `model state field "${field}" ${problem}.`);
@@ -19,8 +22,8 @@ function nonNegativeInteger(field: string, value: unknown): number {
 /** Validates, copies and measures (UTF-8 bytes of its JSON, the form it is exported in). */
 export function toModelStateRecord(input: NewModelState, now: number): ModelState {
   if (typeof input !== 'object' || input === null) fail('(state)', 'must be an object');
-  if (typeof input.key !== 'string' || input.key.length === 0 || input.key.length > 256) {
-    fail('key', 'must be a non-empty string of at most 256 characters');
+  if (typeof input.key !== 'string' || input.key.length === 0 || input.key.length > MAX_MODEL_KEY_LENGTH) {
+    fail('key', `must be a non-empty string of at most ${MAX_MODEL_KEY_LENGTH} characters`);
   }
   if (!Array.isArray(input.weights)) fail('weights', 'must be an array of numbers');
   const weights = input.weights.map((w, i) => {

@@ -9,7 +9,8 @@ import type { EventRecord } from './validate-event.ts';
 
 /** Small facts about the database itself. */
 export interface MetaRecord {
-  key: 'createdAt' | 'schemaVersion';
+  /** `legacy-catalog:<name>`: when the events of that old, name-based catalog key were moved (ProfileStore.adoptLegacyCatalogKey). */
+  key: 'createdAt' | 'schemaVersion' | `legacy-catalog:${string}`;
   value: number;
 }
 

@@ -40,6 +40,8 @@ export { EVENT_TYPES, EXPORT_FORMAT } from '../../protocol/profile.ts';
 export const DEFAULT_MAX_EVENTS = 5000;
 export const DEFAULT_BLOCKED_TIMEOUT_MS = 5000;
 export const DEFAULT_MAX_PENDING_EVENTS = 1000;
+/** Search examples kept (each is a vector of up to 8192 floats and a label): the newest 100. */
+export const DEFAULT_MAX_ADHOC_ITEMS = 100;
 
 function positiveInteger(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
@@ -58,6 +60,7 @@ export class ProfileStore {
   readonly dbName: string;
   readonly maxEvents: number;
   readonly blockedTimeoutMs: number;
+  readonly maxAdhocItems: number;
   private readonly factory: IDBFactory | undefined;
   /** The open (or opening) connection; undefined means "open on next use". */
   private opening: Promise<ProfileConnection> | undefined;
@@ -75,6 +78,7 @@ export class ProfileStore {
     this.maxEvents = positiveInteger('maxEvents', options.maxEvents, DEFAULT_MAX_EVENTS);
     this.blockedTimeoutMs = positiveInteger('blockedTimeoutMs', options.blockedTimeoutMs, DEFAULT_BLOCKED_TIMEOUT_MS);
     this.factory = options.indexedDB;
+    this.maxAdhocItems = positiveInteger('maxAdhocItems', options.maxAdhocItems, DEFAULT_MAX_ADHOC_ITEMS);
     this.pending = new PendingEvents(positiveInteger('maxPendingEvents', options.maxPendingEvents, DEFAULT_MAX_PENDING_EVENTS));
   }
 
@@ -114,13 +118,13 @@ export class ProfileStore {
 
   /** Events oldest→newest (by id, i.e. recording order); `limit` keeps the newest N of the matches. */
   async events(query: EventQuery = {}): Promise<ProfileEvent[]> {
-    const { sinceId, sinceAt, limit, catalog } = query;
+    const { sinceId, sinceAt, limit, catalog, excludeTypes } = query;
     if (sinceId !== undefined && !Number.isFinite(sinceId)) throw new RangeError(`events: sinceId must be a number, got ${sinceId}`);
     if (sinceAt !== undefined && !Number.isFinite(sinceAt)) throw new RangeError(`events: sinceAt must be a number, got ${sinceAt}`);
     if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 0)) throw new RangeError(`events: limit must be an integer >= 0, got ${limit}`);
     if (limit === 0) return [];
     const matches = (e: ProfileEvent): boolean =>
-      (catalog === undefined || e.catalog === catalog) && (sinceId === undefined || e.id > sinceId) && (sinceAt === undefined || e.at >= sinceAt);
+      (catalog === undefined || e.catalog === catalog) && (excludeTypes === undefined || !excludeTypes.includes(e.type)) && (sinceId === undefined || e.id > sinceId) && (sinceAt === undefined || e.at >= sinceAt);
     return this.run('read events', (db) =>
       runTransaction(db, ['events'], 'readonly', async (tx) => {
         const store = tx.objectStore('events');
@@ -140,6 +144,38 @@ export class ProfileStore {
         }
         return newest.reverse();
       }),
+    );
+  }
+
+  /**
+   * Moves the events and personal model recorded under an old catalog key (the manifest's
+   * `name`, used before catalogs were keyed by origin + path) to `newKey`, once per old key:
+   * a marker in `meta` says it was done, so a later catalog that declares the same name gets
+   * nothing. One transaction: all moved or none. Returns how many events moved.
+   */
+  async adoptLegacyCatalogKey(oldKey: string, newKey: string): Promise<number> {
+    if (oldKey === newKey) return 0;
+    const marker = `legacy-catalog:${oldKey}` as const;
+    return this.writes.run(() =>
+      this.run('move the old catalog history', (db) =>
+        runTransaction(db, ['events', 'model-states', 'meta'], 'readwrite', async (tx) => {
+          if (await tx.objectStore('meta').get(marker)) return 0;
+          let moved = 0;
+          for (let cursor = await tx.objectStore('events').openCursor(); cursor; cursor = await cursor.continue()) {
+            if ((cursor.value as { catalog?: unknown }).catalog !== oldKey) continue;
+            await cursor.update({ ...cursor.value, catalog: newKey });
+            moved += 1;
+          }
+          const models = tx.objectStore('model-states');
+          const oldModel = await models.get(`fusion:${oldKey}`);
+          if (oldModel && !(await models.get(`fusion:${newKey}`))) {
+            await models.put({ ...oldModel, key: `fusion:${newKey}` });
+            await models.delete(`fusion:${oldKey}`);
+          }
+          await tx.objectStore('meta').put({ key: marker, value: Date.now() });
+          return moved;
+        }),
+      ),
     );
   }
 
@@ -192,13 +228,22 @@ export class ProfileStore {
 
   // ---- ad-hoc items ----
 
-  /** Stores (or replaces) an ad-hoc item; the vector is copied, bit for bit. */
+  /**
+   * Stores (or replaces) an ad-hoc item; the vector is copied, bit for bit. Beyond
+   * maxAdhocItems the oldest (by createdAt) are deleted in the same transaction; events that
+   * name a deleted example simply no longer find it.
+   */
   async putAdhocItem(item: NewAdhocItem): Promise<AdhocItem> {
     const stored = toStoredAdhocItem(item, Date.now());
     return this.writes.run(async () => {
       await this.run('save the ad-hoc item', (db) =>
         runTransaction(db, ['adhoc-items'], 'readwrite', async (tx) => {
-          await tx.objectStore('adhoc-items').put(stored);
+          const store = tx.objectStore('adhoc-items');
+          await store.put(stored);
+          if ((await store.count()) <= this.maxAdhocItems) return;
+          const all = await store.getAll();
+          const oldest = all.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : 1)).filter((a) => a.id !== stored.id);
+          for (const old of oldest.slice(0, all.length - this.maxAdhocItems)) await store.delete(old.id);
         }),
       );
       await this.flushPendingQuietly();

@@ -4,13 +4,13 @@
  * recommender learns from. Unknown fields are errors too: a misspelt one would vanish.
  */
 import { ProfileStoreError } from './profile-store-error.ts';
+import { MAX_ID_LENGTH } from '../../protocol/limits.ts';
 import { EVENT_TYPES, type EventContext, type NewProfileEvent, type ProfileEventType } from '../../protocol/profile.ts';
 
-/** Ids are keys, not documents; the bound keeps one event small. */
-export const MAX_ID_LENGTH = 512;
+/** Ids are keys, not documents; the bound keeps one event small (the same bound as the catalog format's). */
+export { MAX_ID_LENGTH } from '../../protocol/limits.ts';
 /** A recommendation list longer than this is not something a user saw. */
 export const MAX_SHOWN_IDS = 1000;
-const MAX_NAME_LENGTH = 256;
 
 const EVENT_FIELDS = new Set(['type', 'itemId', 'adhocId', 'at', 'dwellMs', 'catalog', 'context']);
 const CONTEXT_FIELDS = new Set(['mode', 'shownIds']);
@@ -47,18 +47,12 @@ function checkId(field: string, value: unknown): string {
   return value;
 }
 
-function checkName(field: string, value: unknown): string {
-  if (typeof value !== 'string' || value.length === 0) fail(field, 'must be a non-empty string', value);
-  if (value.length > MAX_NAME_LENGTH) fail(field, `must be at most ${MAX_NAME_LENGTH} characters`, value);
-  return value;
-}
-
 function checkContext(value: unknown): EventContext {
   if (!isPlainObject(value)) fail('context', 'must be an object', value);
   const extra = Object.keys(value).find((key) => !CONTEXT_FIELDS.has(key));
   if (extra !== undefined) fail(`context.${extra}`, 'is not a known field (expected mode, shownIds)');
   const context: EventContext = {};
-  if (value.mode !== undefined) context.mode = checkName('context.mode', value.mode);
+  if (value.mode !== undefined) context.mode = checkId('context.mode', value.mode);
   if (value.shownIds !== undefined) {
     const ids = value.shownIds;
     if (!Array.isArray(ids)) fail('context.shownIds', 'must be an array of item ids', ids);
@@ -95,7 +89,7 @@ export function validateEvent(input: unknown, now: number): EventRecord {
     if (event.type !== 'view') fail('dwellMs', `is only for 'view' events, not '${event.type}'`);
     event.dwellMs = dwell;
   }
-  if (input.catalog !== undefined) event.catalog = checkName('catalog', input.catalog);
+  if (input.catalog !== undefined) event.catalog = checkId('catalog', input.catalog);
   if (input.context !== undefined) event.context = checkContext(input.context);
   return event;
 }

@@ -93,6 +93,28 @@ describe('DwellTracker', () => {
     ]);
   });
 
+  it('once the page marks a data-rec-scope, ignores marked elements outside it (user-written HTML cannot feed the profile)', async () => {
+    const shop = document.createElement('main');
+    shop.dataset.recScope = '';
+    document.body.append(shop);
+    const product = box('food/bread', 10);
+    shop.append(product);
+    // A review a shopper wrote, elsewhere on the page, carrying its own marks.
+    const review = document.createElement('section');
+    review.innerHTML = '<div data-rec-item-id="food/pizza" style="position:fixed;top:200px;height:100px;width:200px">buy <b>pizza</b></div>';
+    document.body.append(review);
+    start();
+    await expect.poll(() => seen).toEqual([{ type: 'view', itemId: 'food/bread', dwellMs: expect.any(Number) as number }]);
+    review.querySelector('b')!.click();
+    product.click();
+    await wait(DWELL_MS * 3);
+    expect(seen.map((e) => `${e.type} ${e.itemId}`)).toEqual(['view food/bread', 'click food/bread']);
+    // Without any scope on the page, the whole document is the scope again.
+    shop.removeAttribute('data-rec-scope');
+    review.querySelector('b')!.click();
+    expect(seen.at(-1)).toEqual({ type: 'click', itemId: 'food/pizza' });
+  });
+
   it('pauses the clock while the tab is hidden and starts it afresh when it is back', async () => {
     box('animals/mammals/fox', 10);
     // Headless Chromium cannot hide its tab, so the page's visibility is overridden here (the one fake in this file).
