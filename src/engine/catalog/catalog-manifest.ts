@@ -33,6 +33,7 @@ import { describe, isObject, type Json } from './json-checks.ts';
 import { MODALITIES } from './catalog-modalities.ts';
 import { parseCatalogIvf, type CatalogIvfEntry } from '../ivf/ivf-format.ts';
 import { CATEGORY_PATTERN } from './catalog-category.ts';
+import { parseCatalogGraph, type CatalogGraphEntry } from '../graph/item-graph-format.ts';
 
 export { CatalogFormatError, type VectorFormat } from './vector-codec.ts';
 
@@ -151,6 +152,8 @@ export interface CatalogManifest {
   notice?: string;
   /** IVF partitions of some modalities' vectors, for catalogs too large to load whole (src/engine/ivf/ivf-format.ts). */
   ivf?: Partial<Record<Modality, CatalogIvfEntry>>;
+  /** The item graph file (src/engine/graph/item-graph-format.ts). */
+  graph?: CatalogGraphEntry;
 }
 
 export function isModality(value: unknown): value is Modality {
@@ -365,6 +368,7 @@ export function parseCatalogManifest(json: unknown, source: string): CatalogMani
   });
   const notice = top.path('notice', 'optional');
   const ivfJson = top.object('ivf', 'optional');
+  const graphJson = top.object('graph', 'optional');
   top.noOthers();
 
   const manifest: CatalogManifest = { schemaVersion: CATALOG_SCHEMA_VERSION, name, createdAt, encoders, vectorFiles, items };
@@ -375,6 +379,7 @@ export function parseCatalogManifest(json: unknown, source: string): CatalogMani
   if (licenses !== undefined) manifest.licenses = licenses;
   if (notice !== undefined) manifest.notice = notice;
   if (ivfJson !== undefined) manifest.ivf = parseCatalogIvf(source, ivfJson, (m) => vectorFiles[m] !== undefined);
+  if (graphJson !== undefined) manifest.graph = parseCatalogGraph(source, graphJson);
   return manifest;
 }
 
@@ -541,7 +546,8 @@ function parseFusion(source: string, json: Json): CatalogFusionModel {
   if (head !== 'late' && head !== 'attention' && head !== 'mlp') return f.fail(`field "head" must be late, attention or mlp (got ${describe(head)})`);
   const weightsJson = f.object('weights');
   const w = new Fields(source, 'fusion.weights', weightsJson);
-  const weights = Object.fromEntries(FEATURES.map((name) => [name, w.number(name, -1e6, 1e6) as number])) as Record<FeatureName, number>;
+  // `graph` came last (catalogs built before it have no weight for it: 0, and MLP rows for the others only).
+  const weights = Object.fromEntries(FEATURES.map((name) => [name, name === 'graph' ? (w.number(name, -1e6, 1e6, 'optional') ?? 0) : (w.number(name, -1e6, 1e6) as number)])) as Record<FeatureName, number>;
   w.noOthers();
   const out: CatalogFusionModel = {
     head,
@@ -571,7 +577,8 @@ function parseFusion(source: string, json: Json): CatalogFusionModel {
       if (list.length !== length || !list.every((x) => typeof x === 'number' && Number.isFinite(x))) m.fail(`field "${name}" must be ${length} finite numbers`);
       return list as number[];
     };
-    out.mlp = { hidden, w1: numbers('w1', FEATURES.length * hidden), b1: numbers('b1', hidden), w2: numbers('w2', hidden), b2: m.number('b2', -1e6, 1e6) as number };
+    const w1 = m.array('w1').length === (FEATURES.length - 1) * hidden ? [...numbers('w1', (FEATURES.length - 1) * hidden), ...new Array<number>(hidden).fill(0)] : numbers('w1', FEATURES.length * hidden);
+    out.mlp = { hidden, w1, b1: numbers('b1', hidden), w2: numbers('w2', hidden), b2: m.number('b2', -1e6, 1e6) as number };
     m.noOthers();
   }
   if (head === 'mlp' && !out.mlp) f.fail('field "head" is mlp but there is no "mlp" field with its weights');

@@ -18,6 +18,8 @@
  * for its spec and weights; bytes are counted as the body streams in, and a file read from the
  * Cache API reports once, done, with `fromCache: true`.
  */
+import { decodeItemGraphFile } from '../graph/item-graph-format.ts';
+import type { ItemGraphData } from '../graph/item-graph.ts';
 import type { ProgressListener, ProgressStage } from '../../protocol/progress.ts';
 import { BodyTooLongError, declaredLength, readBodyCounting } from '../assets/counting-fetch.ts';
 import { MAX_MANIFEST_BYTES } from '../../protocol/limits.ts';
@@ -91,6 +93,8 @@ export interface LoadedCatalogFiles {
   fromCache: Partial<Record<Modality, boolean>>;
   /** The shared space (learned cross-modal projections), when the manifest has one. */
   sharedSpace?: LoadedSharedSpaceFiles;
+  /** The item graph (manifest.graph), checked and decoded. */
+  graph?: ItemGraphData;
   /** Bytes of the responses fetched rather than read from the Cache API, manifest included (after a 304 the browser's HTTP cache supplied them). */
   bytesFetched: number;
   /** Things the page may want to show (cache unavailable, a damaged cached file replaced). */
@@ -192,8 +196,19 @@ export async function loadCatalogFiles(catalogUrl: string, options: LoadCatalogO
     };
   }
 
+  let graph: ItemGraphData | undefined;
+  const graphEntry = manifest.graph;
+  if (graphEntry) {
+    const url = catalogFileUrl(baseUrl, graphEntry.path);
+    const key = vectorCacheKey(url, graphEntry.sha256);
+    keep.add(key);
+    const got = await loadVerifiedFile(doFetch, cache, baseUrl, url, key, graphEntry.path, 'catalog item graph', (bytes) => decodeItemGraphFile(bytes, graphEntry, manifest.items.length, url), notices, progress('catalog', 'item graph', graphEntry.bytes), graphEntry.bytes);
+    bytesFetched += got.bytesFetched;
+    graph = got.value;
+  }
+
   if (cache) await pruneOtherVersions(cache, baseUrl, keep, notices);
-  return { baseUrl, manifest, vectors, files, fromCache, ...(sharedSpace ? { sharedSpace } : {}), bytesFetched, notices, ms: now() - started };
+  return { baseUrl, manifest, vectors, files, fromCache, ...(sharedSpace ? { sharedSpace } : {}), ...(graph ? { graph } : {}), bytesFetched, notices, ms: now() - started };
 }
 
 /**

@@ -60,6 +60,7 @@ import { aggregateInteractions, type AggregateOptions, type AggregationReport, t
 import { removeSharedSpaceFiles, SHARED_SPACE_BINARY, SHARED_SPACE_DIR, sharedSpaceSkipReason, writeSharedSpaceFiles, type SharedSpaceBuildOptions } from './shared-space-files.ts';
 import { sharedSpaceDataFromCatalog, trainSharedSpace, type SharedSpaceTrainingStats } from './train-shared-space.ts';
 import { trainFusionModel } from './train-fusion-model.ts';
+import { removeItemGraphFile, writeItemGraphFile, type ItemGraphBuildOptions } from './item-graph-files.ts';
 import { ItemSpace } from '../../engine/recommend/item-space.ts';
 import { PRIOR_FUSION_MODEL, withHead } from '../../engine/recommend/fusion-model.ts';
 import { SharedSpace } from '../../engine/catalog/shared-space.ts';
@@ -129,6 +130,8 @@ export interface BuildCatalogOptions {
   sharedSpace?: false | SharedSpaceBuildOptions;
   /** With interactions: train the fusion model (BPR, see train-fusion-model.ts) for this head (default late); false skips it. */
   fusion?: false | { head?: 'late' | 'attention' | 'mlp' };
+  /** The item graph (item-graph-files.ts): built by default; `false` builds the catalog without one. */
+  graph?: false | ItemGraphBuildOptions;
   /** Tests: stop (throw BuildInterruptedError) once at least this many items are finished and flushed, as a kill would. */
   stopAfterItems?: number;
   /**
@@ -750,6 +753,8 @@ export async function buildCatalog(items: readonly SourceItem[], options: BuildC
   }
   if (options.licenses) manifest.licenses = options.licenses;
   if (noticePath) manifest.notice = noticePath;
+  if (options.graph === false) removeItemGraphFile(outDir);
+  else manifest.graph = await writeItemGraphFile(outDir, manifest, stored, options.graph);
   const manifestText = JSON.stringify(manifest) + '\n';
   writeAtomic(join(outDir, 'manifest.json'), manifestText);
   rmSync(join(outDir, '.partial'), { recursive: true, force: true });
