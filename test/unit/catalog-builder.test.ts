@@ -2,7 +2,7 @@ import { containerDurationSeconds } from '../../src/shared/audio/container-durat
 import { catalogFusionModel } from '../../src/engine/recommend/fusion-model.ts';
 import { FEATURES } from '../../src/engine/catalog/fusion-features.ts';
 import * as tf from '@tensorflow/tfjs';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -194,6 +194,11 @@ describe('tux paint catalog, interrupted and resumed', () => {
     const files = await loadCatalogFiles(base, { fetch, caches: null });
     expect(files.sharedSpace!.spec.modalities.image).toEqual({ inputDims: 1280, encoder: { name: manifest.encoders.image!.name, version: manifest.encoders.image!.version } });
     expect(files.sharedSpace!.spec.training).toMatchObject({ items: 12, pairs: { 'text-image': 12, 'text-audio': 10, 'image-audio': 10 } });
+    // The item graph ships too (no interactions: content, category and keyword edges), checked and decoded by the loader.
+    expect(manifest.graph).toMatchObject({ path: 'graph/item-graph.bin', bytes: statSync(join(out, 'graph/item-graph.bin')).size });
+    expect(files.graph!.itemCount).toBe(12);
+    expect(files.graph!.targets.length).toBe(manifest.graph!.edges);
+    expect(files.graph!.labels.filter((l) => l.startsWith('category:')).length).toBeGreaterThan(0);
     const before = tf.memory().numTensors;
     const catalog = new LoadedCatalog(files);
     const random = new SharedSpace(randomProjections({ text: 512, image: 1280, audio: manifest.vectorFiles.audio!.dims }, 128, 3));

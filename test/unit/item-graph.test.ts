@@ -20,7 +20,6 @@ const INPUT: ItemGraphInput = {
   content: [{ data: new Float32Array([1, 0, 0.6, 0.8, 0, 1, -1, 0]), dims: 2, row: (i) => i }],
 };
 
-const kind = (name: (typeof GRAPH_EDGE_KINDS)[number]) => GRAPH_EDGE_KINDS.indexOf(name);
 
 function edgeList(g: ItemGraphData): Array<[number, number, number, string]> {
   const out: Array<[number, number, number, string]> = [];

@@ -44,7 +44,7 @@ class EngineEvaluationContext {
 
   constructor(
     readonly data: MovieLensData,
-    private readonly log: (line: string) => void,
+    readonly log: (line: string) => void,
   ) {}
 
   /** Called by every variant's fit; the first call of a run resets the caches. */
@@ -69,7 +69,7 @@ class EngineEvaluationContext {
     let c = this.cases.get(key);
     if (!c) {
       c = this.catalog(format).then((catalog) =>
-        trainingCases({ space: catalog.space, rows: trainRows(this.train!), signalOptions: MOVIE_SIGNAL_OPTIONS, base: withHead(PRIOR_FUSION_MODEL, head) }),
+        trainingCases({ space: catalog.space, rows: trainRows(this.train!), signalOptions: MOVIE_SIGNAL_OPTIONS, base: withHead(PRIOR_FUSION_MODEL, head), graph: catalog.graphFor }),
       );
       this.cases.set(key, c);
     }
@@ -148,7 +148,11 @@ class EngineVariant implements EvaluatedRecommender {
       return;
     }
     const cases = await this.context.trainingCases(this.contentHead, this.spec.format);
-    this.model = fitFusionModel(cases, masked, { frozenAtZero: frozen, mlp: this.spec.head === 'mlp' }).model;
+    const fitted = fitFusionModel(cases, masked, { frozenAtZero: frozen, mlp: this.spec.head === 'mlp' });
+    this.model = fitted.model;
+    if (this.spec.uses.includes('graph')) {
+      this.context.log(`  ${this.name}: weights ${JSON.stringify(fitted.model.weights)}, validation top-10 ${fitted.validationTop10.base.toFixed(3)} → ${fitted.validationTop10.fitted.toFixed(3)} (kept fitted: ${fitted.keptFitted})`);
+    }
   }
 
   async score(user: UserCase): Promise<Float32Array> {

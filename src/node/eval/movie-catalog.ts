@@ -6,7 +6,7 @@
  * it is research-only data.
  */
 import type { Modality } from '../../protocol/embedding.ts';
-import { CATALOG_SCHEMA_VERSION, type CatalogItem, type CatalogManifest, type CatalogVectorFile } from '../../engine/catalog/catalog-manifest.ts';
+import { CATALOG_SCHEMA_VERSION, type CatalogSignals, type CatalogItem, type CatalogManifest, type CatalogVectorFile } from '../../engine/catalog/catalog-manifest.ts';
 import { decodeVectors, encodeVectors, sha256Hex, type VectorFormat } from '../../engine/catalog/vector-codec.ts';
 import { CollaborativeSignals } from '../../engine/recommend/collaborative-signals.ts';
 import { ItemSpace, type ModalityRows } from '../../engine/recommend/item-space.ts';
@@ -24,6 +24,8 @@ export interface MovieCatalog {
   space: ItemSpace;
   /** Its signals carry the item graph (the builder's stage on these parts) unless `graph: false`. */
   signals: CollaborativeSignals;
+  /** The item graph on other signals (the fusion fit's, from its training part of the log). */
+  graphFor(signals: CatalogSignals | undefined): ItemGraph;
   dispose(): void;
 }
 
@@ -77,9 +79,9 @@ export async function movieCatalog(
     manifest.signals = aggregateInteractions(trainRows(train), items.map((i) => i.id), options.signalOptions ?? MOVIE_SIGNAL_OPTIONS).signals;
   }
   const space = new ItemSpace(manifest, rows);
-  const graph = options.graph === false ? undefined : new ItemGraph(movieGraph(data, manifest, rows));
-  const signals = new CollaborativeSignals(items.length, (id) => space.indexOf(id), manifest.signals, graph);
-  return { manifest, space, signals, dispose: () => space.release() };
+  const graphFor = (signals: CatalogSignals | undefined) => new ItemGraph(movieGraph(data, { ...manifest, ...(signals ? { signals } : {}) }, rows));
+  const signals = new CollaborativeSignals(items.length, (id) => space.indexOf(id), manifest.signals, options.graph === false ? undefined : graphFor(manifest.signals));
+  return { manifest, space, signals, graphFor, dispose: () => space.release() };
 }
 
 /**
