@@ -1,5 +1,14 @@
-import { describe, expect, it } from 'vitest';
-import { CatalogFormatError, parseCatalogManifest } from '../../src/engine/catalog/catalog-manifest.ts';
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CatalogFormatError, parseCatalogManifest, type CatalogManifest } from '../../src/engine/catalog/catalog-manifest.ts';
+import { CollaborativeSignals } from '../../src/engine/recommend/collaborative-signals.ts';
+import { explainItem } from '../../src/engine/recommend/explain-item.ts';
+import { PRIOR_FUSION_MODEL } from '../../src/engine/recommend/fusion-model.ts';
+import { historyTokens } from '../../src/engine/recommend/history-tokens.ts';
+import { catalogItemLookup, ItemSpace } from '../../src/engine/recommend/item-space.ts';
+import { featureRow } from '../../src/engine/recommend/personal-learning.ts';
+import { scoreItems } from '../../src/engine/recommend/score-items.ts';
+import { initNodeTf } from '../../src/node/node-tf.ts';
 import { sha256Hex } from '../../src/engine/catalog/vector-codec.ts';
 import { ItemGraph, GRAPH_EDGE_KINDS, type ItemGraphData } from '../../src/engine/graph/item-graph.ts';
 import { decodeItemGraph, decodeItemGraphFile, encodeItemGraph, parseCatalogGraph } from '../../src/engine/graph/item-graph-format.ts';
@@ -209,5 +218,44 @@ describe('item graph file', () => {
     expect(() => parseCatalogGraph('m', { ...json.graph, path: '../x' })).toThrow('m: graph: field "path" must be a relative path (got "../x")');
     expect(() => parseCatalogGraph('m', { ...json.graph, edges: -1 })).toThrow('m: graph: field "edges" must be a non-negative integer (got -1)');
     expect(() => parseCatalogManifest({ ...json, graph: { ...json.graph, sha256: 'x' } }, 'manifest.json')).toThrow(CatalogFormatError);
+  });
+});
+
+describe('the graph feature in the hybrid ranking', () => {
+  beforeAll(async () => {
+    await initNodeTf('wasm');
+  });
+
+  const manifest: CatalogManifest = {
+    schemaVersion: 1,
+    name: 'graph',
+    createdAt: '2025-01-01T00:00:00Z',
+    encoders: { text: { modality: 'text', name: 't', version: '1', dims: 2 } },
+    vectorFiles: { text: { path: 'v', format: 'float16', count: 4, dims: 2, bytes: 16, sha256: '0'.repeat(64) } },
+    items: ['p', 'q', 'r', 's'].map((id, i) => ({ id, title: id, category: INPUT.categories[i]!, vectorRows: { text: i } })),
+  };
+
+  it('scores items by personalised PageRank from the history, shows its share, and leaks no tensor', async () => {
+    const space = new ItemSpace(manifest, { text: { data: new Float32Array([1, 0, 0.6, 0.8, 0, 1, -1, 0]), dims: 2 } });
+    const graph = new ItemGraph(buildItemGraph(INPUT));
+    const signals = new CollaborativeSignals(4, (id) => space.indexOf(id), undefined, graph);
+    const tokens = historyTokens([{ type: 'view', itemId: 'p', at: 1 }], { catalogItem: catalogItemLookup(space), adhocItem: () => undefined });
+    const model = { ...PRIOR_FUSION_MODEL, weights: { ...PRIOR_FUSION_MODEL.weights, graph: 1 } };
+    space.matrix('text'); // the space keeps its uploaded matrix: count from there
+    const before = tf.memory().numTensors;
+    const scored = await scoreItems(space, signals, tokens, model);
+    expect(tf.memory().numTensors).toBe(before);
+    expect(scored.active).toContain('graph');
+    expect(Array.from(scored.features.graph)).toEqual(Array.from(graph.itemScores([{ index: 0, weight: 1 }])));
+    expect(scored.features.graph[1]).toBe(1); // q: co-occurrence, category and keyword shared with p
+    const explanation = explainItem(1, { space, signals, tokens, weights: model.weights, features: featureRow(scored.features, 1), recentItems: 3, recentDecay: 0.5, rules: [] });
+    expect(explanation.graph).toBeGreaterThan(0.5);
+    expect(explanation.summary).toMatch(/ linked through the item graph\.$/);
+    // Weight 0 (the default): no share, and the ranking is the one without the graph.
+    const off = await scoreItems(space, signals, tokens, PRIOR_FUSION_MODEL);
+    const none = await scoreItems(space, new CollaborativeSignals(4, (id) => space.indexOf(id), undefined), tokens, PRIOR_FUSION_MODEL);
+    expect(Array.from(off.scores)).toEqual(Array.from(none.scores));
+    expect(explainItem(1, { space, signals, tokens, weights: PRIOR_FUSION_MODEL.weights, features: featureRow(off.features, 1), recentItems: 3, recentDecay: 0.5, rules: [] }).graph).toBeUndefined();
+    space.release(true);
   });
 });
