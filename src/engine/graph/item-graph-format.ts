@@ -45,9 +45,18 @@ export function encodeItemGraph(graph: ItemGraphData): Uint8Array<ArrayBuffer> {
   bytes.fill(0x20, HEADER_BYTES, HEADER_BYTES + labelBytes);
   bytes.set(labelText, HEADER_BYTES);
   let at = HEADER_BYTES + labelBytes;
-  for (const o of graph.offsets) (view.setUint32(at, o, true), (at += 4));
-  for (const t of graph.targets) (view.setUint32(at, t, true), (at += 4));
-  for (const w of graph.weights) (view.setFloat32(at, w, true), (at += 4));
+  for (const o of graph.offsets) {
+    view.setUint32(at, o, true);
+    at += 4;
+  }
+  for (const t of graph.targets) {
+    view.setUint32(at, t, true);
+    at += 4;
+  }
+  for (const w of graph.weights) {
+    view.setFloat32(at, w, true);
+    at += 4;
+  }
   bytes.set(graph.kinds, at);
   return bytes;
 }

@@ -68,7 +68,7 @@ export function buildItemGraph(input: ItemGraphInput, options: ItemGraphOptions 
   const n = input.itemCount;
   const kindIndex = (k: GraphEdgeKind) => GRAPH_EDGE_KINDS.indexOf(k);
   // Adjacency per node: target → (weight, kind); a second edge to the same target keeps the heavier.
-  const adjacency: Array<Map<number, { weight: number; kind: number }>> = Array.from({ length: n }, () => new Map());
+  const adjacency = Array.from({ length: n }, () => new Map<number, { weight: number; kind: number }>());
   const add = (from: number, to: number, weight: number, kind: GraphEdgeKind) => {
     if (from === to || !(weight > 0) || !Number.isFinite(weight)) return;
     const w = weight * options.kindWeights[kind];
@@ -79,7 +79,10 @@ export function buildItemGraph(input: ItemGraphInput, options: ItemGraphOptions 
   const best = (list: readonly GraphNeighbour[]) => [...list].filter((x) => x.index >= 0 && x.index < n).sort((a, b) => b.weight - a.weight || a.index - b.index).slice(0, options.maxNeighbours);
 
   for (let i = 0; i < n; i++) {
-    for (const nb of best(input.coOccurrence?.(i) ?? [])) (add(i, nb.index, nb.weight, 'coOccurrence'), add(nb.index, i, nb.weight, 'coOccurrence'));
+    for (const nb of best(input.coOccurrence?.(i) ?? [])) {
+      add(i, nb.index, nb.weight, 'coOccurrence');
+      add(nb.index, i, nb.weight, 'coOccurrence');
+    }
     for (const nb of best(input.transitions?.(i) ?? [])) add(i, nb.index, nb.weight, 'transition');
   }
   for (const [i, list] of contentNeighbours(input, options.maxNeighbours).entries()) for (const nb of list) add(i, nb.index, nb.weight, 'content');

@@ -25,7 +25,7 @@ export interface MovieCatalog {
   /** Its signals carry the item graph (the builder's stage on these parts) unless `graph: false`. */
   signals: CollaborativeSignals;
   /** The item graph on other signals (the fusion fit's, from its training part of the log). */
-  graphFor(signals: CatalogSignals | undefined): ItemGraph;
+  graphFor: (signals: CatalogSignals | undefined) => ItemGraph;
   dispose(): void;
 }
 
