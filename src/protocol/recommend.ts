@@ -107,6 +107,8 @@ export interface Explanation {
   collaborative: number;
   /** Parts of `collaborative`. */
   signals: { sequential: number; coOccurrence: number; popularity: number };
+  /** Share from propagation over the catalog's item graph (personalised PageRank from the history), when it weighs in. */
+  graph?: number;
   /** Rules that changed this item's place. */
   rules: string[];
 }

@@ -2,7 +2,7 @@ import { containerDurationSeconds } from '../../src/shared/audio/container-durat
 import { catalogFusionModel } from '../../src/engine/recommend/fusion-model.ts';
 import { FEATURES } from '../../src/engine/catalog/fusion-features.ts';
 import * as tf from '@tensorflow/tfjs';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -117,7 +117,7 @@ describe('tux paint catalog, interrupted and resumed', () => {
   it('stops after the first batch, then resumes without re-embedding finished items', async () => {
     items = tuxPaintSourceItems(stampsDir, { ids: FIXTURE_STAMP_IDS });
     const license = tuxPaintLicense(stampsDir);
-    const options = { outDir: out, encoders, batchSize: 4, notice: license.notice, noticeFiles: license.noticeFiles, licenses: license.licenses, name: 'test' };
+    const options = { outDir: out, encoders, batchSize: 4, notice: license.notice, noticeFiles: license.noticeFiles, licenses: license.licenses, name: 'test', graph: {} };
     encoders.reset();
     await expect(buildCatalog(items, { ...options, stopAfterItems: 4 })).rejects.toBeInstanceOf(BuildInterruptedError);
     expect(existsSync(join(out, 'manifest.json'))).toBe(false);
@@ -195,6 +195,11 @@ describe('tux paint catalog, interrupted and resumed', () => {
     const files = await loadCatalogFiles(base, { fetch, caches: null });
     expect(files.sharedSpace!.spec.modalities.image).toEqual({ inputDims: 1280, encoder: { name: manifest.encoders.image!.name, version: manifest.encoders.image!.version } });
     expect(files.sharedSpace!.spec.training).toMatchObject({ items: 12, pairs: { 'text-image': 12, 'text-audio': 10, 'image-audio': 10 } });
+    // The item graph ships too (no interactions: content, category and keyword edges), checked and decoded by the loader.
+    expect(manifest.graph).toMatchObject({ path: 'graph/item-graph.bin', bytes: statSync(join(out, 'graph/item-graph.bin')).size });
+    expect(files.graph!.itemCount).toBe(12);
+    expect(files.graph!.targets.length).toBe(manifest.graph!.edges);
+    expect(files.graph!.labels.filter((l) => l.startsWith('category:')).length).toBeGreaterThan(0);
     const before = tf.memory().numTensors;
     const catalog = new LoadedCatalog(files);
     const random = new SharedSpace(randomProjections({ text: 512, image: 1280, audio: manifest.vectorFiles.audio!.dims }, 128, 3));

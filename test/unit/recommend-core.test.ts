@@ -186,7 +186,7 @@ describe('diversify (MMR)', () => {
 });
 
 describe('fitting and on-device learning', () => {
-  const row = (text: number, sequential: number) => ({ text, image: 0, audio: 0, shared: 0, sequential, coOccurrence: 0, popularity: 0 });
+  const row = (text: number, sequential: number) => ({ text, image: 0, audio: 0, shared: 0, sequential, coOccurrence: 0, popularity: 0, graph: 0 });
 
   it('BPR raises the weight of the feature that separates positives from negatives', () => {
     // Positives are told apart by `sequential` only; `text` is noise.
@@ -200,7 +200,7 @@ describe('fitting and on-device learning', () => {
     expect(frozen.weights.sequential).toBe(0);
     const mlp = fitMlp(cases, weights, { iterations: 5 });
     expect(mlp.report.pairAccuracyAfter).toBe(1);
-    expect(mlpForward([1, 0, 0, 0, 1, 0, 0], mlp.mlp.hidden, mlp.mlp.w1, mlp.mlp.b1, mlp.mlp.w2, mlp.mlp.b2)).toBeGreaterThan(mlpForward([1, 0, 0, 0, 0, 0, 0], mlp.mlp.hidden, mlp.mlp.w1, mlp.mlp.b1, mlp.mlp.w2, mlp.mlp.b2));
+    expect(mlpForward([1, 0, 0, 0, 1, 0, 0, 0], mlp.mlp.hidden, mlp.mlp.w1, mlp.mlp.b1, mlp.mlp.w2, mlp.mlp.b2)).toBeGreaterThan(mlpForward([1, 0, 0, 0, 0, 0, 0, 0], mlp.mlp.hidden, mlp.mlp.w1, mlp.mlp.b1, mlp.mlp.w2, mlp.mlp.b2));
   });
 
   it('a click moves the personal weights towards what the clicked item had, within the bound', () => {
@@ -250,7 +250,7 @@ describe('topKRate', () => {
       seq.forEach((v, i) => (x[i * dims + FEATURES.indexOf('sequential')] = v));
       return x;
     };
-    const none = { text: 0, image: 0, audio: 0, shared: 0, sequential: 0, coOccurrence: 0, popularity: 0 };
+    const none = { text: 0, image: 0, audio: 0, shared: 0, sequential: 0, coOccurrence: 0, popularity: 0, graph: 0 };
     const cases = [
       { positive: none, negatives: [], candidates: rows([0.9, 0.1, 0.2]) }, // first
       { positive: none, negatives: [], candidates: rows([0.1, 0.5, 0.6, 0.7]) }, // fourth

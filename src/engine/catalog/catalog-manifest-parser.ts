@@ -7,6 +7,7 @@ import { MODALITIES } from './catalog-modalities.ts';
 import { parseCatalogIvf } from '../ivf/ivf-format.ts';
 import { CATEGORY_PATTERN } from './catalog-category.ts';
 import { parseLearnedModel } from './learned-model-format.ts';
+import { parseCatalogGraph } from '../graph/item-graph-format.ts';
 import { Fields, objectAt } from './catalog-fields.ts';
 import {
   CATALOG_SCHEMA_VERSION,
@@ -85,6 +86,7 @@ export function parseCatalogManifest(json: unknown, source: string): CatalogMani
   const notice = top.path('notice', 'optional');
   const ivfJson = top.object('ivf', 'optional');
   const learnedJson = top.object('learnedModel', 'optional');
+  const graphJson = top.object('graph', 'optional');
   top.noOthers();
 
   const manifest: CatalogManifest = { schemaVersion: CATALOG_SCHEMA_VERSION, name, createdAt, encoders, vectorFiles, items };
@@ -95,6 +97,7 @@ export function parseCatalogManifest(json: unknown, source: string): CatalogMani
   if (licenses !== undefined) manifest.licenses = licenses;
   if (notice !== undefined) manifest.notice = notice;
   if (ivfJson !== undefined) manifest.ivf = parseCatalogIvf(source, ivfJson, (m) => vectorFiles[m] !== undefined);
+  if (graphJson !== undefined) manifest.graph = parseCatalogGraph(source, graphJson);
   if (learnedJson !== undefined) {
     const otherPaths = [...Object.values(vectorFiles).map((f) => f.path), ...(sharedSpace ? [sharedSpace.path] : [])];
     manifest.learnedModel = parseLearnedModel(source, learnedJson, { itemCount: items.length, encoderDims: Object.fromEntries(Object.entries(encoders).map(([m, e]) => [m, e.dims])), otherPaths });
@@ -267,7 +270,8 @@ function parseFusion(source: string, json: Json): CatalogFusionModel {
   if (head !== 'late' && head !== 'attention' && head !== 'mlp') return f.fail(`field "head" must be late, attention or mlp (got ${describe(head)})`);
   const weightsJson = f.object('weights');
   const w = new Fields(source, 'fusion.weights', weightsJson);
-  const weights = Object.fromEntries(FEATURES.map((name) => [name, w.number(name, -1e6, 1e6) as number])) as Record<FeatureName, number>;
+  // `graph` came last (catalogs built before it have no weight for it: 0, and MLP rows for the others only).
+  const weights = Object.fromEntries(FEATURES.map((name) => [name, name === 'graph' ? (w.number(name, -1e6, 1e6, 'optional') ?? 0) : (w.number(name, -1e6, 1e6) as number)])) as Record<FeatureName, number>;
   w.noOthers();
   const out: CatalogFusionModel = {
     head,
@@ -297,7 +301,8 @@ function parseFusion(source: string, json: Json): CatalogFusionModel {
       if (list.length !== length || !list.every((x) => typeof x === 'number' && Number.isFinite(x))) m.fail(`field "${name}" must be ${length} finite numbers`);
       return list as number[];
     };
-    out.mlp = { hidden, w1: numbers('w1', FEATURES.length * hidden), b1: numbers('b1', hidden), w2: numbers('w2', hidden), b2: m.number('b2', -1e6, 1e6) as number };
+    const w1 = m.array('w1').length === (FEATURES.length - 1) * hidden ? [...numbers('w1', (FEATURES.length - 1) * hidden), ...new Array<number>(hidden).fill(0)] : numbers('w1', FEATURES.length * hidden);
+    out.mlp = { hidden, w1, b1: numbers('b1', hidden), w2: numbers('w2', hidden), b2: m.number('b2', -1e6, 1e6) as number };
     m.noOthers();
   }
   if (head === 'mlp' && !out.mlp) f.fail('field "head" is mlp but there is no "mlp" field with its weights');

@@ -31,6 +31,7 @@ import type { FeatureName } from './fusion-features.ts';
 import { MODALITIES } from './catalog-modalities.ts';
 import type { CatalogIvfEntry } from '../ivf/ivf-format.ts';
 import type { CatalogLearnedModel } from './learned-model-format.ts';
+import type { CatalogGraphEntry } from '../graph/item-graph-format.ts';
 
 export { CatalogFormatError, type VectorFormat } from './vector-codec.ts';
 
@@ -151,6 +152,8 @@ export interface CatalogManifest {
   ivf?: Partial<Record<Modality, CatalogIvfEntry>>;
   /** The learned item tower + user model and the items' tower vectors (learned-model-format.ts). */
   learnedModel?: CatalogLearnedModel;
+  /** The item graph file (src/engine/graph/item-graph-format.ts). */
+  graph?: CatalogGraphEntry;
 }
 
 export function isModality(value: unknown): value is Modality {

@@ -18,6 +18,8 @@
  * for its spec and weights; bytes are counted as the body streams in, and a file read from the
  * Cache API reports once, done, with `fromCache: true`.
  */
+import { decodeItemGraphFile } from '../graph/item-graph-format.ts';
+import type { ItemGraphData } from '../graph/item-graph.ts';
 import type { ProgressListener, ProgressStage } from '../../protocol/progress.ts';
 import { BodyTooLongError, declaredLength, readBodyCounting } from '../assets/counting-fetch.ts';
 import { MAX_MANIFEST_BYTES } from '../../protocol/limits.ts';
@@ -101,6 +103,8 @@ export interface LoadedCatalogFiles {
   sharedSpace?: LoadedSharedSpaceFiles;
   /** The learned model (weights checked, item vectors as int8 bytes), when the manifest has one. */
   learnedModel?: LoadedLearnedModelFiles;
+  /** The item graph (manifest.graph), checked and decoded. */
+  graph?: ItemGraphData;
   /** Bytes of the responses fetched rather than read from the Cache API, manifest included (after a 304 the browser's HTTP cache supplied them). */
   bytesFetched: number;
   /** Things the page may want to show (cache unavailable, a damaged cached file replaced). */
@@ -234,9 +238,20 @@ export async function loadCatalogFiles(catalogUrl: string, options: LoadCatalogO
     learnedModel = { entry: learned, weights, itemVectors };
   }
 
+  let graph: ItemGraphData | undefined;
+  const graphEntry = manifest.graph;
+  if (graphEntry) {
+    const url = catalogFileUrl(baseUrl, graphEntry.path);
+    const key = vectorCacheKey(url, graphEntry.sha256);
+    keep.add(key);
+    const got = await loadVerifiedFile(doFetch, cache, baseUrl, url, key, graphEntry.path, 'catalog item graph', (bytes) => decodeItemGraphFile(bytes, graphEntry, manifest.items.length, url), notices, progress('catalog', 'item graph', graphEntry.bytes), graphEntry.bytes);
+    bytesFetched += got.bytesFetched;
+    graph = got.value;
+  }
+
   signal?.throwIfAborted();
   if (cache) await pruneOtherVersions(cache, baseUrl, keep, notices);
-  return { baseUrl, manifest, vectors, files, fromCache, ...(sharedSpace ? { sharedSpace } : {}), ...(learnedModel ? { learnedModel } : {}), bytesFetched, notices, ms: now() - started };
+  return { baseUrl, manifest, vectors, files, fromCache, ...(sharedSpace ? { sharedSpace } : {}), ...(learnedModel ? { learnedModel } : {}), ...(graph ? { graph } : {}), bytesFetched, notices, ms: now() - started };
 }
 
 /**

@@ -3,5 +3,5 @@
  * manifest's fusion weights are keyed by them), so they live with the catalog; the
  * recommender's fusion model (recommend/fusion-model.ts) scores with them.
  */
-export const FEATURES = ['text', 'image', 'audio', 'shared', 'sequential', 'coOccurrence', 'popularity'] as const;
+export const FEATURES = ['text', 'image', 'audio', 'shared', 'sequential', 'coOccurrence', 'popularity', 'graph'] as const;
 export type FeatureName = (typeof FEATURES)[number];

@@ -4,6 +4,7 @@
  * candidate given the user's history. Pure JS: the lists are sparse and short.
  */
 import type { CatalogSignals } from '../catalog/catalog-manifest.ts';
+import type { ItemGraph } from '../graph/item-graph.ts';
 
 interface Neighbour {
   index: number;
@@ -31,7 +32,13 @@ export class CollaborativeSignals {
   private readonly related: Neighbour[][];
   readonly hasSignals: boolean;
 
-  constructor(itemCount: number, indexOf: (id: string) => number | undefined, signals: CatalogSignals | undefined) {
+  constructor(
+    itemCount: number,
+    indexOf: (id: string) => number | undefined,
+    signals: CatalogSignals | undefined,
+    /** The catalog's item graph (manifest.graph), the `graph` feature's input. */
+    readonly graph?: ItemGraph,
+  ) {
     this.popularity = new Float32Array(itemCount);
     this.transitions = Array.from({ length: itemCount }, () => []);
     this.related = Array.from({ length: itemCount }, () => []);

@@ -1,7 +1,8 @@
 /**
  * The explanation of one recommended item: each feature's share of its positive score
  * (modalities vs the collaborative signals), and which history items it comes from — each
- * token's own part of the content similarity and of the transitions / co-occurrence.
+ * token's own part of the content similarity and of the transitions / co-occurrence. The
+ * item graph's share (personalised PageRank) is one number: a walk mixes all history items.
  * Computed on the JS heap for the k shown items only. The `mlp` head is explained by the
  * linear weights it was initialised from (an approximation, said so in the README).
  */
@@ -49,6 +50,7 @@ export function explainItem(index: number, input: ExplainInput): Explanation {
   for (const f of CONTENT_FEATURES) if (contribution[f] > 0) modalities[f as Modality | 'shared'] = share(f);
   const signalsShare = { sequential: share('sequential'), coOccurrence: share('coOccurrence'), popularity: share('popularity') };
   const collaborative = round3(COLLABORATIVE_FEATURES.reduce((s, f) => s + share(f), 0));
+  const graph = share('graph');
 
   // Each history token's part: content similarity per modality, transitions out of it, co-occurrence with it.
   const totalWeight = tokens.reduce((s, t) => s + Math.abs(t.weight), 0) || 1;
@@ -76,10 +78,10 @@ export function explainItem(index: number, input: ExplainInput): Explanation {
     .slice(0, 3)
     .map(({ token, part }) => ({ id: token.key, title: token.title, ...(token.adhoc ? { adhoc: true } : {}), share: round3(part / partTotal) }));
 
-  return { summary: summarise(because, modalities, signalsShare, collaborative), because, modalities, collaborative, signals: signalsShare, rules: input.rules };
+  return { summary: summarise(because, modalities, signalsShare, collaborative, graph), because, modalities, collaborative, signals: signalsShare, ...(graph > 0 ? { graph } : {}), rules: input.rules };
 }
 
-function summarise(because: Explanation['because'], modalities: Explanation['modalities'], signals: Explanation['signals'], collaborative: number): string {
+function summarise(because: Explanation['because'], modalities: Explanation['modalities'], signals: Explanation['signals'], collaborative: number, graph: number): string {
   const sources = because.slice(0, 2).map((b) => (b.adhoc ? `your ${b.title ? `"${b.title}"` : 'example'}` : (b.title ?? b.id)));
   const lead = sources.length ? `Because of ${sources.join(' and ')}` : 'Picked for you';
   const strongest = Object.entries(modalities).sort((a, b) => b[1] - a[1])[0];
@@ -89,5 +91,6 @@ function summarise(because: Explanation['because'], modalities: Explanation['mod
     const main = signals.sequential >= signals.coOccurrence && signals.sequential >= signals.popularity ? 'what shoppers viewed next' : signals.coOccurrence >= signals.popularity ? 'what shoppers viewed together' : 'popularity';
     reasons.push(`${percent(collaborative)} ${main}`);
   }
+  if (graph > 0) reasons.push(`${percent(graph)} linked through the item graph`);
   return reasons.length ? `${lead}: ${reasons.join(', ')}.` : `${lead}.`;
 }

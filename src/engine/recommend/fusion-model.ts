@@ -8,6 +8,8 @@
  *   sequential           P(next = candidate | the last few items), scaled to [0, 1] over the catalog
  *   coOccurrence         co-occurrence with the history, scaled to [0, 1]
  *   popularity           the catalog's popularity score in [0, 1]
+ *   graph                personalised PageRank from the history over the catalog's item graph
+ *                        (src/engine/graph), scaled to [0, 1]; 0 when the catalog ships no graph
  *
  * THE PRIOR (no interactions to learn from): text and image 0.05 each, audio and the shared
  * space 0.025 (sound tells least about what a thing is, see the encoder quality table); in a
@@ -24,6 +26,8 @@ import type { FeatureName } from '../catalog/fusion-features.ts';
 
 export const CONTENT_FEATURES: readonly FeatureName[] = ['text', 'image', 'audio', 'shared'];
 export const COLLABORATIVE_FEATURES: readonly FeatureName[] = ['sequential', 'coOccurrence', 'popularity'];
+/** Off by default (weight 0 in the prior; the builder fits it only when asked): see docs/evaluation.md "Item graph". */
+export const GRAPH_FEATURES: readonly FeatureName[] = ['graph'];
 
 export type FeatureWeights = Record<FeatureName, number>;
 
@@ -45,7 +49,7 @@ export interface FusionModel {
 
 export const PRIOR_FUSION_MODEL: FusionModel = {
   head: 'late',
-  weights: { text: 0.05, image: 0.05, audio: 0.025, shared: 0.025, sequential: 1.5, coOccurrence: 0.3, popularity: 0.1 },
+  weights: { text: 0.05, image: 0.05, audio: 0.025, shared: 0.025, sequential: 1.5, coOccurrence: 0.3, popularity: 0.1, graph: 0 },
   temperature: 0.1,
   recentItems: 3,
   recentDecay: 0.5,

@@ -401,8 +401,9 @@ export class OnDeviceRecommender {
   private async personalState(): Promise<PersonalState> {
     if (this.personal) return this.personal;
     const saved = await (await this.profile()).modelState(this.modelKey);
-    this.personal = saved && saved.version === MODEL_STATE_VERSION && saved.weights.length === FEATURES.length
-      ? { offsets: Object.fromEntries(FEATURES.map((f, i) => [f, saved.weights[i]!])) as FeatureWeights, updates: saved.updates }
+    // A state saved before the `graph` feature (last in FEATURES) lacks its offset: 0.
+    this.personal = saved && saved.version === MODEL_STATE_VERSION && (saved.weights.length === FEATURES.length || saved.weights.length === FEATURES.length - 1)
+      ? { offsets: Object.fromEntries(FEATURES.map((f, i) => [f, saved.weights[i] ?? 0])) as FeatureWeights, updates: saved.updates }
       : emptyPersonalState();
     return this.personal;
   }
@@ -457,7 +458,7 @@ function similarModel(model: FusionModel, modality: Modality | 'fused'): FusionM
   return {
     ...model,
     head: model.head === 'mlp' ? 'late' : model.head,
-    weights: { text: content('text'), image: content('image'), audio: content('audio'), shared: content('shared'), sequential: 0, coOccurrence: modality === 'fused' ? model.weights.coOccurrence : 0, popularity: 0 },
+    weights: { text: content('text'), image: content('image'), audio: content('audio'), shared: content('shared'), sequential: 0, coOccurrence: modality === 'fused' ? model.weights.coOccurrence : 0, popularity: 0, graph: 0 },
   };
 }
 

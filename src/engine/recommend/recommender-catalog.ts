@@ -10,17 +10,18 @@ import type { LoadedCatalogFiles } from '../catalog/fetch-catalog.ts';
 import { CollaborativeSignals } from './collaborative-signals.ts';
 import { catalogFusionModel } from './fusion-model.ts';
 import { ItemSpace } from './item-space.ts';
+import { ItemGraph } from '../graph/item-graph.ts';
 import type { RecommenderCatalog } from './on-device-recommender.ts';
 import type { SharedSpace } from '../catalog/shared-space.ts';
 import { LearnedRanker } from './learned-ranker.ts';
 import { catalogProfileKey, legacyProfileKey } from '../store/catalog-profile-key.ts';
 
 /** `sharedSpace`: the loaded catalog's (LoadedCatalog.sharedSpace); it is disposed with that catalog, not here. */
-export function recommenderCatalog(files: Pick<LoadedCatalogFiles, 'manifest' | 'vectors' | 'baseUrl' | 'learnedModel'>, sharedSpace: SharedSpace | undefined, fusionHead?: FusionHeadName): RecommenderCatalog {
+export function recommenderCatalog(files: Pick<LoadedCatalogFiles, 'manifest' | 'vectors' | 'baseUrl' | 'learnedModel' | 'graph'>, sharedSpace: SharedSpace | undefined, fusionHead?: FusionHeadName): RecommenderCatalog {
   const { manifest } = files;
   const rows = Object.fromEntries(Object.entries(files.vectors).map(([m, v]) => [m, { data: v!.data, dims: v!.dims }]));
   const space = new ItemSpace(manifest, rows, sharedSpace);
-  const signals = new CollaborativeSignals(space.itemCount, (id) => space.indexOf(id), manifest.signals);
+  const signals = new CollaborativeSignals(space.itemCount, (id) => space.indexOf(id), manifest.signals, files.graph ? new ItemGraph(files.graph) : undefined);
   const encoderDims = Object.fromEntries(Object.entries(manifest.encoders).map(([m, e]) => [m, e.dims]));
   const learned = files.learnedModel ? new LearnedRanker(files.learnedModel, encoderDims) : undefined;
   const legacy = legacyProfileKey(files.baseUrl, manifest.name);

@@ -46,6 +46,14 @@ export async function scoreItems(space: ItemSpace, signals: CollaborativeSignals
     if (history.length) active.push('coOccurrence');
     active.push('popularity');
   }
+  if (signals.graph) {
+    // Seeds: every catalog item of the history with its recency weight (as co-occurrence).
+    const seeds = tokens.filter((t) => t.itemIndex !== undefined && t.weight > 0).map((t) => ({ index: t.itemIndex!, weight: t.weight }));
+    if (seeds.length) {
+      features.graph = signals.graph.itemScores(seeds);
+      active.push('graph');
+    }
+  }
   return { scores: applyHead(features, model), features, active };
 }
 

@@ -2,6 +2,7 @@ import type { CatalogLicense, CatalogManifest } from '../../engine/catalog/catal
 import type { VectorFormat } from '../../engine/catalog/vector-codec.ts';
 import type { Embedding, Modality } from '../../protocol/embedding.ts';
 import type { ItemFields } from '../../protocol/catalog-view.ts';
+import type { ItemGraphBuildOptions } from './item-graph-files.ts';
 import type { LearnedModelBuildOptions, LearnedModelSummary } from './learned-model-stage.ts';
 import type { AggregateOptions, AggregationReport, InteractionRow } from './aggregate-interactions.ts';
 import type { SharedSpaceBuildOptions } from './shared-space-files.ts';
@@ -71,6 +72,8 @@ export interface BuildCatalogOptions {
   fusion?: false | { head?: 'late' | 'attention' | 'mlp' };
   /** The learned item tower + user model (learned-model-stage.ts); false skips it. */
   learnedModel?: false | LearnedModelBuildOptions;
+  /** The item graph (item-graph-files.ts): off by default (it did not improve the hybrid on the evaluation, docs/evaluation.md); `{}` builds it. */
+  graph?: false | ItemGraphBuildOptions;
   /** Tests: stop (throw BuildInterruptedError) once at least this many items are finished and flushed, as a kill would. */
   stopAfterItems?: number;
   /**

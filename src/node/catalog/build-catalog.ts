@@ -48,6 +48,7 @@ import type { Modality } from '../../protocol/embedding.ts';
 import { CatalogInputError, DEFAULT_BATCH_SIZE, type BuildCatalogOptions, type BuildSummary, type RefusedInput, type SourceItem } from './build-catalog-types.ts';
 import { writeAtomic } from './catalog-build-files.ts';
 import { embedItems, type EmbedInputs } from './embed-items.ts';
+import { removeItemGraphFile, writeItemGraphFile } from './item-graph-files.ts';
 import { aggregateSignals, buildCatalogLearnedModel, buildSharedSpace, trainCatalogFusion, writeNotice } from './post-build-stages.ts';
 import { sourceItemLabel, validateSourceItems, type PreparedItem } from './validate-source-items.ts';
 import { CatalogVideos } from './video-items.ts';
@@ -139,6 +140,8 @@ export async function buildCatalog(items: readonly SourceItem[], options: BuildC
   const learnedSummary = await buildCatalogLearnedModel(outDir, manifest, stored, sharedWeights, options);
   if (options.licenses) manifest.licenses = options.licenses;
   if (noticePath) manifest.notice = noticePath;
+  if (options.graph === undefined || options.graph === false) removeItemGraphFile(outDir);
+  else manifest.graph = await writeItemGraphFile(outDir, manifest, stored, options.graph);
   const manifestText = JSON.stringify(manifest) + '\n';
   writeAtomic(join(outDir, 'manifest.json'), manifestText);
   rmSync(join(outDir, '.partial'), { recursive: true, force: true });

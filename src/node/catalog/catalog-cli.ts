@@ -53,6 +53,7 @@ const USAGE = [
   '         --neighbours K  --transition-window N  --max-gap SECONDS  --max-session-items N   (how --interactions are aggregated)',
   '         --name NAME  --currency EUR  --batch N  --no-shared-space  --progress-file FILE',
   '         --no-learned-model  --learned-epochs N (5)  --learned-seed N (1)   (the learned item tower + user model)',
+  '         --item-graph   (ship the item graph: off by default, docs/recommender.md#item-graph)',
   '       npm run catalog -- shared-space --out DIR [--dims N] [--steps N] [--seed N]   (add/retrain the shared space of a built catalog)',
   '       build … --workers N (parallel shard processes, default one per core)  build … --shard i/n  merge … --shards n',
   '       npm run catalog -- ivf --out DIR [--modality text] [--partitions N]   (IVF partitions for a built catalog)',
@@ -76,6 +77,8 @@ interface Args {
   sharedSpace: boolean;
   /** --no-learned-model / --learned-epochs N / --learned-seed N (learned-model-stage.ts). */
   learnedModel: false | { epochs?: number; seed?: number };
+  /** --item-graph: ship the item graph (item-graph-files.ts). */
+  itemGraph: boolean;
   /** `build --shard i/n`: embed that shard only. */
   shard?: ShardSpec;
   /** `merge --shards n`. */
@@ -109,7 +112,7 @@ function parseArgs(argv: string[]): Args {
   const [command, ...rest] = argv;
   if (command !== 'build' && command !== 'merge') throw new UsageError(command ? `unknown command "${command}"` : 'missing command "build"');
   const values = ['source', 'out', 'media', 'limit', 'ids', 'format', 'interactions', ...SIGNAL_FLAGS, 'modalities', 'name', 'currency', 'batch', 'progress-file', 'learned-epochs', 'learned-seed', ...(command === 'build' ? ['shard', 'workers'] : ['shards'])];
-  const flags = readCliFlags(rest, { values, booleans: ['no-shared-space', 'no-learned-model'], positionals: true });
+  const flags = readCliFlags(rest, { values, booleans: ['no-shared-space', 'no-learned-model', 'item-graph'], positionals: true });
   const positional = flags.positionals;
   const source = flags.value('source');
   if (!source) throw new UsageError('missing --source tuxpaint|openclipart|debian-videos|jsonl|csv');
@@ -123,7 +126,7 @@ function parseArgs(argv: string[]): Args {
   };
   const format = flags.value('format') ?? 'int8';
   if (!isVectorFormat(format)) throw new UsageError(`--format must be int8 or float16 (got "${format}")`);
-  const args: Args = { source, out, format, sharedSpace: !flags.has('no-shared-space'), learnedModel: {} };
+  const args: Args = { source, out, format, sharedSpace: !flags.has('no-shared-space'), learnedModel: {}, itemGraph: flags.has('item-graph') };
   if (source === 'tuxpaint' || source === 'openclipart' || source === 'debian-videos') {
     if (positional.length > 0) throw new UsageError(`unexpected argument "${positional[0]}" (--source ${source} takes no PATH)`);
     if (flags.has('media')) throw new UsageError('--media is for --source jsonl|csv');
@@ -446,6 +449,7 @@ async function main(argv: string[]): Promise<number> {
     if (args.modalities) options.modalities = args.modalities;
     if (args.batch) options.batchSize = args.batch;
     options.learnedModel = args.learnedModel;
+    if (args.itemGraph) options.graph = {};
     if (!args.sharedSpace) options.sharedSpace = false;
     else options.sharedSpace = { onProgress: (step, loss) => process.stderr.write(`shared space: step ${step}, loss ${loss.toFixed(3)}\n`), progressEvery: 100 };
 

@@ -7,6 +7,8 @@
  */
 import { mulberry32 } from '../../shared/seeded-random.ts';
 import { CollaborativeSignals } from '../../engine/recommend/collaborative-signals.ts';
+import type { CatalogSignals } from '../../engine/catalog/catalog-manifest.ts';
+import type { ItemGraph } from '../../engine/graph/item-graph.ts';
 import { fitLinear, fitMlp, topKRate, topKRateOf, type FitReport, type PairwiseCase } from '../../engine/recommend/fit-fusion-model.ts';
 import { PRIOR_FUSION_MODEL, type FusionModel } from '../../engine/recommend/fusion-model.ts';
 import { FEATURES } from '../../engine/catalog/fusion-features.ts';
@@ -32,6 +34,8 @@ export interface TrainFusionOptions {
   hardPool?: number;
   /** Also fit the `mlp` head. */
   mlp?: boolean;
+  /** The item graph for the training signals (its interaction edges must not see the held-out items either). */
+  graph?: (signals: CatalogSignals) => ItemGraph;
 }
 
 export interface TrainedFusion {
@@ -132,7 +136,7 @@ export async function trainingCases(options: TrainFusionOptions): Promise<Pairwi
     kept.push(...(heldOut.has(session) ? list.slice(0, -1) : list));
   }
   const manifestSignals = aggregateInteractions(kept, space.items.map((i) => i.id), options.signalOptions).signals;
-  const signals = new CollaborativeSignals(space.itemCount, (id) => space.indexOf(id), manifestSignals);
+  const signals = new CollaborativeSignals(space.itemCount, (id) => space.indexOf(id), manifestSignals, options.graph?.(manifestSignals));
 
   const candidates = [...heldOut.keys()].sort();
   for (let i = candidates.length - 1; i > 0; i--) {

@@ -7,6 +7,7 @@
  *   content late / attention  both modalities, weighted late fusion or candidate→history attention
  *   CF only                the catalog's aggregated signals: transitions, co-occurrence, popularity
  *   hybrid late / attention / mlp   everything, with the head's weights fitted by BPR on the split's training log
+ *   hybrid / content + graph   the same plus the item graph's personalised PageRank from the history
  *   hybrid + on-device     hybrid late, then the personal weights learn from the last replayed
  *                          steps (was the next item among the 10 shown? clicks vs skipped)
  *   … float32              the same with unquantised vectors: the cost of the stored int8 format
@@ -43,7 +44,7 @@ class EngineEvaluationContext {
 
   constructor(
     readonly data: MovieLensData,
-    private readonly log: (line: string) => void,
+    readonly log: (line: string) => void,
   ) {}
 
   /** Called by every variant's fit; the first call of a run resets the caches. */
@@ -68,7 +69,7 @@ class EngineEvaluationContext {
     let c = this.cases.get(key);
     if (!c) {
       c = this.catalog(format).then((catalog) =>
-        trainingCases({ space: catalog.space, rows: trainRows(this.train!), signalOptions: MOVIE_SIGNAL_OPTIONS, base: withHead(PRIOR_FUSION_MODEL, head) }),
+        trainingCases({ space: catalog.space, rows: trainRows(this.train!), signalOptions: MOVIE_SIGNAL_OPTIONS, base: withHead(PRIOR_FUSION_MODEL, head), graph: catalog.graphFor }),
       );
       this.cases.set(key, c);
     }
@@ -147,7 +148,11 @@ class EngineVariant implements EvaluatedRecommender {
       return;
     }
     const cases = await this.context.trainingCases(this.contentHead, this.spec.format);
-    this.model = fitFusionModel(cases, masked, { frozenAtZero: frozen, mlp: this.spec.head === 'mlp' }).model;
+    const fitted = fitFusionModel(cases, masked, { frozenAtZero: frozen, mlp: this.spec.head === 'mlp' });
+    this.model = fitted.model;
+    if (this.spec.uses.includes('graph')) {
+      this.context.log(`  ${this.name}: weights ${JSON.stringify(fitted.model.weights)}, validation top-10 ${fitted.validationTop10.base.toFixed(3)} → ${fitted.validationTop10.fitted.toFixed(3)} (kept fitted: ${fitted.keptFitted})`);
+    }
   }
 
   async score(user: UserCase): Promise<Float32Array> {
@@ -206,6 +211,9 @@ export function engineVariants(data: MovieLensData, log: (line: string) => void 
     { name: 'Hybrid attention', group: 'hybrid', head: 'attention', format: 'int8', uses: [...CONTENT, ...COLLABORATIVE], trained: true },
     { name: 'Hybrid MLP', group: 'hybrid', head: 'mlp', format: 'int8', uses: [...CONTENT, ...COLLABORATIVE], trained: true },
     { name: 'Hybrid late (float32)', group: 'hybrid', head: 'late', format: 'float32', uses: [...CONTENT, ...COLLABORATIVE], trained: true },
+    // The item graph's personalised PageRank as one more feature (docs/evaluation.md "Item graph").
+    { name: 'Hybrid + graph', group: 'hybrid', head: 'late', format: 'int8', uses: [...CONTENT, ...COLLABORATIVE, 'graph'], trained: true },
+    { name: 'Content + graph', group: 'content', head: 'late', format: 'int8', uses: [...CONTENT, 'graph'], trained: true },
     { name: 'Hybrid + on-device learning', group: 'hybrid', head: 'late', format: 'int8', uses: [...CONTENT, ...COLLABORATIVE], trained: true, onDeviceSteps: 3 },
   ];
   return specs.map((spec) => new EngineVariant(context, spec));

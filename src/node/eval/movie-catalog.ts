@@ -6,10 +6,12 @@
  * it is research-only data.
  */
 import type { Modality } from '../../protocol/embedding.ts';
-import { CATALOG_SCHEMA_VERSION, type CatalogItem, type CatalogManifest, type CatalogVectorFile } from '../../engine/catalog/catalog-manifest.ts';
+import { CATALOG_SCHEMA_VERSION, type CatalogSignals, type CatalogItem, type CatalogManifest, type CatalogVectorFile } from '../../engine/catalog/catalog-manifest.ts';
 import { decodeVectors, encodeVectors, sha256Hex, type VectorFormat } from '../../engine/catalog/vector-codec.ts';
 import { CollaborativeSignals } from '../../engine/recommend/collaborative-signals.ts';
 import { ItemSpace, type ModalityRows } from '../../engine/recommend/item-space.ts';
+import { ItemGraph } from '../../engine/graph/item-graph.ts';
+import { buildItemGraph, DEFAULT_ITEM_GRAPH_OPTIONS } from '../catalog/build-item-graph.ts';
 import { aggregateInteractions, type AggregateOptions, type InteractionRow } from '../catalog/aggregate-interactions.ts';
 import type { TrainData } from './eval-types.ts';
 import type { MovieEmbeddings } from './movie-embeddings.ts';
@@ -20,7 +22,10 @@ export type StoredFormat = VectorFormat | 'float32';
 export interface MovieCatalog {
   manifest: CatalogManifest;
   space: ItemSpace;
+  /** Its signals carry the item graph (the builder's stage on these parts) unless `graph: false`. */
   signals: CollaborativeSignals;
+  /** The item graph on other signals (the fusion fit's, from its training part of the log). */
+  graphFor: (signals: CatalogSignals | undefined) => ItemGraph;
   dispose(): void;
 }
 
@@ -42,7 +47,7 @@ export async function movieCatalog(
   data: MovieLensData,
   embeddings: MovieEmbeddings,
   train: TrainData | undefined,
-  options: { format?: StoredFormat; modalities?: Modality[]; signalOptions?: AggregateOptions } = {},
+  options: { format?: StoredFormat; modalities?: Modality[]; signalOptions?: AggregateOptions; graph?: boolean } = {},
 ): Promise<MovieCatalog> {
   const format = options.format ?? 'int8';
   const modalities = options.modalities ?? ['text', 'image'];
@@ -74,6 +79,37 @@ export async function movieCatalog(
     manifest.signals = aggregateInteractions(trainRows(train), items.map((i) => i.id), options.signalOptions ?? MOVIE_SIGNAL_OPTIONS).signals;
   }
   const space = new ItemSpace(manifest, rows);
-  const signals = new CollaborativeSignals(items.length, (id) => space.indexOf(id), manifest.signals);
-  return { manifest, space, signals, dispose: () => space.release() };
+  const graphFor = (signals: CatalogSignals | undefined) => new ItemGraph(movieGraph(data, { ...manifest, ...(signals ? { signals } : {}) }, rows));
+  const signals = new CollaborativeSignals(items.length, (id) => space.indexOf(id), manifest.signals, options.graph === false ? undefined : graphFor(manifest.signals));
+  return { manifest, space, signals, graphFor, dispose: () => space.release() };
+}
+
+/**
+ * The item graph of the movies, as the catalog builder's stage makes it (item-graph-files.ts):
+ * attribute values are every genre (`genre:Drama`) and the release decade from the title
+ * (`decade:1990s`), the category is the first genre; interaction edges from the split's
+ * aggregated training signals only, content edges from the stored vectors.
+ */
+function movieGraph(data: MovieLensData, manifest: CatalogManifest, rows: Partial<Record<Modality, ModalityRows>>): ReturnType<typeof buildItemGraph> {
+  const { items, signals } = manifest;
+  const index = new Map(items.map((item, i) => [item.id, i]));
+  const table = <T extends { item: string }>(t: Record<string, T[]> | undefined, w: (n: T) => number) => (i: number) =>
+    (t?.[items[i]!.id] ?? []).map((n) => ({ index: index.get(n.item)!, weight: w(n) }));
+  const popularity = new Float32Array(items.length);
+  for (const p of signals?.popularity ?? []) popularity[index.get(p.item)!] = p.score;
+  return buildItemGraph(
+    {
+      itemCount: items.length,
+      categories: items.map((item) => item.category),
+      attributes: data.movies.map((m) => {
+        const year = /\((\d{4})\)\s*$/.exec(m.title)?.[1];
+        return [...m.genres.map((g) => `genre:${g}`), ...(year ? [`decade:${year.slice(0, 3)}0s`] : [])];
+      }),
+      coOccurrence: table(signals?.coOccurrence, (n) => n.score),
+      transitions: table(signals?.transitions, (n) => n.p),
+      content: (Object.entries(rows) as Array<[Modality, ModalityRows]>).map(([m, r]) => ({ data: r.data, dims: r.dims, row: (i: number) => items[i]!.vectorRows[m] })),
+      popularity,
+    },
+    DEFAULT_ITEM_GRAPH_OPTIONS,
+  );
 }
