@@ -4,7 +4,7 @@ import { ContentKnnBaseline, contentSpace } from '../../src/node/eval/content-kn
 import { ContentRidgeBaseline } from '../../src/node/eval/content-ridge-baseline.ts';
 import type { ItemContent, Rating, TrainData, UserCase } from '../../src/node/eval/eval-types.ts';
 import { unitRows } from '../../src/node/eval/item-content.ts';
-import { denseOperator, jacobiEigen, topEigenpairs } from '../../src/node/eval/symmetric-eigen.ts';
+import { denseOperator, jacobiEigen, topEigenpairs } from '../../src/shared/symmetric-eigen.ts';
 import { truncatedSvdItemFactors } from '../../src/node/eval/truncated-svd.ts';
 
 const h = Math.SQRT1_2;

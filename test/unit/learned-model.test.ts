@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../src/shared/seeded-random.ts';
+import { collaborativeItemFactors } from '../../src/engine/model/collaborative-factors.ts';
 import { differentiableGather } from '../../src/engine/model/differentiable-gather.ts';
 import { contentInputs, disposeTowerInputs, towerTensors, type ItemContentInputs } from '../../src/engine/model/item-content-inputs.ts';
 import { itemVectors } from '../../src/engine/model/item-tower.ts';
@@ -28,7 +29,7 @@ function fixture(): { content: ItemContentInputs; sequences: number[][] } {
   return { content: contentInputs(config, [text, image], N, hasId), sequences };
 }
 
-const training = { seed: 7, epochs: 3, batchSize: 4, negatives: 5, patience: 5, learningRate: 2e-3 };
+const training = { seed: 7, epochs: 3, batchSize: 4, negatives: 5, patience: 5, learningRate: 2e-3, timeBudgetMs: Number.POSITIVE_INFINITY };
 
 describe('learned model (item tower + causal self-attention user model)', () => {
   beforeAll(async () => {
@@ -130,4 +131,56 @@ describe('learned model (item tower + causal self-attention user model)', () => 
   });
 });
 
-const GOLDEN = { bestEpoch: 3, validationLoss: 1.0312589009602864, userHead: [-1.9106149673461914, -0.03870018571615219, 1.7627297639846802, 0.6531678438186646] };
+const GOLDEN = { bestEpoch: 1, validationLoss: 1.3319577111138239, userHead: [-2.37823224067688, 0.041661906987428665, 0.11538339406251907, 1.3243589401245117] };
+
+describe('learned model training options', () => {
+  beforeAll(async () => {
+    await initNodeTf('wasm');
+  });
+
+  it('starts id embeddings from collaborative factors: co-consumed items align, unseen items are zero', () => {
+    // Users 0–4 consume {0, 1, 2}, users 5–7 consume {3, 4, 5} (distinct singular values, so
+    // the factors are unique up to sign); item 6 is never seen.
+    const sequences = Array.from({ length: 8 }, (_, u) => (u < 5 ? [0, 1, 2] : [3, 4, 5]));
+    const factors = collaborativeItemFactors(sequences, 7, 4, { meanNorm: 2 });
+    const row = (i: number): number[] => Array.from(factors.slice(i * 4, i * 4 + 4));
+    const cosine = (a: number[], b: number[]): number => a.reduce((s, v, k) => s + v * b[k]!, 0) / (Math.hypot(...a) * Math.hypot(...b));
+    expect(cosine(row(0), row(1))).toBeCloseTo(1, 5);
+    expect(Math.abs(cosine(row(0), row(3)))).toBeLessThan(1e-2);
+    expect(row(6)).toEqual([0, 0, 0, 0]);
+    const meanNorm = [0, 1, 2, 3, 4, 5].reduce((s, i) => s + Math.hypot(...row(i)), 0) / 6;
+    expect(meanNorm).toBeCloseTo(2, 5);
+  });
+
+  it('stops after the first epoch when the time budget is spent, and trains with logQ-corrected popularity negatives without leaks', async () => {
+    const { content, sequences } = fixture();
+    const before = tf.memory().numTensors;
+    const budgeted = await trainSequenceModel(config, content, sequences, { ...training, timeBudgetMs: 0 });
+    expect(budgeted.epochs).toBe(1);
+    const a = await trainSequenceModel(config, content, sequences, { ...training, negativePower: 0.75, contentAlignment: 0 });
+    const b = await trainSequenceModel(config, content, sequences, { ...training, negativePower: 0.75, contentAlignment: 0 });
+    expect(tf.memory().numTensors).toBe(before);
+    for (const [name, values] of a.weights) expect(b.weights.get(name)).toEqual(values);
+    expect(Number.isFinite(a.validationLoss)).toBe(true);
+  });
+
+  it('the content alignment loss brings a warm item\'s content-only vector toward its full vector', async () => {
+    const { content, sequences } = fixture();
+    const alignment = async (weight: number): Promise<number> => {
+      const result = await trainSequenceModel(config, content, sequences, { ...training, contentAlignment: weight });
+      const params = ModelParameters.fromWeights(config, result.weights);
+      const full = towerTensors(config, content);
+      const contentOnly = towerTensors(config, content, content.present, new Uint8Array(N));
+      const a = itemVectors(params, full);
+      const c = itemVectors(params, contentOnly);
+      // Mean cosine over the warm items (0–10).
+      const mean = tf.tidy(() => tf.mean(tf.slice(tf.sum(tf.mul(a, c), 1), [0], [11])).dataSync()[0]!);
+      tf.dispose([a, c]);
+      disposeTowerInputs(full);
+      disposeTowerInputs(contentOnly);
+      params.dispose();
+      return mean;
+    };
+    expect(await alignment(5)).toBeGreaterThan(await alignment(0));
+  });
+});

@@ -4,8 +4,11 @@
  * items that have interactions (items with none are never a target and are left out of the
  * softmax, so a new item's content vector is not pushed away from every user). Each user's last
  * event is held out for validation; training stops when the validation loss has not improved for
- * `patience` epochs and the best epoch's weights are kept. Seeded throughout (initialisation,
- * batch order, dropout masks): the same inputs and seed give the same weights.
+ * `patience` epochs, or when the time budget would be exceeded, and the best epoch's weights are
+ * kept. The id embeddings start from PureSVD factors of the training matrix (a few epochs then
+ * refine a good space), and an auxiliary loss teaches the content path where collaboration put
+ * each warm item (a new item has only that path). Seeded throughout (initialisation, batch
+ * order, dropout masks): the same inputs, seed and epoch count give the same weights.
  */
 import * as tf from '@tensorflow/tfjs';
 import { mulberry32 } from '../../shared/seeded-random.ts';
@@ -16,18 +19,20 @@ import type { SequenceModelConfig } from './model-config.ts';
 import { ModelParameters } from './model-parameters.ts';
 import { initialWeights, type ModelWeights } from './model-weights.ts';
 import { historyRows, userStates } from './user-model.ts';
+import { collaborativeItemFactors } from './collaborative-factors.ts';
 
 export interface TrainingOptions {
   seed: number;
-  /** Most epochs (default 10). */
+  /** Most epochs (default 40; `timeBudgetMs` usually ends training first). */
   epochs?: number;
-  /** Epochs without a better validation loss before stopping (default 2). */
+  /** Epochs without a better validation loss before stopping (default 3). */
   patience?: number;
   /** Windows per step (default 64). */
   batchSize?: number;
   /**
-   * Negatives per step for the sampled softmax, drawn uniformly from the items with training
-   * interactions and shared by the step's positions (default 128; 0 = full softmax).
+   * Negatives per step for the sampled softmax, drawn from the items with training
+   * interactions (see `negativePower`) and shared by the step's positions (default 128; 0 =
+   * full softmax).
    */
   negatives?: number;
   /** Adam learning rate (default 5e-3). */
@@ -45,9 +50,38 @@ export interface TrainingOptions {
    * weights read the raw vectors. 0 = train on the raw vectors.
    */
   inputRank?: number;
+  /**
+   * Wall-clock budget in ms: no epoch starts that would, at the last epoch's pace, end past it
+   * (default 10 minutes, so a catalog build stays bounded; Infinity = only `epochs` bounds).
+   * The first epoch always runs. With a budget the epoch count depends on the machine's speed,
+   * so reproducible fits (tests) set `epochs` and an infinite budget.
+   */
+  timeBudgetMs?: number;
+  /**
+   * Start the id embeddings from the training matrix's PureSVD factors
+   * (collaborative-factors.ts) instead of noise (default true).
+   */
+  warmStart?: boolean;
+  /**
+   * Negatives are drawn ∝ (training count)^power over the items with training interactions,
+   * and every logit is corrected by −log(negatives · Q(item)) (the logQ correction of sampled
+   * softmax), so popular items are pushed down as often as a full softmax would (default 0:
+   * uniform, where the correction is a constant and drops out).
+   */
+  negativePower?: number;
+  /**
+   * Weight of an auxiliary loss that pulls each warm item's content-only vector (id hidden)
+   * toward its full vector (held fixed in the step): 1 − cosine, averaged over warm items. It
+   * teaches the content path the place collaboration gave an item, which is where a new item
+   * (content only) should land (default 1; 0 = off).
+   */
+  contentAlignment?: number;
   /** Progress, once per epoch. */
   onEpoch?: (epoch: number, trainLoss: number, validationLoss: number) => void;
 }
+
+/** Default wall-clock budget of one fit (catalog build on two cores). */
+export const DEFAULT_TIME_BUDGET_MS = 10 * 60 * 1000;
 
 export interface TrainingResult {
   weights: ModelWeights;
@@ -115,13 +149,17 @@ function shuffle<T>(items: T[], random: () => number): T[] {
  * Returns the best epoch's weights; every tensor made here is disposed.
  */
 export async function trainSequenceModel(config: SequenceModelConfig, content: ItemContentInputs, sequences: ReadonlyArray<ReadonlyArray<number>>, options: TrainingOptions): Promise<TrainingResult> {
-  const epochs = options.epochs ?? 10;
-  const patience = options.patience ?? 2;
+  const epochs = options.epochs ?? 40;
+  const patience = options.patience ?? 3;
+  const budget = options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS;
   const batchSize = options.batchSize ?? 64;
   const negativeCount = options.negatives ?? 128;
   const dropout = options.dropout ?? 0.2;
   const modalityDropout = options.modalityDropout ?? 0.2;
   const idDropout = options.idDropout ?? 0.5;
+  const negativePower = options.negativePower ?? 0.75;
+  const alignment = options.contentAlignment ?? 1;
+  const started = Date.now();
   const n = content.count;
   const m = config.modalities.length;
   const l = config.maxLength;
@@ -157,7 +195,27 @@ export async function trainSequenceModel(config: SequenceModelConfig, content: I
     });
     return out;
   };
-  const params = ModelParameters.fromWeights(trainConfig, initialWeights(trainConfig, options.seed), true);
+  const start = initialWeights(trainConfig, options.seed);
+  if (config.idItems > 0 && (options.warmStart ?? true)) start.set('tower.id', collaborativeItemFactors(trainSeqs, config.idItems, config.dims, { seed: options.seed }));
+  const params = ModelParameters.fromWeights(trainConfig, start, true);
+  // Negative sampling distribution Q over the seen items (cumulative, for a binary search).
+  const counts = new Float64Array(n);
+  for (const seq of trainSeqs) for (const item of seq) counts[item]++;
+  const cumulative = new Float64Array(seenItems.length);
+  let mass = 0;
+  seenItems.forEach((item, k) => (cumulative[k] = mass += counts[item]! ** negativePower));
+  const probability = (item: number): number => counts[item]! ** negativePower / mass;
+  const drawNegative = (): number => {
+    const u = random() * mass;
+    let lo = 0;
+    let hi = cumulative.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumulative[mid]! > u) hi = mid;
+      else lo = mid + 1;
+    }
+    return seenItems[lo]!;
+  };
   const optimizer = tf.train.adam(options.learningRate ?? 5e-3);
   const matrices = config.modalities.map((shape, k) =>
     tf.tidy(() => {
@@ -171,6 +229,8 @@ export async function trainSequenceModel(config: SequenceModelConfig, content: I
   if (config.idItems > 0 && config.idItems < n) throw new Error(`training: ${n} items but only ${config.idItems} id embeddings`);
   const hasId = Float32Array.from({ length: n }, (_, i) => (content.hasId?.[i] && i < config.idItems ? 1 : 0));
   if (config.idItems > 0) fullInputs.idMask = tf.tensor2d(hasId, [n, 1]);
+  const warmCount = hasId.reduce((a, b) => a + b, 0);
+  const alignWeight = alignment > 0 && warmCount > 0 ? tf.tensor1d(hasId.map((h) => (h * alignment) / warmCount)) : undefined;
 
   /** Mean cross-entropy of the validation targets (no dropout, full content). */
   const validationLoss = (): number => {
@@ -194,8 +254,14 @@ export async function trainSequenceModel(config: SequenceModelConfig, content: I
   let best = { loss: Number.POSITIVE_INFINITY, epoch: 0, weights: params.read() };
   let epoch: number;
   let step = 0;
+  let epochStarted = Date.now();
   try {
     for (epoch = 1; epoch <= epochs; epoch++) {
+      if (epoch > 1 && 2 * Date.now() - epochStarted - started > budget) {
+        epoch--;
+        break;
+      }
+      epochStarted = Date.now();
       const order = shuffle(windows.slice(), random);
       let lossSum = 0;
       let batches = 0;
@@ -223,7 +289,13 @@ export async function trainSequenceModel(config: SequenceModelConfig, content: I
           const weight = tf.tensor1d(Float32Array.from(targetRows, (t) => (t >= 0 ? 1 : 0)));
           const positives = targetRows.map((t) => Math.max(t, 0));
           const full = negativeCount <= 0 || negativeCount >= seenItems.length;
-          const negatives = full ? seenItems : Int32Array.from({ length: negativeCount }, () => seenItems[Math.floor(random() * seenItems.length)]!);
+          const negatives = full ? seenItems : Int32Array.from({ length: negativeCount }, drawNegative);
+          // logQ: −log(K·Q(item)) on every sampled logit, the positive's included (a no-op when uniform).
+          const corrected = !full && negativePower !== 0;
+          const negativeShift = corrected ? tf.tensor2d(Float32Array.from(negatives, (j) => -Math.log(negatives.length * probability(j))), [1, negatives.length]) : undefined;
+          const positiveShift = corrected ? tf.tensor2d(Float32Array.from(positives, (j) => -Math.log(negatives.length * Math.max(probability(j), 1e-12))), [b * l, 1]) : undefined;
+          // The content-only vectors are pulled toward the full ones as they stand before the step.
+          const alignTarget = alignWeight ? itemVectors(params, fullInputs) : undefined;
           // A sampled negative equal to the position's own target is masked out.
           const collisions = tf.tensor2d(
             Float32Array.from({ length: b * l * negatives.length }, (_, k) => (negatives[k % negatives.length] === positives[Math.floor(k / negatives.length)] ? -1e9 : 0)),
@@ -232,10 +304,18 @@ export async function trainSequenceModel(config: SequenceModelConfig, content: I
           return optimizer.minimize(() => {
             const items = itemVectors(params, stepInputs);
             const states = userStates(params, items, rows, { dropout: { rate: dropout, seed }, rowValues: inputRows }).reshape([b * l, config.dims]) as tf.Tensor2D;
-            const positive = tf.sum(tf.mul(states, differentiableGather(items, positives)), 1, true);
-            const negative = tf.add(tf.matMul(states, differentiableGather(items, negatives), false, true), collisions);
+            let positive: tf.Tensor = tf.sum(tf.mul(states, differentiableGather(items, positives)), 1, true);
+            let negative: tf.Tensor = tf.add(tf.matMul(states, differentiableGather(items, negatives), false, true), collisions);
+            if (positiveShift && negativeShift) {
+              positive = tf.add(positive, positiveShift);
+              negative = tf.add(negative, negativeShift);
+            }
             const picked = tf.squeeze(tf.slice(tf.logSoftmax(tf.concat([positive, negative], 1)), [0, 0], [-1, 1]), [1]);
-            return tf.div(tf.neg(tf.sum(tf.mul(picked, weight))), tf.maximum(tf.sum(weight), 1)) as tf.Scalar;
+            const likelihood = tf.div(tf.neg(tf.sum(tf.mul(picked, weight))), tf.maximum(tf.sum(weight), 1)) as tf.Scalar;
+            if (!alignWeight || !alignTarget) return likelihood;
+            const contentOnly = itemVectors(params, { modalities: matrices, present: stepInputs.present });
+            const gap = tf.sum(tf.mul(tf.sub(1, tf.sum(tf.mul(contentOnly, alignTarget), 1)), alignWeight));
+            return tf.add(likelihood, gap) as tf.Scalar;
           }, true, params.variables())!;
         });
         lossSum += (await loss.data())[0]!;
@@ -252,6 +332,7 @@ export async function trainSequenceModel(config: SequenceModelConfig, content: I
     optimizer.dispose();
     for (const t of matrices) t.dispose();
     softmaxMask.dispose();
+    alignWeight?.dispose();
     fullInputs.present.dispose();
     fullInputs.idMask?.dispose();
   }

@@ -14,7 +14,14 @@ import { ModelParameters } from '../../engine/model/model-parameters.ts';
 import { trainSequenceModel, type TrainingOptions } from '../../engine/model/train-sequence-model.ts';
 import { userVectors } from '../../engine/model/user-model.ts';
 import { initNodeTf } from '../node-tf.ts';
+import type { ModelWeights } from '../../engine/model/model-weights.ts';
 import type { EvaluatedRecommender, TrainData, UserCase } from './eval-types.ts';
+
+/**
+ * Trained weights per training set and settings: the pure row and a blend that contains the
+ * same model (blended-recommender.ts) share one fit.
+ */
+const fits = new WeakMap<TrainData, Map<string, ModelWeights>>();
 
 export interface LearnedModelOptions {
   name?: string;
@@ -62,15 +69,22 @@ export class LearnedModelRecommender implements EvaluatedRecommender {
     }
     const inputs = contentInputs(config, [content.text.rows, content.image.rows], n, hasId);
     const log = this.options.log ?? ((line: string) => console.error(line));
-    const started = Date.now();
-    const result = await trainSequenceModel(config, inputs, [...sequences.values()], {
-      ...this.options.training,
-      seed: this.options.seed ?? 42,
-      onEpoch: (epoch, trainLoss, validationLoss) =>
-        log(`${this.name}: epoch ${epoch} train ${trainLoss.toFixed(4)} validation ${validationLoss.toFixed(4)} (${((Date.now() - started) / 1000).toFixed(0)} s)`),
-    });
-    log(`${this.name}: best epoch ${result.bestEpoch} of ${result.epochs}, validation loss ${result.validationLoss.toFixed(4)}`);
-    this.params = ModelParameters.fromWeights(config, result.weights);
+    const key = JSON.stringify([this.options.seed ?? 42, this.options.ids, this.options.config, this.options.training]);
+    let weights = fits.get(train)?.get(key);
+    if (!weights) {
+      const started = Date.now();
+      const result = await trainSequenceModel(config, inputs, [...sequences.values()], {
+        ...this.options.training,
+        seed: this.options.seed ?? 42,
+        onEpoch: (epoch, trainLoss, validationLoss) =>
+          log(`${this.name}: epoch ${epoch} train ${trainLoss.toFixed(4)} validation ${validationLoss.toFixed(4)} (${((Date.now() - started) / 1000).toFixed(0)} s)`),
+      });
+      log(`${this.name}: best epoch ${result.bestEpoch} of ${result.epochs}, validation loss ${result.validationLoss.toFixed(4)}`);
+      weights = result.weights;
+      if (!fits.has(train)) fits.set(train, new Map());
+      fits.get(train)!.set(key, weights);
+    }
+    this.params = ModelParameters.fromWeights(config, weights);
     const tower = towerTensors(config, inputs);
     this.items = itemVectors(this.params, tower);
     disposeTowerInputs(tower);

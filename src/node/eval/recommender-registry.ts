@@ -13,8 +13,11 @@
  *
  * "learned seq" is the learned multimodal model (issue 10, learned-model-recommender.ts): it
  * trains at fit (about 10 min per protocol on 2 busy cores), so skip it with --only or --groups
- * when it is not what is being measured.
+ * when it is not what is being measured. "learned seq + CF" (protocols A and B) adds the
+ * standardised scores of the learned model and of "CF only" with equal weights, set before
+ * any run: does collaboration still add something to the learned model?
  */
+import { BlendedRecommender } from './blended-recommender.ts';
 import { ContentKnnBaseline } from './content-knn-baseline.ts';
 import { ContentRidgeBaseline } from './content-ridge-baseline.ts';
 import { EaseBaseline } from './ease-baseline.ts';
@@ -53,5 +56,12 @@ export function evaluatedRecommenders(context: RegistryContext): EvaluatedRecomm
       new LearnedModelRecommender(),
     ];
   }
-  return [new RandomBaseline(), new MostPopularBaseline(), new ItemKnnBaseline(), new EaseBaseline(500), ...engine, new LearnedModelRecommender()];
+  const cfOnly = engine.find((r) => r.name === 'CF only');
+  if (!cfOnly) throw new Error('the engine variants have no "CF only" row');
+  // The blend shares the learned row's fit (same settings) and refits the CF head on the same split.
+  const blend = new BlendedRecommender('learned seq + CF', [
+    { recommender: new LearnedModelRecommender(), weight: 1 },
+    { recommender: cfOnly, weight: 1 },
+  ]);
+  return [new RandomBaseline(), new MostPopularBaseline(), new ItemKnnBaseline(), new EaseBaseline(500), ...engine, new LearnedModelRecommender(), blend];
 }

@@ -7,7 +7,7 @@
  */
 import type { TrainData } from './eval-types.ts';
 import { userItemSets } from './item-cooccurrence.ts';
-import { topEigenpairs } from './symmetric-eigen.ts';
+import { topEigenpairs } from '../../shared/symmetric-eigen.ts';
 
 export interface ItemFactors {
   /** itemCount × factors, row-major: item i's row is V[i]. */

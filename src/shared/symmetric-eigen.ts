@@ -1,10 +1,10 @@
 /**
- * Eigenvectors of symmetric matrices in plain JS (row-major Float64Array), enough for the
- * harness's truncated SVD: the cyclic Jacobi method for small matrices, and subspace
- * iteration with Rayleigh–Ritz (Saad, "Numerical Methods for Large Eigenvalue Problems",
- * ch. 5) for the top few eigenpairs of a large positive semi-definite one.
+ * Eigenvectors of symmetric matrices in plain JS (row-major Float64Array), enough for a
+ * truncated SVD (the harness's PureSVD, the learned model's warm start): the cyclic Jacobi
+ * method for small matrices, and subspace iteration with Rayleigh–Ritz (Saad, "Numerical
+ * Methods for Large Eigenvalue Problems", ch. 5) for the top few eigenpairs of a large positive semi-definite one.
  */
-import { mulberry32 } from '../../shared/seeded-random.ts';
+import { mulberry32 } from './seeded-random.ts';
 
 export interface EigenPairs {
   /** Eigenvalues, largest first. */
@@ -121,7 +121,7 @@ function multiply(a: Float64Array, n: number, x: Float64Array, m: number): Float
       const aik = a[i * n + k]!;
       if (aik === 0) continue;
       const xk = k * m;
-      for (let j = 0; j < m; j++) out[o + j] += aik * x[xk + j]!;
+      for (let j = 0; j < m; j++) out[o + j] = out[o + j]! + aik * x[xk + j]!;
     }
   }
   return out;
@@ -133,7 +133,7 @@ function orthonormalise(x: Float64Array, n: number, m: number): void {
     for (let i = 0; i < j; i++) {
       let dot = 0;
       for (let r = 0; r < n; r++) dot += x[r * m + i]! * x[r * m + j]!;
-      for (let r = 0; r < n; r++) x[r * m + j] -= dot * x[r * m + i]!;
+      for (let r = 0; r < n; r++) x[r * m + j] = x[r * m + j]! - dot * x[r * m + i]!;
     }
     let norm = 0;
     for (let r = 0; r < n; r++) norm += x[r * m + j]! ** 2;
