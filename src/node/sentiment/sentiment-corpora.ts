@@ -70,6 +70,11 @@ export async function readPangLee(log: (line: string) => void = () => {}): Promi
   });
 }
 
+/** The three UCI domains only (no download). */
+export async function readUciCorpora(): Promise<Pick<SentimentCorpora, 'amazon' | 'imdb' | 'yelp'>> {
+  return { amazon: await readUciDomain('amazon'), imdb: await readUciDomain('imdb'), yelp: await readUciDomain('yelp') };
+}
+
 export async function readSentimentCorpora(log?: (line: string) => void): Promise<SentimentCorpora> {
   return {
     amazon: await readUciDomain('amazon'),
