@@ -43,12 +43,12 @@ afterAll(() => {
   rmSync(temp, { recursive: true, force: true });
 });
 
-/** A fresh profile with three food views (bread, cheese, pizza), then `then`; the for-you order over every item, seen ones included. */
-async function forYouAfter(then: (recs: OnDeviceRecommender) => Promise<unknown>): Promise<{ ids: string[]; profile: MemoryProfileStore }> {
+/** A fresh profile with views of `viewed` (default: bread, cheese, pizza), then `then`; the for-you order over every item, seen ones included. */
+async function forYouAfter(then: (recs: OnDeviceRecommender) => Promise<unknown>, viewed = ['food/bread', 'food/cheese', 'food/pizza']): Promise<{ ids: string[]; profile: MemoryProfileStore }> {
   const profile = new MemoryProfileStore({}, 'test');
   const recs = new OnDeviceRecommender(recommenderCatalog(files, loaded.sharedSpace), async () => profile);
   let at = 1000;
-  for (const id of ['food/bread', 'food/cheese', 'food/pizza']) await recs.track('view', id, { at: at++ });
+  for (const id of viewed) await recs.track('view', id, { at: at++ });
   await then(recs);
   const ids = (await recs.recommend({ mode: 'for-you', k: FIXTURE_STAMP_IDS.length, diversity: false, rules: { excludeSeen: false } }, { record: false })).map((i) => i.id);
   recs.catalog.space.release(true);
@@ -73,12 +73,17 @@ describe('review events in the ranking', () => {
     // The pizza was among the first (just viewed); after "awful" it is last.
     expect(rank(plain.ids, 'food/pizza')).toBeLessThan(3);
     expect(rank(negative.ids, 'food/pizza')).toBe(FIXTURE_STAMP_IDS.length - 1);
-    // Its nearest neighbour the shopper has not viewed falls too, but stays above the pizza.
-    const nearest = await nearestUnviewed('food/pizza');
-    expect(rank(negative.ids, nearest)).toBeGreaterThan(rank(plain.ids, nearest) + 3);
-    expect(rank(negative.ids, nearest)).toBeLessThan(rank(negative.ids, 'food/pizza'));
-    // The two food items viewed (and not reviewed) keep the lead.
+    // The two food items viewed (and not reviewed) keep the lead, and the nearest food item after them.
     expect(negative.ids.slice(0, 2).sort()).toEqual(['food/bread', 'food/cheese']);
+    const nearest = await nearestUnviewed('food/pizza');
+    expect(rank(negative.ids, nearest)).toBe(2);
+    // With the pizza alone in the history, its nearest neighbour falls from second to second-last: down, but less than the pizza.
+    const alonePlain = await forYouAfter(async () => undefined, ['food/pizza']);
+    const aloneNegative = await forYouAfter((recs) => recs.track('review', 'food/pizza', { text: 'Awful, soggy and cold.', at: 5000 }, 0.05), ['food/pizza']);
+    expect(rank(alonePlain.ids, 'food/pizza')).toBe(0);
+    expect(rank(aloneNegative.ids, 'food/pizza')).toBe(FIXTURE_STAMP_IDS.length - 1);
+    expect(rank(aloneNegative.ids, nearest)).toBeGreaterThan(rank(alonePlain.ids, nearest) + 5);
+    expect(rank(aloneNegative.ids, nearest)).toBeLessThan(rank(aloneNegative.ids, 'food/pizza'));
     // A positive review counts like a purchase: the pizza leads.
     expect(rank(positive.ids, 'food/pizza')).toBe(0);
     // The review is stored with its words and P(positive).
@@ -86,15 +91,15 @@ describe('review events in the ranking', () => {
     expect(stored).toMatchObject({ itemId: 'food/pizza', text: 'Awful, soggy and cold.', sentiment: 0.05 });
   });
 
-  it('weights: P(positive) → 4 × (2p − 1); a negative review caps the token below zero whatever came before; the latest review counts', () => {
-    expect(reviewWeight(1, 4)).toBe(4);
-    expect(reviewWeight(0.5, 4)).toBe(0);
-    expect(reviewWeight(0.05, 4)).toBeCloseTo(-3.6, 12);
+  it('weights: P(positive) → 4 × (2p − 1) when positive, a dismiss × (1 − 2p) when negative, capping the token below zero whatever came before; the latest review counts', () => {
+    expect(reviewWeight(1, 4, -1)).toBe(4);
+    expect(reviewWeight(0.5, 4, -1)).toBe(0);
+    expect(reviewWeight(0.05, 4, -1)).toBeCloseTo(-0.9, 12);
     const catalog = recommenderCatalog(files, loaded.sharedSpace);
     const lookup = { catalogItem: catalogItemLookup(catalog.space), adhocItem: () => undefined };
     const tokens = (events: Parameters<typeof historyTokens>[0]) => historyTokens(events, lookup, { halfLife: 1 });
     const bought = { type: 'purchase', itemId: 'food/pizza', at: 1 };
-    expect(tokens([bought, { type: 'review', itemId: 'food/pizza', at: 2, sentiment: 0.05 }])[0]!.weight).toBeCloseTo(-3.6, 12);
+    expect(tokens([bought, { type: 'review', itemId: 'food/pizza', at: 2, sentiment: 0.05 }])[0]!.weight).toBeCloseTo(-0.9, 12);
     expect(tokens([bought, { type: 'review', itemId: 'food/pizza', at: 2, sentiment: 0.9 }])[0]!.weight).toBeCloseTo(4 + 3.2, 12);
     expect(tokens([{ type: 'review', itemId: 'food/pizza', at: 1, sentiment: 0.05 }, { type: 'review', itemId: 'food/pizza', at: 2, sentiment: 0.9 }])[0]!.weight).toBeCloseTo(3.2, 12);
     catalog.space.release(true);

@@ -7,11 +7,13 @@
  * 0.5^(position / halfLife), position 0 being the most recent distinct item. A dismiss makes
  * the token negative (pushes similar items down) and removes the item from results.
  *
- * A review weighs `review` × (2·P(positive) − 1), its sentiment head's verdict from −1 to 1
- * (the item's latest review replaces an earlier one). A positive review adds like a purchase
- * at full confidence; a negative one caps the token at that negative weight, like a dismiss
- * weighted by how negative the review reads, whatever views or clicks came before: the item
- * itself is pushed down most (its similarity to itself is 1) and its neighbours by how close they are.
+ * A review is read through s = 2·P(positive) − 1 from its sentiment head, −1…1 (the item's
+ * latest review replaces an earlier one). A positive one adds `review` × s (4: a purchase at
+ * full confidence); a negative one caps the token at |dismiss| × s, a dismiss weighted by how
+ * negative the review reads, whatever views or clicks came before: the item itself is pushed
+ * down most (its similarity to itself is 1), its neighbours by how close they are. (Scaled
+ * like a purchase, a negative review outweighed a whole short history: for-you turned to
+ * whatever was least like the item.)
  */
 import type { Modality } from '../../protocol/embedding.ts';
 
@@ -58,9 +60,10 @@ export const DEFAULT_EVENT_WEIGHTS: Readonly<Record<string, number>> = {
   review: 4,
 };
 
-/** A review's signed weight: `weight` × (2·P(positive) − 1). */
-export function reviewWeight(sentiment: number, weight: number): number {
-  return weight * (2 * Math.min(1, Math.max(0, sentiment)) - 1);
+/** A review's signed weight: s = 2·P(positive) − 1, times `positive` when s ≥ 0, else times |`negative`| (the dismiss weight). */
+export function reviewWeight(sentiment: number, positive: number, negative: number): number {
+  const s = 2 * Math.min(1, Math.max(0, sentiment)) - 1;
+  return s >= 0 ? positive * s : Math.abs(negative) * s;
 }
 
 /** A view counts from half (a glance) to double (a long look): 10 s is a normal view. */
@@ -87,7 +90,7 @@ export function historyTokens(events: readonly HistoryEvent[], source: TokenSour
     const key = event.itemId !== undefined ? `item:${event.itemId}` : event.adhocId !== undefined ? `adhoc:${event.adhocId}` : undefined;
     if (!key) continue;
     const entry: { raw: number; dismissed: boolean; last: number; review?: number } = byKey.get(key) ?? { raw: 0, dismissed: false, last: 0 };
-    if (event.type === 'review') entry.review = reviewWeight(event.sentiment ?? 0.5, weights.review ?? 0);
+    if (event.type === 'review') entry.review = reviewWeight(event.sentiment ?? 0.5, weights.review ?? 0, weights.dismiss ?? 1);
     else entry.raw += (weights[event.type] ?? 0) * (event.type === 'view' ? dwellFactor(event.dwellMs) : 1);
     if (event.type === 'dismiss') entry.dismissed = true;
     entry.last = event.at;
