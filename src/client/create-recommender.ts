@@ -12,7 +12,7 @@ import type { Modality } from '../protocol/embedding.ts';
 import type { BackendReport, CatalogSummary } from '../protocol/engine-api.ts';
 import type { ProfileExport } from '../protocol/profile.ts';
 import type { ProgressListener } from '../protocol/progress.ts';
-import type { ExampleInput, ProfileSummary, RecommendRequest, RecommendedItem, TrackExtra, TrackedEventType } from '../protocol/recommend.ts';
+import type { ExampleInput, ProfileSummary, RecommendRequest, RecommendedItem, TrackExtra, TrackResult, TrackedEventType } from '../protocol/recommend.ts';
 import { EngineClosedError, engineErrorKind } from '../protocol/engine-errors.ts';
 import { progressProxy, startEngine, type EngineHandle, type StartEngineOptions } from './start-engine.ts';
 
@@ -29,8 +29,8 @@ export interface CreateRecommenderOptions extends StartEngineOptions {
 }
 
 export interface Recommender {
-  /** Record what the user did with an item: view (with dwellMs), click, add-to-cart, remove-from-cart, purchase, dismiss. */
-  track(type: TrackedEventType, itemId: string, extra?: TrackExtra): Promise<{ stored: boolean; pending: number; learned: boolean }>;
+  /** Record what the user did with an item: view (with dwellMs), click, add-to-cart, remove-from-cart, purchase, dismiss, review (with text; answers its polarity). */
+  track(type: TrackedEventType, itemId: string, extra?: TrackExtra): Promise<TrackResult>;
   recommend(request: RecommendRequest): Promise<RecommendedItem[]>;
   /** Rank the catalog by a text, an image or a sound the user gives (kept only in this browser). */
   searchByExample(input: ExampleInput, k: number): Promise<RecommendedItem[]>;

@@ -255,7 +255,7 @@ export class DemoApp extends LitElement {
         </div>
       </div>
       ${open
-        ? html`<item-view class="page-section" .item=${open} .recs=${recs} @item-close=${this.closeItem}></item-view>`
+        ? html`<item-view class="page-section" .item=${open} .recs=${recs} @item-close=${this.closeItem} @review-saved=${this.onExampleResults}></item-view>`
         : nothing}
     `;
   }
@@ -426,7 +426,7 @@ export class DemoApp extends LitElement {
     this.category = event.detail.path;
   };
 
-  /** A search example joins the profile: for-you changes with it. */
+  /** A search example (or a review) joins the profile: for-you changes with it. */
   private readonly onExampleResults = (): void => {
     window.dispatchEvent(new CustomEvent('profile-changed'));
     void this.refreshForYou();

@@ -7,13 +7,14 @@ import type { RecommendedItem } from '../protocol/recommend.ts';
 import { categoryLabel } from './category-path.ts';
 import { sharedStyles } from './shared-styles.ts';
 import './rec-rail.ts';
+import './review-box.ts';
 
 /** How many neighbours the "Similar to this" rail shows. */
 const SIMILAR_COUNT = 10;
 
 /**
  * One item, large: picture (or, for a video item, the video in a player with its poster frame),
- * title, description, category, its sound in a player, and a "Similar to this" rail from the recommender. Dispatches `item-close` when the user goes back.
+ * title, description, category, its sound in a player, a "Your review" box (review-box.ts), and a "Similar to this" rail from the recommender. Dispatches `item-close` when the user goes back.
  * Tracking the view (with its dwell time) is the page's job, which knows when the user leaves.
  */
 @customElement('item-view')
@@ -148,6 +149,7 @@ export class ItemView extends LitElement {
                 <audio controls preload="metadata" src=${item.audioUrl} aria-labelledby="sound-label" data-testid="item-audio"></audio>
               </div>`
             : nothing}
+          <review-box item-id=${item.id} .recs=${this.recs}></review-box>
           <p class="note">Looking at this item is remembered only in this browser, to tune “Recommended for you”.</p>
         </div>
       </article>

@@ -33,7 +33,9 @@ import { embedWith } from './encoders/embed-with.ts';
 import { EncoderInputError } from '../shared/encoder-input-error.ts';
 import type { Embedding, Modality } from '../protocol/embedding.ts';
 import type { VideoEmbedding } from '../protocol/video-embedding.ts';
-import { MAX_EXAMPLE_VIDEO_BYTES, MAX_EXAMPLE_VIDEO_SECONDS } from '../protocol/limits.ts';
+import { MAX_EXAMPLE_VIDEO_BYTES, MAX_EXAMPLE_VIDEO_SECONDS, MAX_REVIEW_CHARS } from '../protocol/limits.ts';
+import { loadSentimentHead } from './sentiment/load-sentiment-head.ts';
+import { headMatches, positiveProbability, SentimentHeadError, type SentimentHead } from './sentiment/sentiment-head.ts';
 import { isModality } from './catalog/catalog-manifest.ts';
 import { loadCatalogFiles } from './catalog/fetch-catalog.ts';
 import { LoadedCatalog } from './catalog/loaded-catalog.ts';
@@ -52,7 +54,7 @@ import { buildCatalogMap } from './recommend/catalog-map.ts';
 import { ByteProgress } from './progress/byte-progress.ts';
 import { releaseListener, safeListener } from './progress/safe-listener.ts';
 import { PreloadedCatalog } from './catalog/preloaded-catalog.ts';
-import { FUSION_HEADS, MAX_EXAMPLE_AUDIO_SECONDS, type ExampleInput, type ProfileSummary, type RecommendRequest, type RecommendedItem, type TrackExtra, type TrackedEventType } from '../protocol/recommend.ts';
+import { FUSION_HEADS, MAX_EXAMPLE_AUDIO_SECONDS, type ExampleInput, type ProfileSummary, type RecommendRequest, type RecommendedItem, type TrackExtra, type TrackResult, type TrackedEventType } from '../protocol/recommend.ts';
 import { MAX_K } from '../protocol/recommend.ts';
 
 /** The worker-side engine. Every public method runs through one queue, so backend switches never race a call. */
@@ -87,6 +89,8 @@ export class Engine implements EngineApi {
   /** Where forgetting the profile is announced to the origin's other engines. */
   private forgetChannel: BroadcastChannel | undefined;
   private ivf: IvfService | undefined;
+  /** The review sentiment head, fetched on the first review. */
+  private sentimentHead: Promise<SentimentHead> | undefined;
 
   init(config: EngineConfig, onProgress?: ProgressListener): Promise<BackendReport> {
     const progress = safeListener(onProgress);
@@ -308,8 +312,29 @@ export class Engine implements EngineApi {
     return this.queue.run(() => loseWebGpuDevice(this.backends));
   }
 
-  track(type: TrackedEventType, itemId: string, extra?: TrackExtra): Promise<{ stored: boolean; pending: number; learned: boolean }> {
-    return this.queue.run(async () => this.requireRecommender().track(type, itemId, extra));
+  track(type: TrackedEventType, itemId: string, extra?: TrackExtra): Promise<TrackResult> {
+    return this.queue.run(async () => {
+      const recommender = this.requireRecommender();
+      if (type !== 'review') return recommender.track(type, itemId, extra);
+      const text = checkReviewText(extra?.text);
+      const sentiment = await this.backends.servingThroughDeviceLoss(() => this.reviewSentiment(text));
+      return recommender.track(type, itemId, extra, sentiment);
+    });
+  }
+
+  /** A review's P(positive): its text-encoder vector through the sentiment head (which must read that encoder's vectors). */
+  private async reviewSentiment(text: string): Promise<number> {
+    const embedding = await this.requireEncoders().embedText([text]);
+    this.sentimentHead ??= loadSentimentHead(this.assetsBaseUrl);
+    const head = await this.sentimentHead.catch((error: unknown) => {
+      this.sentimentHead = undefined;
+      throw error;
+    });
+    if (!headMatches(head, embedding.encoder)) {
+      const e = embedding.encoder;
+      throw new SentimentHeadError(`the sentiment head reads ${head.encoder.name}@${head.encoder.version} vectors (${head.encoder.dims} dims); this engine's text encoder is ${e.name}@${e.version} (${e.dims} dims)`);
+    }
+    return positiveProbability(head, embedding.vectors[0]!);
   }
 
   recommend(request: RecommendRequest): Promise<RecommendedItem[]> {
@@ -472,6 +497,13 @@ function checkQuery(query: Float32Array, dims: number, k: number, what: string):
   }
   if (!Number.isInteger(k) || k < 1 || k > MAX_K) throw new RangeError(`k must be an integer from 1 to ${MAX_K}, got ${k}`);
   if (!query.every(Number.isFinite)) throw new RangeError('query contains NaN or Infinity');
+}
+
+/** A review's words, or an EncoderInputError (`empty-text`, `text-too-long`) before anything is embedded or stored. */
+function checkReviewText(text: unknown): string {
+  if (typeof text !== 'string' || text.trim().length === 0) throw new EncoderInputError('empty-text', 'the review is empty: write a few words about the item');
+  if (text.length > MAX_REVIEW_CHARS) throw new EncoderInputError('text-too-long', `the review is ${text.length} characters long; the limit is ${MAX_REVIEW_CHARS}`);
+  return text;
 }
 
 function requireBatch<T>(inputs: T[], what: string): T[] {

@@ -6,7 +6,7 @@
 import type { BackendName } from './backend-name.ts';
 import type { Embedding, EncoderInfo, Modality } from './embedding.ts';
 import type { VideoEmbedding } from './video-embedding.ts';
-import type { ExampleInput, FusionHeadName, ProfileSummary, RecommendRequest, RecommendedItem, TrackExtra, TrackedEventType } from './recommend.ts';
+import type { ExampleInput, FusionHeadName, ProfileSummary, RecommendRequest, RecommendedItem, TrackExtra, TrackResult, TrackedEventType } from './recommend.ts';
 import type { ProfileExport } from './profile.ts';
 import type { ProgressListener } from './progress.ts';
 import type { CatalogItemCard, CatalogMap } from './catalog-view.ts';
@@ -323,9 +323,12 @@ export interface EngineApi {
    * Record what the user did with an item (stored only in this browser's IndexedDB). An item the
    * catalog lacks needs `extra.content`: it is embedded here once (OffCatalogContent); without
    * content, or with content the encoders refuse, it rejects (InvalidRequestError,
-   * EncoderInputError) and nothing is stored.
+   * EncoderInputError) and nothing is stored. A `review` (`extra.text`) is embedded with the
+   * text encoder and read by the sentiment head: the answer says its polarity; a blank or too
+   * long text rejects with an EncoderInputError (`empty-text`, `text-too-long`), a missing head
+   * with `[sentiment-unavailable]`, and nothing is stored.
    */
-  track(type: TrackedEventType, itemId: string, extra?: TrackExtra): Promise<{ stored: boolean; pending: number; learned: boolean }>;
+  track(type: TrackedEventType, itemId: string, extra?: TrackExtra): Promise<TrackResult>;
   /** Top-k items with an explanation each. Rejects with an InvalidRequestError naming the bad field. */
   recommend(request: RecommendRequest): Promise<RecommendedItem[]>;
   /** Embed a text, image or sound the user gives, keep it in the profile, and rank the catalog by it. */

@@ -59,6 +59,15 @@ export const MAX_VIDEO_FRAMES = 7200;
 /** Longest video the catalog builder takes (the clips of the Debian catalog are 5–180 s). */
 export const MAX_CATALOG_VIDEO_SECONDS = 300;
 
+// --- reviews -----------------------------------------------------------------------------
+
+/**
+ * Longest review text `track('review', id, { text })` takes: `text-too-long` (an empty one is
+ * `empty-text`). A long review is welcome, but the text encoder reads its first ~500
+ * characters only (128 tokens) and the whole text is stored in the profile.
+ */
+export const MAX_REVIEW_CHARS = 5000;
+
 // --- catalogs ----------------------------------------------------------------------------
 
 /** Largest `manifest.json`, read with this as a hard limit: CatalogFormatError. About 1 M items. */

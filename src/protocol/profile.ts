@@ -8,7 +8,7 @@ import type { Modality } from './embedding.ts';
 /** The IndexedDB database the worker's profile store opens and the page's privacy panel may delete. */
 export const DEFAULT_DB_NAME = 'ondevice-recs-profile';
 
-export const EVENT_TYPES = ['view', 'click', 'add-to-cart', 'remove-from-cart', 'purchase', 'dismiss', 'shown'] as const;
+export const EVENT_TYPES = ['view', 'click', 'add-to-cart', 'remove-from-cart', 'purchase', 'dismiss', 'review', 'shown'] as const;
 export type ProfileEventType = (typeof EVENT_TYPES)[number];
 
 /** For 'shown' impressions: which list of recommendations the user saw. */
@@ -31,6 +31,10 @@ export interface NewProfileEvent {
   /** The catalog's name, so one profile can serve several shops' catalogs. */
   catalog?: string;
   context?: EventContext;
+  /** A review's words, as the user wrote them. Only on reviews. */
+  text?: string;
+  /** A review's P(positive) from the sentiment head, 0…1 (kept, so ranking never embeds it again). Only on reviews. */
+  sentiment?: number;
 }
 
 /** A stored event: `id` is IndexedDB's auto-increment key, so it orders events by recording time. */

@@ -5,7 +5,7 @@
 import type { Modality } from './embedding.ts';
 
 /** What a user did. `shown` is recorded by the engine itself when a list is displayed. */
-export const EVENT_TYPES = ['view', 'click', 'add-to-cart', 'remove-from-cart', 'purchase', 'dismiss'] as const;
+export const EVENT_TYPES = ['view', 'click', 'add-to-cart', 'remove-from-cart', 'purchase', 'dismiss', 'review'] as const;
 export type TrackedEventType = (typeof EVENT_TYPES)[number];
 
 /** Largest k a caller may ask for; beyond this a ranking is no longer a recommendation. */
@@ -21,6 +21,11 @@ export type FusionHeadName = (typeof FUSION_HEADS)[number];
 export interface TrackExtra {
   /** How long a view lasted; longer views weigh more (capped). */
   dwellMs?: number;
+  /**
+   * The words of a `review` (required there, refused elsewhere): at most MAX_REVIEW_CHARS
+   * characters, not blank. Stored in the profile with the event; never sent anywhere.
+   */
+  text?: string;
   /** When it happened (ms since 1970); default now. */
   at?: number;
   /**
@@ -45,6 +50,25 @@ export interface OffCatalogContent {
   image?: Blob | string;
   /** A sound (at most MAX_EXAMPLE_AUDIO_SECONDS): an encoded file or a same-origin URL of one. */
   audio?: Blob | string;
+}
+
+/** What the engine read from a review: `positive` = P(positive) from the sentiment head. */
+export interface ReviewVerdict {
+  /** `positive` when P(positive) ≥ 0.5. */
+  polarity: 'positive' | 'negative';
+  /** P(positive), 0…1: how sure the head is (0.5 = undecided). */
+  positive: number;
+}
+
+/** What `track` answers: whether the event is stored (or queued because storage is full), and for a review what it said. */
+export interface TrackResult {
+  stored: boolean;
+  /** Events waiting to be written (storage full). */
+  pending: number;
+  /** Whether the personal model learned from it (a click on the last for-you list). */
+  learned: boolean;
+  /** Only for `review`. */
+  review?: ReviewVerdict;
 }
 
 /** A business rule on an item field: `category` matches the path and its sub-paths. */

@@ -1,7 +1,7 @@
 import { recommenderFor, type Recommender, type RunningEngine } from '../client/create-recommender.ts';
 import { startEngine } from '../client/start-engine.ts';
 import { EngineClosedError } from '../protocol/engine-errors.ts';
-import type { TrackExtra, TrackedEventType } from '../protocol/recommend.ts';
+import type { TrackExtra, TrackResult, TrackedEventType } from '../protocol/recommend.ts';
 import { whenPageIsIdle } from './when-page-is-idle.ts';
 import { WidgetStartError } from './widget-start-error.ts';
 
@@ -40,10 +40,11 @@ export class CatalogSession {
   }
 
   /** Store an event and tell the widgets; rejects for an item this catalog does not have. */
-  async track(type: TrackedEventType, itemId: string, extra?: TrackExtra): Promise<void> {
+  async track(type: TrackedEventType, itemId: string, extra?: TrackExtra): Promise<TrackResult> {
     const recs = await this.recommender();
-    await recs.track(type, itemId, extra);
+    const result = await recs.track(type, itemId, extra);
     for (const listener of this.listeners) listener({ type, itemId });
+    return result;
   }
 
   /** End the engine (now, or as soon as its start finishes); later calls reject with EngineClosedError. */

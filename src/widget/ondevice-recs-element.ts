@@ -1,7 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { Recommender } from '../client/create-recommender.ts';
-import type { RecommendRequest, RecommendedItem, TrackExtra, TrackedEventType } from '../protocol/recommend.ts';
+import type { RecommendRequest, RecommendedItem, TrackExtra, TrackResult, TrackedEventType } from '../protocol/recommend.ts';
 import type { CatalogSession } from './catalog-session.ts';
 import { joinPageTracking, leavePageTracking } from './page-tracking.ts';
 import { joinContentTracking, leaveContentTracking } from './content-tracking.ts';
@@ -133,10 +133,13 @@ export class OnDeviceRecsElement extends LitElement {
     return this.session ? this.session.recommender() : Promise.reject(new Error(this.message || 'this widget has no catalog'));
   }
 
-  /** Record an event for an item of this widget's catalog; every widget on the catalog refreshes. */
-  async track(type: TrackedEventType, itemId: string, extra?: TrackExtra): Promise<void> {
+  /**
+   * Record an event for an item of this widget's catalog; every widget on the catalog refreshes.
+   * `track('review', id, { text })` answers the review's polarity (`result.review`).
+   */
+  async track(type: TrackedEventType, itemId: string, extra?: TrackExtra): Promise<TrackResult> {
     if (!this.session) throw new Error(this.message || 'this widget has no catalog');
-    await this.session.track(type, itemId, extra);
+    return this.session.track(type, itemId, extra);
   }
 
   /** Ask for a new list now. */

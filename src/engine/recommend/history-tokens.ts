@@ -6,6 +6,14 @@
  * Weight of a token = Σ over its events of eventWeight × dwell factor, times
  * 0.5^(position / halfLife), position 0 being the most recent distinct item. A dismiss makes
  * the token negative (pushes similar items down) and removes the item from results.
+ *
+ * A review is read through s = 2·P(positive) − 1 from its sentiment head, −1…1 (the item's
+ * latest review replaces an earlier one). A positive one adds `review` × s (4: a purchase at
+ * full confidence); a negative one caps the token at |dismiss| × s, a dismiss weighted by how
+ * negative the review reads, whatever views or clicks came before: the item itself is pushed
+ * down most (its similarity to itself is 1), its neighbours by how close they are. (Scaled
+ * like a purchase, a negative review outweighed a whole short history: for-you turned to
+ * whatever was least like the item.)
  */
 import type { Modality } from '../../protocol/embedding.ts';
 
@@ -16,6 +24,8 @@ export interface HistoryEvent {
   adhocId?: string;
   at: number;
   dwellMs?: number;
+  /** A review's P(positive), 0…1. */
+  sentiment?: number;
 }
 
 export interface HistoryToken {
@@ -47,7 +57,14 @@ export const DEFAULT_EVENT_WEIGHTS: Readonly<Record<string, number>> = {
   purchase: 4,
   'remove-from-cart': 0,
   dismiss: -1,
+  review: 4,
 };
+
+/** A review's signed weight: s = 2·P(positive) − 1, times `positive` when s ≥ 0, else times |`negative`| (the dismiss weight). */
+export function reviewWeight(sentiment: number, positive: number, negative: number): number {
+  const s = 2 * Math.min(1, Math.max(0, sentiment)) - 1;
+  return s >= 0 ? positive * s : Math.abs(negative) * s;
+}
 
 /** A view counts from half (a glance) to double (a long look): 10 s is a normal view. */
 export function dwellFactor(dwellMs: number | undefined): number {
@@ -67,14 +84,14 @@ export function historyTokens(events: readonly HistoryEvent[], source: TokenSour
   const halfLife = options.halfLife ?? 8;
   const weights = { ...DEFAULT_EVENT_WEIGHTS, ...options.eventWeights };
   const sorted = [...events].sort((a, b) => a.at - b.at);
-  const byKey = new Map<string, { raw: number; dismissed: boolean; last: number }>();
+  const byKey = new Map<string, { raw: number; dismissed: boolean; last: number; review?: number }>();
   const order: string[] = [];
   for (const event of sorted) {
     const key = event.itemId !== undefined ? `item:${event.itemId}` : event.adhocId !== undefined ? `adhoc:${event.adhocId}` : undefined;
     if (!key) continue;
-    const w = (weights[event.type] ?? 0) * (event.type === 'view' ? dwellFactor(event.dwellMs) : 1);
-    const entry = byKey.get(key) ?? { raw: 0, dismissed: false, last: 0 };
-    entry.raw += w;
+    const entry: { raw: number; dismissed: boolean; last: number; review?: number } = byKey.get(key) ?? { raw: 0, dismissed: false, last: 0 };
+    if (event.type === 'review') entry.review = reviewWeight(event.sentiment ?? 0.5, weights.review ?? 0, weights.dismiss ?? 1);
+    else entry.raw += (weights[event.type] ?? 0) * (event.type === 'view' ? dwellFactor(event.dwellMs) : 1);
     if (event.type === 'dismiss') entry.dismissed = true;
     entry.last = event.at;
     byKey.set(key, entry);
@@ -86,7 +103,9 @@ export function historyTokens(events: readonly HistoryEvent[], source: TokenSour
   for (let i = order.length - 1; i >= 0 && tokens.length < window; i--) {
     const key = order[i]!;
     const entry = byKey.get(key)!;
-    const raw = entry.dismissed ? Math.min(entry.raw, -Math.abs(weights.dismiss ?? 1)) : entry.raw;
+    let raw = entry.raw + Math.max(0, entry.review ?? 0);
+    if (entry.dismissed) raw = Math.min(raw, -Math.abs(weights.dismiss ?? 1));
+    if (entry.review !== undefined && entry.review < 0) raw = Math.min(raw, entry.review);
     if (raw === 0) continue;
     const position = tokens.length;
     const weight = raw * 0.5 ** (position / halfLife);

@@ -21,6 +21,7 @@ import {
   type RecommendRequest,
   type RecommendedItem,
   type TrackExtra,
+  type TrackResult,
   type TrackedEventType,
 } from '../../protocol/recommend.ts';
 import type { ProfileStore } from '../store/profile-store.ts';
@@ -124,24 +125,29 @@ export class OnDeviceRecommender {
     return `fusion:${this.catalog.profileKey}`;
   }
 
-  async track(type: TrackedEventType, itemId: string, extra: TrackExtra = {}): Promise<{ stored: boolean; pending: number; learned: boolean }> {
+  /** `sentiment`: a review's P(positive), read by the engine from `extra.text` (required for reviews). */
+  async track(type: TrackedEventType, itemId: string, extra: TrackExtra = {}, sentiment?: number): Promise<TrackResult> {
     if (!(EVENT_TYPES as readonly string[]).includes(type)) throw new InvalidRequestError(`track: unknown event type ${JSON.stringify(type)} (expected one of ${EVENT_TYPES.join(', ')})`);
     if (typeof itemId !== 'string') throw new InvalidRequestError(`track: the item id must be a string, got ${typeof itemId}`);
     if (extra.dwellMs !== undefined && (!Number.isFinite(extra.dwellMs) || extra.dwellMs < 0)) throw new InvalidRequestError(`track: dwellMs must be a number ≥ 0, got ${extra.dwellMs}`);
     if (extra.dwellMs !== undefined && type !== 'view') throw new InvalidRequestError(`track: dwellMs is only for views, not ${type}`);
+    if (extra.text !== undefined && type !== 'review') throw new InvalidRequestError(`track: text is only for reviews, not ${type}`);
+    if (type === 'review' && (typeof extra.text !== 'string' || sentiment === undefined)) throw new InvalidRequestError('track: a review needs { text } and its sentiment');
+    const review = type === 'review' ? { text: extra.text!, sentiment: sentiment! } : {};
     // A catalog item is never embedded again, whatever content comes with it.
     const inCatalog = this.space.indexOf(itemId) !== undefined;
     const subject = inCatalog ? { itemId } : { adhocId: await this.offCatalogItem(itemId, extra.content) };
     let stored = true;
     try {
-      await (await this.profile()).addEvent({ type, ...subject, catalog: this.catalog.profileKey, ...(extra.at !== undefined ? { at: extra.at } : {}), ...(extra.dwellMs !== undefined ? { dwellMs: extra.dwellMs } : {}) });
+      await (await this.profile()).addEvent({ type, ...subject, catalog: this.catalog.profileKey, ...(extra.at !== undefined ? { at: extra.at } : {}), ...(extra.dwellMs !== undefined ? { dwellMs: extra.dwellMs } : {}), ...review });
     } catch (error) {
       // Storage full: the store keeps the event in its pending queue (nothing lost) and says so.
       if ((error as { code?: string }).code !== 'quota-exceeded') throw error;
       stored = false;
     }
     const learned = inCatalog && POSITIVE_FEEDBACK.has(type) ? await this.learnFrom(itemId) : false;
-    return { stored, pending: (await this.profile()).pendingCount(), learned };
+    const verdict = sentiment !== undefined && type === 'review' ? { review: { polarity: sentiment >= 0.5 ? ('positive' as const) : ('negative' as const), positive: sentiment } } : {};
+    return { stored, pending: (await this.profile()).pendingCount(), learned, ...verdict };
   }
 
   /**

@@ -4,7 +4,7 @@
  * recommender learns from. Unknown fields are errors too: a misspelt one would vanish.
  */
 import { ProfileStoreError } from './profile-store-error.ts';
-import { MAX_ID_LENGTH } from '../../protocol/limits.ts';
+import { MAX_ID_LENGTH, MAX_REVIEW_CHARS } from '../../protocol/limits.ts';
 import { EVENT_TYPES, type EventContext, type NewProfileEvent, type ProfileEventType } from '../../protocol/profile.ts';
 
 /** Ids are keys, not documents; the bound keeps one event small (the same bound as the catalog format's). */
@@ -12,7 +12,7 @@ export { MAX_ID_LENGTH } from '../../protocol/limits.ts';
 /** A recommendation list longer than this is not something a user saw. */
 export const MAX_SHOWN_IDS = 1000;
 
-const EVENT_FIELDS = new Set(['type', 'itemId', 'adhocId', 'at', 'dwellMs', 'catalog', 'context']);
+const EVENT_FIELDS = new Set(['type', 'itemId', 'adhocId', 'at', 'dwellMs', 'catalog', 'context', 'text', 'sentiment']);
 const CONTEXT_FIELDS = new Set(['mode', 'shownIds']);
 
 /** A validated event ready to store: `at` is set and no field is present with value undefined. */
@@ -91,5 +91,16 @@ export function validateEvent(input: unknown, now: number): EventRecord {
   }
   if (input.catalog !== undefined) event.catalog = checkId('catalog', input.catalog);
   if (input.context !== undefined) event.context = checkContext(input.context);
+  // A review carries its words and what the sentiment head read from them; nothing else does.
+  if (event.type === 'review' || input.text !== undefined || input.sentiment !== undefined) {
+    if (event.type !== 'review') fail(input.text !== undefined ? 'text' : 'sentiment', `is only for 'review' events, not '${event.type}'`);
+    const text = input.text;
+    if (typeof text !== 'string' || text.trim().length === 0) fail('text', 'must be the review\'s non-blank words', text);
+    if (text.length > MAX_REVIEW_CHARS) fail('text', `must be at most ${MAX_REVIEW_CHARS} characters`, text);
+    const sentiment = input.sentiment;
+    if (typeof sentiment !== 'number' || !(sentiment >= 0 && sentiment <= 1)) fail('sentiment', 'must be the head\'s P(positive), a number in [0, 1]', sentiment);
+    event.text = text;
+    event.sentiment = sentiment;
+  }
   return event;
 }

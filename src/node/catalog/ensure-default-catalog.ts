@@ -18,6 +18,7 @@ import { fetchDebianPackage } from '../debian/fetch-debian-package.ts';
 import { terminalByteProgress } from '../debian/terminal-byte-progress.ts';
 import { catalogBuildStatusWriter, clearCatalogBuildStatus, readCatalogBuildStatus } from './catalog-build-status-file.ts';
 import { DEFAULT_CATALOG_BUILD_STATUS_FILE, DEFAULT_CATALOG_DIR } from './default-catalog-paths.ts';
+import { ensureSentimentHead } from '../sentiment/ensure-sentiment-head.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const manifestPath = join(DEFAULT_CATALOG_DIR, 'manifest.json');
@@ -59,3 +60,6 @@ if (existsSync(manifestPath)) {
     process.exit(1);
   }
 }
+
+// The review sentiment head the demo and the widget fetch (src/node/sentiment/ensure-sentiment-head.ts).
+ensureSentimentHead();

@@ -54,7 +54,19 @@ export const DEBIAN_VIDEO_PINS: readonly DebianPackagePin[] = [
   { name: 'python3-imageio', version: '2.4.1-5', filename: 'pool/main/p/python-imageio/python3-imageio_2.4.1-5_all.deb', size: 3_137_404, sha256: '4467164fe9fc96f24ef2a50133ef71734294116845c3fc28ca5b102e1d6041e8' },
 ];
 
-export const PINNED_PACKAGES: readonly DebianPackagePin[] = [TUXPAINT_STAMPS_DEFAULT, OPENCLIPART_SVG, OPENCLIPART_PNG, ...DEBIAN_VIDEO_PINS];
+/**
+ * Pattern's test corpora (BSD module; the corpora are for research use, not redistributed):
+ * Pang & Lee's sentence polarity snippets train and evaluate the review sentiment head.
+ */
+export const PYTHON3_PATTERN: DebianPackagePin = {
+  name: 'python3-pattern',
+  version: '2.6+git20180818-4',
+  filename: 'pool/main/p/python-pattern/python3-pattern_2.6+git20180818-4_all.deb',
+  size: 16_383_200,
+  sha256: '9bdb8e36c780db9c701fa9519425c0217fbab2bc1af28eb127caaa6bde7fc4b1',
+};
+
+export const PINNED_PACKAGES: readonly DebianPackagePin[] = [TUXPAINT_STAMPS_DEFAULT, OPENCLIPART_SVG, OPENCLIPART_PNG, ...DEBIAN_VIDEO_PINS, PYTHON3_PATTERN];
 
 /** Where packages are downloaded from without apt; `DEBIAN_MIRROR` points elsewhere (a local mirror). */
 export const DEFAULT_DEBIAN_MIRROR = 'https://deb.debian.org/debian/';
