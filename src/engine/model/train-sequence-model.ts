@@ -1,3 +1,4 @@
+import { itemAt } from '../../shared/item-at.ts';
 /**
  * Training of the item tower and the user model together, with the log-likelihood of the next
  * item: at every position of every training window, a softmax cross-entropy over the catalog's
@@ -94,8 +95,8 @@ function matMul(a: Float32Array, rows: number, inner: number, b: Float32Array, c
   const out = new Float32Array(rows * cols);
   for (let r = 0; r < rows; r++) {
     for (let k = 0; k < inner; k++) {
-      const x = a[r * inner + k]!;
-      for (let c = 0; c < cols; c++) out[r * cols + c] += x * b[k * cols + c]!;
+      const x = itemAt(a, r * inner + k);
+      for (let c = 0; c < cols; c++) out[r * cols + c] = itemAt(out, r * cols + c) + x * itemAt(b, k * cols + c);
     }
   }
   return out;
