@@ -1,3 +1,4 @@
+import { itemAt } from '../shared/item-at.ts';
 import * as tf from '@tensorflow/tfjs';
 import type {
   EmbedBenchmarkOptions,
@@ -64,6 +65,7 @@ export async function benchmarkEmbedding(context: DiagnosticsContext, options: E
   const report = context.backends.requireReport();
   const names = options.backends ?? context.backends.usableBackends();
   const rows: EmbedBenchmarkRow[] = [];
+  const inputs: ReadonlyArray<string | ArrayBuffer> = options.inputs;
   await context.ownEncoders()?.disposeAll();
   try {
     for (const name of names) {
@@ -72,7 +74,7 @@ export async function benchmarkEmbedding(context: DiagnosticsContext, options: E
       // A fresh encoder per backend: its weights must live on the backend being timed.
       const encoders = new BrowserEncoders(context.assetsBaseUrl, context.onnxText);
       try {
-        await embedWith(encoders, options.modality, [options.inputs[0]]); // load + the encoder's own warm-up
+        await embedWith(encoders, options.modality, [itemAt(inputs, 0)]); // load + the encoder's own warm-up
         let msPerItem = 0;
         for (const batchSize of options.batchSizes) {
           const estimateMs = msPerItem * batchSize;
@@ -81,7 +83,7 @@ export async function benchmarkEmbedding(context: DiagnosticsContext, options: E
             rows.push({ backend: name, modality: options.modality, batchSize, itemsPerSecond: (batchSize * 1000) / estimateMs, skipped, ...summarize([estimateMs]) });
             continue;
           }
-          const batch = Array.from({ length: batchSize }, (_, i) => options.inputs[i % options.inputs.length]);
+          const batch = Array.from({ length: batchSize }, (_, i) => itemAt(inputs, i % inputs.length));
           const stats = await timeRunsWithin(() => embedWith(encoders, options.modality, batch), options.runs, options.maxRunMs);
           msPerItem = stats.medianMs / batchSize;
           rows.push({ backend: name, modality: options.modality, batchSize, itemsPerSecond: (batchSize * 1000) / stats.medianMs, ...stats });

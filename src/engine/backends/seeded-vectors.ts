@@ -4,6 +4,7 @@
  * every backend sees the same bytes, so their rankings must agree exactly.
  */
 import { mulberry32 } from '../../shared/seeded-random.ts';
+import { itemAt } from '../../shared/item-at.ts';
 
 /** `count` rows of `dims` values, each row scaled to unit length. */
 export function seededUnitVectors(count: number, dims: number, seed: number): Float32Array {
@@ -18,7 +19,7 @@ export function seededUnitVectors(count: number, dims: number, seed: number): Fl
       norm += v * v;
     }
     const scale = 1 / Math.sqrt(norm || 1);
-    for (let j = 0; j < dims; j++) out[row * dims + j] *= scale;
+    for (let j = 0; j < dims; j++) out[row * dims + j] = itemAt(out, row * dims + j) * scale;
   }
   return out;
 }

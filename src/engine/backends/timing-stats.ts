@@ -1,4 +1,5 @@
 import type { TimingStats } from '../../protocol/engine-api.ts';
+import { itemAt } from '../../shared/item-at.ts';
 
 /** Run `task` once to warm up (shader compiles, first uploads), then `runs` times; report median/min/max. */
 export async function timeRuns(task: () => Promise<unknown>, runs: number): Promise<TimingStats> {
@@ -28,6 +29,6 @@ export function summarize(times: number[]): TimingStats {
   if (times.length === 0) throw new RangeError('no timings to summarize');
   const sorted = [...times].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
-  const medianMs = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-  return { medianMs, minMs: sorted[0], maxMs: sorted[sorted.length - 1], runs: sorted.length };
+  const medianMs = sorted.length % 2 ? itemAt(sorted, mid) : (itemAt(sorted, mid - 1) + itemAt(sorted, mid)) / 2;
+  return { medianMs, minMs: itemAt(sorted, 0), maxMs: itemAt(sorted, sorted.length - 1), runs: sorted.length };
 }

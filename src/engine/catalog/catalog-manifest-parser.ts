@@ -1,3 +1,4 @@
+import { itemAt } from '../../shared/item-at.ts';
 import { MAX_CATALOG_DIMS, MAX_CATALOG_ITEMS, MAX_ID_LENGTH, MAX_VECTOR_FILE_BYTES } from '../../protocol/limits.ts';
 import type { EncoderInfo, Modality } from '../../protocol/embedding.ts';
 import { CatalogFormatError, isVectorFormat, vectorFileByteLength, type CatalogVectorFile } from './vector-codec.ts';
@@ -218,7 +219,8 @@ function parseItems(source: string, json: unknown[], vectorFiles: Partial<Record
       const owner = owners.get(modality);
       if (!owner) throw f.error(`field "${key}" is set, but the catalog has no ${modality} vectors (no vectorFiles.${modality})`);
       if (row >= owner.length) f.fail(`field "${key}" is ${row}, out of range: vectorFiles.${modality} has ${owner.length} rows`);
-      if (owner[row] !== -1) f.fail(`field "${key}" is ${row}, the row of ${itemLabel(owner[row], (json[owner[row]] as Json).id as string)}`);
+      const holder = itemAt(owner, row);
+      if (holder !== -1) f.fail(`field "${key}" is ${row}, the row of ${itemLabel(holder, (json[holder] as Json).id as string)}`);
       owner[row] = index;
       return [modality, row];
     });

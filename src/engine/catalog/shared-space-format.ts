@@ -32,6 +32,7 @@
 import type { Modality } from '../../protocol/embedding.ts';
 import { MODALITIES, describe, isModality, isObject, type CatalogManifest, type CatalogSharedSpace, type Json } from './catalog-manifest.ts';
 import { CatalogFormatError, decodeVectors, encodeVectors, sha256Hex } from './vector-codec.ts';
+import { itemAt } from '../../shared/item-at.ts';
 
 export const SHARED_SPACE_FORMAT = 'ondevice-recs/shared-space';
 export const SHARED_SPACE_FORMAT_VERSION = 1;
@@ -140,7 +141,7 @@ function quantize(values: Float32Array, quantization: SharedSpaceQuantization): 
   }
   const scale = max > min ? (max - min) / 255 : 0;
   const bytes = new Uint8Array(values.length);
-  if (scale > 0) for (let i = 0; i < values.length; i++) bytes[i] = Math.min(255, Math.max(0, Math.round((values[i] - min) / scale)));
+  if (scale > 0) for (let i = 0; i < values.length; i++) bytes[i] = Math.min(255, Math.max(0, Math.round((itemAt(values, i) - min) / scale)));
   return { entry: { quantization: { dtype: 'uint8', min, scale } }, bytes };
 }
 
@@ -267,7 +268,7 @@ export function parseSharedSpaceSpec(json: unknown, source: string, manifest: Ca
   // weightsManifest: one group, one path, the expected weights in order.
   const wm = top.weightsManifest;
   if (!Array.isArray(wm) || wm.length !== 1 || !isObject(wm[0])) fail('', `field "weightsManifest" must be an array of one group (got ${describe(wm)})`);
-  const group = (wm as Json[])[0];
+  const group = itemAt(wm as Json[], 0);
   known('weightsManifest[0]', group, ['paths', 'weights']);
   const paths = group.paths;
   if (!Array.isArray(paths) || paths.length !== 1 || typeof paths[0] !== 'string' || !FILE_NAME.test(paths[0]) || paths[0] === '.' || paths[0] === '..') {
@@ -291,7 +292,7 @@ export function parseSharedSpaceSpec(json: unknown, source: string, manifest: Ca
     if (!isObject(w)) fail(where, `must be an object (got ${describe(w)})`);
     const wj = w as Json;
     known(where, wj, ['name', 'shape', 'dtype', 'quantization']);
-    const want = expected[i];
+    const want = itemAt(expected, i);
     if (wj.name !== want.name) fail(where, `field "name" must be "${want.name}" (got ${describe(wj.name)})`);
     if (!Array.isArray(wj.shape) || wj.shape.join(',') !== want.shape.join(',')) {
       fail(where, `field "shape" must be [${want.shape.join(', ')}] (got ${Array.isArray(wj.shape) ? `[${wj.shape.join(', ')}]` : describe(wj.shape)})`);
@@ -323,7 +324,7 @@ export function parseSharedSpaceSpec(json: unknown, source: string, manifest: Ca
     dims,
     temperature: top.temperature as number,
     modalities,
-    weightsManifest: [{ paths: [(paths as string[])[0]], weights }],
+    weightsManifest: [{ paths: [itemAt(paths as string[], 0)], weights }],
     weightsBytes,
     weightsSha256: top.weightsSha256 as string,
     training: top.training as Json,
@@ -371,7 +372,7 @@ export async function decodeSharedSpaceWeights(bytes: Uint8Array, spec: SharedSp
     } else if (q.dtype === 'float16') out = decodeVectors(slice, 'float16', 1, size, source);
     else {
       out = new Float32Array(size);
-      for (let i = 0; i < size; i++) out[i] = slice[i] * q.scale + q.min;
+      for (let i = 0; i < size; i++) out[i] = itemAt(slice, i) * q.scale + q.min;
     }
     const bad = out.findIndex((v) => !Number.isFinite(v));
     if (bad !== -1) throw new CatalogFormatError(`${source}: weight "${entry.name}" value ${bad} is ${out[bad]}: weights must be finite`);

@@ -1,3 +1,4 @@
+import { itemAt } from '../../shared/item-at.ts';
 /**
  * A catalog's shared space in the engine: per modality a learned linear projection
  * (kernel inputDims × dims, bias dims; format in src/engine/catalog/shared-space-format.ts)
@@ -90,15 +91,15 @@ export class SharedSpace {
     for (let r = 0; r < count; r++) {
       acc.set(p.bias);
       for (let i = 0; i < n; i++) {
-        const x = data[r * n + i];
+        const x = itemAt(data, r * n + i);
         if (x === 0) continue;
         const base = i * dims;
-        for (let j = 0; j < dims; j++) acc[j] += x * p.kernel[base + j];
+        for (let j = 0; j < dims; j++) acc[j] = itemAt(acc, j) + x * itemAt(p.kernel, base + j);
       }
       let sum = 0;
-      for (let j = 0; j < dims; j++) sum += acc[j] * acc[j];
+      for (const a of acc) sum += a * a;
       const scale = sum > 0 ? 1 / Math.sqrt(sum) : 0;
-      for (let j = 0; j < dims; j++) out[r * dims + j] = acc[j] * scale;
+      acc.forEach((a, j) => (out[r * dims + j] = a * scale));
     }
     return out;
   }

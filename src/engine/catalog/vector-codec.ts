@@ -1,3 +1,4 @@
+import { itemAt } from '../../shared/item-at.ts';
 /**
  * Binary layouts of a catalog's vector files (one file per modality), shared by the Node
  * catalog builder (encode) and the browser worker (decode). No Node APIs here.
@@ -72,7 +73,7 @@ const u32Scratch = new Uint32Array(f32Scratch.buffer);
  */
 export function float32ToFloat16Bits(value: number): number {
   f32Scratch[0] = value;
-  const x = u32Scratch[0];
+  const x = itemAt(u32Scratch, 0);
   const sign = (x >>> 16) & 0x8000;
   const exponent = (x >>> 23) & 0xff;
   const mantissa = x & 0x7fffff;
@@ -126,9 +127,9 @@ function float16Table(): Float32Array {
 export function encodeVectors(vectors: Float32Array[], format: VectorFormat): Uint8Array {
   if (!isVectorFormat(format)) throw new RangeError(`unknown vector format ${JSON.stringify(format)} (expected int8 or float16)`);
   const count = vectors.length;
-  const dims = count === 0 ? 0 : vectors[0].length;
-  for (let r = 0; r < count; r++) {
-    if (vectors[r].length !== dims) throw new RangeError(`vector ${r} has ${vectors[r].length} values, vector 0 has ${dims}`);
+  const dims = count === 0 ? 0 : itemAt(vectors, 0).length;
+  for (const [r, vector] of vectors.entries()) {
+    if (vector.length !== dims) throw new RangeError(`vector ${r} has ${vector.length} values, vector 0 has ${dims}`);
     if (dims === 0) throw new RangeError('vectors have no values');
   }
   const out = new Uint8Array(vectorFileByteLength(format, count, dims));
@@ -136,10 +137,10 @@ export function encodeVectors(vectors: Float32Array[], format: VectorFormat): Ui
     const scales = new DataView(out.buffer);
     const values = new Int8Array(out.buffer, count * 4, count * dims);
     for (let r = 0; r < count; r++) {
-      const row = vectors[r];
+      const row = itemAt(vectors, r);
       let maxAbs = 0;
       for (let j = 0; j < dims; j++) {
-        const v = row[j];
+        const v = itemAt(row, j);
         if (!Number.isFinite(v)) throw new RangeError(`vector ${r} value ${j} is ${v}: a catalog vector must be finite`);
         const a = Math.abs(v);
         if (a > maxAbs) maxAbs = a;
@@ -149,18 +150,20 @@ export function encodeVectors(vectors: Float32Array[], format: VectorFormat): Ui
       if (scale === 0) continue; // zero row (or one below float32 resolution): all zeros
       const base = r * dims;
       for (let j = 0; j < dims; j++) {
-        const q = Math.round(Math.abs(row[j]) / scale);
-        values[base + j] = (row[j] < 0 ? -1 : 1) * (q > 127 ? 127 : q);
+        const v = itemAt(row, j);
+        const q = Math.round(Math.abs(v) / scale);
+        values[base + j] = (v < 0 ? -1 : 1) * (q > 127 ? 127 : q);
       }
     }
   } else {
     for (let r = 0; r < count; r++) {
-      const row = vectors[r];
+      const row = itemAt(vectors, r);
       const base = r * dims * 2;
       for (let j = 0; j < dims; j++) {
-        const h = float32ToFloat16Bits(row[j]);
+        const v = itemAt(row, j);
+        const h = float32ToFloat16Bits(v);
         if ((h & 0x7c00) === 0x7c00) {
-          throw new RangeError(`vector ${r} value ${j} is ${row[j]}: float16 holds finite values up to ±65504 only`);
+          throw new RangeError(`vector ${r} value ${j} is ${v}: float16 holds finite values up to ±65504 only`);
         }
         out[base + 2 * j] = h & 0xff;
         out[base + 2 * j + 1] = h >>> 8;
@@ -200,16 +203,17 @@ export function decodeVectors(bytes: Uint8Array, format: VectorFormat, count: nu
         throw new CatalogFormatError(`${source}: row ${r} has an absurd scale ${scale} (at most ${options.maxInt8Scale} for unit-length vectors)`);
       }
       const base = r * dims;
-      for (let j = 0; j < dims; j++) out[base + j] = values[base + j] * scale;
+      for (let j = 0; j < dims; j++) out[base + j] = itemAt(values, base + j) * scale;
     }
   } else {
     const table = float16Table();
     for (let i = 0; i < out.length; i++) {
-      const bits = bytes[2 * i] | (bytes[2 * i + 1] << 8);
+      const bits = itemAt(bytes, 2 * i) | (itemAt(bytes, 2 * i + 1) << 8);
+      const value = itemAt(table, bits);
       if ((bits & 0x7c00) === 0x7c00) {
-        throw new CatalogFormatError(`${source}: row ${Math.floor(i / dims)} value ${i % dims} is ${table[bits]}: a catalog vector must be finite`);
+        throw new CatalogFormatError(`${source}: row ${Math.floor(i / dims)} value ${i % dims} is ${value}: a catalog vector must be finite`);
       }
-      out[i] = table[bits];
+      out[i] = value;
     }
   }
   return out;

@@ -5,6 +5,7 @@
  * V·Σ^½ puts warm items where co-consumption says from the first step, so the few epochs a
  * build can afford refine a good space instead of finding one from noise.
  */
+import { itemAt } from '../../shared/item-at.ts';
 import { topEigenpairs } from '../../shared/symmetric-eigen.ts';
 
 /**
@@ -20,8 +21,8 @@ export function collaborativeItemFactors(sequences: ReadonlyArray<ReadonlyArray<
     const row = new Float64Array(m);
     for (const items of users) {
       row.fill(0);
-      for (const i of items) for (let j = 0; j < m; j++) row[j] += q[i * m + j]!;
-      for (const i of items) for (let j = 0; j < m; j++) out[i * m + j] += row[j]!;
+      for (const i of items) for (let j = 0; j < m; j++) row[j] = itemAt(row, j) + itemAt(q, i * m + j);
+      for (const i of items) for (let j = 0; j < m; j++) out[i * m + j] = itemAt(out, i * m + j) + itemAt(row, j);
     }
     return out;
   };

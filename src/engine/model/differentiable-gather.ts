@@ -1,3 +1,4 @@
+import { itemAt } from '../../shared/item-at.ts';
 /**
  * Row lookup with a gradient on every backend. tfjs's gather has its gradient through
  * UnsortedSegmentSum, which the wasm backend does not implement; a one-hot product works but
@@ -17,9 +18,9 @@ export function differentiableGather(table: tf.Tensor2D, indices: Int32Array): t
         const upstream = (Array.isArray(dy) ? dy[0]! : dy).dataSync();
         const grad = new Float32Array(rows * d);
         for (let i = 0; i < indices.length; i++) {
-          const to = indices[i]! * d;
+          const to = itemAt(indices, i) * d;
           const from = i * d;
-          for (let c = 0; c < d; c++) grad[to + c] += upstream[from + c]!;
+          for (let c = 0; c < d; c++) grad[to + c] = itemAt(grad, to + c) + itemAt(upstream, from + c);
         }
         return tf.tensor2d(grad, [rows, d]);
       },

@@ -1,3 +1,4 @@
+import { itemAt } from '../../shared/item-at.ts';
 /**
  * Training of the item tower and the user model together, with the log-likelihood of the next
  * item: at every position of every training window, a softmax cross-entropy over the catalog's
@@ -128,8 +129,8 @@ function matMul(a: Float32Array, rows: number, inner: number, b: Float32Array, c
   const out = new Float32Array(rows * cols);
   for (let r = 0; r < rows; r++) {
     for (let k = 0; k < inner; k++) {
-      const x = a[r * inner + k]!;
-      for (let c = 0; c < cols; c++) out[r * cols + c] += x * b[k * cols + c]!;
+      const x = itemAt(a, r * inner + k);
+      for (let c = 0; c < cols; c++) out[r * cols + c] = itemAt(out, r * cols + c) + x * itemAt(b, k * cols + c);
     }
   }
   return out;
@@ -200,7 +201,7 @@ export async function trainSequenceModel(config: SequenceModelConfig, content: I
   const params = ModelParameters.fromWeights(trainConfig, start, true);
   // Negative sampling distribution Q over the seen items (cumulative, for a binary search).
   const counts = new Float64Array(n);
-  for (const seq of trainSeqs) for (const item of seq) counts[item]++;
+  for (const seq of trainSeqs) for (const item of seq) counts[item] = itemAt(counts, item) + 1;
   const cumulative = new Float64Array(seenItems.length);
   let mass = 0;
   seenItems.forEach((item, k) => (cumulative[k] = mass += counts[item]! ** negativePower));

@@ -1,3 +1,4 @@
+import { itemAt } from '../../shared/item-at.ts';
 /**
  * Exact top-k by dot product in plain JS (float64 accumulation).
  * The reference every tfjs backend is checked against, and the CPU path of last resort.
@@ -17,12 +18,12 @@ export function topKReference(items: Float32Array, dims: number, query: Float32A
   for (let row = 0; row < count; row++) {
     let sum = 0;
     const base = row * dims;
-    for (let j = 0; j < dims; j++) sum += items[base + j] * query[j];
-    if (bestIdx.length === limit && sum <= bestScore[limit - 1]) continue;
+    for (let j = 0; j < dims; j++) sum += itemAt(items, base + j) * itemAt(query, j);
+    if (bestIdx.length === limit && sum <= itemAt(bestScore, limit - 1)) continue;
     let pos = bestIdx.length === limit ? limit - 1 : bestIdx.length;
-    while (pos > 0 && bestScore[pos - 1] < sum) {
-      bestScore[pos] = bestScore[pos - 1];
-      bestIdx[pos] = bestIdx[pos - 1];
+    while (pos > 0 && itemAt(bestScore, pos - 1) < sum) {
+      bestScore[pos] = itemAt(bestScore, pos - 1);
+      bestIdx[pos] = itemAt(bestIdx, pos - 1);
       pos--;
     }
     bestScore[pos] = sum;
@@ -34,5 +35,5 @@ export function topKReference(items: Float32Array, dims: number, query: Float32A
 /** True when two rankings name the same items in the same order and their scores agree within `tolerance`. */
 export function sameRanking(a: TopK, b: TopK, tolerance: number): boolean {
   if (a.indices.length !== b.indices.length) return false;
-  return a.indices.every((index, i) => index === b.indices[i] && Math.abs(a.scores[i] - b.scores[i]) <= tolerance);
+  return a.indices.every((index, i) => index === b.indices[i] && Math.abs(itemAt(a.scores, i) - itemAt(b.scores, i)) <= tolerance);
 }

@@ -13,6 +13,7 @@
  * Only the int8 item vectors stay in memory (d + 4 bytes per item); a history item's float
  * vector is decoded from its row when needed.
  */
+import { itemAt } from '../../shared/item-at.ts';
 import * as tf from '@tensorflow/tfjs';
 import type { LoadedLearnedModelFiles } from '../catalog/fetch-catalog.ts';
 import { towerModalities, type CatalogLearnedModel } from '../catalog/learned-model-format.ts';
@@ -139,7 +140,7 @@ export class LearnedRanker {
     const weights = logits.map((l) => Math.exp(l - max));
     const out = new Float32Array(d);
     vectors.forEach((v, i) => {
-      for (let j = 0; j < d; j++) out[j] += weights[i]! * v[j]!;
+      for (let j = 0; j < d; j++) out[j] = itemAt(out, j) + itemAt(weights, i) * itemAt(v, j);
     });
     let norm = 0;
     for (let j = 0; j < d; j++) norm += out[j]! * out[j]!;

@@ -1,3 +1,4 @@
+import { itemAt } from '../../../shared/item-at.ts';
 import type { RgbaImage } from '../encoder.ts';
 import { IMAGE_INPUT_SIZE, prepareImage } from '../image/prepare-image.ts';
 
@@ -53,10 +54,10 @@ export function colourLayout(frame: RgbaImage): Float32Array {
     for (let x = 0; x < width; x++) {
       const cell = cy * g + Math.min(g - 1, Math.floor((x * g) / width));
       const i = (y * width + x) * 4;
-      sums[cell * 3] += data[i]!;
-      sums[cell * 3 + 1] += data[i + 1]!;
-      sums[cell * 3 + 2] += data[i + 2]!;
-      counts[cell]++;
+      sums[cell * 3] = itemAt(sums, cell * 3) + itemAt(data, i);
+      sums[cell * 3 + 1] = itemAt(sums, cell * 3 + 1) + itemAt(data, i + 1);
+      sums[cell * 3 + 2] = itemAt(sums, cell * 3 + 2) + itemAt(data, i + 2);
+      counts[cell] = itemAt(counts, cell) + 1;
     }
   }
   const out = new Float32Array(g * g * 3);

@@ -1,3 +1,4 @@
+import { itemAt } from '../../../shared/item-at.ts';
 import { l2NormalizeInPlace } from '../l2-normalize.ts';
 
 /**
@@ -29,8 +30,8 @@ function mean(vectors: readonly Float32Array[], weights?: readonly number[]): Fl
   const dims = vectors[0]!.length;
   const out = new Float64Array(dims);
   vectors.forEach((v, i) => {
-    const w = weights ? weights[i]! : 1 / vectors.length;
-    for (let d = 0; d < dims; d++) out[d] += w * v[d]!;
+    const w = weights ? itemAt(weights, i) : 1 / vectors.length;
+    for (let d = 0; d < dims; d++) out[d] = itemAt(out, d) + w * itemAt(v, d);
   });
   return Float32Array.from(out);
 }
