@@ -33,6 +33,7 @@ import { describe, isObject, type Json } from './json-checks.ts';
 import { MODALITIES } from './catalog-modalities.ts';
 import { parseCatalogIvf, type CatalogIvfEntry } from '../ivf/ivf-format.ts';
 import { CATEGORY_PATTERN } from './catalog-category.ts';
+import { parseSignalsPrivacy, type SignalsPrivacy } from './signals-privacy.ts';
 
 export { CatalogFormatError, type VectorFormat } from './vector-codec.ts';
 
@@ -95,6 +96,8 @@ export interface CatalogSignals {
   coOccurrence: Record<string, RelatedItem[]>;
   /** Per item id, most likely first. */
   transitions: Record<string, NextItem[]>;
+  /** The minimum sessions K and the noise (ε, δ) the counts were released with (signals-privacy.ts). */
+  privacy?: SignalsPrivacy;
 }
 
 /** A trained fusion model (see src/engine/recommend/fusion-model.ts for the features). */
@@ -640,6 +643,9 @@ function parseSignals(source: string, json: Json, ids: Set<string>): CatalogSign
       if (sum > 1 + SUM_TOLERANCE) throw new CatalogFormatError(`${source}: ${where}: probabilities sum to ${sum}, more than 1`);
     },
   );
+  const privacyJson = top.object('privacy', 'optional');
   top.noOthers();
-  return { sessions, events, k, maxGapSeconds, popularity, coOccurrence, transitions };
+  const out: CatalogSignals = { sessions, events, k, maxGapSeconds, popularity, coOccurrence, transitions };
+  if (privacyJson !== undefined) out.privacy = parseSignalsPrivacy(source, privacyJson);
+  return out;
 }

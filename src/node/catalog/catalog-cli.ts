@@ -14,6 +14,7 @@
 // options: --format int8|float16 (default int8)   --interactions FILE (.csv or .jsonl)
 //          with --interactions, how they are aggregated (aggregate-interactions.ts): --neighbours K (20)
 //          --transition-window N (1)  --max-gap SECONDS (3600)  --max-session-items N (100)
+//          --min-sessions K (5)  --epsilon E (differential privacy; private-aggregates.ts)  --noise-seed N
 //          --modalities text,image,audio           --name NAME   --currency EUR
 //          --batch N (default 16)                  --no-shared-space   --workers N
 //          --progress-file FILE (the build's status as JSON, for the dev server's page)
@@ -44,12 +45,14 @@ import { availableParallelism } from 'node:os';
 import { addIvfToCatalog } from './ivf-files.ts';
 import { collectShardPartials, parseShard, removeShards, runShardProcesses, shardDir, shardItems, type ShardSpec } from './shard-build.ts';
 import { DEFAULT_BATCH_SIZE } from './build-catalog.ts';
+import { PRIVACY_FLAGS, privacyOptions } from './privacy-flags.ts';
 
 const USAGE = [
   'usage: npm run catalog -- build --source tuxpaint|openclipart|debian-videos --out DIR [--limit N] [--ids ID,ID…] [options]',
   '       npm run catalog -- build --source jsonl|csv PATH --media DIR --out DIR [options]',
   'options: --format int8|float16  --interactions FILE.csv|FILE.jsonl  --modalities text,image,audio',
   '         --neighbours K  --transition-window N  --max-gap SECONDS  --max-session-items N   (how --interactions are aggregated)',
+  '         --min-sessions K (default 5)  --epsilon E [--noise-seed N]   (privacy of the aggregates: docs/privacy.md)',
   '         --name NAME  --currency EUR  --batch N  --no-shared-space  --progress-file FILE',
   '       npm run catalog -- shared-space --out DIR [--dims N] [--steps N] [--seed N]   (add/retrain the shared space of a built catalog)',
   '       build … --workers N (parallel shard processes, default one per core)  build … --shard i/n  merge … --shards n',
@@ -197,7 +200,7 @@ function parseArgs(argv: string[]): Args {
   return args;
 }
 
-const SIGNAL_FLAGS = ['neighbours', 'transition-window', 'max-gap', 'max-session-items'];
+const SIGNAL_FLAGS = ['neighbours', 'transition-window', 'max-gap', 'max-session-items', ...PRIVACY_FLAGS];
 
 /** `--neighbours` etc. → aggregation options, or undefined when none is given. */
 function signalOptions(flags: ReadonlyMap<string, string>): AggregateOptions | undefined {
@@ -217,6 +220,9 @@ function signalOptions(flags: ReadonlyMap<string, string>): AggregateOptions | u
   if (transitionWindow !== undefined) options.transitionWindow = transitionWindow;
   if (maxGapSeconds !== undefined) options.maxGapSeconds = maxGapSeconds;
   if (maxSessionItems !== undefined) options.maxSessionItems = maxSessionItems;
+  Object.assign(options, privacyOptions(flags, (message) => {
+    throw new UsageError(message);
+  }));
   return Object.keys(options).length > 0 ? options : undefined;
 }
 
