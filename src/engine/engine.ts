@@ -61,6 +61,7 @@ import { releaseListener, safeListener } from './progress/safe-listener.ts';
 import { PreloadedCatalog } from './catalog/preloaded-catalog.ts';
 import { FUSION_HEADS, MAX_EXAMPLE_AUDIO_SECONDS, type ExampleInput, type ProfileSummary, type RecommendRequest, type RecommendedItem, type TrackExtra, type TrackedEventType } from '../protocol/recommend.ts';
 import { MAX_K } from '../protocol/recommend.ts';
+import { shopperPrivacy } from './catalog/signals-privacy.ts';
 
 /** Rows of the start-up probe (× 256 dims): enough to tell backends apart, small enough not to delay start-up. */
 const DEFAULT_PROBE_ITEMS = 10_000;
@@ -348,6 +349,7 @@ export class Engine implements EngineApi {
         loadMs: performance.now() - started,
         notices: files.notices,
         shopperEvents: manifest.signals?.events ?? 0,
+        ...shopperPrivacy(manifest.signals?.privacy),
       };
     }).finally(() => releaseListener(onProgress));
   }

@@ -6,6 +6,7 @@
  */
 import { CatalogFormatError } from './vector-codec.ts';
 import { describe, isObject, type Json } from './json-checks.ts';
+import type { ShopperDataPrivacy } from '../../protocol/engine-api.ts';
 
 /** Calibrated noise on every shipped count: (ε, δ)-differential privacy per session. */
 export interface SignalsNoise {
@@ -62,4 +63,10 @@ export function parseSignalsPrivacy(source: string, json: unknown): SignalsPriva
 
 function only(json: Json, keys: readonly string[], unknown: (key: string) => void): void {
   for (const key of Object.keys(json)) if (!keys.includes(key)) unknown(key);
+}
+
+/** The load summary's `shopperPrivacy` field (spread into it; nothing when the catalog has no record). */
+export function shopperPrivacy(privacy: SignalsPrivacy | undefined): { shopperPrivacy?: ShopperDataPrivacy } {
+  if (!privacy) return {};
+  return { shopperPrivacy: { minSessions: privacy.minSessions, ...(privacy.noise ? { epsilon: privacy.noise.epsilon, delta: privacy.noise.delta } : {}) } };
 }
