@@ -3,6 +3,7 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import type { Recommender } from '../client/create-recommender.ts';
 import { DEFAULT_DB_NAME } from '../protocol/profile.ts';
 import type { ProfileSummary } from '../protocol/recommend.ts';
+import { shopDataPrivacy } from './shop-data-privacy.ts';
 import { panelStyles, sharedStyles } from './shared-styles.ts';
 
 export const EXPORT_FILE_NAME = 'ondevice-recs-profile.json';
@@ -190,6 +191,7 @@ export class PrivacyPanel extends LitElement {
           <li>Your personal model and every recommendation made for you: they are computed in this tab.</li>
         </ul>
         <p class="muted">The page only downloads the catalog and the models from this site. There is no account and no server-side log.</p>
+        ${shopDataPrivacy(this.recs?.catalog)}
 
         <div class="actions">
           <button type="button" class="button" @click=${this.exportData} ?disabled=${!this.recs || this.working !== ''}>Export my data</button>

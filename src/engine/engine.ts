@@ -56,6 +56,7 @@ import { releaseListener, safeListener } from './progress/safe-listener.ts';
 import { PreloadedCatalog } from './catalog/preloaded-catalog.ts';
 import { FUSION_HEADS, MAX_EXAMPLE_AUDIO_SECONDS, type ExampleInput, type ProfileSummary, type RecommendRequest, type RecommendedItem, type TrackExtra, type TrackResult, type TrackedEventType } from '../protocol/recommend.ts';
 import { MAX_K } from '../protocol/recommend.ts';
+import { shopperPrivacy } from './catalog/signals-privacy.ts';
 
 /** The worker-side engine. Every public method runs through one queue, so backend switches never race a call. */
 export class Engine implements EngineApi {
@@ -247,6 +248,7 @@ export class Engine implements EngineApi {
         loadMs: performance.now() - started,
         notices: files.notices,
         shopperEvents: manifest.signals?.events ?? 0,
+        ...shopperPrivacy(manifest.signals?.privacy),
       };
     }).finally(() => {
       if (this.catalogLoad === load) this.catalogLoad = undefined;

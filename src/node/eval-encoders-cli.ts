@@ -11,6 +11,7 @@ import type { Embedding } from '../protocol/embedding.ts';
 import { NodeEncoders } from './node-encoders.ts';
 import { initNodeTf } from './node-tf.ts';
 import { listTuxPaintStamps, type TuxPaintStamp } from './tuxpaint-stamps.ts';
+import { runClassificationReport } from './classification/classification-cli-report.ts';
 
 interface Subject {
   label: string;
@@ -103,6 +104,12 @@ async function embedCached(encoders: NodeEncoders, subject: Subject, stamps: Tux
 }
 
 async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv.includes('--classification')) {
+    // Held-out category classification of a built catalog's stored vectors (classification-cli-report.ts).
+    const at = (flag: string) => (argv.includes(flag) ? argv[argv.indexOf(flag) + 1] : undefined);
+    return runClassificationReport(at('--catalog') ?? 'public/catalogs/tuxpaint', at('--only')?.split(','));
+  }
   const stamps = listTuxPaintStamps(findOrFetchTuxPaintStamps());
   await initNodeTf('wasm');
   const encoders = new NodeEncoders();

@@ -225,6 +225,19 @@ export interface CatalogSummary {
    * what shoppers did.
    */
   shopperEvents: number;
+  /** How the shop's aggregates were protected (absent: the catalog has no signals, or predates the record). */
+  shopperPrivacy?: ShopperDataPrivacy;
+}
+
+/**
+ * The catalog's `signals.privacy`: items and pairs seen in fewer than `minSessions` distinct
+ * sessions were left out; with `epsilon`, every count carries calibrated noise ((ε, δ)-differential
+ * privacy per session, docs/privacy.md). No `epsilon`: exact counts.
+ */
+export interface ShopperDataPrivacy {
+  minSessions: number;
+  epsilon?: number;
+  delta?: number;
 }
 
 export interface CatalogRankResult {

@@ -87,7 +87,7 @@ beforeAll(async () => {
   await initNodeTf('wasm');
   encoders = new NodeEncoders();
   const items = tuxPaintSourceItems(findOrFetchTuxPaintStamps(), { ids: FIXTURE_STAMP_IDS });
-  const summary = await buildCatalog(items, { outDir: catalogDir, encoders, modalities: ['text', 'image'], interactions: { rows: LOG }, createdAt: '2026-01-01T00:00:00.000Z' });
+  const summary = await buildCatalog(items, { outDir: catalogDir, encoders, modalities: ['text', 'image'], interactions: { rows: LOG, options: { minSessions: 1 } }, createdAt: '2026-01-01T00:00:00.000Z' });
   expect(summary.items).toBe(FIXTURE_STAMP_IDS.length);
   expect(summary.sharedSpace).toHaveProperty('dims');
   expect(summary.interactions?.events).toBe(LOG.length);

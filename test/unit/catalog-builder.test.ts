@@ -264,7 +264,7 @@ describe('tux paint catalog, interrupted and resumed', () => {
     const withLog = join(temp, 'tuxpaint-with-log');
     cpSync(join(out), withLog, { recursive: true });
     rmSync(join(withLog, 'manifest.json'));
-    const summary = await buildCatalog(items, { outDir: withLog, encoders, batchSize: 4, name: 'test', interactions: { rows }, modalities: ['text', 'image'] });
+    const summary = await buildCatalog(items, { outDir: withLog, encoders, batchSize: 4, name: 'test', interactions: { rows, options: { minSessions: 1 } }, modalities: ['text', 'image'] });
     const built = parseCatalogManifest(JSON.parse(readFileSync(join(withLog, 'manifest.json'), 'utf8')), 'manifest.json');
     expect(built.signals!.events).toBe(120);
     expect(built.fusion).toBeDefined();

@@ -35,11 +35,12 @@ describe('catalog CLI: how interactions are aggregated', () => {
       await run(process.execPath, [...CLI, 'build', '--source', 'jsonl', join(work, 'shop.jsonl'), '--media', work, '--modalities', 'text', '--workers', '1', '--interactions', join(work, 'log.csv'), '--out', join(work, out), ...flags], { maxBuffer: 64 << 20 });
       return parseCatalogManifest(JSON.parse(readFileSync(join(work, out, 'manifest.json'), 'utf8')), 'manifest.json');
     };
-    const defaults = await build('defaults', []);
+    // Two shoppers: under the default K = 5 nothing would ship; K = 1 shows what each flag does.
+    const defaults = await build('defaults', ['--min-sessions', '1']);
     // Defaults: the next event only, gaps up to an hour: hat→scarf, scarf→boots; hat→gloves is 2 h.
     expect(defaults.signals!.maxGapSeconds).toBe(3600);
     expect(defaults.signals!.transitions.hat!.map((n) => n.item)).toEqual(['scarf']);
-    const wide = await build('wide', ['--transition-window', '2', '--max-gap', '10000', '--neighbours', '1']);
+    const wide = await build('wide', ['--min-sessions', '1', '--transition-window', '2', '--max-gap', '10000', '--neighbours', '1']);
     expect(wide.signals).toMatchObject({ k: 1, maxGapSeconds: 10000 });
     // Window 2 credits hat→boots (weight ½); the 2 h gap now counts (hat→gloves); one neighbour each.
     expect(Object.values(wide.signals!.transitions).every((list) => list.length <= 1)).toBe(true);
@@ -47,6 +48,13 @@ describe('catalog CLI: how interactions are aggregated', () => {
     expect(wide.signals!.transitions.scarf!.map((n) => n.item)).toEqual(['boots']);
     expect(wide.signals!.transitions.hat).toHaveLength(1);
     expect(wide.signals!.transitions.hat![0]!.p).toBeLessThan(1); // shared between scarf, boots and gloves before the cut
+    const k5 = await build('k5', []);
+    expect(k5.signals).toMatchObject({ popularity: [], coOccurrence: {}, transitions: {}, privacy: { minSessions: 5 } });
+    const noisy = await build('noisy', ['--min-sessions', '2', '--epsilon', '4', '--noise-seed', '9']);
+    expect(noisy.signals!.privacy).toEqual({ minSessions: 2, noise: { mechanism: 'laplace', epsilon: 4, delta: 1e-6, maxItemsPerSession: 20, maxPairsPerSession: 20 } });
+    await expect(run(process.execPath, [...CLI, 'build', '--source', 'jsonl', join(work, 'shop.jsonl'), '--media', work, '--out', join(work, 'x'), '--interactions', join(work, 'log.csv'), '--epsilon', '0'])).rejects.toMatchObject({
+      stderr: expect.stringMatching(/--epsilon must be a number > 0, or inf for exact counts \(got "0"\)/),
+    });
     await expect(run(process.execPath, [...CLI, 'build', '--source', 'jsonl', join(work, 'shop.jsonl'), '--media', work, '--out', join(work, 'x'), '--transition-window', '2'])).rejects.toMatchObject({
       stderr: expect.stringMatching(/--transition-window is about aggregating --interactions/),
     });

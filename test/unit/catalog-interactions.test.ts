@@ -38,8 +38,11 @@ const LOG: InteractionRow[] = [
 
 const r6 = (x: number) => Math.round(x * 1e6) / 1e6;
 
+/** Every pair of the hand-made log counts (K = 1); the default K = 5 is tested on its own. */
+const ALL = { minSessions: 1 };
+
 describe('aggregateInteractions on a hand-made log', () => {
-  const { signals, report } = aggregateInteractions(LOG, CATALOG);
+  const { signals, report } = aggregateInteractions(LOG, CATALOG, ALL);
 
   it('reports what went in and what was dropped', () => {
     expect(report).toEqual({
@@ -131,19 +134,19 @@ describe('aggregateInteractions on a hand-made log', () => {
   });
 
   it('is the same for the log in any order (apart from equal timestamps)', () => {
-    expect(aggregateInteractions([...LOG].reverse(), [...CATALOG].reverse()).signals).toEqual(signals);
+    expect(aggregateInteractions([...LOG].reverse(), [...CATALOG].reverse(), ALL).signals).toEqual(signals);
   });
 });
 
 describe('aggregateInteractions options', () => {
   it('counts a transition whose gap equals the limit, not one beyond it', () => {
-    const at4000 = aggregateInteractions(LOG, CATALOG, { maxGapSeconds: 4000 });
+    const at4000 = aggregateInteractions(LOG, CATALOG, { ...ALL, maxGapSeconds: 4000 });
     expect(at4000.signals.transitions.A).toEqual([
       { item: 'B', p: 0.666666, sessions: 2 }, // rounded down
       { item: 'D', p: 0.333333, sessions: 1 },
     ]);
     expect(at4000.report.transitionsOverGap).toBe(0);
-    const at3999 = aggregateInteractions(LOG, CATALOG, { maxGapSeconds: 3999 });
+    const at3999 = aggregateInteractions(LOG, CATALOG, { ...ALL, maxGapSeconds: 3999 });
     expect(at3999.signals.transitions.A).toEqual([{ item: 'B', p: 1, sessions: 2 }]);
   });
 
@@ -154,7 +157,7 @@ describe('aggregateInteractions options', () => {
       { session: `s${i}`, item: 'A', timestamp: T, event: 'view' },
       { session: `s${i}`, item: id, timestamp: T + 1, event: 'view' },
     ]);
-    const { signals } = aggregateInteractions(rows, ['A', ...ids], { k: 100 });
+    const { signals } = aggregateInteractions(rows, ['A', ...ids], { ...ALL, k: 100 });
     expect(signals.transitions.A).toHaveLength(60);
     expect(signals.transitions.A!.every((n) => n.p === 0.016666)).toBe(true);
     const items = ['A', ...ids].map((id) => ({ id, title: id, category: 'letters', vectorRows: {} }));
@@ -163,20 +166,20 @@ describe('aggregateInteractions options', () => {
   });
 
   it('cuts lists at k, breaking ties by item id', () => {
-    const { signals } = aggregateInteractions(LOG, CATALOG, { k: 1 });
+    const { signals } = aggregateInteractions(LOG, CATALOG, { ...ALL, k: 1 });
     expect(signals.coOccurrence.A).toEqual([{ item: 'B', score: r6(3 / Math.sqrt(12)), sessions: 3 }]);
     expect(signals.transitions.B).toEqual([{ item: 'A', p: 0.5, sessions: 1 }]); // p is still the share of all B→ transitions
     expect(signals.k).toBe(1);
   });
 
   it('leaves out pairs seen in fewer than minPairSessions sessions', () => {
-    const { signals } = aggregateInteractions(LOG, CATALOG, { minPairSessions: 2 });
+    const { signals } = aggregateInteractions(LOG, CATALOG, { ...ALL, minSessions: 2 });
     expect(signals.coOccurrence).toEqual({ A: [{ item: 'B', score: r6(3 / Math.sqrt(12)), sessions: 3 }], B: [{ item: 'A', score: r6(3 / Math.sqrt(12)), sessions: 3 }] });
     expect(signals.transitions).toEqual({ A: [{ item: 'B', p: 1, sessions: 2 }] });
   });
 
   it('skips co-occurrence of sessions with more than maxSessionItems items', () => {
-    const { signals, report } = aggregateInteractions(LOG, CATALOG, { maxSessionItems: 2 });
+    const { signals, report } = aggregateInteractions(LOG, CATALOG, { ...ALL, maxSessionItems: 2 });
     expect(report.largeSessions).toBe(1); // user-1 has A, B, C
     // Left: user-2 {A,B}, user-3 {A,B}, user-5 {A,D}: sessions(A)=3, (B)=2, (D)=1.
     expect(signals.coOccurrence.A).toEqual([
@@ -188,7 +191,7 @@ describe('aggregateInteractions options', () => {
   });
 
   it('weights events in the popularity score', () => {
-    const { signals } = aggregateInteractions(LOG, CATALOG, { eventWeights: { purchase: 10 } });
+    const { signals } = aggregateInteractions(LOG, CATALOG, { ...ALL, eventWeights: { purchase: 10 } });
     // B: 1 + 10 + 1 + 1 = 13; A: 5.
     expect(signals.popularity.map((p) => [p.item, p.score])).toEqual([
       ['B', 1],
@@ -200,7 +203,7 @@ describe('aggregateInteractions options', () => {
 
   it('counts a transition once per session and skips repeats of the same item', () => {
     const log = ['A', 'A', 'B', 'A', 'B'].map((item, i) => ({ session: 's', item, timestamp: T + i, event: 'view' }));
-    const { signals, report } = aggregateInteractions(log, CATALOG);
+    const { signals, report } = aggregateInteractions(log, CATALOG, ALL);
     expect(report.transitions).toBe(3); // A→B, B→A, A→B
     expect(signals.transitions).toEqual({ A: [{ item: 'B', p: 1, sessions: 1 }], B: [{ item: 'A', p: 1, sessions: 1 }] });
     expect(signals.popularity[0]).toEqual({ item: 'A', count: 3, sessions: 1, score: 1 });
@@ -209,7 +212,7 @@ describe('aggregateInteractions options', () => {
   it('with a transition window, credits later events by 1/distance, once per session at the nearest distance', () => {
     // user-1 in time order: A, B, C, B. Window 2 adds A → C (½); B → B is skipped; C → B stays 1.
     const log = LOG.filter((r) => r.session === 'user-1');
-    const next = aggregateInteractions(log, CATALOG, { transitionWindow: 2 }).signals.transitions;
+    const next = aggregateInteractions(log, CATALOG, { ...ALL, transitionWindow: 2 }).signals.transitions;
     expect(next.A).toEqual([
       { item: 'B', p: 0.666666, sessions: 1 },
       { item: 'C', p: 0.333333, sessions: 1 },
@@ -217,20 +220,20 @@ describe('aggregateInteractions options', () => {
     // B → C at distance 1 (weight 1), B → B skipped; C → B at distance 1.
     expect(next.B).toEqual([{ item: 'C', p: 1, sessions: 1 }]);
     expect(next.C).toEqual([{ item: 'B', p: 1, sessions: 1 }]);
-    expect(() => aggregateInteractions(log, CATALOG, { transitionWindow: 0 })).toThrow('transitionWindow must be an integer ≥ 1, got 0');
+    expect(() => aggregateInteractions(log, CATALOG, { ...ALL, transitionWindow: 0 })).toThrow('transitionWindow must be an integer ≥ 1, got 0');
   });
 
   it('returns empty signals for a log with nothing in the catalog', () => {
-    const { signals, report } = aggregateInteractions(LOG, ['Z']);
-    expect(signals).toEqual({ sessions: 0, events: 0, k: 20, maxGapSeconds: 3600, popularity: [], coOccurrence: {}, transitions: {} });
+    const { signals, report } = aggregateInteractions(LOG, ['Z'], ALL);
+    expect(signals).toEqual({ sessions: 0, events: 0, k: 20, maxGapSeconds: 3600, popularity: [], coOccurrence: {}, transitions: {}, privacy: { minSessions: 1 } });
     expect(report.droppedEvents).toBe(13);
     expect(report.unknownItemExamples).toEqual(['A', 'B', 'C', 'D', 'X']);
   });
 
   it('names a bad row and bad options', () => {
     const bad = [...LOG.slice(0, 2), { session: 'u', item: 'A', timestamp: Number.NaN, event: 'view' }];
-    expect(() => aggregateInteractions(bad, CATALOG)).toThrow('interaction row 2: bad timestamp NaN (expected seconds or milliseconds since 1970)');
-    expect(() => aggregateInteractions(LOG, CATALOG, { k: 0 })).toThrow('k must be an integer ≥ 1, got 0');
+    expect(() => aggregateInteractions(bad, CATALOG, ALL)).toThrow('interaction row 2: bad timestamp NaN (expected seconds or milliseconds since 1970)');
+    expect(() => aggregateInteractions(LOG, CATALOG, { ...ALL, k: 0 })).toThrow('k must be an integer ≥ 1, got 0');
   });
 
   it('reads timestamps ≥ 1e11 as milliseconds', () => {

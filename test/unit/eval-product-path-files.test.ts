@@ -23,7 +23,7 @@ describe('the training log for the catalog builder', () => {
     expect(rows.map((x) => `${x.session}:${x.item}@${x.timestamp}`)).toEqual(['1:1@10', '1:3@20', '1:2@20', '2:4@5', '2:1@6', '3:4@1', '3:5@2', '3:6@3']);
     expect(rows.every((x) => x.event === 'rating')).toBe(true);
     // The builder's transitions follow the written order: 3 → 2 (the hash order), not 2 → 3.
-    const signals = aggregateInteractions(rows, ['1', '2', '3', '4', '5', '6'], { k: 10, maxGapSeconds: 1e9 }).signals;
+    const signals = aggregateInteractions(rows, ['1', '2', '3', '4', '5', '6'], { k: 10, maxGapSeconds: 1e9, minSessions: 1 }).signals;
     const next = (id: string) => signals.transitions[id]?.map((t) => t.item) ?? [];
     expect(next('3')).toContain('2');
     expect(next('2')).not.toContain('3');

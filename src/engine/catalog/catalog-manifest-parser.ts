@@ -9,6 +9,7 @@ import { parseCatalogIvf } from '../ivf/ivf-format.ts';
 import { CATEGORY_PATTERN } from './catalog-category.ts';
 import { parseLearnedModel } from './learned-model-format.ts';
 import { parseCatalogGraph } from '../graph/item-graph-format.ts';
+import { parseSignalsPrivacy } from './signals-privacy.ts';
 import { Fields, objectAt } from './catalog-fields.ts';
 import {
   CATALOG_SCHEMA_VERSION,
@@ -373,6 +374,9 @@ function parseSignals(source: string, json: Json, ids: Set<string>): CatalogSign
       if (sum > 1 + SUM_TOLERANCE) throw new CatalogFormatError(`${source}: ${where}: probabilities sum to ${sum}, more than 1`);
     },
   );
+  const privacyJson = top.object('privacy', 'optional');
   top.noOthers();
-  return { sessions, events, k, maxGapSeconds, popularity, coOccurrence, transitions };
+  const out: CatalogSignals = { sessions, events, k, maxGapSeconds, popularity, coOccurrence, transitions };
+  if (privacyJson !== undefined) out.privacy = parseSignalsPrivacy(source, privacyJson);
+  return out;
 }

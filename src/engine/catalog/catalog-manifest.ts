@@ -32,6 +32,7 @@ import { MODALITIES } from './catalog-modalities.ts';
 import type { CatalogIvfEntry } from '../ivf/ivf-format.ts';
 import type { CatalogLearnedModel } from './learned-model-format.ts';
 import type { CatalogGraphEntry } from '../graph/item-graph-format.ts';
+import type { SignalsPrivacy } from './signals-privacy.ts';
 
 export { CatalogFormatError, type VectorFormat } from './vector-codec.ts';
 
@@ -94,6 +95,8 @@ export interface CatalogSignals {
   coOccurrence: Record<string, RelatedItem[]>;
   /** Per item id, most likely first. */
   transitions: Record<string, NextItem[]>;
+  /** The minimum sessions K and the noise (ε, δ) the counts were released with (signals-privacy.ts). */
+  privacy?: SignalsPrivacy;
 }
 
 /** A trained fusion model (see src/engine/recommend/fusion-model.ts for the features). */

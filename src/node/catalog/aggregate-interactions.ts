@@ -17,8 +17,12 @@
  *   steps (d = 1: b came right next), counted once per session at its largest weight.
  *   `p` = weight(a → b) / Σ_c weight(a → c): with the default window of 1, the probability
  *   that the next item after a is b. The listed p sum to 1 unless the list was cut at `k` or
- *   pairs were dropped by `minPairSessions`. Top `k` per item. A window > 1 also credits
+ *   pairs were dropped by `minSessions`. Top `k` per item. A window > 1 also credits
  *   "viewed soon after", which helps when logs interleave (tuned on MovieLens dev users: 5).
+ * - `minSessions` K (default 5): items, co-occurrence pairs and transitions seen in fewer than
+ *   K distinct sessions are not shipped, so no single session's pair leaves the shop.
+ * - `privacy` (the builder's `--epsilon`): the counts are released with differential privacy
+ *   instead, clipped per session and noised (private-aggregates.ts, docs/privacy.md).
  * - Rows whose item is not in the catalog are dropped (counted in the report). A session
  *   with a single event adds to popularity only.
  * - Ties are broken deterministically: score, then support (count or sessions), then item
@@ -29,6 +33,7 @@
  */
 import type { CatalogSignals, NextItem, PopularityEntry, RelatedItem } from '../../engine/catalog/catalog-manifest.ts';
 import { csvRecords } from './csv-records.ts';
+import { privateAggregates, type PrivacyOptions } from './private-aggregates.ts';
 
 export interface InteractionRow {
   /** A session or user id. */
@@ -47,8 +52,10 @@ export interface AggregateOptions {
   maxGapSeconds?: number;
   /** Events after an event that count as its transitions, weighted 1/distance (default 1: the next one only). */
   transitionWindow?: number;
-  /** Pairs (co-occurrence and transitions) seen in fewer sessions are left out (default 1: keep all). */
-  minPairSessions?: number;
+  /** K: items and pairs (co-occurrence, transitions) seen in fewer distinct sessions are left out (default 5). */
+  minSessions?: number;
+  /** Release the counts with ε-differential privacy per session (absent: exact counts). */
+  privacy?: PrivacyOptions;
   /** Sessions with more distinct items (bots, crawlers, years-long user histories) add no co-occurrence (default 100). */
   maxSessionItems?: number;
   /** Weight of each event type in the popularity score; unlisted events weigh 1. */
@@ -83,6 +90,7 @@ export class InteractionLogError extends Error {
 export const DEFAULT_K = 20;
 export const DEFAULT_MAX_GAP_SECONDS = 3600;
 export const DEFAULT_MAX_SESSION_ITEMS = 100;
+export const DEFAULT_MIN_SESSIONS = 5;
 const MS_THRESHOLD = 1e11;
 
 /** A timestamp in seconds: values ≥ 1e11 are taken as milliseconds. */
@@ -117,7 +125,7 @@ export function aggregateInteractions(
 ): { signals: CatalogSignals; report: AggregationReport } {
   const k = checkOption('k', options.k ?? DEFAULT_K, 1, true);
   const maxGapSeconds = checkOption('maxGapSeconds', options.maxGapSeconds ?? DEFAULT_MAX_GAP_SECONDS, 0, false);
-  const minPairSessions = checkOption('minPairSessions', options.minPairSessions ?? 1, 1, true);
+  const minSessions = checkOption('minSessions', options.minSessions ?? DEFAULT_MIN_SESSIONS, 1, true);
   const transitionWindow = checkOption('transitionWindow', options.transitionWindow ?? 1, 1, true);
   const maxSessionItems = checkOption('maxSessionItems', options.maxSessionItems ?? DEFAULT_MAX_SESSION_ITEMS, 2, true);
   const eventWeights = options.eventWeights ?? {};
@@ -135,6 +143,8 @@ export function aggregateInteractions(
   const unknown = new Set<string>();
   let rowCount = 0;
   let droppedEvents = 0;
+  /** Weight of each kept row, by log order (for the private release). */
+  const rowWeights: number[] = [];
 
   for (const row of rows) {
     const at = rowCount++;
@@ -154,7 +164,9 @@ export function aggregateInteractions(
       continue;
     }
     count[item] += 1;
-    weight[item] += Object.prototype.hasOwnProperty.call(eventWeights, row.event) ? eventWeights[row.event] : 1;
+    const eventWeight = Object.prototype.hasOwnProperty.call(eventWeights, row.event) ? eventWeights[row.event] : 1;
+    weight[item] += eventWeight;
+    rowWeights[at] = eventWeight;
     let events = sessions.get(row.session);
     if (!events) sessions.set(row.session, (events = []));
     events.push([item, timestampSeconds(row.timestamp), at]);
@@ -222,10 +234,10 @@ export function aggregateInteractions(
 
   // popularity
   let maxWeight = 0;
-  for (let i = 0; i < n; i++) if (count[i] > 0 && weight[i] > maxWeight) maxWeight = weight[i];
+  for (let i = 0; i < n; i++) if (count[i] > 0 && itemSessions[i] >= minSessions && weight[i] > maxWeight) maxWeight = weight[i];
   const popularity: PopularityEntry[] = [];
   for (let i = 0; i < n; i++) {
-    if (count[i] === 0) continue;
+    if (count[i] === 0 || itemSessions[i] < minSessions) continue;
     const score = maxWeight > 0 ? round6(Math.log1p(weight[i]) / Math.log1p(maxWeight)) : 0;
     popularity.push({ item: ids[i], count: count[i], sessions: itemSessions[i], score });
   }
@@ -239,7 +251,7 @@ export function aggregateInteractions(
     list.push({ item: ids[other], score: round6(both / Math.sqrt(coSessions[to] * coSessions[other])), sessions: both });
   };
   for (const [key, both] of pairs) {
-    if (both < minPairSessions) continue;
+    if (both < minSessions) continue;
     const a = Math.floor(key / n);
     const b = key - a * n;
     addRelated(a, b, both);
@@ -251,7 +263,7 @@ export function aggregateInteractions(
   const next = new Map<number, NextItem[]>();
   for (const [key, weighted] of moves) {
     const sessionsWith = moveSessions.get(key)!;
-    if (sessionsWith < minPairSessions) continue;
+    if (sessionsWith < minSessions) continue;
     const from = Math.floor(key / n);
     const to = key - from * n;
     let list = next.get(from);
@@ -261,8 +273,25 @@ export function aggregateInteractions(
   const transitions = topLists(next, ids, k, (x: NextItem, y: NextItem) => y.p - x.p || y.sessions - x.sessions || compareIds(x.item, y.item));
 
   const events = rowCount - droppedEvents;
+  let signals: CatalogSignals = { sessions: sessions.size, events, k, maxGapSeconds, popularity, coOccurrence, transitions, privacy: { minSessions } };
+  if (options.privacy) {
+    const weights = Object.values(eventWeights);
+    const released = privateAggregates({
+      sessions: sessions.values(),
+      ids,
+      eventWeight: (order) => rowWeights[order] ?? 1,
+      maxEventWeight: Math.max(1, ...weights),
+      k,
+      maxGapSeconds,
+      transitionWindow,
+      maxSessionItems,
+      minSessions,
+      privacy: options.privacy,
+    });
+    signals = { ...released.signals, privacy: { minSessions, noise: released.noise } };
+  }
   return {
-    signals: { sessions: sessions.size, events, k, maxGapSeconds, popularity, coOccurrence, transitions },
+    signals,
     report: {
       rows: rowCount,
       events,

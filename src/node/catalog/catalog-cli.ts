@@ -14,6 +14,7 @@
 // options: --format int8|float16 (default int8)   --interactions FILE (.csv or .jsonl)
 //          with --interactions, how they are aggregated (aggregate-interactions.ts): --neighbours K (20)
 //          --transition-window N (1)  --max-gap SECONDS (3600)  --max-session-items N (100)
+//          --min-sessions K (5)  --epsilon E (differential privacy; private-aggregates.ts)  --noise-seed N
 //          --modalities text,image,audio           --name NAME   --currency EUR
 //          --batch N (default 16)                  --no-shared-space   --workers N
 //          --progress-file FILE (the build's status as JSON, for the dev server's page)
@@ -44,6 +45,7 @@ import { availableParallelism } from 'node:os';
 import { addIvfToCatalog } from './ivf-files.ts';
 import { collectShardPartials, parseShard, removeShards, runShardProcesses, shardDir, shardItems, type ShardSpec } from './shard-build.ts';
 import { DEFAULT_BATCH_SIZE } from './build-catalog.ts';
+import { PRIVACY_FLAGS, privacyOptions } from './privacy-flags.ts';
 import { readCliFlags, UsageError, type CliFlags } from '../cli-flags.ts';
 
 const USAGE = [
@@ -51,6 +53,7 @@ const USAGE = [
   '       npm run catalog -- build --source jsonl|csv PATH --media DIR --out DIR [options]',
   'options: --format int8|float16  --interactions FILE.csv|FILE.jsonl  --modalities text,image,audio',
   '         --neighbours K  --transition-window N  --max-gap SECONDS  --max-session-items N   (how --interactions are aggregated)',
+  '         --min-sessions K (default 5)  --epsilon E [--noise-seed N]   (privacy of the aggregates: docs/privacy.md)',
   '         --name NAME  --currency EUR  --batch N  --no-shared-space  --progress-file FILE',
   '         --no-learned-model  --learned-epochs N (5)  --learned-seed N (1)   (the learned item tower + user model)',
   '         --item-graph   (ship the item graph: off by default, docs/recommender.md#item-graph)',
@@ -182,7 +185,7 @@ function parseArgs(argv: string[]): Args {
   return args;
 }
 
-const SIGNAL_FLAGS = ['neighbours', 'transition-window', 'max-gap', 'max-session-items'];
+const SIGNAL_FLAGS = ['neighbours', 'transition-window', 'max-gap', 'max-session-items', ...PRIVACY_FLAGS];
 
 /** `--neighbours` etc. → aggregation options, or undefined when none is given. */
 function signalOptions(flags: CliFlags<string, never, string>): AggregateOptions | undefined {
@@ -202,6 +205,12 @@ function signalOptions(flags: CliFlags<string, never, string>): AggregateOptions
   if (transitionWindow !== undefined) options.transitionWindow = transitionWindow;
   if (maxGapSeconds !== undefined) options.maxGapSeconds = maxGapSeconds;
   if (maxSessionItems !== undefined) options.maxSessionItems = maxSessionItems;
+  Object.assign(
+    options,
+    privacyOptions(flags, (message) => {
+      throw new UsageError(message);
+    }),
+  );
   return Object.keys(options).length > 0 ? options : undefined;
 }
 

@@ -25,6 +25,7 @@ import { diversify } from '../../engine/recommend/diversify.ts';
 import { applyHead, scoreItems, type ScoredItems } from '../../engine/recommend/score-items.ts';
 import type { PairwiseCase } from '../../engine/recommend/fit-fusion-model.ts';
 import { fitFusionModel, trainingCases } from '../catalog/train-fusion-model.ts';
+import type { AggregateOptions } from '../catalog/aggregate-interactions.ts';
 import type { EvaluatedRecommender, TrainData, UserCase } from './eval-types.ts';
 import { movieCatalog, MOVIE_SIGNAL_OPTIONS, trainRows, type MovieCatalog, type StoredFormat } from './movie-catalog.ts';
 import { movieEmbeddings, type MovieEmbeddings } from './movie-embeddings.ts';
@@ -45,6 +46,7 @@ class EngineEvaluationContext {
   constructor(
     readonly data: MovieLensData,
     readonly log: (line: string) => void,
+    private readonly signalOptions: AggregateOptions = MOVIE_SIGNAL_OPTIONS,
   ) {}
 
   /** Called by every variant's fit; the first call of a run resets the caches. */
@@ -58,7 +60,7 @@ class EngineEvaluationContext {
     let c = this.catalogs.get(format);
     if (!c) {
       this.embeddings ??= initNodeTf('wasm').then(() => movieEmbeddings(this.data, this.log));
-      c = this.embeddings.then((e) => movieCatalog(this.data, e, this.train, { format }));
+      c = this.embeddings.then((e) => movieCatalog(this.data, e, this.train, { format, signalOptions: this.signalOptions }));
       this.catalogs.set(format, c);
     }
     return c;
@@ -69,7 +71,7 @@ class EngineEvaluationContext {
     let c = this.cases.get(key);
     if (!c) {
       c = this.catalog(format).then((catalog) =>
-        trainingCases({ space: catalog.space, rows: trainRows(this.train!), signalOptions: MOVIE_SIGNAL_OPTIONS, base: withHead(PRIOR_FUSION_MODEL, head), graph: catalog.graphFor }),
+        trainingCases({ space: catalog.space, rows: trainRows(this.train!), signalOptions: this.signalOptions, base: withHead(PRIOR_FUSION_MODEL, head), graph: catalog.graphFor }),
       );
       this.cases.set(key, c);
     }
@@ -198,8 +200,9 @@ class EngineVariant implements EvaluatedRecommender {
 const CONTENT: FeatureName[] = ['text', 'image'];
 const COLLABORATIVE: FeatureName[] = ['sequential', 'coOccurrence', 'popularity'];
 
-export function engineVariants(data: MovieLensData, log: (line: string) => void = () => {}): EvaluatedRecommender[] {
-  const context = new EngineEvaluationContext(data, log);
+/** `signalOptions`: how the training log is aggregated into the catalog's signals (the privacy evaluation varies K and ε). */
+export function engineVariants(data: MovieLensData, log: (line: string) => void = () => {}, signalOptions?: AggregateOptions): EvaluatedRecommender[] {
+  const context = new EngineEvaluationContext(data, log, signalOptions);
   const specs: VariantSpec[] = [
     { name: 'Text only', group: 'content', head: 'late', format: 'int8', uses: ['text'], trained: false },
     { name: 'Image only', group: 'content', head: 'late', format: 'int8', uses: ['image'], trained: false },

@@ -38,6 +38,7 @@ function signalFlags(): string[] {
     ...(o.transitionWindow !== undefined ? ['--transition-window', String(o.transitionWindow)] : []),
     ...(o.maxGapSeconds !== undefined ? ['--max-gap', String(o.maxGapSeconds)] : []),
     ...(o.maxSessionItems !== undefined ? ['--max-session-items', String(o.maxSessionItems)] : []),
+    ...(o.minSessions !== undefined ? ['--min-sessions', String(o.minSessions)] : []),
   ];
 }
 
