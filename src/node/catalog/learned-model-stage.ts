@@ -124,7 +124,8 @@ export async function buildLearnedModel(input: LearnedModelStageInput, options: 
     const warm = new Uint8Array(n);
     for (const s of trainSeqs) for (const i of s) warm[i] = 1;
     const content = contentInputs(config, rowsOf, n, warm);
-    const result = await trainSequenceModel(config, content, trainSeqs, { seed, epochs: options.epochs ?? 5, ...(options.onEpoch ? { onEpoch: options.onEpoch } : {}) });
+    // A fixed epoch count and no wall-clock budget: the same log and seed give the same files on any machine.
+    const result = await trainSequenceModel(config, content, trainSeqs, { seed, epochs: options.epochs ?? 5, timeBudgetMs: Infinity, ...(options.onEpoch ? { onEpoch: options.onEpoch } : {}) });
     weights = result.weights;
     Object.assign(training, { source: 'interaction-log', sequences: trainSeqs.length, epochs: result.epochs, bestEpoch: result.bestEpoch, validationLoss: round4(result.validationLoss) });
   } else {
