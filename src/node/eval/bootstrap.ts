@@ -52,7 +52,10 @@ export function resampleWeights(users: number, options: BootstrapOptions = {}): 
   const out: Float64Array[] = [];
   for (let r = 0; r < resamples; r++) {
     const w = new Float64Array(users);
-    for (let i = 0; i < users; i++) w[Math.floor(random() * users)] = itemAt(w, Math.floor(random() * users)) + 1;
+    for (let i = 0; i < users; i++) {
+      const user = Math.floor(random() * users);
+      w[user] = itemAt(w, user) + 1;
+    }
     out.push(w);
   }
   return out;
