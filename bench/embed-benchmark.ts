@@ -8,6 +8,7 @@ import type { EmbedBenchmarkRow } from '../src/protocol/engine-api.ts';
 import { NodeEncoders } from '../src/node/node-encoders.ts';
 import { initNodeTf } from '../src/node/node-tf.ts';
 import type { TuxPaintStamp } from '../src/node/tuxpaint-stamps.ts';
+import { itemAt } from '../src/shared/item-at.ts';
 
 export const BATCH_SIZES = [1, 16];
 
@@ -54,9 +55,9 @@ export async function benchmarkEmbeddingInNode(modality: Modality, inputs: strin
     modality === 'text' ? encoders.embedText(batch) : modality === 'image' ? encoders.embedImageFiles(batch) : encoders.embedAudioFiles(batch);
   const rows: EmbedRow[] = [];
   try {
-    await embed([inputs[0]]);
+    await embed([itemAt(inputs, 0)]);
     for (const batchSize of BATCH_SIZES) {
-      const batch = Array.from({ length: batchSize }, (_, i) => inputs[i % inputs.length]);
+      const batch = Array.from({ length: batchSize }, (_, i) => itemAt(inputs, i % inputs.length));
       const stats = await timeRuns(() => embed(batch), runs);
       rows.push({ backend: 'node-wasm', modality, batchSize, itemsPerSecond: (batchSize * 1000) / stats.medianMs, ...stats });
     }

@@ -20,6 +20,7 @@ import { summarise, type BenchSummary, type SummaryInput } from './bench-summary
 import { benchmarkSoak, type SoakBenchmark } from './soak-benchmark.ts';
 import { benchmarkLearnedForYou } from './learned-for-you-benchmark.ts';
 import type { Int8RankBenchmarkRow } from '../src/protocol/engine-api.ts';
+import { itemAt } from '../src/shared/item-at.ts';
 
 const RANK_SIZES = [10_000, 100_000];
 const DIMS = 256;
@@ -93,8 +94,8 @@ async function main(): Promise<void> {
         { items, dims: DIMS, k: K, runs: RUNS },
       );
       const best = Math.min(...rows.map((r) => r.medianMs));
-      const floorMs = (rows[0].bytesRead / bandwidth.bytesPerSecond) * 1000;
-      console.log(`Rank ${items.toLocaleString('en')} × ${DIMS} fp32 + top-${K} (${RUNS} runs after a warm-up; bandwidth floor ${floorMs.toFixed(2)} ms for ${(rows[0].bytesRead / 1e6).toFixed(1)} MB)`);
+      const floorMs = (itemAt(rows, 0).bytesRead / bandwidth.bytesPerSecond) * 1000;
+      console.log(`Rank ${items.toLocaleString('en')} × ${DIMS} fp32 + top-${K} (${RUNS} runs after a warm-up; bandwidth floor ${floorMs.toFixed(2)} ms for ${(itemAt(rows, 0).bytesRead / 1e6).toFixed(1)} MB)`);
       console.log(
         formatTable(
           ['backend', 'median ms', 'min ms', 'max ms', '× best', '× floor'],

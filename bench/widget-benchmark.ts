@@ -7,6 +7,7 @@ import { formatTable } from './format-table.ts';
 import { waitForRememberedChoice } from './catalog-load-benchmark.ts';
 import { summarize } from '../src/engine/backends/timing-stats.ts';
 import type { TimingStats } from '../src/protocol/engine-api.ts';
+import { itemAt } from '../src/shared/item-at.ts';
 
 /** One file of the widget's deployment, and when a shop page loads it. */
 export interface WidgetFileRow {
@@ -130,7 +131,7 @@ function dynamicImports(distDir: string, files: string[]): string[] {
     const file = queue.shift()!;
     const code = readFileSync(join(distDir, file), 'utf8');
     for (const match of code.matchAll(/\bimport\(\s*["'`](\.{1,2}\/[^"'`]+)["'`]\s*\)/g)) {
-      const target = posix.normalize(posix.join(posix.dirname(file), match[1]));
+      const target = posix.normalize(posix.join(posix.dirname(file), itemAt(match, 1)));
       for (const chunk of [target, ...staticImports(distDir, target)]) {
         if (known.has(chunk)) continue;
         known.add(chunk);
@@ -147,7 +148,7 @@ function staticImports(distDir: string, file: string, seen = new Set<string>()):
   const code = readFileSync(join(distDir, file), 'utf8');
   const found: string[] = [];
   for (const match of code.matchAll(/(?:^|[;}\s])(?:import|export)\s*(?:[\w$*{}\s,]+?\s*from\s*)?["'`](\.{1,2}\/[^"'`]+)["'`]/g)) {
-    const target = posix.normalize(posix.join(posix.dirname(file), match[1]));
+    const target = posix.normalize(posix.join(posix.dirname(file), itemAt(match, 1)));
     if (seen.has(target)) continue;
     seen.add(target);
     found.push(target, ...staticImports(distDir, target, seen));

@@ -9,6 +9,8 @@ import { initNodeTf } from '../src/node/node-tf.ts';
 import { readyReport } from './engine-page.ts';
 import { expect, OWN_ORIGIN, test } from './test.ts';
 import { cosine, stampDescription, stampsDir } from './stamp-fixtures.ts';
+import { itemAt } from '../src/shared/item-at.ts';
+import { defined } from '../test/defined.ts';
 
 /**
  * Catalog fixtures made of real vectors: eight Tux Paint stamps' English descriptions
@@ -86,11 +88,11 @@ test.beforeAll(async () => {
   const encoders = new NodeEncoders();
   const text = await encoders.embedText(STAMPS.map(stampDescription));
   textEncoder = text.encoder;
-  STAMPS.forEach((s, i) => nodeText.set(s, text.vectors[i]));
+  STAMPS.forEach((s, i) => nodeText.set(s, itemAt(text.vectors, i)));
   const imageStamps = Object.keys(IMAGE_STAMPS);
-  const images = await encoders.embedImageFiles(imageStamps.map((s) => join(stampsDir, IMAGE_STAMPS[s])));
+  const images = await encoders.embedImageFiles(imageStamps.map((s) => join(stampsDir, defined(IMAGE_STAMPS[s], s))));
   imageEncoder = images.encoder;
-  imageStamps.forEach((s, i) => nodeImage.set(s, images.vectors[i]));
+  imageStamps.forEach((s, i) => nodeImage.set(s, itemAt(images.vectors, i)));
   await encoders.dispose();
 
   const good = await buildCatalog('e2e fixture', STAMPS);
@@ -103,7 +105,7 @@ test.beforeAll(async () => {
   writeCatalog('e2e-bad-truncated', { ...good, text: good.text.subarray(0, good.text.byteLength - 100) });
 
   const tampered = good.image.slice();
-  tampered[50] ^= 0x01;
+  tampered[50] = itemAt(tampered, 50) ^ 0x01;
   writeCatalog('e2e-bad-hash', { ...good, image: tampered });
 });
 
@@ -176,7 +178,7 @@ test('a catalog of real vectors loads into the worker: same vectors as Node, ran
     expect(result.backend).toBe(report.backend);
     expect(result.ids[0], `text query of ${stamp}`).toBe(stamp);
     expect(result.scores[0]).toBeGreaterThan(0.95);
-    expect(result.scores[0]).toBeGreaterThanOrEqual(result.scores[1]);
+    expect(result.scores[0]).toBeGreaterThanOrEqual(itemAt(result.scores, 1));
   }
   for (const stamp of Object.keys(IMAGE_STAMPS)) {
     const result = await rankCatalog(page, nodeImage.get(stamp)!, 'image', 10);
@@ -184,7 +186,7 @@ test('a catalog of real vectors loads into the worker: same vectors as Node, ran
     expect(result.ids).toHaveLength(4); // k is capped at the items that have an image vector
   }
   // A text query embedded in the page finds its stamp's description.
-  const query = await page.evaluate(async () => Array.from((await window.engine!.api.embedText(['a crow']))!.vectors[0]));
+  const query = await page.evaluate(async () => Array.from(itemAt((await window.engine!.api.embedText(['a crow']))!.vectors, 0)));
   expect((await rankCatalog(page, query, 'text', 1)).ids).toEqual(['animals/birds/crow']);
   const afterEmbedding = await tensorCount(page); // the text encoder's weights are loaded now
 
@@ -235,7 +237,7 @@ test('a new catalog version never reads old cached bytes; old versions are prune
     const cache = await caches.open('ondevice-recs-catalog-v1');
     const key = (await cache.keys()).find((r) => r.url.includes('/e2e-versioned/vectors/text.int8'))!;
     const bytes = new Uint8Array(await (await cache.match(key))!.arrayBuffer());
-    bytes[100] ^= 0xff;
+    bytes[100] = itemAt(bytes, 100) ^ 0xff;
     await cache.put(key, new Response(bytes));
   });
   const repaired = await loadCatalog(page, '/catalogs/e2e-versioned/');

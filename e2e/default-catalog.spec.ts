@@ -8,6 +8,7 @@ import type { CatalogSummary } from '../src/protocol/engine-api.ts';
 import { readyReport } from './engine-page.ts';
 import { cosine, stampsDir } from './stamp-fixtures.ts';
 import { expect, test } from './test.ts';
+import { itemAt } from '../src/shared/item-at.ts';
 
 interface BuiltManifest {
   items: Array<{ id: string; title: string; description?: string; vectorRows: Partial<Record<Modality, number>> }>;
@@ -39,7 +40,7 @@ test('the app loads the default Tux Paint catalog: 900+ items with all three mod
   const manifest = JSON.parse(readFileSync('public/catalogs/tuxpaint/manifest.json', 'utf8')) as BuiltManifest;
   // Sampled items, spread over the catalog: the stored (int8) vectors against the CLI's fresh ones.
   const stamps = new Map(listTuxPaintStamps(stampsDir).map((s) => [s.id, s]));
-  const sample = [0, 300, 600].map((i) => manifest.items[i]).filter((item) => Object.keys(item.vectorRows).length === 3);
+  const sample = [0, 300, 600].map((i) => itemAt(manifest.items, i)).filter((item) => Object.keys(item.vectorRows).length === 3);
   expect(sample.length).toBeGreaterThanOrEqual(2);
   for (const item of sample) {
     const source = stampToSourceItem(stamps.get(item.id)!);

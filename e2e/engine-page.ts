@@ -50,7 +50,9 @@ export async function rejectionOf(page: Page, call: string, arg: unknown): Promi
         input = [Uint8Array.from(atob((arg as { base64: string }).base64), (c) => c.charCodeAt(0)).buffer];
       }
       try {
-        await api[call](input);
+        const method = api[call];
+        if (method === undefined) throw new TypeError(`the engine API has no ${call}`);
+        await method(input);
         return undefined;
       } catch (error) {
         return { name: (error as Error).name, message: (error as Error).message };

@@ -3,6 +3,8 @@ import { readyReport } from './engine-page.ts';
 import { expect, OWN_ORIGIN, test } from './test.ts';
 import type { RankResult } from '../src/protocol/engine-api.ts';
 import type { BackendName } from '../src/protocol/backend-name.ts';
+import { itemAt } from '../src/shared/item-at.ts';
+import { defined } from '../test/defined.ts';
 
 /**
  * Top-10 of one fixed query against one fixed 20k×256 matrix: seeded numbers, identical bytes
@@ -54,10 +56,10 @@ test('the served models load with tfjs inside the worker', async ({ page }) => {
   const checks = await page.evaluate(() => window.engine!.api.checkModels());
   expect(checks.map((c) => c.name)).toEqual(['use-lite', 'use-lite-mixed', 'mobilenet-v2', 'basic-pitch']);
   const byName = Object.fromEntries(checks.map((c) => [c.name, c]));
-  expect(byName['use-lite'].outputs[0]).toContain('l2_normalize');
-  expect(byName['use-lite-mixed'].outputs[0]).toContain('l2_normalize');
-  expect(byName['mobilenet-v2'].inputs[0]).toContain('[null,224,224,3]');
-  expect(byName['basic-pitch'].inputs[0]).toContain('[-1,43844,1]');
+  expect(defined(byName['use-lite'], 'use-lite').outputs[0]).toContain('l2_normalize');
+  expect(defined(byName['use-lite-mixed'], 'use-lite-mixed').outputs[0]).toContain('l2_normalize');
+  expect(defined(byName['mobilenet-v2'], 'mobilenet-v2').inputs[0]).toContain('[null,224,224,3]');
+  expect(defined(byName['basic-pitch'], 'basic-pitch').inputs[0]).toContain('[-1,43844,1]');
   for (const check of checks) expect(check.weightBytes).toBeGreaterThan(100_000);
   // Every model was disposed again: only the catalog's tensors remain.
   expect(await page.evaluate(() => window.engine!.api.tensorCount())).toBe(tensorsBefore);
@@ -77,7 +79,7 @@ test('forcing each backend gives the same top-10 on the same data', async ({ pag
   for (const [backend, result] of results) {
     expect(result.backend).toBe(backend);
     expect(result.indices, `${backend} top-10`).toEqual(reference.indices);
-    result.scores.forEach((score, i) => expect(Math.abs(score - reference.scores[i]), `${backend} score ${i}`).toBeLessThan(1e-4));
+    result.scores.forEach((score, i) => expect(Math.abs(score - itemAt(reference.scores, i)), `${backend} score ${i}`).toBeLessThan(1e-4));
   }
 });
 

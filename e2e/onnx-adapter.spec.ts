@@ -1,5 +1,6 @@
 import { expect, test } from './test.ts';
 import { readyReport } from './engine-page.ts';
+import { itemAt } from '../src/shared/item-at.ts';
 
 // Golden values of the tiny seeded random-weight model (scripts/make-tiny-onnx-model.mjs), mean
 // pooling, for this sentence: the same numbers test/unit/onnx-adapter.test.ts pins in Node
@@ -25,7 +26,7 @@ test('a site-hosted ONNX text model runs in the worker through transformers.js, 
     }
   }, SENTENCE);
   expect(result.encoder).toEqual({ modality: 'text', name: 'onnx:tiny-random-feature-extractor', version: 'test-fp32-mean', dims: 16 });
-  GOLDEN_MEAN.forEach((g, i) => expect(Math.abs(result.vectors[0][i] - g), `component ${i}`).toBeLessThan(1e-5));
+  GOLDEN_MEAN.forEach((g, i) => expect(Math.abs(itemAt(itemAt(result.vectors, 0), i) - g), `component ${i}`).toBeLessThan(1e-5));
   expect(result.vectors[1]).toEqual(result.vectors[0]);
   expect(result.vectors[2]).not.toEqual(result.vectors[0]);
   expect(result.empty.startsWith('[empty-text]')).toBe(true);

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { itemAt } from '../src/shared/item-at.ts';
 
 export { cosine } from '../test/cosine.ts';
 
@@ -28,6 +29,6 @@ export function stampBytes(path: string): Buffer {
 }
 
 export function stampDescription(stamp: string): string {
-  return readFileSync(join(stampsDir, `${stamp}.txt`), 'utf8').split('\n')[0].trim();
+  return itemAt(readFileSync(join(stampsDir, `${stamp}.txt`), 'utf8').split('\n'), 0).trim();
 }
 

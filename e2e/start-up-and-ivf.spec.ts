@@ -7,6 +7,7 @@ import { parseIvfIndex } from '../src/engine/ivf/ivf-format.ts';
 import { buildIvf } from '../src/node/catalog/build-ivf.ts';
 import { initNodeTf } from '../src/node/node-tf.ts';
 import { clusteredVectors } from '../test/clustered-vectors.ts';
+import { itemAt } from '../src/shared/item-at.ts';
 
 /**
  * Start-up (docs/scale.md): a first visit measures WASM now and leaves the software adapters
@@ -78,7 +79,7 @@ test('IVF partitions: every partition probed equals brute force; the second visi
     const victim = index.partitions.findIndex((p) => p.count > 0);
     const path = join(dir, index.partitions[victim]!.path);
     const damaged = readFileSync(path);
-    damaged[damaged.length - 1] ^= 0xff;
+    damaged[damaged.length - 1] = itemAt(damaged, damaged.length - 1) ^ 0xff;
     writeFileSync(path, damaged);
     // A fresh browser context: no cached copy, so the damaged file comes from the server.
     const context = await page.context().browser()!.newContext({ baseURL });

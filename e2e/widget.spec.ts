@@ -4,6 +4,7 @@ import type { OnDeviceRecsElement } from '../src/widget/ondevice-recs-element.ts
 import { WIDGET_CSP } from '../src/widget/widget-csp.ts';
 import { OWN_ORIGIN, SCREENSHOTS, expect, test } from './test.ts';
 import { PRODUCT, SHOP, recordCspHeaders, serveShopVariant, shownItems, storedEvents, topCategory, watchShopPage, withoutWidget } from './shop-page.ts';
+import { itemAt } from '../src/shared/item-at.ts';
 
 /**
  * The shop widget on the example shop (public/example-shop/), a plain HTML page whose only
@@ -59,10 +60,10 @@ test('with only the snippet, the widget recommends, learns from what the shopper
     expect(item.summary.length).toBeGreaterThan(10);
   }
   const first = cards(widget).first();
-  await expect(first.locator('[part="image"]')).toHaveAttribute('src', before[0].imageUrl!);
-  await expect(first.locator('[part="title"]')).toHaveText(before[0].title);
-  await expect(first.locator('[part="why"]')).toHaveText(before[0].summary);
-  await expect(first.locator('a[part="item"]')).toHaveAttribute('href', `product.html?id=${encodeURIComponent(before[0].id)}`);
+  await expect(first.locator('[part="image"]')).toHaveAttribute('src', itemAt(before, 0).imageUrl!);
+  await expect(first.locator('[part="title"]')).toHaveText(itemAt(before, 0).title);
+  await expect(first.locator('[part="why"]')).toHaveText(itemAt(before, 0).summary);
+  await expect(first.locator('a[part="item"]')).toHaveAttribute('href', `product.html?id=${encodeURIComponent(itemAt(before, 0).id)}`);
 
   // The shopper looks at the shop's four vehicles (a short window shows one row of the grid at a time).
   await page.setViewportSize({ width: 1280, height: 400 });
@@ -118,7 +119,7 @@ test('with only the snippet, the widget recommends, learns from what the shopper
 
   // The shop looks exactly as it does without the widget.
   const withWidget = await hostStyles(page);
-  expect(withWidget.h1.color).toBe('rgb(154, 52, 18)'); // shop.css
+  expect(withWidget.h1?.color).toBe('rgb(154, 52, 18)'); // shop.css
   const plain = await context.newPage();
   await serveShopVariant(plain, SHOP, withoutWidget);
   await plain.goto(SHOP);
@@ -143,7 +144,7 @@ test('mode="similar" on the product page shows items like the product, and a cho
   await page.screenshot({ path: `${SCREENSHOTS}/widget-similar.png` });
 
   // recs-select comes first and can be cancelled: the host handles the choice itself, the click is still stored.
-  const chosen = similar[0];
+  const chosen = itemAt(similar, 0);
   await page.evaluate(() => document.addEventListener('recs-select', (event) => event.preventDefault(), { once: true }));
   await cards(widget).first().locator('a[part="item"]').click();
   await expect.poll(async () => (await storedEvents(widget)).filter((e) => e.type === 'click' && e.itemId === chosen.id).length).toBe(1);
@@ -265,7 +266,7 @@ test('theming: custom properties and ::part() rules from the host reach inside t
     element.style.setProperty('--recs-accent', 'rgb(10, 120, 80)');
     element.style.setProperty('--recs-card-width', '180px');
     element.style.setProperty('--recs-radius', '4px');
-    document.styleSheets[0].insertRule('ondevice-recs::part(why) { font-style: italic }', document.styleSheets[0].cssRules.length);
+    itemAt(document.styleSheets, 0).insertRule('ondevice-recs::part(why) { font-style: italic }', itemAt(document.styleSheets, 0).cssRules.length);
   });
   expect(await inside()).toEqual({ accent: 'rgb(10, 120, 80)', cardWidth: '180px', radius: '4px', titleColor: 'rgb(59, 47, 42)', whyStyle: 'italic' });
 });

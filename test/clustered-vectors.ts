@@ -5,6 +5,7 @@
  * scale tests; recall on real data is measured on real catalogs.
  */
 import { mulberry32 } from '../src/shared/seeded-random.ts';
+import { itemAt } from '../src/shared/item-at.ts';
 
 function gaussian(random: () => number): number {
   // Irwin–Hall approximation: cheap and deterministic.
@@ -26,7 +27,7 @@ export function clusteredVectors(count: number, dims: number, clusters: number, 
       norm += v * v;
     }
     const inv = 1 / Math.sqrt(norm);
-    for (let j = 0; j < dims; j++) out[r * dims + j] *= inv;
+    for (let j = 0; j < dims; j++) out[r * dims + j] = itemAt(out, r * dims + j) * inv;
   }
   return out;
 }

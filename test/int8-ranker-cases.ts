@@ -6,6 +6,7 @@
  */
 import { mulberry32 } from '../src/shared/seeded-random.ts';
 import { quantizeInt8Rows, type Int8Matrix } from '../src/engine/ranking/int8-matrix.ts';
+import { itemAt } from '../src/shared/item-at.ts';
 
 export interface RankerCase {
   name: string;
@@ -58,7 +59,7 @@ export function rankerCases(): RankerCase[] {
     const base = randomQuery(dims, 32).map((v) => v * 0.5);
     for (let c = 0; c < 200; c++) {
       const row = base.slice();
-      row[c % dims] += (c % 7) * 1e-3;
+      row[c % dims] = itemAt(row, c % dims) + ((c % 7) * 1e-3);
       row[0] = 1; // same max → same scale for every copy
       values.set(row, c * 197 * dims); // spread out: a GPU workgroup (4096 rows) holds at most ~21 of them
     }
@@ -100,7 +101,7 @@ export function rankerCases(): RankerCase[] {
     const scaleRandom = mulberry32(52);
     for (let r = 0; r < 3000; r++) {
       const s = 10 ** (scaleRandom() * 8 - 4);
-      for (let j = 0; j < dims; j++) values[r * dims + j] *= s;
+      for (let j = 0; j < dims; j++) values[r * dims + j] = itemAt(values, r * dims + j) * s;
     }
     cases.push({ name: 'row scales from 1e-4 to 1e4', matrix: quantizeInt8Rows(values, dims), query: randomQuery(dims, 53), k: 10, kernelAnswers: true });
   }

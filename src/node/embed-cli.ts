@@ -8,6 +8,7 @@ import type { Embedding } from '../protocol/embedding.ts';
 import { NodeEncoders } from './node-encoders.ts';
 import { initNodeTf } from './node-tf.ts';
 import { embedVideoFile } from './video/embed-video-file.ts';
+import { itemAt } from '../shared/item-at.ts';
 
 const USAGE = 'usage: npm run embed -- text "some text" | image PATH | audio PATH | video PATH';
 
@@ -50,7 +51,7 @@ async function main(argv: string[]): Promise<number> {
     return e.name === 'EncoderInputError' || (e as NodeJS.ErrnoException).code === 'ENOENT' ? 2 : 1;
   }
   const { encoder, vectors } = embedding;
-  process.stdout.write(JSON.stringify({ modality, encoder: `${encoder.name}@${encoder.version}`, dims: encoder.dims, vector: Array.from(vectors[0]) }) + '\n');
+  process.stdout.write(JSON.stringify({ modality, encoder: `${encoder.name}@${encoder.version}`, dims: encoder.dims, vector: Array.from(itemAt(vectors, 0)) }) + '\n');
   await encoders.dispose();
   return 0;
 }

@@ -12,6 +12,7 @@ import { NodeEncoders } from './node-encoders.ts';
 import { initNodeTf } from './node-tf.ts';
 import { listTuxPaintStamps, type TuxPaintStamp } from './tuxpaint-stamps.ts';
 import { runClassificationReport } from './classification/classification-cli-report.ts';
+import { itemAt } from '../shared/item-at.ts';
 
 interface Subject {
   label: string;
@@ -47,7 +48,7 @@ export function nearestNeighbourAgreement(vectors: Float32Array[], top: string[]
     for (let j = 0; j < n; j++) {
       if (j === i) continue;
       let dot = 0;
-      for (let d = 0; d < vectors[i].length; d++) dot += vectors[i][d] * vectors[j][d];
+      for (let d = 0; d < itemAt(vectors, i).length; d++) dot += itemAt(itemAt(vectors, i), d) * itemAt(itemAt(vectors, j), d);
       if (dot > bestScore) [best, bestScore] = [j, dot];
     }
     if (top[best] === top[i]) topHit++;

@@ -24,6 +24,7 @@ import { seededRandom, sharedSpaceDataFromCatalog, SHARED_SPACE_DEFAULTS, trainS
 import { initNodeTf } from './node-tf.ts';
 import { readCliFlags } from './cli-flags.ts';
 import { chanceScores, randomProjections, retrievalScores, type RetrievalScores } from './shared-space-eval.ts';
+import { itemAt } from '../shared/item-at.ts';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -89,10 +90,10 @@ type PairKey = `${Modality}→${Modality}`;
 function project(space: SharedSpace, manifest: CatalogManifest, vectors: Partial<Record<Modality, Float32Array>>, modality: Modality, items: readonly number[]) {
   const dims = manifest.vectorFiles[modality]!.dims;
   const data = vectors[modality]!;
-  const have = items.filter((i) => manifest.items[i].vectorRows[modality] !== undefined);
+  const have = items.filter((i) => itemAt(manifest.items, i).vectorRows[modality] !== undefined);
   const input = new Float32Array(have.length * dims);
   have.forEach((item, k) => {
-    const row = manifest.items[item].vectorRows[modality]!;
+    const row = itemAt(manifest.items, item).vectorRows[modality]!;
     input.set(data.subarray(row * dims, (row + 1) * dims), k * dims);
   });
   return { items: have, rows: space.projectRows(modality, input, have.length) };
@@ -127,7 +128,7 @@ async function main(): Promise<void> {
   await initNodeTf('wasm');
   const { manifest, vectors } = await readCatalogFolder(args.catalog);
   const data = sharedSpaceDataFromCatalog(manifest, vectors);
-  const topCategory = manifest.items.map((item) => item.category.split('/')[0]);
+  const topCategory = manifest.items.map((item) => itemAt(item.category.split('/'), 0));
   const modalities = MODALITIES.filter((m) => data.modalities[m]);
   const settings = { ...SHARED_SPACE_DEFAULTS, ...args.train };
   console.error(`catalog ${args.catalog}: ${manifest.items.length} items, ${modalities.join(', ')}; ${args.folds} fold(s) of a seeded 5-way split (80 % train, 20 % held out)`);
@@ -138,7 +139,7 @@ async function main(): Promise<void> {
   const order = manifest.items.map((_, i) => i);
   for (let i = order.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
-    [order[i], order[j]] = [order[j], order[i]];
+    [order[i], order[j]] = [itemAt(order, j), itemAt(order, i)];
   }
   const foldOf = new Int32Array(order.length);
   order.forEach((item, k) => (foldOf[item] = k % 5));
@@ -178,7 +179,7 @@ async function main(): Promise<void> {
     add('random', new Map([...evaluate(random, manifest, vectors, heldOut, topCategory)].map(([k, v]) => [k, v.scores])));
     trainingStats.push(trained.stats);
     const r = results.get('trained')!;
-    const mean1 = [...r.values()].reduce((s, l) => s + l[l.length - 1].recallAt1, 0) / r.size;
+    const mean1 = [...r.values()].reduce((s, l) => s + itemAt(l, l.length - 1).recallAt1, 0) / r.size;
     console.error(`fold ${fold + 1}/${args.folds}: trained ${trainItems.length} items in ${trained.stats.seconds.toFixed(1)} s (loss ${trained.stats.initialLoss.toFixed(3)} → ${trained.stats.finalLoss.toFixed(3)}); held-out mean R@1 over pairs ${pct(mean1)} %`);
   }
 
@@ -205,7 +206,11 @@ async function main(): Promise<void> {
       lines.push(`| ${pair} | ${row.queries.toFixed(0)} / ${row.gallery.toFixed(0)} | ${method} | ${pct(row.recallAt1)} | ${pct(row.recallAt10)} | ${pct(row.categoryPrecisionAt10)} |`);
     }
   }
-  const overall = (method: Method, key: keyof RetrievalScores) => pairsList.reduce((s, p) => s + (table[p][method] as unknown as Record<string, number>)[key], 0) / pairsList.length;
+  const overall = (method: Method, key: keyof RetrievalScores) => pairsList.reduce((s, p) => {
+      const row = table[p]?.[method];
+      if (row === undefined) throw new Error(`no ${method} row for ${p}`);
+      return s + (row as unknown as RetrievalScores)[key];
+    }, 0) / pairsList.length;
   for (const method of methods) {
     lines.push(`| **mean of pairs** | | ${method} | ${pct(overall(method, 'recallAt1'))} | ${pct(overall(method, 'recallAt10'))} | ${pct(overall(method, 'categoryPrecisionAt10'))} |`);
   }

@@ -7,6 +7,7 @@
 import type { Modality } from '../protocol/embedding.ts';
 import { gaussian, seededRandom } from './catalog/train-shared-space.ts';
 import type { SharedSpaceWeights } from '../engine/catalog/shared-space-format.ts';
+import { itemAt } from '../shared/item-at.ts';
 
 export interface RetrievalScores {
   queries: number;
@@ -42,16 +43,16 @@ export function retrievalScores(
   for (let q = 0; q < nq; q++) {
     for (let j = 0; j < ng; j++) {
       let dot = 0;
-      for (let d = 0; d < dims; d++) dot += queries[q * dims + d] * gallery[j * dims + d];
+      for (let d = 0; d < dims; d++) dot += itemAt(queries, q * dims + d) * itemAt(gallery, j * dims + d);
       scores[j] = dot;
     }
     // Ties broken by gallery position, so the result is deterministic.
-    order.sort((a, b) => scores[b] - scores[a] || a - b);
-    const item = queryItems[q];
-    if (galleryItems[order[0]] === item) r1++;
+    order.sort((a, b) => itemAt(scores, b) - itemAt(scores, a) || a - b);
+    const item = itemAt(queryItems, q);
+    if (galleryItems[itemAt(order, 0)] === item) r1++;
     let same = 0;
     for (let i = 0; i < k; i++) {
-      const g = galleryItems[order[i]];
+      const g = itemAt(galleryItems, itemAt(order, i));
       if (g === item) r10++;
       if (topCategory[g] === topCategory[item]) same++;
     }
@@ -64,8 +65,8 @@ export function retrievalScores(
 export function chanceScores(queryItems: readonly number[], galleryItems: readonly number[], topCategory: readonly string[]): RetrievalScores {
   const ng = galleryItems.length;
   const counts = new Map<string, number>();
-  for (const g of galleryItems) counts.set(topCategory[g], (counts.get(topCategory[g]) ?? 0) + 1);
-  const share = queryItems.reduce((s, q) => s + (counts.get(topCategory[q]) ?? 0) / Math.max(1, ng), 0) / Math.max(1, queryItems.length);
+  for (const g of galleryItems) counts.set(itemAt(topCategory, g), (counts.get(itemAt(topCategory, g)) ?? 0) + 1);
+  const share = queryItems.reduce((s, q) => s + (counts.get(itemAt(topCategory, q)) ?? 0) / Math.max(1, ng), 0) / Math.max(1, queryItems.length);
   return {
     queries: queryItems.length,
     gallery: ng,

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { itemAt } from '../shared/item-at.ts';
 
 /** One Tux Paint stamp as found on disk (GPL-2 assets; see README "Data and licences"). */
 export interface TuxPaintStamp {
@@ -38,7 +39,7 @@ export function listTuxPaintStamps(stampsDir: string): TuxPaintStamp[] {
       stamps.push({
         id: relative(stampsDir, base),
         category,
-        topCategory: category.split('/')[0],
+        topCategory: itemAt(category.split('/'), 0),
         name,
         imagePath,
         description,
@@ -62,7 +63,7 @@ function readDescription(txtPath: string): { description?: string; translations:
   const translations: Record<string, string> = {};
   for (const line of lines.slice(1)) {
     const match = /^([A-Za-z_@]+)\.utf8=(.*)$/.exec(line.trim());
-    if (match && match[2].trim()) translations[match[1]] = match[2].trim();
+    if (match && itemAt(match, 2).trim()) translations[itemAt(match, 1)] = itemAt(match, 2).trim();
   }
   const description = lines[0]?.trim();
   return { description: description || undefined, translations };

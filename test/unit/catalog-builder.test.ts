@@ -32,6 +32,7 @@ import { initNodeTf } from '../../src/node/node-tf.ts';
 import { cosine } from '../cosine.ts';
 import { encodeWav } from '../../src/shared/audio/encode-wav.ts';
 import { FIXTURE_STAMP_IDS } from '../fixture-stamp-ids.ts';
+import { itemAt } from '../../src/shared/item-at.ts';
 
 
 /** Counts inputs per modality, so a test can tell what was embedded. */
@@ -105,7 +106,7 @@ describe('tux paint source', () => {
     const license = tuxPaintLicense(stampsDir);
     expect(license.notice).toMatch(/GPL-2/);
     expect(license.notice).toMatch(/tuxpaint-stamps-default/);
-    expect(license.licenses[0].license).toMatch(/^GPL-2\.0/);
+    expect(itemAt(license.licenses, 0).license).toMatch(/^GPL-2\.0/);
   });
 });
 
@@ -146,7 +147,7 @@ describe('tux paint catalog, interrupted and resumed', () => {
     expect(manifest.items).toHaveLength(12);
     expect(Object.keys(manifest.vectorFiles).sort()).toEqual(['audio', 'image', 'text']);
     expect(manifest.vectorFiles.audio!.count).toBe(10); // pizza has no sound, nandou's is silent
-    expect(manifest.licenses?.[0].license).toMatch(/^GPL-2\.0/);
+    expect(manifest.licenses?.[0]?.license).toMatch(/^GPL-2\.0/);
     expect(manifest.notice).toBe('NOTICE');
     expect(readFileSync(join(out, 'NOTICE'), 'utf8')).toMatch(/GPL/);
     expect(existsSync(join(out, 'COPYRIGHT'))).toBe(true);
@@ -172,9 +173,9 @@ describe('tux paint catalog, interrupted and resumed', () => {
       const item = manifest.items.find((i) => i.id === id)!;
       const source = items.find((i) => i.id === id)!;
       const expected: Record<Modality, Float32Array> = {
-        text: (await node.embedText([textToEmbed(source)])).vectors[0],
-        image: (await node.embedImageFiles([source.imagePath!])).vectors[0],
-        audio: (await node.embedAudioFiles([source.audioPath!])).vectors[0],
+        text: itemAt((await node.embedText([textToEmbed(source)])).vectors, 0),
+        image: itemAt((await node.embedImageFiles([source.imagePath!])).vectors, 0),
+        audio: itemAt((await node.embedAudioFiles([source.audioPath!])).vectors, 0),
       };
       for (const m of ['text', 'image', 'audio'] as const) {
         const row = item.vectorRows[m]!;
@@ -216,13 +217,13 @@ describe('tux paint catalog, interrupted and resumed', () => {
           const q = space.projectVector(from, vector);
           const scores = manifest.items.filter((i) => i.vectorRows[to] !== undefined).map((i) => {
             const t = space.projectVector(to, catalog.vector(i.id, to)!);
-            return { id: i.id, score: q.reduce((s, v, j) => s + v * t[j], 0) };
+            return { id: i.id, score: q.reduce((s, v, j) => s + v * itemAt(t, j), 0) };
           });
           scores.sort((a, b) => b.score - a.score);
-          if (scores[0].id === item.id) found++;
+          if (itemAt(scores, 0).id === item.id) found++;
         } else {
           const top = await scoreTopK(targets, catalog.projectQuery(from, vector), 1);
-          if (catalog.item(catalog.itemOfRow(to, top.indices[0]))!.id === item.id) found++;
+          if (catalog.item(catalog.itemOfRow(to, itemAt(top.indices, 0)))!.id === item.id) found++;
         }
       }
       return found / queries;
@@ -304,7 +305,7 @@ describe('bad input', () => {
     expect(summary.refused).toEqual([expect.objectContaining({ id: 'bird', modality: 'audio', problem: 'audio-too-large' })]);
     const manifest = parseCatalogManifest(JSON.parse(readFileSync(join(temp, 'big-audio', 'manifest.json'), 'utf8')), 'manifest.json');
     expect(Object.keys(manifest.vectorFiles)).toEqual(['text']);
-    expect(manifest.items[0].audio).toBeUndefined();
+    expect(itemAt(manifest.items, 0).audio).toBeUndefined();
   });
 
   it('names a copied sound by its sniffed format: an Ogg polyglot named .html lands as .ogg', async () => {
@@ -313,7 +314,7 @@ describe('bad input', () => {
     const items: SourceItem[] = [{ id: 'bird', title: 'Bird whistle', category: 'toys', audioPath: polyglot, metadata: {} }];
     await buildCatalog(items, { outDir: join(temp, 'polyglot'), encoders });
     const manifest = parseCatalogManifest(JSON.parse(readFileSync(join(temp, 'polyglot', 'manifest.json'), 'utf8')), 'manifest.json');
-    expect(manifest.items[0].audio).toBe('media/audio/bird.ogg');
+    expect(itemAt(manifest.items, 0).audio).toBe('media/audio/bird.ogg');
     expect(existsSync(join(temp, 'polyglot', 'media/audio/bird.ogg'))).toBe(true);
   }, 120_000);
 

@@ -18,6 +18,7 @@ import {
   vectorFileByteLength,
 } from '../../src/engine/catalog/vector-codec.ts';
 import { cosine } from '../cosine.ts';
+import { itemAt } from '../../src/shared/item-at.ts';
 
 function rows(data: Float32Array, dims: number): Float32Array[] {
   return Array.from({ length: data.length / dims }, (_, r) => data.subarray(r * dims, (r + 1) * dims));
@@ -58,7 +59,7 @@ describe('int8 vectors', () => {
     const view = new DataView(bytes.buffer);
     expect(view.getFloat32(0, true)).toBe(Math.fround(maxAbs / 127));
     const argMax = Array.from(row0, Math.abs).indexOf(maxAbs);
-    expect(view.getInt8(200 * 4 + argMax)).toBe(Math.sign(row0[argMax]) * 127);
+    expect(view.getInt8(200 * 4 + argMax)).toBe(Math.sign(itemAt(row0, argMax)) * 127);
   });
 
   it('round-trips unit vectors with cosine ≥ 0.999', () => {
@@ -108,7 +109,7 @@ describe('float16 vectors', () => {
   it('round-trips unit vectors within 1e-3', () => {
     const decoded = decodeVectors(encodeVectors(rows(data, dims), 'float16'), 'float16', 100, dims, 'x');
     let worst = 0;
-    for (let i = 0; i < data.length; i++) worst = Math.max(worst, Math.abs(decoded[i] - data[i]));
+    for (let i = 0; i < data.length; i++) worst = Math.max(worst, Math.abs(itemAt(decoded, i) - itemAt(data, i)));
     expect(worst).toBeLessThanOrEqual(1e-3);
   });
 
@@ -181,7 +182,7 @@ describe('float32 <-> float16 conversion', () => {
   it('rounds to the nearest half, ties to even (random float32 values)', () => {
     const random = seededUnitVectors(1, 4000, 3);
     for (let i = 0; i < random.length; i++) {
-      const x = Math.fround(random[i] * 2 ** ((i % 40) - 26)); // spans subnormal and normal halves
+      const x = Math.fround(itemAt(random, i) * 2 ** ((i % 40) - 26)); // spans subnormal and normal halves
       const bits = float32ToFloat16Bits(x);
       const got = float16BitsToFloat32(bits);
       const sign = x < 0 ? 0x8000 : 0;
@@ -404,7 +405,7 @@ describe('catalog files', () => {
     expect(Array.from(await decodeVectorFile(bytes, file, 'image.f16'))).toEqual([0.5, -0.25, 1]);
     expect((await asyncFormatError(decodeVectorFile(bytes.subarray(0, 5), file, 'image.f16'))).message).toBe('image.f16: truncated: expected 6 bytes, got 5');
     const corrupt = bytes.slice();
-    corrupt[0] ^= 1;
+    corrupt[0] = itemAt(corrupt, 0) ^ 1;
     expect((await asyncFormatError(decodeVectorFile(corrupt, file, 'image.f16'))).message).toBe(
       `image.f16: sha256 mismatch: manifest has ${file.sha256}, file has ${await sha256Hex(corrupt)}`,
     );

@@ -6,6 +6,7 @@ import { LoadedCatalog } from '../../src/engine/catalog/loaded-catalog.ts';
 import { decodeVectors, encodeVectors, sha256Hex } from '../../src/engine/catalog/vector-codec.ts';
 import { scoreTopK } from '../../src/engine/ranking/score-top-k.ts';
 import { initNodeTf } from '../../src/node/node-tf.ts';
+import { itemAt } from '../../src/shared/item-at.ts';
 
 // ---------------------------------------------------------------------------------------
 // A tiny catalog, written here. The vectors are seeded numbers (a numeric fixture for the
@@ -59,7 +60,7 @@ async function buildFixture(seed = 1, base = BASE): Promise<Fixture> {
       [`${base}vectors/image.f16`, imageBytes],
     ]),
     text,
-    image: [image[1], image[2], image[0]],
+    image: [itemAt(image, 1), itemAt(image, 2), itemAt(image, 0)],
   };
 }
 
@@ -113,7 +114,7 @@ class MemoryCaches {
 
 function expectClose(actual: Float32Array, expected: Float32Array, tolerance: number) {
   expect(actual.length).toBe(expected.length);
-  for (let i = 0; i < actual.length; i++) expect(Math.abs(actual[i] - expected[i])).toBeLessThan(tolerance);
+  for (let i = 0; i < actual.length; i++) expect(Math.abs(itemAt(actual, i) - itemAt(expected, i))).toBeLessThan(tolerance);
 }
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
@@ -176,7 +177,7 @@ describe('loadCatalogFiles', () => {
     const v2 = await buildFixture(2); // same paths, new bytes and hashes
     const loaded = await loadCatalogFiles(BASE, { fetch: fakeFetch(v2.files).fetch, caches: caches.asStorage() });
     expect(loaded.fromCache).toEqual({ text: false, image: false });
-    expectClose(loaded.vectors.text!.data.subarray(0, TEXT_DIMS), v2.text[0], 0.02);
+    expectClose(loaded.vectors.text!.data.subarray(0, TEXT_DIMS), itemAt(v2.text, 0), 0.02);
     const keys = caches.entries();
     expect(keys).toHaveLength(4);
     for (const modality of ['text', 'image'] as const) {
@@ -193,7 +194,7 @@ describe('loadCatalogFiles', () => {
     const key = vectorCacheKey(`${BASE}vectors/text.int8`, first.manifest.vectorFiles.text!.sha256);
     const entry = caches.stores.get(CATALOG_CACHE_NAME)!.get(key)!;
     entry.body = entry.body.slice();
-    entry.body[10] ^= 0xff;
+    entry.body[10] = itemAt(entry.body, 10) ^ 0xff;
 
     calls.length = 0;
     const again = await loadCatalogFiles(BASE, { fetch, caches: caches.asStorage() });
@@ -260,7 +261,7 @@ describe('loadCatalogFiles', () => {
     const tampered = await rejection(
       variant((f) => {
         const bytes = f.get(textUrl)!.slice();
-        bytes[30] ^= 1;
+        bytes[30] = itemAt(bytes, 30) ^ 1;
         f.set(textUrl, bytes);
       }),
     );
@@ -294,8 +295,8 @@ describe('LoadedCatalog', () => {
     expect(catalog.shape('image')).toEqual({ count: 3, dims: IMAGE_DIMS });
     expect(() => catalog.shape('audio')).toThrow('catalog "fixture 1" has no audio vectors (it has: text, image)');
 
-    IDS.forEach((id, i) => expectClose(catalog.vector(id, 'text')!, fixture.text[i], 0.02));
-    expectClose(catalog.vector('c/five', 'image')!, fixture.image[2], 1e-3); // float16
+    IDS.forEach((id, i) => expectClose(catalog.vector(id, 'text')!, itemAt(fixture.text, i), 0.02));
+    expectClose(catalog.vector('c/five', 'image')!, itemAt(fixture.image, 2), 1e-3); // float16
     expect(catalog.vector('a/two', 'image')).toBeNull();
     expect(catalog.vector('nope', 'text')).toBeNull();
     // A copy: callers cannot change the catalog.
@@ -315,10 +316,10 @@ describe('LoadedCatalog', () => {
 
     for (const id of ['a/one', 'c/five']) {
       const top = await scoreTopK(catalog.onBackend('image')!, catalog.vector(id, 'image')!, 3);
-      expect(catalog.item(catalog.itemOfRow('image', top.indices[0]))!.id).toBe(id);
+      expect(catalog.item(catalog.itemOfRow('image', itemAt(top.indices, 0)))!.id).toBe(id);
     }
     const text = await scoreTopK(catalog.onBackend('text')!, catalog.vector('b/four', 'text')!, 5);
-    expect(catalog.item(catalog.itemOfRow('text', text.indices[0]))!.id).toBe('b/four');
+    expect(catalog.item(catalog.itemOfRow('text', itemAt(text.indices, 0)))!.id).toBe('b/four');
     expect(tf.memory().numTensors).toBe(before + 2);
 
     catalog.release();

@@ -8,6 +8,7 @@ import { findOrFetchOpenclipart } from '../../scripts/fetch-openclipart.mjs';
 import { parseCatalogManifest } from '../../src/engine/catalog/catalog-manifest-parser.ts';
 import { decodeVectors } from '../../src/engine/catalog/vector-codec.ts';
 import { openclipartLicense, openclipartSourceItems, parseSvgMetadata, scanOpenclipart, svgNamespaceMissing, svgProblem, xmlText } from '../../src/node/catalog/openclipart-source.ts';
+import { itemAt } from '../../src/shared/item-at.ts';
 
 const run = promisify(execFile);
 let dir: string;
@@ -81,8 +82,8 @@ describe('SVG metadata reader (real files)', () => {
     const scan = scanOpenclipart(root);
     expect(scan.files).toBe(6);
     expect(scan.items.map((i) => i.id)).toEqual(['animals/cats/good']);
-    expect(scan.items[0].imagePath).toMatch(/good\.svg$/);
-    expect(scan.items[0].metadata.alsoIn).toEqual(['animals']);
+    expect(itemAt(scan.items, 0).imagePath).toMatch(/good\.svg$/);
+    expect(itemAt(scan.items, 0).metadata.alsoIn).toEqual(['animals']);
     expect(scan.skipped).toEqual({
       'not a valid SVG: no <svg> root element': 1,
       'not a valid SVG: truncated (no closing </svg>)': 1,
@@ -103,7 +104,7 @@ describe('SVG metadata reader (real files)', () => {
 
   it('gives a public-domain licence', () => {
     const license = openclipartLicense(dir);
-    expect(license.licenses[0].license).toBe('public-domain');
+    expect(itemAt(license.licenses, 0).license).toBe('public-domain');
     expect(license.notice).toMatch(/PUBLIC DOMAIN/);
     expect(license.version).toBe('1:0.18+dfsg-19');
   });
@@ -131,13 +132,13 @@ describe('catalog build --source openclipart', () => {
     for (const item of manifest.items) {
       expect(item.title.trim()).not.toBe('');
       expect(item.category).toBe(expected.get(item.id)!.category);
-      expect(item.category.startsWith(item.id.split('/')[0])).toBe(true);
+      expect(item.category.startsWith(itemAt(item.id.split('/'), 0))).toBe(true);
       expect(item.vectorRows.text).toBeTypeOf('number');
       expect(item.vectorRows.image).toBeTypeOf('number');
       expect(existsSync(join(out, item.image!))).toBe(true);
       expect(item.metadata?.keywords).toBeInstanceOf(Array);
     }
-    expect(manifest.licenses?.[0].license).toBe('public-domain');
+    expect(manifest.licenses?.[0]?.license).toBe('public-domain');
     expect(readFileSync(join(out, 'NOTICE'), 'utf8')).toMatch(/PUBLIC DOMAIN/);
   }, 300_000);
 });

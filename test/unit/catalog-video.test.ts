@@ -15,6 +15,7 @@ import { initNodeTf } from '../../src/node/node-tf.ts';
 import { embedVideoFile } from '../../src/node/video/embed-video-file.ts';
 import type { Embedding } from '../../src/protocol/embedding.ts';
 import { cosine } from '../cosine.ts';
+import { itemAt } from '../../src/shared/item-at.ts';
 
 /**
  * The builder's video path on real clips: two Planet Blupi cinematics (Debian planetblupi-common
@@ -119,7 +120,7 @@ describe('video items in the catalog builder', () => {
     const error = await buildCatalog(missing, { outDir: join(temp, 'bad'), encoders: node, video: { cacheDir } }).catch((e: Error) => e);
     expect(error).toBeInstanceOf(CatalogInputError);
     expect((error as Error).message).toMatch(/video file not found: .*nope\.mkv/);
-    const summary = await buildCatalog(parseShopJsonl(jsonl([BLUPI[0]]), movies()), { outDir: join(temp, 'short'), encoders: node, sharedSpace: false, video: { cacheDir, maxSeconds: 3 } });
+    const summary = await buildCatalog(parseShopJsonl(jsonl([itemAt(BLUPI, 0)]), movies()), { outDir: join(temp, 'short'), encoders: node, sharedSpace: false, video: { cacheDir, maxSeconds: 3 } });
     expect(summary.refused.map((r) => [r.modality, r.problem])).toEqual([['audio', 'too-long'], ['image', 'too-long']]);
     expect(summary.videos).toBeUndefined();
     expect(existsSync(join(temp, 'short', 'media', 'video'))).toBe(false);

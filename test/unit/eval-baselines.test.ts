@@ -6,6 +6,7 @@ import { itemCooccurrence } from '../../src/node/eval/item-cooccurrence.ts';
 import { ItemKnnBaseline } from '../../src/node/eval/item-knn-baseline.ts';
 import { MostPopularBaseline } from '../../src/node/eval/most-popular-baseline.ts';
 import { RandomBaseline } from '../../src/node/eval/random-baseline.ts';
+import { itemAt } from '../../src/shared/item-at.ts';
 
 /** Training data from user → items (made up, not MovieLens). */
 function trainOf(itemCount: number, users: number[][]): TrainData {
@@ -60,14 +61,15 @@ describe('ItemKnnBaseline', () => {
 
 /** 3×3 inverse by cofactors, independent of the Cholesky code. */
 function inverse3(m: number[][]): number[][] {
-  const [[a, b, c], [d, e, f], [g, h, i]] = m;
+  const at = (row: number, col: number) => itemAt(itemAt(m, row), col);
+  const [a, b, c, d, e, f, g, h, i] = [at(0, 0), at(0, 1), at(0, 2), at(1, 0), at(1, 1), at(1, 2), at(2, 0), at(2, 1), at(2, 2)];
   const cof = [
     [e * i - f * h, -(d * i - f * g), d * h - e * g],
     [-(b * i - c * h), a * i - c * g, -(a * h - b * g)],
     [b * f - c * e, -(a * f - c * d), a * e - b * d],
   ];
-  const det = a * cof[0][0] + b * cof[0][1] + c * cof[0][2];
-  return [0, 1, 2].map((r) => [0, 1, 2].map((col) => cof[col][r] / det));
+  const det = a * itemAt(itemAt(cof, 0), 0) + b * itemAt(itemAt(cof, 0), 1) + c * itemAt(itemAt(cof, 0), 2);
+  return [0, 1, 2].map((r) => [0, 1, 2].map((col) => itemAt(itemAt(cof, col), r) / det));
 }
 
 describe('EASE', () => {
@@ -75,15 +77,15 @@ describe('EASE', () => {
     const train = trainOf(3, [[0, 1], [0, 1, 2], [1, 2], [2]]);
     const lambda = 2;
     const x = [[1, 1, 0], [1, 1, 1], [0, 1, 1], [0, 0, 1]];
-    const g = [0, 1, 2].map((i) => [0, 1, 2].map((j) => x.reduce((s, row) => s + row[i] * row[j], 0) + (i === j ? lambda : 0)));
+    const g = [0, 1, 2].map((i) => [0, 1, 2].map((j) => x.reduce((s, row) => s + itemAt(row, i) * itemAt(row, j), 0) + (i === j ? lambda : 0)));
     const p = inverse3(g);
-    const expected = [0, 1, 2].flatMap((i) => [0, 1, 2].map((j) => (i === j ? 0 : -p[i][j] / p[j][j])));
+    const expected = [0, 1, 2].flatMap((i) => [0, 1, 2].map((j) => (i === j ? 0 : -itemAt(itemAt(p, i), j) / itemAt(itemAt(p, j), j))));
     close(easeWeights(itemCooccurrence(train), 3, lambda), expected, 12);
 
     const ease = new EaseBaseline(lambda);
     ease.fit(train);
     // score = x_u·B: history {0, 2} sums rows 0 and 2.
-    close(ease.score(caseOf([0, 2])), [0, 1, 2].map((j) => expected[j] + expected[6 + j]), 6);
+    close(ease.score(caseOf([0, 2])), [0, 1, 2].map((j) => itemAt(expected, j) + itemAt(expected, 6 + j)), 6);
     expect(ease.name).toBe('ease-2');
   });
 
@@ -99,8 +101,8 @@ describe('EASE', () => {
       for (let j = 0; j < n; j++) {
         if (i === j) continue;
         let lhs = 0;
-        for (let k = 0; k < n; k++) lhs += (gram[i * n + k] + (i === k ? lambda : 0)) * b[k * n + j];
-        expect(lhs - gram[i * n + j]).toBeCloseTo(0, 9);
+        for (let k = 0; k < n; k++) lhs += (itemAt(gram, i * n + k) + (i === k ? lambda : 0)) * itemAt(b, k * n + j);
+        expect(lhs - itemAt(gram, i * n + j)).toBeCloseTo(0, 9);
       }
     }
   });

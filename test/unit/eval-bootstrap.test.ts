@@ -3,6 +3,7 @@ import { mulberry32 } from '../../src/shared/seeded-random.ts';
 import { estimate, pairedDifference, percentileInterval, ratioStatistic, resampleWeights } from '../../src/node/eval/bootstrap.ts';
 import type { UserCase } from '../../src/node/eval/eval-types.ts';
 import { runStatistics, STAT_NAMES } from '../../src/node/eval/run-statistics.ts';
+import { itemAt } from '../../src/shared/item-at.ts';
 
 describe('bootstrap over users', () => {
   it('resamples users with replacement, seeded: each resample draws as many users as there are', () => {
@@ -63,7 +64,7 @@ describe('bootstrap over users', () => {
       const den = new Float64Array(users);
       for (let u = 0; u < users; u++) {
         den[u] = 1 + Math.floor(random() * 3);
-        for (let c = 0; c < den[u]!; c++) num[u] += random() < 0.3 ? 1 : 0;
+        for (let c = 0; c < den[u]!; c++) num[u] = itemAt(num, u) + (random() < 0.3 ? 1 : 0);
       }
       const weights = resampleWeights(users, { resamples: 400, seed: 1000 + t });
       const { estimate: e } = estimate(ratioStatistic(num, den), users, weights);

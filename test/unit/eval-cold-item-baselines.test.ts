@@ -6,6 +6,7 @@ import type { ItemContent, Rating, TrainData, UserCase } from '../../src/node/ev
 import { unitRows } from '../../src/node/eval/item-content.ts';
 import { denseOperator, jacobiEigen, topEigenpairs } from '../../src/shared/symmetric-eigen.ts';
 import { truncatedSvdItemFactors } from '../../src/node/eval/truncated-svd.ts';
+import { itemAt } from '../../src/shared/item-at.ts';
 
 const h = Math.SQRT1_2;
 const userCase = (history: number[], candidates?: number[]): UserCase => ({ user: 1, history, historyTimes: history.map(() => 0), targets: [0], ...(candidates ? { candidates: Int32Array.from(candidates) } : {}) });
@@ -33,7 +34,7 @@ describe('symmetric eigen solvers', () => {
     const n = 30;
     const b = Float64Array.from({ length: n * n }, () => random() - 0.5);
     const g = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) g[i * n + j] += b[k * n + i]! * b[k * n + j]!;
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) g[i * n + j] = itemAt(g, i * n + j) + (b[k * n + i]! * b[k * n + j]!);
     const full = jacobiEigen(g, n);
     const top = topEigenpairs(denseOperator(g, n), n, 4, { iterations: 200, oversample: 10 });
     for (let j = 0; j < 4; j++) {
@@ -56,7 +57,7 @@ describe('truncated SVD of the training matrix', () => {
     const gram = new Float64Array(144);
     const byUser = new Map<number, number[]>();
     for (const r of ratings) byUser.set(r.user, [...(byUser.get(r.user) ?? []), r.item]);
-    for (const items of byUser.values()) for (const a of items) for (const b of items) gram[a * 12 + b]++;
+    for (const items of byUser.values()) for (const a of items) for (const b of items) gram[a * 12 + b] = itemAt(gram, a * 12 + b) + 1;
     const full = jacobiEigen(gram, 12);
     for (let j = 0; j < 3; j++) {
       expect(svd.singularValues[j]! ** 2).toBeCloseTo(full.values[j]!, 6);

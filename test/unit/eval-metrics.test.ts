@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../src/shared/seeded-random.ts';
 import { rankingMetrics } from '../../src/node/eval/metrics.ts';
 import { topKUnseen } from '../../src/node/eval/top-k-unseen.ts';
+import { itemAt } from '../../src/shared/item-at.ts';
 
 const d = (rank: number) => 1 / Math.log2(rank + 2);
 
@@ -58,7 +59,7 @@ describe('topKUnseen', () => {
       const seen = new Set(history);
       const expected = [...scores.keys()]
         .filter((i) => !seen.has(i))
-        .sort((a, b) => scores[b] - scores[a] || a - b)
+        .sort((a, b) => itemAt(scores, b) - itemAt(scores, a) || a - b)
         .slice(0, 10);
       expect([...topKUnseen(scores, history, 10)]).toEqual(expected);
     }

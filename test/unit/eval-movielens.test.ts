@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadMovieLens } from '../../src/node/eval/movielens.ts';
+import { itemAt } from '../../src/shared/item-at.ts';
 
 // Made-up rows in MovieLens' format; the real files never enter the repo or the tests.
 const ITEMS = [
@@ -32,7 +33,7 @@ describe('loadMovieLens', () => {
       { user: 3, item: 0, rating: 1, time: 881250950 },
     ]);
     expect(data.movies[0]).toEqual({ item: 0, title: 'Alpha (1990)', genres: ['Drama'], description: 'A plot.', poster: 'posters/1.jpg' });
-    expect(data.movies[1].description).toBeNull();
+    expect(itemAt(data.movies, 1).description).toBeNull();
   });
 
   it('names the folder, file and line of what is wrong', () => {

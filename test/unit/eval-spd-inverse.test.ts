@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../src/shared/seeded-random.ts';
 import { invertSpd } from '../../src/node/eval/spd-inverse.ts';
+import { itemAt } from '../../src/shared/item-at.ts';
 
 function multiply(a: Float64Array, b: Float64Array, n: number): Float64Array {
   const c = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) for (let j = 0; j < n; j++) c[i * n + j] += a[i * n + k] * b[k * n + j];
+  for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) for (let j = 0; j < n; j++) c[i * n + j] = itemAt(c, i * n + j) + (itemAt(a, i * n + k) * itemAt(b, k * n + j));
   return c;
 }
 
@@ -18,7 +19,7 @@ describe('invertSpd', () => {
       for (let i = 0; i < n; i++) {
         for (let j = 0; j < n; j++) {
           let s = 0;
-          for (let k = 0; k < n; k++) s += m[k * n + i] * m[k * n + j];
+          for (let k = 0; k < n; k++) s += itemAt(m, k * n + i) * itemAt(m, k * n + j);
           a[i * n + j] = s + (i === j ? 0.1 : 0);
         }
       }

@@ -14,6 +14,7 @@ import { sha256Hex } from '../../src/engine/catalog/vector-codec.ts';
 import { ItemGraph, GRAPH_EDGE_KINDS, type ItemGraphData } from '../../src/engine/graph/item-graph.ts';
 import { decodeItemGraph, decodeItemGraphFile, encodeItemGraph, parseCatalogGraph } from '../../src/engine/graph/item-graph-format.ts';
 import { buildItemGraph, DEFAULT_ITEM_GRAPH_OPTIONS, metadataAttributes, type ItemGraphInput } from '../../src/node/catalog/build-item-graph.ts';
+import { itemAt } from '../../src/shared/item-at.ts';
 
 /**
  * Four items, small enough to list every edge by hand:
@@ -199,7 +200,7 @@ describe('item graph file', () => {
     const full = { path: 'graph/item-graph.bin', bytes: bytes.length, sha256: await sha256Hex(bytes), ...entry };
     expect((await decodeItemGraphFile(bytes, full, 4, 'g.bin')).labels).toEqual(graph.labels);
     const flipped = bytes.slice();
-    flipped[flipped.length - 1] ^= 1;
+    flipped[flipped.length - 1] = itemAt(flipped, flipped.length - 1) ^ 1;
     await expect(decodeItemGraphFile(flipped, full, 4, 'g.bin')).rejects.toThrow(/^g\.bin: sha256 mismatch/);
     await expect(decodeItemGraphFile(bytes.subarray(0, 10), full, 4, 'g.bin')).rejects.toThrow(`g.bin: truncated: expected ${bytes.length} bytes, got 10`);
   });

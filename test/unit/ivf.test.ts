@@ -11,6 +11,7 @@ import { parseIvfIndex } from '../../src/engine/ivf/ivf-format.ts';
 import { buildIvf } from '../../src/node/catalog/build-ivf.ts';
 import { initNodeTf } from '../../src/node/node-tf.ts';
 import { clusteredVectors } from '../clustered-vectors.ts';
+import { itemAt } from '../../src/shared/item-at.ts';
 
 // Synthetic clustered vectors (test/clustered-vectors.ts), served over real HTTP from a temp folder.
 const COUNT = 6000;
@@ -88,7 +89,7 @@ describe('IVF partitions', () => {
     const path = join(dir, 'ivf', index.partitions[victim]!.path);
     const original = readFileSync(path);
     const damaged = Buffer.from(original);
-    damaged[damaged.length - 1] ^= 0xff;
+    damaged[damaged.length - 1] = itemAt(damaged, damaged.length - 1) ^ 0xff;
     writeFileSync(path, damaged);
     try {
       const ivf = await open();

@@ -21,6 +21,8 @@ import { buildCatalog, type CatalogEncoders, type SourceItem } from '../../src/n
 import { initNodeTf } from '../../src/node/node-tf.ts';
 import type { Embedding } from '../../src/protocol/embedding.ts';
 import { randomProjections, retrievalScores } from '../../src/node/shared-space-eval.ts';
+import { itemAt } from '../../src/shared/item-at.ts';
+import { defined } from '../defined.ts';
 
 // ---------------------------------------------------------------------------------------
 // Synthetic paired data (a numeric fixture for the maths, not real vectors): every item has a
@@ -35,7 +37,7 @@ const IMAGE_DIMS = 40;
 
 function matmul(a: Float32Array, rows: number, inner: number, b: Float32Array, cols: number): Float32Array {
   const out = new Float32Array(rows * cols);
-  for (let r = 0; r < rows; r++) for (let k = 0; k < inner; k++) for (let c = 0; c < cols; c++) out[r * cols + c] += a[r * inner + k] * b[k * cols + c];
+  for (let r = 0; r < rows; r++) for (let k = 0; k < inner; k++) for (let c = 0; c < cols; c++) out[r * cols + c] = itemAt(out, r * cols + c) + (itemAt(a, r * inner + k) * itemAt(b, k * cols + c));
   return out;
 }
 
@@ -45,18 +47,18 @@ function syntheticData(): { data: SharedSpaceTrainingData; text: Float32Array; i
   const centres = gaussian(random, CATEGORIES.length * latent, 1);
   const codes = new Float32Array(N * latent);
   const offsets = gaussian(random, N * latent, 1);
-  for (let i = 0; i < N; i++) for (let d = 0; d < latent; d++) codes[i * latent + d] = centres[(i % CATEGORIES.length) * latent + d] * 0.7 + offsets[i * latent + d];
+  for (let i = 0; i < N; i++) for (let d = 0; d < latent; d++) codes[i * latent + d] = itemAt(centres, (i % CATEGORIES.length) * latent + d) * 0.7 + itemAt(offsets, i * latent + d);
   const text = matmul(codes, N, latent, gaussian(random, latent * TEXT_DIMS, 1), TEXT_DIMS);
   const textNoise = gaussian(random, text.length, 0.3);
-  text.forEach((_, i) => (text[i] += textNoise[i]));
+  text.forEach((_, i) => (text[i] = itemAt(text, i) + itemAt(textNoise, i)));
   const imageItems = Array.from({ length: N }, (_, i) => i).filter((i) => i % 5 !== 4);
   const allImages = matmul(codes, N, latent, gaussian(random, latent * IMAGE_DIMS, 1), IMAGE_DIMS);
   const image = new Float32Array(imageItems.length * IMAGE_DIMS);
   const imageNoise = gaussian(random, image.length, 0.3);
   imageItems.forEach((item, row) => {
-    for (let d = 0; d < IMAGE_DIMS; d++) image[row * IMAGE_DIMS + d] = allImages[item * IMAGE_DIMS + d] + imageNoise[row * IMAGE_DIMS + d];
+    for (let d = 0; d < IMAGE_DIMS; d++) image[row * IMAGE_DIMS + d] = itemAt(allImages, item * IMAGE_DIMS + d) + itemAt(imageNoise, row * IMAGE_DIMS + d);
   });
-  const items = Array.from({ length: N }, (_, i) => ({ id: `item-${i}`, category: CATEGORIES[i % CATEGORIES.length] }));
+  const items = Array.from({ length: N }, (_, i) => ({ id: `item-${i}`, category: itemAt(CATEGORIES, i % CATEGORIES.length) }));
   return {
     data: {
       items,
@@ -83,7 +85,7 @@ function textToImageRecall(space: SharedSpace, fixture: ReturnType<typeof synthe
     })),
     withImage.length,
   );
-  const categories = fixture.data.items.map((item) => item.category.split('/')[0]);
+  const categories = fixture.data.items.map((item) => itemAt(item.category.split('/'), 0));
   return retrievalScores(queries, withImage, gallery, withImage, space.dims, categories).recallAt1;
 }
 
@@ -188,12 +190,12 @@ describe('SharedSpace', () => {
       const js = space.projectVector('text', rows.subarray(r * 4, (r + 1) * 4));
       let norm = 0;
       for (let j = 0; j < 6; j++) {
-        expect(values[r * 6 + j]).toBeCloseTo(js[j], 5);
-        norm += js[j] ** 2;
+        expect(values[r * 6 + j]).toBeCloseTo(itemAt(js, j), 5);
+        norm += itemAt(js, j) ** 2;
       }
       expect(norm).toBeCloseTo(1, 6);
       // By hand: x · kernel + bias, normalised.
-      const z = Array.from({ length: 6 }, (_, j) => weights.projections.text!.bias[j] + [0, 1, 2, 3].reduce((s, i) => s + rows[r * 4 + i] * weights.projections.text!.kernel[i * 6 + j], 0));
+      const z = Array.from({ length: 6 }, (_, j) => itemAt(weights.projections.text!.bias, j) + [0, 1, 2, 3].reduce((s, i) => s + itemAt(rows, r * 4 + i) * itemAt(weights.projections.text!.kernel, i * 6 + j), 0));
       const n = Math.hypot(...z);
       z.forEach((v, j) => expect(js[j]).toBeCloseTo(v / n, 5));
     }
@@ -299,7 +301,7 @@ describe('shared-space files', () => {
     for (const m of ['text', 'audio'] as const) {
       const a = weights.projections[m]!;
       const b = decoded.projections[m]!;
-      a.kernel.forEach((v, i) => expect(Math.abs(b.kernel[i] - v)).toBeLessThanOrEqual(Math.abs(v) * 2 ** -11 + 1e-7));
+      a.kernel.forEach((v, i) => expect(Math.abs(itemAt(b.kernel, i) - v)).toBeLessThanOrEqual(Math.abs(v) * 2 ** -11 + 1e-7));
     }
     // Same projections within float16 rounding.
     const original = new SharedSpace(weights);
@@ -307,11 +309,11 @@ describe('shared-space files', () => {
     const query = [0.3, -0.2, 0.9, 0.1];
     const p = original.projectVector('text', query);
     const q = loaded.projectVector('text', query);
-    p.forEach((v, j) => expect(Math.abs(q[j] - v)).toBeLessThan(2e-3));
+    p.forEach((v, j) => expect(Math.abs(itemAt(q, j) - v)).toBeLessThan(2e-3));
 
     // tfjs reads the same binary with the same spec.
     const tensors = tf.io.decodeWeights(encoded.weightsBytes.slice().buffer, spec.weightsManifest[0].weights);
-    expect(Array.from(tensors['audio/kernel'].dataSync())).toEqual(Array.from(decoded.projections.audio!.kernel));
+    expect(Array.from(defined(tensors['audio/kernel'], 'audio/kernel').dataSync())).toEqual(Array.from(decoded.projections.audio!.kernel));
     Object.values(tensors).forEach((t) => t.dispose());
 
     for (const quantization of ['uint8', 'float32'] as const) {
@@ -319,12 +321,12 @@ describe('shared-space files', () => {
       const otherSpec = await decodeSharedSpaceSpecFile(other.encoded.specBytes, parseCatalogManifest(other.manifest, 'm'), 'weights.json');
       const otherDecoded = await decodeSharedSpaceWeights(other.encoded.weightsBytes, otherSpec, 'weights.bin');
       const viaTf = tf.io.decodeWeights(other.encoded.weightsBytes.slice().buffer, otherSpec.weightsManifest[0].weights);
-      const fromTf = viaTf['text/kernel'].dataSync();
-      otherDecoded.projections.text!.kernel.forEach((v, i) => expect(v).toBeCloseTo(fromTf[i], 6));
+      const fromTf = defined(viaTf['text/kernel'], 'text/kernel').dataSync();
+      otherDecoded.projections.text!.kernel.forEach((v, i) => expect(v).toBeCloseTo(itemAt(fromTf, i), 6));
       Object.values(viaTf).forEach((t) => t.dispose());
       const tolerance = quantization === 'uint8' ? 0.05 : 1e-6;
       const r = new SharedSpace(otherDecoded).projectVector('text', query);
-      p.forEach((v, j) => expect(Math.abs(r[j] - v)).toBeLessThan(tolerance));
+      p.forEach((v, j) => expect(Math.abs(itemAt(r, j) - v)).toBeLessThan(tolerance));
     }
   });
 
@@ -390,7 +392,7 @@ describe('shared-space files', () => {
       'weights hash mismatch',
       (f) => {
         const bin = f.files.get(`${BASE}shared-space/weights.bin`)!.slice();
-        bin[3] ^= 0xff;
+        bin[3] = itemAt(bin, 3) ^ 0xff;
         f.files.set(`${BASE}shared-space/weights.bin`, bin);
       },
       `${BASE}shared-space/weights.bin: sha256 mismatch: weights.json has `,

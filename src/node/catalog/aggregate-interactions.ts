@@ -34,6 +34,7 @@
 import type { CatalogSignals, NextItem, PopularityEntry, RelatedItem } from '../../engine/catalog/catalog-manifest.ts';
 import { csvRecords } from './csv-records.ts';
 import { privateAggregates, type PrivacyOptions } from './private-aggregates.ts';
+import { itemAt } from '../../shared/item-at.ts';
 
 export interface InteractionRow {
   /** A session or user id. */
@@ -163,9 +164,9 @@ export function aggregateInteractions(
       unknown.add(row.item);
       continue;
     }
-    count[item] += 1;
-    const eventWeight = Object.prototype.hasOwnProperty.call(eventWeights, row.event) ? eventWeights[row.event] : 1;
-    weight[item] += eventWeight;
+    count[item] = itemAt(count, item) + 1;
+    const eventWeight = Object.prototype.hasOwnProperty.call(eventWeights, row.event) ? (eventWeights[row.event] ?? 1) : 1;
+    weight[item] = itemAt(weight, item) + eventWeight;
     rowWeights[at] = eventWeight;
     let events = sessions.get(row.session);
     if (!events) sessions.set(row.session, (events = []));
@@ -189,7 +190,7 @@ export function aggregateInteractions(
 
   for (const events of sessions.values()) {
     const distinct = [...new Set(events.map((e) => e[0]))].sort((a, b) => a - b);
-    for (const item of distinct) itemSessions[item] += 1;
+    for (const item of distinct) itemSessions[item] = itemAt(itemSessions, item) + 1;
     if (events.length === 1) {
       singleEventSessions++;
       continue;
@@ -198,9 +199,9 @@ export function aggregateInteractions(
     else if (distinct.length >= 2) {
       coOccurrenceSessions++;
       for (let i = 0; i < distinct.length; i++) {
-        coSessions[distinct[i]] += 1;
+        coSessions[itemAt(distinct, i)] = itemAt(coSessions, itemAt(distinct, i)) + 1;
         for (let j = i + 1; j < distinct.length; j++) {
-          const key = distinct[i] * n + distinct[j];
+          const key = itemAt(distinct, i) * n + itemAt(distinct, j);
           pairs.set(key, (pairs.get(key) ?? 0) + 1);
         }
       }
@@ -209,16 +210,15 @@ export function aggregateInteractions(
     // Per session, each pair a → b counts once, with weight 1/d for the nearest d it was seen at.
     const seen = new Map<number, number>();
     for (let i = 1; i < events.length; i++) {
-      const [from, time] = events[i - 1];
-      const [to, nextTime] = events[i];
+      const [from, time] = itemAt(events, i - 1);
+      const [to, nextTime] = itemAt(events, i);
       if (from === to) continue;
       if (nextTime - time > maxGapSeconds) transitionsOverGap++;
       else transitionCount++;
     }
-    for (let i = 0; i < events.length; i++) {
-      const [from, time] = events[i];
+    for (const [i, [from, time]] of events.entries()) {
       for (let d = 1; d <= transitionWindow && i + d < events.length; d++) {
-        const [to, nextTime] = events[i + d];
+        const [to, nextTime] = itemAt(events, i + d);
         if (nextTime - time > maxGapSeconds) break;
         if (from === to) continue;
         const key = from * n + to;
@@ -228,18 +228,18 @@ export function aggregateInteractions(
     for (const [key, w] of seen) {
       moves.set(key, (moves.get(key) ?? 0) + w);
       moveSessions.set(key, (moveSessions.get(key) ?? 0) + 1);
-      movesOut[Math.floor(key / n)] += w;
+      movesOut[Math.floor(key / n)] = itemAt(movesOut, Math.floor(key / n)) + w;
     }
   }
 
   // popularity
   let maxWeight = 0;
-  for (let i = 0; i < n; i++) if (count[i] > 0 && itemSessions[i] >= minSessions && weight[i] > maxWeight) maxWeight = weight[i];
+  for (let i = 0; i < n; i++) if (itemAt(count, i) > 0 && itemAt(itemSessions, i) >= minSessions && itemAt(weight, i) > maxWeight) maxWeight = itemAt(weight, i);
   const popularity: PopularityEntry[] = [];
   for (let i = 0; i < n; i++) {
-    if (count[i] === 0 || itemSessions[i] < minSessions) continue;
-    const score = maxWeight > 0 ? round6(Math.log1p(weight[i]) / Math.log1p(maxWeight)) : 0;
-    popularity.push({ item: ids[i], count: count[i], sessions: itemSessions[i], score });
+    if (itemAt(count, i) === 0 || itemAt(itemSessions, i) < minSessions) continue;
+    const score = maxWeight > 0 ? round6(Math.log1p(itemAt(weight, i)) / Math.log1p(maxWeight)) : 0;
+    popularity.push({ item: itemAt(ids, i), count: itemAt(count, i), sessions: itemAt(itemSessions, i), score });
   }
   popularity.sort((a, b) => b.score - a.score || b.count - a.count || compareIds(a.item, b.item));
 
@@ -248,7 +248,7 @@ export function aggregateInteractions(
   const addRelated = (to: number, other: number, both: number) => {
     let list = related.get(to);
     if (!list) related.set(to, (list = []));
-    list.push({ item: ids[other], score: round6(both / Math.sqrt(coSessions[to] * coSessions[other])), sessions: both });
+    list.push({ item: itemAt(ids, other), score: round6(both / Math.sqrt(itemAt(coSessions, to) * itemAt(coSessions, other))), sessions: both });
   };
   for (const [key, both] of pairs) {
     if (both < minSessions) continue;
@@ -268,7 +268,7 @@ export function aggregateInteractions(
     const to = key - from * n;
     let list = next.get(from);
     if (!list) next.set(from, (list = []));
-    list.push({ item: ids[to], p: floor6(weighted / movesOut[from]), sessions: sessionsWith });
+    list.push({ item: itemAt(ids, to), p: floor6(weighted / itemAt(movesOut, from)), sessions: sessionsWith });
   }
   const transitions = topLists(next, ids, k, (x: NextItem, y: NextItem) => y.p - x.p || y.sessions - x.sessions || compareIds(x.item, y.item));
 
@@ -310,8 +310,8 @@ export function aggregateInteractions(
 
 /** Sorted, cut at k, keyed by item id in id order (so the JSON is the same on every run). */
 function topLists<T>(lists: Map<number, T[]>, ids: string[], k: number, order: (x: T, y: T) => number): Record<string, T[]> {
-  const keys = [...lists.keys()].sort((a, b) => compareIds(ids[a], ids[b]));
-  return Object.fromEntries(keys.map((key) => [ids[key], (lists.get(key) as T[]).sort(order).slice(0, k)]));
+  const keys = [...lists.keys()].sort((a, b) => compareIds(itemAt(ids, a), itemAt(ids, b)));
+  return Object.fromEntries(keys.map((key) => [itemAt(ids, key), (lists.get(key) as T[]).sort(order).slice(0, k)]));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -348,8 +348,8 @@ function badTimestamp(value: unknown): string {
  */
 export function parseInteractionsCsv(text: string, source = 'interactions.csv'): InteractionRow[] {
   const records = csvRecords(text, source, (message) => new InteractionLogError(message));
-  if (records.length === 0) throw new InteractionLogError(`${source}: empty: expected a header line with ${FIELDS.join(', ')}`);
   const [header, ...body] = records;
+  if (header === undefined) throw new InteractionLogError(`${source}: empty: expected a header line with ${FIELDS.join(', ')}`);
   const names = header.fields.map((name) => name.trim().toLowerCase());
   const column = {} as Record<(typeof FIELDS)[number], number>;
   for (const name of FIELDS) {

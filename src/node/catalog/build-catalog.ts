@@ -54,6 +54,7 @@ import { sourceItemLabel, validateSourceItems, type PreparedItem } from './valid
 import { CatalogVideos } from './video-items.ts';
 import { mediaNames, writeCatalogMedia } from './write-catalog-media.ts';
 import { writeVectorFiles } from './write-vector-files.ts';
+import { itemAt } from '../../shared/item-at.ts';
 
 export * from './build-catalog-types.ts';
 export { textToEmbed } from './validate-source-items.ts';
@@ -113,7 +114,7 @@ export async function buildCatalog(items: readonly SourceItem[], options: BuildC
       const why = refused.filter((r) => r.id === item.source.id).map((r) => `${r.modality}: ${r.message}`);
       return why.length ? why.join('; ') : `no ${modalities.join('/')} input`;
     };
-    const first = empty[0];
+    const first = itemAt(empty, 0);
     throw new CatalogInputError(
       `${sourceItemLabel(first.source, prepared.indexOf(first))} has no usable modality (${reasons(first)})` + (empty.length > 1 ? ` — and ${empty.length - 1} more items: ${empty.slice(1, 6).map((e) => JSON.stringify(e.source.id)).join(', ')}` : ''),
     );

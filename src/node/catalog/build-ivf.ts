@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { mulberry32 } from '../../shared/seeded-random.ts';
 import { quantizeInt8Rows, type Int8Matrix } from '../../engine/ranking/int8-matrix.ts';
 import { IVF_FORMAT, IVF_FORMAT_VERSION, ivfPartitionByteLength, type IvfIndexFile, type IvfPartitionEntry } from '../../engine/ivf/ivf-format.ts';
+import { itemAt } from '../../shared/item-at.ts';
 
 export interface BuildIvfOptions {
   /** Default: √count rounded, at least 1. */
@@ -62,7 +63,7 @@ function decodeRows(matrix: Int8Matrix, rows: ArrayLike<number>, normalise: bool
     }
     if (normalise && norm > 0) {
       const inv = 1 / Math.sqrt(norm);
-      for (let j = 0; j < dims; j++) out[i * dims + j] *= inv;
+      for (let j = 0; j < dims; j++) out[i * dims + j] = itemAt(out, i * dims + j) * inv;
     }
   }
   return out;
@@ -105,8 +106,8 @@ export async function buildIvf(dir: string, matrix: Int8Matrix, options: BuildIv
       const sizes = new Int32Array(partitions);
       for (let i = 0; i < sampleSize; i++) {
         const c = trainAssignment[i]!;
-        sizes[c]++;
-        for (let j = 0; j < dims; j++) sums[c * dims + j] += x[i * dims + j]!;
+        sizes[c] = itemAt(sizes, c) + 1;
+        for (let j = 0; j < dims; j++) sums[c * dims + j] = itemAt(sums, c * dims + j) + x[i * dims + j]!;
       }
       for (let c = 0; c < partitions; c++) {
         // An empty cluster restarts at a random sample row.
@@ -117,7 +118,7 @@ export async function buildIvf(dir: string, matrix: Int8Matrix, options: BuildIv
         let norm = 0;
         for (let j = 0; j < dims; j++) norm += sums[c * dims + j]! ** 2;
         const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-        for (let j = 0; j < dims; j++) sums[c * dims + j] *= inv;
+        for (let j = 0; j < dims; j++) sums[c * dims + j] = itemAt(sums, c * dims + j) * inv;
       }
       centroids = quantizeInt8Rows(sums, dims);
       options.onProgress?.('k-means', it + 1, iterations);

@@ -1,3 +1,4 @@
+import { itemAt } from '../../shared/item-at.ts';
 export interface CsvRecord {
   /** The line the record starts on (1-based). */
   line: number;
@@ -63,5 +64,5 @@ export function csvRecords(text: string, source: string, fail: (message: string)
     }
   }
   if (field !== '' || fields.length > 0) endRecord();
-  return records.filter((r) => !(r.fields.length === 1 && r.fields[0].trim() === ''));
+  return records.filter((r) => !(r.fields.length === 1 && itemAt(r.fields, 0).trim() === ''));
 }

@@ -3,6 +3,7 @@ import type { EncoderInfo, Embedding, Modality } from '../../protocol/embedding.
 import { BuildInterruptedError, CatalogInputError, type BuildCatalogOptions, type RefusedInput } from './build-catalog-types.ts';
 import { appendLines, base64ToVector, partialPath, readPartial, sameEncoder, vectorToBase64 } from './resume-journal.ts';
 import type { PreparedItem } from './validate-source-items.ts';
+import { itemAt } from '../../shared/item-at.ts';
 
 /** Embeds one batch of one modality's inputs (texts, or file paths). */
 export type EmbedInputs = (inputs: string[]) => Promise<Embedding>;
@@ -76,7 +77,7 @@ export async function embedItems(
         try {
           const out = await embed[modality]([input]);
           known = out.encoder;
-          results.push(out.vectors[0]);
+          results.push(itemAt(out.vectors, 0));
         } catch (single) {
           if (!isInputError(single)) throw single;
           results.push(single);
@@ -107,7 +108,7 @@ export async function embedItems(
     batch.forEach((item, i) => {
       const id = item.source.id;
       const key = item.inputs[modality]!.key;
-      const result = results[i];
+      const result = itemAt(results, i);
       if (result instanceof Error) {
         const entry = { id, modality, problem: problemOf(result), message: result.message };
         refusedById.get(modality)!.set(id, entry);

@@ -31,6 +31,7 @@ import type { CatalogLicense } from '../../engine/catalog/catalog-manifest.ts';
 import type { SourceItem } from './build-catalog.ts';
 import { titleFromName } from './tuxpaint-source.ts';
 import { debianPackageVersion } from '../debian/debian-package-version.ts';
+import { itemAt } from '../../shared/item-at.ts';
 
 export const OPENCLIPART_SVG_PACKAGE = 'openclipart-svg';
 export const OPENCLIPART_PNG_PACKAGE = 'openclipart-png';
@@ -145,7 +146,7 @@ export function parseSvgMetadata(svg: string): SvgMetadata {
   if (description) result.description = description;
   const subject = element(own, 'dc:subject');
   if (subject !== undefined) {
-    const items = [...subject.matchAll(/<rdf:li(?:\s[^>]*)?>([\s\S]*?)<\/rdf:li\s*>/gi)].map((m) => xmlText(m[1]));
+    const items = [...subject.matchAll(/<rdf:li(?:\s[^>]*)?>([\s\S]*?)<\/rdf:li\s*>/gi)].map((m) => xmlText(itemAt(m, 1)));
     // Older files: a plain comma/space separated list instead of an rdf:Bag.
     const list = items.length > 0 ? items : xmlText(subject).split(/\s*,\s*|\s{2,}/);
     const seen = new Set<string>();
@@ -208,21 +209,21 @@ function listSvgs(svgDir: string): { files: Candidate[]; links: { id: string; pa
 function quotas(sizes: readonly number[], limit: number): number[] {
   const result = sizes.map(() => 0);
   let left = Math.min(limit, sizes.reduce((a, b) => a + b, 0));
-  let open = sizes.map((_, i) => i).filter((i) => sizes[i] > 0);
+  let open = sizes.map((_, i) => i).filter((i) => itemAt(sizes, i) > 0);
   while (left > 0 && open.length > 0) {
     const share = Math.floor(left / open.length);
     if (share === 0) {
       // Fewer left than open groups: one each to groups spread evenly over the list.
       const n = left;
-      for (let k = 0; k < n; k++) result[open[Math.floor((k * open.length) / n)]]++;
+      for (let k = 0; k < n; k++) result[itemAt(open, Math.floor((k * open.length) / n))] = itemAt(result, itemAt(open, Math.floor((k * open.length) / n))) + 1;
       break;
     }
     for (const i of open) {
-      const take = Math.min(share, sizes[i] - result[i]);
-      result[i] += take;
+      const take = Math.min(share, itemAt(sizes, i) - itemAt(result, i));
+      result[i] = itemAt(result, i) + take;
       left -= take;
     }
-    open = open.filter((i) => result[i] < sizes[i]);
+    open = open.filter((i) => itemAt(result, i) < itemAt(sizes, i));
   }
   return result;
 }
@@ -327,7 +328,7 @@ export function scanOpenclipart(dir: string, options: OpenclipartSourceOptions =
     // Group by top-level category, give each a quota, take evenly spread items, keep id order.
     const groups = new Map<string, SourceItem[]>();
     for (const item of items) {
-      const top = item.category.split('/')[0];
+      const top = itemAt(item.category.split('/'), 0);
       const list = groups.get(top) ?? [];
       list.push(item);
       groups.set(top, list);
@@ -337,7 +338,7 @@ export function scanOpenclipart(dir: string, options: OpenclipartSourceOptions =
       lists.map((l) => l.length),
       Math.max(0, Math.floor(options.limit)),
     );
-    items = lists.flatMap((list, g) => spread(list.length, want[g]).map((i) => list[i]));
+    items = lists.flatMap((list, g) => spread(list.length, itemAt(want, g)).map((i) => itemAt(list, i)));
     items.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
   return { items, files: files.length + links.length, skipped, skippedExamples };

@@ -23,6 +23,7 @@
 import type { CatalogSignals, NextItem, PopularityEntry, RelatedItem } from '../../engine/catalog/catalog-manifest.ts';
 import type { SignalsNoise } from '../../engine/catalog/signals-privacy.ts';
 import { mulberry32 } from '../../shared/seeded-random.ts';
+import { itemAt } from '../../shared/item-at.ts';
 
 export interface PrivacyOptions {
   /** Total budget ε > 0 (finite: leave the option out for exact counts). */
@@ -137,8 +138,8 @@ export function privateAggregates(input: PrivateAggregateInput): PrivateRelease 
       strongest.set(item, Math.min(wMax, Math.max(strongest.get(item)!, input.eventWeight(order))));
     }
     for (const item of kept) {
-      itemSessions[item] += 1;
-      itemWeight[item] += strongest.get(item)!;
+      itemSessions[item] = itemAt(itemSessions, item) + 1;
+      itemWeight[item] = itemAt(itemWeight, item) + strongest.get(item)!;
     }
     if (events.length < 2) continue;
     // Co-occurrence: pairs of kept items, nearest in first-seen order first, at most P.
@@ -146,8 +147,8 @@ export function privateAggregates(input: PrivateAggregateInput): PrivateRelease 
       let added = 0;
       for (let gap = 1; gap < kept.length && added < P; gap++) {
         for (let i = 0; i + gap < kept.length && added < P; i++) {
-          const a = Math.min(kept[i], kept[i + gap]);
-          const b = Math.max(kept[i], kept[i + gap]);
+          const a = Math.min(itemAt(kept, i), itemAt(kept, i + gap));
+          const b = Math.max(itemAt(kept, i), itemAt(kept, i + gap));
           const key = a * n + b;
           pairSessions.set(key, (pairSessions.get(key) ?? 0) + 1);
           added++;
@@ -157,10 +158,9 @@ export function privateAggregates(input: PrivateAggregateInput): PrivateRelease 
     // Transitions over the kept items' events, once per session at their largest weight 1/d; the P heaviest.
     const onKept = events.filter((e) => strongest.has(e[0]));
     const seen = new Map<number, number>();
-    for (let i = 0; i < onKept.length; i++) {
-      const [from, time] = onKept[i];
+    for (const [i, [from, time]] of onKept.entries()) {
       for (let d = 1; d <= transitionWindow && i + d < onKept.length; d++) {
-        const [to, nextTime] = onKept[i + d];
+        const [to, nextTime] = itemAt(onKept, i + d);
         if (nextTime - time > maxGapSeconds) break;
         if (from === to) continue;
         const key = from * n + to;
@@ -178,8 +178,9 @@ export function privateAggregates(input: PrivateAggregateInput): PrivateRelease 
   // Budget: equal shares over the released histograms.
   const released = ['sessions', 'itemSessions', ...(weighted ? ['itemWeight'] : []), 'pairSessions', 'moveSessions', ...(windowed ? ['moveWeight'] : [])];
   const share = epsilon / released.length;
-  const sensitivity: Record<string, number> = { sessions: 1, itemSessions: m, itemWeight: m * wMax, pairSessions: P, moveSessions: P, moveWeight: P };
-  const scales = Object.fromEntries(released.map((name) => [name, sensitivity[name] / share]));
+  const sensitivity = { sessions: 1, itemSessions: m, itemWeight: m * wMax, pairSessions: P, moveSessions: P, moveWeight: P };
+  // The Laplace scale of each released histogram (those not released are never drawn).
+  const scales = Object.fromEntries(Object.entries(sensitivity).map(([name, value]) => [name, value / share])) as Record<keyof typeof sensitivity, number>;
   const noise = laplaceSampler(privacy.seed >>> 0);
   const deltaShare = delta / 2;
   const pairThresholds = {
@@ -191,16 +192,16 @@ export function privateAggregates(input: PrivateAggregateInput): PrivateRelease 
   // Popularity: every catalog item, in index order (the noise draw order is fixed).
   const sNoisy = new Float64Array(n);
   const wNoisy = new Float64Array(n);
-  for (let i = 0; i < n; i++) sNoisy[i] = itemSessions[i] + noise(scales.itemSessions);
-  for (let i = 0; i < n; i++) wNoisy[i] = weighted ? itemWeight[i] + noise(scales.itemWeight) : sNoisy[i];
+  for (let i = 0; i < n; i++) sNoisy[i] = itemAt(itemSessions, i) + noise(scales.itemSessions);
+  for (let i = 0; i < n; i++) wNoisy[i] = weighted ? itemAt(itemWeight, i) + noise(scales.itemWeight) : itemAt(sNoisy, i);
   const popular: number[] = [];
-  for (let i = 0; i < n; i++) if (sNoisy[i] >= minSessions) popular.push(i);
+  for (let i = 0; i < n; i++) if (itemAt(sNoisy, i) >= minSessions) popular.push(i);
   let maxW = 0;
-  for (const i of popular) maxW = Math.max(maxW, wNoisy[i]);
+  for (const i of popular) maxW = Math.max(maxW, itemAt(wNoisy, i));
   const popularity: PopularityEntry[] = popular.map((i) => {
-    const sessions = Math.max(1, Math.round(sNoisy[i]));
-    const score = maxW > 0 ? round6(Math.min(1, Math.log1p(Math.max(0, wNoisy[i])) / Math.log1p(maxW))) : 0;
-    return { item: ids[i], count: sessions, sessions, score };
+    const sessions = Math.max(1, Math.round(itemAt(sNoisy, i)));
+    const score = maxW > 0 ? round6(Math.min(1, Math.log1p(Math.max(0, itemAt(wNoisy, i))) / Math.log1p(maxW))) : 0;
+    return { item: itemAt(ids, i), count: sessions, sessions, score };
   });
   popularity.sort((a, b) => b.score - a.score || b.count - a.count || compareIds(a.item, b.item));
   const events = popularity.reduce((sum, p) => sum + p.count, 0);
@@ -210,8 +211,8 @@ export function privateAggregates(input: PrivateAggregateInput): PrivateRelease 
   const addRelated = (to: number, other: number, both: number) => {
     let list = related.get(to);
     if (!list) related.set(to, (list = []));
-    const denominator = Math.sqrt(Math.max(both, sNoisy[to]) * Math.max(both, sNoisy[other]));
-    list.push({ item: ids[other], score: round6(Math.min(1, both / denominator)), sessions: both });
+    const denominator = Math.sqrt(Math.max(both, itemAt(sNoisy, to)) * Math.max(both, itemAt(sNoisy, other)));
+    list.push({ item: itemAt(ids, other), score: round6(Math.min(1, both / denominator)), sessions: both });
   };
   for (const key of [...pairSessions.keys()].sort((a, b) => a - b)) {
     const noisy = pairSessions.get(key)! + noise(scales.pairSessions);
@@ -232,16 +233,16 @@ export function privateAggregates(input: PrivateAggregateInput): PrivateRelease 
     passed.push({ from, to: key - from * n, sessions: Math.max(1, Math.round(noisy)), weight: Math.max(0, weight) });
   }
   const out = new Float64Array(n);
-  for (const t of passed) out[t.from] += t.weight;
+  for (const t of passed) out[t.from] = itemAt(out, t.from) + t.weight;
   const next = new Map<number, NextItem[]>();
   for (const t of passed) {
     let list = next.get(t.from);
     if (!list) next.set(t.from, (list = []));
-    list.push({ item: ids[t.to], p: out[t.from] > 0 ? floor6(t.weight / out[t.from]) : 0, sessions: t.sessions });
+    list.push({ item: itemAt(ids, t.to), p: itemAt(out, t.from) > 0 ? floor6(t.weight / itemAt(out, t.from)) : 0, sessions: t.sessions });
   }
 
   const byId = <T>(lists: Map<number, T[]>, order: (x: T, y: T) => number): Record<string, T[]> => {
-    const keys = [...lists.keys()].sort((a, b) => compareIds(ids[a], ids[b]));
+    const keys = [...lists.keys()].sort((a, b) => compareIds(itemAt(ids, a), itemAt(ids, b)));
     return Object.fromEntries(keys.map((key) => [ids[key], lists.get(key)!.sort(order).slice(0, k)]));
   };
   return {

@@ -130,8 +130,8 @@ export function parseShopJsonl(text: string, mediaDir: string, source = 'product
 /** Products from CSV with a header line; `mediaDir` is where the `image` / `audio` paths start. */
 export function parseShopCsv(text: string, mediaDir: string, source = 'products.csv'): SourceItem[] {
   const records = csvRecords(text, source, (message) => new CatalogInputError(message));
-  if (records.length === 0) throw new CatalogInputError(`${source}: empty: expected a header line naming the columns (id, title, category, …)`);
   const [header, ...body] = records;
+  if (header === undefined) throw new CatalogInputError(`${source}: empty: expected a header line naming the columns (id, title, category, …)`);
   const names = header.fields.map((n) => (KNOWN.has(n.trim().toLowerCase()) ? n.trim().toLowerCase() : n.trim()));
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup !== undefined) throw new CatalogInputError(`${source} line ${header.line}: the header has two "${dup}" columns`);

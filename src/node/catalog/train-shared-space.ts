@@ -29,6 +29,7 @@ import * as tf from '@tensorflow/tfjs';
 import { MODALITIES, rowItems, type CatalogManifest } from '../../engine/catalog/catalog-manifest.ts';
 import type { SharedSpaceWeights } from '../../engine/catalog/shared-space-format.ts';
 import type { Modality } from '../../protocol/embedding.ts';
+import { itemAt } from '../../shared/item-at.ts';
 
 export interface SharedSpaceModalityData {
   /** Row-major, `rowItem.length × dims`. */
@@ -158,7 +159,7 @@ export function gaussian(random: () => number, count: number, std = 1): Float32A
 function shuffle<T>(list: T[], random: () => number): T[] {
   for (let i = list.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
-    [list[i], list[j]] = [list[j], list[i]];
+    [list[i], list[j]] = [itemAt(list, j), itemAt(list, i)];
   }
   return list;
 }
@@ -196,7 +197,7 @@ export async function trainSharedSpace(data: SharedSpaceTrainingData, options: T
     });
     rowOf.set(m, rows);
   }
-  const has = (m: Modality, item: number) => rowOf.get(m)![item] >= 0;
+  const has = (m: Modality, item: number) => itemAt(rowOf.get(m)!, item) >= 0;
   const trainItems = (o.trainItems ?? data.items.map((_, i) => i)).filter((i) => modalities.filter((m) => has(m, i)).length >= 2);
   if (trainItems.length < 2) throw new RangeError(`a shared space needs at least two items with two modalities (got ${trainItems.length})`);
   const batchSize = Math.min(o.batchSize, trainItems.length);
@@ -204,10 +205,11 @@ export async function trainSharedSpace(data: SharedSpaceTrainingData, options: T
   const pairCounts: Record<string, number> = {};
   for (let a = 0; a < modalities.length; a++) {
     for (let b = a + 1; b < modalities.length; b++) {
-      const count = trainItems.filter((i) => has(modalities[a], i) && has(modalities[b], i)).length;
+      const count = trainItems.filter((i) => has(itemAt(modalities, a), i) && has(itemAt(modalities, b), i)).length;
       if (count >= 2) {
-        pairs.push([modalities[a], modalities[b]]);
-        pairCounts[`${modalities[a]}-${modalities[b]}`] = count;
+        const pair: [Modality, Modality] = [itemAt(modalities, a), itemAt(modalities, b)];
+        pairs.push(pair);
+        pairCounts[`${pair[0]}-${pair[1]}`] = count;
       }
     }
   }
@@ -216,12 +218,12 @@ export async function trainSharedSpace(data: SharedSpaceTrainingData, options: T
   const norm = new Map<Modality, { mean: Float64Array; scale: number }>();
   for (const m of modalities) {
     const { data: values, dims: d } = data.modalities[m]!;
-    const rows = trainItems.filter((i) => has(m, i)).map((i) => rowOf.get(m)![i]);
+    const rows = trainItems.filter((i) => has(m, i)).map((i) => itemAt(rowOf.get(m)!, i));
     const mean = new Float64Array(d);
-    for (const r of rows) for (let j = 0; j < d; j++) mean[j] += values[r * d + j];
-    for (let j = 0; j < d; j++) mean[j] /= Math.max(1, rows.length);
+    for (const r of rows) for (let j = 0; j < d; j++) mean[j] = itemAt(mean, j) + itemAt(values, r * d + j);
+    for (let j = 0; j < d; j++) mean[j] = itemAt(mean, j) / Math.max(1, rows.length);
     let sq = 0;
-    for (const r of rows) for (let j = 0; j < d; j++) sq += (values[r * d + j] - mean[j]) ** 2;
+    for (const r of rows) for (let j = 0; j < d; j++) sq += (itemAt(values, r * d + j) - itemAt(mean, j)) ** 2;
     const rms = Math.sqrt(sq / Math.max(1, rows.length));
     norm.set(m, { mean, scale: rms > 0 ? rms : 1 });
   }
@@ -254,7 +256,7 @@ export async function trainSharedSpace(data: SharedSpaceTrainingData, options: T
     const { data: values, dims: d, rowItem } = data.modalities[m]!;
     const { mean, scale } = norm.get(m)!;
     const normalised = new Float32Array(values.length);
-    for (let r = 0; r < rowItem.length; r++) for (let j = 0; j < d; j++) normalised[r * d + j] = (values[r * d + j] - mean[j]) / scale;
+    for (let r = 0; r < rowItem.length; r++) for (let j = 0; j < d; j++) normalised[r * d + j] = (itemAt(values, r * d + j) - itemAt(mean, j)) / scale;
     inputs.set(m, normalised);
     // tidy disposes the initial values; the variables themselves are kept.
     const init = gaussian(random, d * dims, 1 / Math.sqrt(d));
@@ -289,9 +291,9 @@ export async function trainSharedSpace(data: SharedSpaceTrainingData, options: T
     const drop = o.inputDropout;
     const keep = 1 / (1 - drop);
     items.forEach((item, k) => {
-      const at = rows[item] * d;
+      const at = itemAt(rows, item) * d;
       for (let j = 0; j < d; j++) {
-        const v = drop > 0 ? (dropoutRandom() < drop ? 0 : source[at + j] * keep) : source[at + j];
+        const v = drop > 0 ? (dropoutRandom() < drop ? 0 : itemAt(source, at + j) * keep) : itemAt(source, at + j);
         x[k * d + j] = v;
         xT[j * n + k] = v;
       }
@@ -334,14 +336,14 @@ export async function trainSharedSpace(data: SharedSpaceTrainingData, options: T
       const rowsWith: number[] = [];
       for (let i = 0; i < nr; i++) {
         let sum = 0;
-        for (let j = 0; j < nc; j++) if (columnItems[j] !== rowItems[i]) sum += affinity(rowItems[i], columnItems[j]);
+        for (let j = 0; j < nc; j++) if (columnItems[j] !== rowItems[i]) sum += affinity(itemAt(rowItems, i), itemAt(columnItems, j));
         sums[i] = sum;
         if (sum > 0) rowsWith.push(i);
       }
       for (const i of rowsWith) {
-        const scale = weight / rowsWith.length / sums[i];
-        for (let j = 0; j < nc; j++) row[j] = columnItems[j] === rowItems[i] ? 0 : affinity(rowItems[i], columnItems[j]);
-        for (let j = 0; j < nc; j++) out[i * nc + j] += row[j] * scale;
+        const scale = weight / rowsWith.length / itemAt(sums, i);
+        for (let j = 0; j < nc; j++) row[j] = columnItems[j] === rowItems[i] ? 0 : affinity(itemAt(rowItems, i), itemAt(columnItems, j));
+        for (let j = 0; j < nc; j++) out[i * nc + j] = itemAt(out, i * nc + j) + (itemAt(row, j) * scale);
       }
     }
     return out;
@@ -357,8 +359,8 @@ export async function trainSharedSpace(data: SharedSpaceTrainingData, options: T
     });
     const list = [...categoryIds.keys()].map((c) => c.split('/'));
     const table = new Float32Array(list.length * list.length);
-    for (let a = 0; a < list.length; a++) for (let b = 0; b < list.length; b++) table[a * list.length + b] = categoryAffinity(list[a], list[b]);
-    extraTerms.push([o.categoryWeight, (a, b) => table[itemCategory[a] * list.length + itemCategory[b]]]);
+    for (let a = 0; a < list.length; a++) for (let b = 0; b < list.length; b++) table[a * list.length + b] = categoryAffinity(itemAt(list, a), itemAt(list, b));
+    extraTerms.push([o.categoryWeight, (a, b) => itemAt(table, itemAt(itemCategory, a) * list.length + itemAt(itemCategory, b))]);
   }
   if (hasCooc) extraTerms.push([o.coOccurrenceWeight, (a, b) => cooc.get(a < b ? `${a},${b}` : `${b},${a}`) ?? 0]);
 
@@ -399,7 +401,7 @@ export async function trainSharedSpace(data: SharedSpaceTrainingData, options: T
               const columnLogSumExp = tf.add(tf.log(plainMatMul(tf.ones([1, na]), tf.exp(tf.sub(logits, scale)) as tf.Tensor2D)), scale);
               const columnLogSoftmax = tf.sub(logits, columnLogSumExp);
               const backwardT = new Float32Array(na * nb);
-              for (let i = 0; i < nb; i++) for (let j = 0; j < na; j++) backwardT[j * nb + i] = backward[i * na + j];
+              for (let i = 0; i < nb; i++) for (let j = 0; j < na; j++) backwardT[j * nb + i] = itemAt(backward, i * na + j);
               const lossAB = tf.neg(tf.sum(tf.mul(tf.tensor2d(forward, [na, nb]), rowLogSoftmax)));
               const lossBA = tf.neg(tf.sum(tf.mul(tf.tensor2d(backwardT, [na, nb]), columnLogSoftmax)));
               pairLosses.push(tf.div(tf.add(lossAB, lossBA), 2) as tf.Scalar);
@@ -415,7 +417,7 @@ export async function trainSharedSpace(data: SharedSpaceTrainingData, options: T
         true,
         varList,
       );
-      const value = (await cost!.data())[0];
+      const value = itemAt((await cost!.data()), 0);
       cost!.dispose();
       if (o.learnTemperature) {
         tf.tidy(() => logScale.assign(tf.clipByValue(logScale, Math.log(1), Math.log(40))));
@@ -436,14 +438,14 @@ export async function trainSharedSpace(data: SharedSpaceTrainingData, options: T
       const bias = new Float64Array(b);
       for (let i = 0; i < d; i++) {
         for (let j = 0; j < dims; j++) {
-          const v = w[i * dims + j] / scale;
+          const v = itemAt(w, i * dims + j) / scale;
           kernel[i * dims + j] = v;
-          bias[j] -= mean[i] * v;
+          bias[j] = itemAt(bias, j) - (itemAt(mean, i) * v);
         }
       }
       projections[m] = { inputDims: d, kernel, bias: Float32Array.from(bias) };
     }
-    const temperature = o.learnTemperature ? 1 / Math.exp((await logScale.data())[0]) : o.temperature;
+    const temperature = o.learnTemperature ? 1 / Math.exp(itemAt((await logScale.data()), 0)) : o.temperature;
     const tenth = Math.max(1, Math.round(losses.length / 10));
     const mean = (list: number[]) => list.reduce((s, v) => s + v, 0) / list.length;
     return {

@@ -18,6 +18,7 @@ import type { CatalogLicense } from '../../engine/catalog/catalog-manifest.ts';
 import { listTuxPaintStamps, type TuxPaintStamp } from '../tuxpaint-stamps.ts';
 import { CatalogInputError, type SourceItem } from './build-catalog.ts';
 import { debianPackageVersion } from '../debian/debian-package-version.ts';
+import { itemAt } from '../../shared/item-at.ts';
 
 export const TUXPAINT_PACKAGE = 'tuxpaint-stamps-default';
 
@@ -55,7 +56,7 @@ export function stampToSourceItem(stamp: TuxPaintStamp): SourceItem {
     // listTuxPaintStamps puts NAME_desc.ogg (English) first, then the others by name.
     item.audioPath = stamp.spokenPaths[0];
     metadata.audioKind = 'spoken';
-    metadata.audioLanguage = spokenLanguage(stamp, stamp.spokenPaths[0]);
+    metadata.audioLanguage = spokenLanguage(stamp, itemAt(stamp.spokenPaths, 0));
   }
   return item;
 }
@@ -73,7 +74,7 @@ export function tuxPaintSourceItems(stampsDir: string, options: TuxPaintSourceOp
   if (options.limit !== undefined && options.limit < stamps.length) {
     const n = Math.max(0, Math.floor(options.limit));
     const all = stamps;
-    stamps = Array.from({ length: n }, (_, i) => all[Math.floor((i * all.length) / n)]);
+    stamps = Array.from({ length: n }, (_, i) => itemAt(all, Math.floor((i * all.length) / n)));
   }
   return stamps.map(stampToSourceItem);
 }

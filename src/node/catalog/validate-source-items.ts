@@ -5,6 +5,7 @@ import { sniffAudioFormat } from '../../shared/audio/sniff-audio-format.ts';
 import { CATEGORY_PATTERN } from '../../engine/catalog/catalog-category.ts';
 import { CatalogInputError, DEFAULT_MAX_AUDIO_BYTES, DEFAULT_MAX_AUDIO_SECONDS, type BuildCatalogOptions, type RefusedInput, type SourceItem } from './build-catalog-types.ts';
 import { sha256Of } from './catalog-build-files.ts';
+import { itemAt } from '../../shared/item-at.ts';
 
 // The catalog build's validation stage: every source item is checked (ids unique, fields, media files
 // exist) before anything is embedded, and each modality's input gets the key the resume journal matches on.
@@ -42,7 +43,7 @@ export function validateSourceItems(items: readonly SourceItem[], modalities: re
     };
     if (typeof item.id !== 'string' || item.id.trim() === '') throw new CatalogInputError(`item #${index}${item.origin ? ` (${item.origin})` : ''}: missing field "id"`);
     const first = seen.get(item.id);
-    if (first !== undefined) fail(`duplicate id, first used by ${sourceItemLabel(items[first], first)}`);
+    if (first !== undefined) fail(`duplicate id, first used by ${sourceItemLabel(itemAt(items, first), first)}`);
     seen.set(item.id, index);
     if (typeof item.title !== 'string' || item.title.trim() === '') fail('missing field "title"');
     if (typeof item.category !== 'string' || !CATEGORY_PATTERN.test(item.category)) fail(`field "category" must be a "/"-separated path like "animals/birds" (got ${JSON.stringify(item.category)})`);

@@ -9,6 +9,7 @@
  * And stratified k-fold splitting, so every item gets a prediction from a model that never saw it.
  */
 import { mulberry32 } from '../../shared/seeded-random.ts';
+import { itemAt } from '../../shared/item-at.ts';
 
 export type Predictor = (train: { vectors: Float32Array[]; labels: number[] }, test: Float32Array[], classes: number) => number[];
 
@@ -23,7 +24,7 @@ export function knnPredictor(k = 5): Predictor {
     test.map((x) => {
       const sims = train.vectors.map((v, i) => [dot(x, v), i] as const).sort((p, q) => q[0] - p[0] || p[1] - q[1]);
       const votes = new Float64Array(classes);
-      for (const [sim, i] of sims.slice(0, k)) votes[train.labels[i]!] += 1 + 1e-6 * sim;
+      for (const [sim, i] of sims.slice(0, k)) votes[train.labels[i]!] = itemAt(votes, train.labels[i]!) + (1 + 1e-6 * sim);
       let best = 0;
       for (let c = 1; c < classes; c++) if (votes[c]! > votes[best]!) best = c;
       return best;
@@ -58,12 +59,12 @@ export function linearProbePredictor(options: { steps?: number; learningRate?: n
         for (let c = 0; c < classes; c++) sum += (logits[c] = Math.exp(logits[c]! - max));
         for (let c = 0; c < classes; c++) {
           const g = logits[c]! / sum - (train.labels[i] === c ? 1 : 0);
-          gb[c] += g;
-          for (let j = 0; j < d; j++) gw[c * d + j] += g * x[j]!;
+          gb[c] = itemAt(gb, c) + g;
+          for (let j = 0; j < d; j++) gw[c * d + j] = itemAt(gw, c * d + j) + (g * x[j]!);
         }
       }
-      for (let c = 0; c < classes; c++) b[c] -= (lr * gb[c]!) / n;
-      for (let q = 0; q < w.length; q++) w[q] -= lr * (gw[q]! / n + l2 * w[q]!);
+      for (let c = 0; c < classes; c++) b[c] = itemAt(b, c) - ((lr * gb[c]!) / n);
+      for (let q = 0; q < w.length; q++) w[q] = itemAt(w, q) - (lr * (gw[q]! / n + l2 * w[q]!));
     }
     return test.map((x) => {
       let best = 0;

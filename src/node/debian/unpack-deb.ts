@@ -57,7 +57,9 @@ export async function unpackDeb(debPath: string, destDir: string, options: { onP
     },
   });
   file.on('error', (error) => counter.destroy(error));
-  const tarStream = DECOMPRESSORS[compression](file.pipe(counter));
+  const decompress = DECOMPRESSORS[compression];
+  if (decompress === undefined) throw new DebianPackageError('unsupported-compression', `${debPath}: data.tar${compression} cannot be unpacked without dpkg-deb`);
+  const tarStream = decompress(file.pipe(counter));
   await new Promise<void>((resolve, reject) => {
     // strict: a damaged entry is an error, not a warning and a half-written tree.
     const unpack = extractTar({ cwd: destDir, strict: true, preserveOwner: false });

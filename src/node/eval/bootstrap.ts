@@ -19,6 +19,7 @@
  * and clipped to the statistic's range (coverage and Gini lie in [0, 1]).
  */
 import { mulberry32 } from '../../shared/seeded-random.ts';
+import { itemAt } from '../../shared/item-at.ts';
 
 export interface BootstrapOptions {
   /** Number of resamples (default 1000; at least 100). */
@@ -51,7 +52,10 @@ export function resampleWeights(users: number, options: BootstrapOptions = {}): 
   const out: Float64Array[] = [];
   for (let r = 0; r < resamples; r++) {
     const w = new Float64Array(users);
-    for (let i = 0; i < users; i++) w[Math.floor(random() * users)]++;
+    for (let i = 0; i < users; i++) {
+      const user = Math.floor(random() * users);
+      w[user] = itemAt(w, user) + 1;
+    }
     out.push(w);
   }
   return out;

@@ -18,6 +18,7 @@ import type { Rating, UserCase } from './eval-types.ts';
 import type { ProtocolData } from './protocols.ts';
 import { tieHash } from './tie-hash.ts';
 import { byUserThenTime, isEvaluatedUser, ratingsByUser, type Split } from './user-split.ts';
+import { itemAt } from '../../shared/item-at.ts';
 
 export type ColdSet = 'random' | 'newest';
 
@@ -75,7 +76,7 @@ export function buildColdItemProtocol(data: { itemCount: number; ratings: Rating
   }
   train.sort(byUserThenTime);
   const itemTrainCounts = new Int32Array(data.itemCount);
-  for (const r of train) itemTrainCounts[r.item]++;
+  for (const r of train) itemTrainCounts[r.item] = itemAt(itemTrainCounts, r.item) + 1;
   return {
     protocol: options.coldSet === 'random' ? 'C-random' : 'C-newest',
     split,

@@ -10,6 +10,7 @@
  * of the two cosines (an item without a poster keeps only its text half).
  */
 import type { ContentSpace, EvaluatedRecommender, ItemContent, TrainData, UserCase } from './eval-types.ts';
+import { itemAt } from '../../shared/item-at.ts';
 
 export type ContentChoice = 'text' | 'image' | 'text+image';
 
@@ -77,7 +78,7 @@ export class ContentKnnBaseline implements EvaluatedRecommender {
     if (!this.similarity) {
       // Σ_h cos(h, j) = v_j · Σ_h v_h: one dot product per item.
       const sum = new Float64Array(space.dims);
-      for (const h of history) space.rows[h]!.forEach((x, d) => (sum[d] += x));
+      for (const h of history) space.rows[h]!.forEach((x, d) => (sum[d] = itemAt(sum, d) + x));
       for (const j of items) {
         const v = space.rows[j];
         if (!v) continue;

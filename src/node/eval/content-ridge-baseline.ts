@@ -17,6 +17,7 @@ import { contentSpace, type ContentChoice } from './content-knn-baseline.ts';
 import type { EvaluatedRecommender, TrainData, UserCase } from './eval-types.ts';
 import { invertSpd } from './spd-inverse.ts';
 import { truncatedSvdItemFactors } from './truncated-svd.ts';
+import { itemAt } from '../../shared/item-at.ts';
 
 export interface ContentRidgeOptions {
   /** PureSVD factors (default 64). */
@@ -74,7 +75,7 @@ export class ContentRidgeBaseline implements EvaluatedRecommender {
     const svd = truncatedSvdItemFactors(train, f);
     const space = contentSpace(train.content!, this.content);
     const counts = new Int32Array(n);
-    for (const r of train.ratings) counts[r.item]++;
+    for (const r of train.ratings) counts[r.item] = itemAt(counts, r.item) + 1;
     const warm: number[] = [];
     const cold: number[] = [];
     for (let i = 0; i < n; i++) {
@@ -96,7 +97,7 @@ export class ContentRidgeBaseline implements EvaluatedRecommender {
       const k = new Float64Array(nw * nw);
       for (let i = 0; i < nw; i++) {
         for (let j = i; j < nw; j++) k[i * nw + j] = k[j * nw + i] = kernel(warm[i]!, warm[j]!);
-        k[i * nw + i] += this.alpha;
+        k[i * nw + i] = itemAt(k, i * nw + i) + this.alpha;
       }
       const inverse = invertSpd(k, nw);
       // Z = (K + αI)⁻¹·V_w, nw × f.
@@ -105,7 +106,7 @@ export class ContentRidgeBaseline implements EvaluatedRecommender {
         for (let j = 0; j < nw; j++) {
           const kij = inverse[i * nw + j]!;
           const vj = warm[j]! * f;
-          for (let c = 0; c < f; c++) z[i * f + c] += kij * svd.factors[vj + c]!;
+          for (let c = 0; c < f; c++) z[i * f + c] = itemAt(z, i * f + c) + (kij * svd.factors[vj + c]!);
         }
       }
       for (const item of cold) {
@@ -113,7 +114,7 @@ export class ContentRidgeBaseline implements EvaluatedRecommender {
         if (space.rows[item]) {
           for (let i = 0; i < nw; i++) {
             const kv = kernel(item, warm[i]!);
-            for (let c = 0; c < f; c++) row[c] += kv * z[i * f + c]!;
+            for (let c = 0; c < f; c++) row[c] = itemAt(row, c) + (kv * z[i * f + c]!);
           }
         }
         factors.set(row, item * f);
@@ -125,8 +126,8 @@ export class ContentRidgeBaseline implements EvaluatedRecommender {
   score(user: UserCase): Float32Array {
     const f = this.factors;
     const p = new Float64Array(f);
-    for (const h of new Set(user.history)) for (let c = 0; c < f; c++) p[c] += this.itemFactors[h * f + c]!;
-    for (let c = 0; c < f; c++) p[c] *= this.weights[c]!;
+    for (const h of new Set(user.history)) for (let c = 0; c < f; c++) p[c] = itemAt(p, c) + this.itemFactors[h * f + c]!;
+    for (let c = 0; c < f; c++) p[c] = itemAt(p, c) * this.weights[c]!;
     const scores = new Float32Array(this.itemCount);
     // Only the case's candidates are ranked (protocol C: the new items); the rest stay 0.
     for (const j of user.candidates ?? Array.from({ length: this.itemCount }, (_, i) => i)) {

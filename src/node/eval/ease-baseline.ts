@@ -8,16 +8,17 @@ import type { EvaluatedRecommender, TrainData, UserCase } from './eval-types.ts'
 import { itemCooccurrence } from './item-cooccurrence.ts';
 import { invertSpd } from './spd-inverse.ts';
 import { sumItemRows } from './sum-item-rows.ts';
+import { itemAt } from '../../shared/item-at.ts';
 
 /** EASE's weight matrix B (row-major n×n) from the Gram matrix XᵀX. */
 export function easeWeights(gram: Float64Array, n: number, lambda: number): Float64Array {
   if (!(lambda > 0)) throw new Error(`EASE λ must be positive, got ${lambda}`);
   const g = gram.slice();
-  for (let i = 0; i < n; i++) g[i * n + i] += lambda;
+  for (let i = 0; i < n; i++) g[i * n + i] = itemAt(g, i * n + i) + lambda;
   const p = invertSpd(g, n);
   const b = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) if (i !== j) b[i * n + j] = -p[i * n + j] / p[j * n + j];
+    for (let j = 0; j < n; j++) if (i !== j) b[i * n + j] = -itemAt(p, i * n + j) / itemAt(p, j * n + j);
   }
   return b;
 }

@@ -4,6 +4,7 @@
  * Binary: a rating of any value is one interaction, and a repeated (user, item) pair counts once.
  */
 import type { TrainData } from './eval-types.ts';
+import { itemAt } from '../../shared/item-at.ts';
 
 /** Each training user's distinct items, ascending. */
 export function userItemSets(train: TrainData): number[][] {
@@ -23,7 +24,7 @@ export function itemCooccurrence(train: TrainData): Float64Array {
   for (const items of userItemSets(train)) {
     for (const i of items) {
       const row = i * n;
-      for (const j of items) gram[row + j]++;
+      for (const j of items) gram[row + j] = itemAt(gram, row + j) + 1;
     }
   }
   return gram;

@@ -11,6 +11,7 @@ import type { EvaluatedRecommender, TrainData, UserCase } from './eval-types.ts'
 import { itemCooccurrence } from './item-cooccurrence.ts';
 import { sumItemRows } from './sum-item-rows.ts';
 import { topKUnseen } from './top-k-unseen.ts';
+import { itemAt } from '../../shared/item-at.ts';
 
 export interface ItemKnnOptions {
   /** Neighbours kept per candidate item (default: all). */
@@ -38,8 +39,8 @@ export class ItemKnnBaseline implements EvaluatedRecommender {
     const sim = new Float32Array(n * n);
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < n; j++) {
-        const both = gram[i * n + j];
-        if (i !== j && both > 0) sim[i * n + j] = both / Math.sqrt(gram[i * n + i] * gram[j * n + j]);
+        const both = itemAt(gram, i * n + j);
+        if (i !== j && both > 0) sim[i * n + j] = both / Math.sqrt(itemAt(gram, i * n + i) * itemAt(gram, j * n + j));
       }
     }
     if (!Number.isFinite(this.neighbours) || this.neighbours >= n - 1) {
@@ -50,7 +51,7 @@ export class ItemKnnBaseline implements EvaluatedRecommender {
     this.weights = new Float32Array(n * n);
     for (let j = 0; j < n; j++) {
       const row = sim.subarray(j * n, (j + 1) * n);
-      for (const h of topKUnseen(row, [j], this.neighbours)) this.weights[h * n + j] = row[h];
+      for (const h of topKUnseen(row, [j], this.neighbours)) this.weights[h * n + j] = itemAt(row, h);
     }
   }
 

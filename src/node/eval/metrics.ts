@@ -6,6 +6,7 @@
  * list is all hits; DATA.md's C reference numbers use it (random ranking: ≈ .07, where plain
  * recall would be 10 / 336 ≈ .03 for every user).
  */
+import { itemAt } from '../../shared/item-at.ts';
 export interface RankingMetrics {
   /** 1 if any target is in the top k. */
   hr: number;
@@ -29,7 +30,7 @@ export function rankingMetrics(ranked: ArrayLike<number>, targets: readonly numb
   let hits = 0;
   let dcg = 0;
   for (let rank = 0; rank < Math.min(k, ranked.length); rank++) {
-    if (relevant.has(ranked[rank])) {
+    if (relevant.has(itemAt(ranked, rank))) {
       hits++;
       dcg += discount(rank);
     }

@@ -4,6 +4,7 @@
  */
 import type { EvaluatedRecommender, TrainData } from './eval-types.ts';
 import { userItemSets } from './item-cooccurrence.ts';
+import { itemAt } from '../../shared/item-at.ts';
 
 export class MostPopularBaseline implements EvaluatedRecommender {
   readonly name = 'most-popular';
@@ -12,7 +13,7 @@ export class MostPopularBaseline implements EvaluatedRecommender {
 
   fit(train: TrainData): void {
     this.counts = new Float32Array(train.itemCount);
-    for (const items of userItemSets(train)) for (const item of items) this.counts[item]++;
+    for (const items of userItemSets(train)) for (const item of items) this.counts[item] = itemAt(this.counts, item) + 1;
   }
 
   score(): Float32Array {

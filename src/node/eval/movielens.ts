@@ -7,6 +7,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Rating } from './eval-types.ts';
+import { itemAt } from '../../shared/item-at.ts';
 
 export interface Movie {
   /** Item index (MovieLens item id − 1). */
@@ -90,7 +91,8 @@ function readRatings(file: string, itemCount: number): Rating[] {
     const where = `${file} line ${i + 1}`;
     const fields = line.split('\t');
     if (fields.length !== 4) throw new Error(`${where}: expected 4 tab-separated fields (user, item, rating, time), got ${fields.length}`);
-    const [user, itemId, rating, time] = fields.map((f) => (/^-?\d+(\.\d+)?$/.test(f.trim()) ? Number(f) : Number.NaN));
+    const numbers = fields.map((f) => (/^-?\d+(\.\d+)?$/.test(f.trim()) ? Number(f) : Number.NaN));
+    const [user, itemId, rating, time] = [itemAt(numbers, 0), itemAt(numbers, 1), itemAt(numbers, 2), itemAt(numbers, 3)];
     if (!Number.isInteger(user) || user < 1) throw new Error(`${where}: user must be a positive integer, got ${JSON.stringify(fields[0])}`);
     if (!Number.isInteger(itemId) || itemId < 1 || itemId > itemCount) {
       throw new Error(`${where}: item must be an integer id in 1…${itemCount} (items.jsonl), got ${JSON.stringify(fields[1])}`);

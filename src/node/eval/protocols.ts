@@ -17,6 +17,7 @@ import { buildColdItemProtocol } from './cold-item-protocol.ts';
 import type { Rating, TrainData, UserCase } from './eval-types.ts';
 import { userStream } from './seeded-stream.ts';
 import { byUserThenTime, isEvaluatedUser, ratingsByUser, type Split } from './user-split.ts';
+import { itemAt } from '../../shared/item-at.ts';
 
 export { isEvaluatedUser, isTestUser, type Split } from './user-split.ts';
 export type Protocol = 'A' | 'B' | 'C-random' | 'C-newest';
@@ -82,7 +83,7 @@ export function buildProtocol(data: { itemCount: number; ratings: Rating[] }, op
   }
   train.sort(byUserThenTime);
   const itemTrainCounts = new Int32Array(data.itemCount);
-  for (const r of train) itemTrainCounts[r.item]++;
+  for (const r of train) itemTrainCounts[r.item] = itemAt(itemTrainCounts, r.item) + 1;
   return { protocol, split, cases, train: { itemCount: data.itemCount, ratings: train }, itemTrainCounts, ...(steps !== undefined ? { steps } : {}) };
 }
 
@@ -96,7 +97,7 @@ function randomHoldout(n: number, share: number, random: () => number): Set<numb
   const order = Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));
-    [order[i], order[j]] = [order[j], order[i]];
+    [order[i], order[j]] = [itemAt(order, j), itemAt(order, i)];
   }
   return new Set(order.slice(0, count));
 }

@@ -19,6 +19,7 @@ import { categoryDistance, embeddingDistance, intraListDiversity } from './list-
 import { rankingMetrics } from './metrics.ts';
 import { listNovelty, selfInformation } from './novelty.ts';
 import type { Protocol } from './protocols.ts';
+import { itemAt } from '../../shared/item-at.ts';
 
 export const STAT_NAMES = [
   'hr',
@@ -225,8 +226,8 @@ function rowStatistics(measures: Map<CaseMeasure, Float64Array>, inputs: RowInpu
     const den = new Float64Array(users);
     values.forEach((v, i) => {
       if (Number.isNaN(v) || !keep(i)) return;
-      num[userOf[i]!] += v;
-      den[userOf[i]!] += 1;
+      num[userOf[i]!] = itemAt(num, userOf[i]!) + v;
+      den[userOf[i]!] = itemAt(den, userOf[i]!) + 1;
     });
     return ratioStatistic(num, den);
   };
@@ -264,7 +265,7 @@ function exposureStatistics(lists: readonly ArrayLike<number>[], userOf: Int32Ar
       const wu = w[u]!;
       if (wu === 0) continue;
       const { items, counts } = flat[u]!;
-      for (let j = 0; j < items.length; j++) x[items[j]!] += wu * counts[j]!;
+      for (let j = 0; j < items.length; j++) x[items[j]!] = itemAt(x, items[j]!) + (wu * counts[j]!);
     }
     return x;
   };

@@ -8,6 +8,7 @@
 import type { TrainData } from './eval-types.ts';
 import { userItemSets } from './item-cooccurrence.ts';
 import { topEigenpairs } from '../../shared/symmetric-eigen.ts';
+import { itemAt } from '../../shared/item-at.ts';
 
 export interface ItemFactors {
   /** itemCount × factors, row-major: item i's row is V[i]. */
@@ -26,8 +27,8 @@ export function truncatedSvdItemFactors(train: TrainData, factors: number, optio
     const row = new Float64Array(m);
     for (const items of users) {
       row.fill(0);
-      for (const i of items) for (let j = 0; j < m; j++) row[j] += q[i * m + j]!;
-      for (const i of items) for (let j = 0; j < m; j++) out[i * m + j] += row[j]!;
+      for (const i of items) for (let j = 0; j < m; j++) row[j] = itemAt(row, j) + q[i * m + j]!;
+      for (const i of items) for (let j = 0; j < m; j++) out[i * m + j] = itemAt(out, i * m + j) + row[j]!;
     }
     return out;
   };
