@@ -12,6 +12,7 @@ import { NodeEncoders } from './node-encoders.ts';
 import { initNodeTf } from './node-tf.ts';
 import { listTuxPaintStamps, type TuxPaintStamp } from './tuxpaint-stamps.ts';
 import { runClassificationReport } from './classification/classification-cli-report.ts';
+import { runMovieLensGenreReport } from './classification/movielens-genre-report.ts';
 
 interface Subject {
   label: string;
@@ -108,6 +109,7 @@ async function main(): Promise<void> {
   if (argv.includes('--classification')) {
     // Held-out category classification of a built catalog's stored vectors (classification-cli-report.ts).
     const at = (flag: string) => (argv.includes(flag) ? argv[argv.indexOf(flag) + 1] : undefined);
+    if (at('--dataset') === 'movielens') return runMovieLensGenreReport(at('--data'), at('--only')?.split(','));
     return runClassificationReport(at('--catalog') ?? 'public/catalogs/tuxpaint', at('--only')?.split(','));
   }
   const stamps = listTuxPaintStamps(findOrFetchTuxPaintStamps());
