@@ -51,8 +51,13 @@ export function multiLabelReport(labels: readonly string[], actual: ReadonlyArra
     let errors = 0;
     for (let l = 0; l < labels.length; l++) {
       if (a[l] && p[l]) tp[l] += w;
-      else if (p[l]) (fp[l] += w), errors++;
-      else if (a[l]) (fn[l] += w), errors++;
+      else if (p[l]) {
+        fp[l] += w;
+        errors++;
+      } else if (a[l]) {
+        fn[l] += w;
+        errors++;
+      }
     }
     if (errors === 0) exact += w;
     wrong += w * errors;
