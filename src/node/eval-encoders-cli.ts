@@ -13,6 +13,7 @@ import { initNodeTf } from './node-tf.ts';
 import { listTuxPaintStamps, type TuxPaintStamp } from './tuxpaint-stamps.ts';
 import { runClassificationReport } from './classification/classification-cli-report.ts';
 import { itemAt } from '../shared/item-at.ts';
+import { runMovieLensGenreReport } from './classification/movielens-genre-report.ts';
 
 interface Subject {
   label: string;
@@ -109,6 +110,7 @@ async function main(): Promise<void> {
   if (argv.includes('--classification')) {
     // Held-out category classification of a built catalog's stored vectors (classification-cli-report.ts).
     const at = (flag: string) => (argv.includes(flag) ? argv[argv.indexOf(flag) + 1] : undefined);
+    if (at('--dataset') === 'movielens') return runMovieLensGenreReport(at('--data'), at('--only')?.split(','));
     return runClassificationReport(at('--catalog') ?? 'public/catalogs/tuxpaint', at('--only')?.split(','));
   }
   const stamps = listTuxPaintStamps(findOrFetchTuxPaintStamps());

@@ -1,7 +1,7 @@
 /**
  * Labelled item vectors for the classification report: a built catalog's stored vectors (each
- * modality, and the modalities fused) with the item's top-level category as its label, and
- * MovieLens posters with the movie's first genre. Vectors are L2-normalised; the fused vector
+ * modality, and the modalities fused) with the item's top-level category as its label
+ * (MovieLens genres: movielens-genre-report.ts). Vectors are L2-normalised; the fused vector
  * is the concatenation of the item's normalised modality vectors (zeros for one it lacks),
  * normalised again. Classes with fewer than `minPerClass` items are left out (counted).
  */
