@@ -6,6 +6,7 @@
  * `zero_division=0`).
  */
 import type { ClassScores } from './classification-metrics.ts';
+import { itemAt } from '../../shared/item-at.ts';
 
 export interface MultiLabelReport {
   labels: ClassScores[];
@@ -50,12 +51,12 @@ export function multiLabelReport(labels: readonly string[], actual: ReadonlyArra
     const p = bits(predicted[item]!, `predicted set ${item}`);
     let errors = 0;
     for (let l = 0; l < labels.length; l++) {
-      if (a[l] && p[l]) tp[l] += w;
+      if (a[l] && p[l]) tp[l] = itemAt(tp, l) + w;
       else if (p[l]) {
-        fp[l] += w;
+        fp[l] = itemAt(fp, l) + w;
         errors++;
       } else if (a[l]) {
-        fn[l] += w;
+        fn[l] = itemAt(fn, l) + w;
         errors++;
       }
     }
