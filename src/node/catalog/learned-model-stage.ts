@@ -185,7 +185,8 @@ export async function buildLearnedModel(input: LearnedModelStageInput, options: 
     entry.blendWeight = fit.weight;
     Object.assign(training, { blendCases: fit.cases, validationTop10Fusion: round4(fit.top10[0]!), validationTop10Blended: round4(fit.top10[BLEND_GRID.indexOf(fit.weight as (typeof BLEND_GRID)[number])]!) });
   }
-  training.seconds = Math.round((performance.now() - started) / 100) / 10;
+  // Build time goes in the summary only: the manifest must be the same bytes for the same inputs (sharded = single build).
+  const seconds = Math.round((performance.now() - started) / 100) / 10;
 
   for (const [path, bytes] of [[LEARNED_WEIGHTS_PATH, weightBytes], [LEARNED_VECTORS_PATH, vectorBytes]] as const) {
     const file = join(input.outDir, path);
@@ -200,7 +201,7 @@ export async function buildLearnedModel(input: LearnedModelStageInput, options: 
       dims,
       bytes: { weights: weightBytes.byteLength, itemVectors: vectorBytes.byteLength, perItem: vectorBytes.byteLength / n },
       blendWeight: entry.blendWeight,
-      seconds: training.seconds,
+      seconds,
       training,
     },
   };

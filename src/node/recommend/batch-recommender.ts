@@ -69,7 +69,8 @@ export class BatchRecommender {
           this.unknownHistoryItems++;
           continue;
         }
-        await this.profile.addEvent({ ...event, catalog: this.catalogName });
+        // The engine reads a catalog's events by its profile key (the catalog folder's URL), not its name.
+        await this.profile.addEvent({ ...event, catalog: this.recommender.catalog.profileKey });
       }
       return await this.recommender.recommend(input.request, { record: false });
     } catch (error) {
