@@ -12,7 +12,22 @@ const BOUNDARY_DOC = 'See docs/architecture.md#boundaries.';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules/', 'dist/', 'dist-*/', 'public/', 'kernels/', 'deploy/', 'bench-results/', 'test-results/', 'playwright-report/', '.cache/', 'catalogs/', 'eval-results/', '**/*.generated.ts', '.tsbuild/'],
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'dist-*/',
+      'public/',
+      'kernels/',
+      'deploy/',
+      'bench-results/',
+      'test-results/',
+      'playwright-report/',
+      '.cache/',
+      'catalogs/',
+      'eval-results/',
+      '**/*.generated.ts',
+      '.tsbuild/',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,

@@ -101,28 +101,54 @@ export function summarise(input: SummaryInput): BenchSummary {
     const rows = input.catalogRows ?? [];
     const cold = rows.find((r) => r.visit === 'cold');
     const warm = rows.filter((r) => r.visit === 'warm');
-    set('readyColdMs', cold?.appReadyMs, cold && `demo page, engine on ${input.report?.backend ?? '?'} (${cold.mode})`, 'the catalog section produced no cold visit');
-    set('readyWarmMs', warm.length ? median(warm.map((r) => r.appReadyMs)) : undefined, `demo page, ${warm.map((r) => r.mode).join('/')} choice, catalog from the Cache API`, 'the catalog section produced no warm visit');
+    set(
+      'readyColdMs',
+      cold?.appReadyMs,
+      cold && `demo page, engine on ${input.report?.backend ?? '?'} (${cold.mode})`,
+      'the catalog section produced no cold visit',
+    );
+    set(
+      'readyWarmMs',
+      warm.length ? median(warm.map((r) => r.appReadyMs)) : undefined,
+      `demo page, ${warm.map((r) => r.mode).join('/')} choice, catalog from the Cache API`,
+      'the catalog section produced no warm visit',
+    );
   }
   if (sections.has('widget')) {
     const warm = input.widget?.visits.find((v) => v.visit === 'warm');
-    set('widgetFirstRecWarmMs', warm?.firstRecommendationMs.medianMs, 'example shop with <ondevice-recs>, remembered choice', input.widget ? 'the widget section produced no warm visit' : 'the widget section did not run: dist/ondevice-recs.js is not built (npm run build)');
+    set(
+      'widgetFirstRecWarmMs',
+      warm?.firstRecommendationMs.medianMs,
+      'example shop with <ondevice-recs>, remembered choice',
+      input.widget ? 'the widget section produced no warm visit' : 'the widget section did not run: dist/ondevice-recs.js is not built (npm run build)',
+    );
     const cold = input.widget?.visits.find((v) => v.visit === 'cold');
     if (cold) set('widgetFirstRecColdMs', cold.firstRecommendationMs.medianMs, 'example shop with <ondevice-recs>, fresh context', '');
   }
   if (sections.has('rank-int8')) {
-    for (const [items, key] of [[100_000, 'rank100k'], [1_000_000, 'rank1m']] as const) {
+    for (const [items, key] of [
+      [100_000, 'rank100k'],
+      [1_000_000, 'rank1m'],
+    ] as const) {
       const rows = (input.int8Rows ?? []).filter((r) => r.items === items && r.dims === 256 && r.correct);
       const best = rows.length ? rows.reduce((a, b) => (b.medianMs < a.medianMs ? b : a)) : undefined;
       const why = `no int8 kernel gave the exact top-10 at ${items.toLocaleString('en')} × 256 in this run`;
       set(`${key}Ms`, best?.medianMs, best && `int8 kernel ${best.ranker}${best.software ? ' (software adapter)' : ''}, 256-d, top-10`, why);
-      set(`${key}FloorRatio`, best?.ratioToFloor, best && `${best.ranker}: ${(best.bytesRead / 1e6).toFixed(1)} MB read, floor ${best.floorMs.toFixed(2)} ms`, why);
+      set(
+        `${key}FloorRatio`,
+        best?.ratioToFloor,
+        best && `${best.ranker}: ${(best.bytesRead / 1e6).toFixed(1)} MB read, floor ${best.floorMs.toFixed(2)} ms`,
+        why,
+      );
     }
   }
   if (sections.has('ivf')) {
     const ivf = input.ivf;
     const headline = ivf ? (ivf.rows.find((r) => r.recallAt10 >= MATCHED_RECALL) ?? ivf.rows[ivf.rows.length - 1]) : undefined;
-    const backend = ivf && headline && `IVF ${ivf.options.partitions} partitions, nprobe ${headline.nprobe}, ${ivf.options.items.toLocaleString('en')} synthetic clustered rows, engine worker, ${headline.ranker}`;
+    const backend =
+      ivf &&
+      headline &&
+      `IVF ${ivf.options.partitions} partitions, nprobe ${headline.nprobe}, ${ivf.options.items.toLocaleString('en')} synthetic clustered rows, engine worker, ${headline.ranker}`;
     const why = 'the IVF section produced no rows';
     set('ivf1mRecallAt10', headline?.recallAt10, backend, why);
     set('ivf1mP50Ms', headline?.p50Ms, backend, why);
@@ -135,12 +161,19 @@ export function summarise(input: SummaryInput): BenchSummary {
     for (const workers of [1, 2]) {
       const row = (input.buildRows ?? []).find((r) => r.workers === workers);
       const key = workers === 1 ? 'buildItemsPerSecond1Worker' : `buildItemsPerSecond${workers}Workers`;
-      set(key, row?.itemsPerSecond, row && `catalog CLI, ${row.items} Tux Paint stamps, ${workers} process${workers === 1 ? '' : 'es'}, Node tfjs wasm`, `the build section did not run ${workers} worker${workers === 1 ? '' : 's'}`);
+      set(
+        key,
+        row?.itemsPerSecond,
+        row && `catalog CLI, ${row.items} Tux Paint stamps, ${workers} process${workers === 1 ? '' : 'es'}, Node tfjs wasm`,
+        `the build section did not run ${workers} worker${workers === 1 ? '' : 's'}`,
+      );
     }
   }
   if (sections.has('soak')) {
     const soak = input.soak;
-    const backend = soak && `demo page, public API (recs.track / recs.recommend), ${soak.events.toLocaleString('en')} events, ${soak.calls.toLocaleString('en')} calls, engine on ${soak.backend}`;
+    const backend =
+      soak &&
+      `demo page, public API (recs.track / recs.recommend), ${soak.events.toLocaleString('en')} events, ${soak.calls.toLocaleString('en')} calls, engine on ${soak.backend}`;
     const why = 'the soak section produced no result';
     set('soakFirst100P50Ms', soak?.first.p50Ms, backend, why);
     set('soakFirst100P99Ms', soak?.first.p99Ms, backend, why);
@@ -168,20 +201,34 @@ export function summarise(input: SummaryInput): BenchSummary {
       out[key] = null;
       const section = SUMMARY_KEYS[key as SummaryKey];
       const kept = previous.notes?.[key];
-      notes[key] = old === null && kept && !kept.startsWith('not measured yet') ? kept : `not measured yet: section "${section}" was not in this run (BENCH_SECTIONS=${[...input.sections].join(',')})`;
+      notes[key] =
+        old === null && kept && !kept.startsWith('not measured yet')
+          ? kept
+          : `not measured yet: section "${section}" was not in this run (BENCH_SECTIONS=${[...input.sections].join(',')})`;
     }
   }
   return out;
 }
 
-function summarisePeers(peers: PeerBenchmark | undefined, set: (key: string, value: number | null | undefined, backend: string | undefined, whyNull: string) => void): void {
+function summarisePeers(
+  peers: PeerBenchmark | undefined,
+  set: (key: string, value: number | null | undefined, backend: string | undefined, whyNull: string) => void,
+): void {
   const rowOf = (prefix: string) => peers?.rows.find((r) => r.system.startsWith(prefix));
   const why = (row: PeerRow | undefined, name: string) => (row?.note ? `${name}: ${row.note}` : `${name} did not run in the peers section`);
   const items = peers?.options.items ?? 0;
   const size = items === 100_000 ? '' : ` (run at ${items.toLocaleString('en')} items, not 100,000)`;
   const oursRows = [rowOf('ours: IVF'), rowOf('ours: int8 brute')];
-  const ours = oursRows.map((row) => ({ row, s: matchedSetting(row) })).filter((x) => x.s && x.s.recallAt10 >= MATCHED_RECALL).sort((a, b) => a.s!.p50Ms - b.s!.p50Ms)[0];
-  set('ours100kP50Ms', ours?.s?.p50Ms, ours && `${ours.row!.system}, ${ours.s!.setting}, recall@10 ${ours.s!.recallAt10.toFixed(3)}${size}`, 'none of our systems reached the matched recall in the peers section');
+  const ours = oursRows
+    .map((row) => ({ row, s: matchedSetting(row) }))
+    .filter((x) => x.s && x.s.recallAt10 >= MATCHED_RECALL)
+    .sort((a, b) => a.s!.p50Ms - b.s!.p50Ms)[0];
+  set(
+    'ours100kP50Ms',
+    ours?.s?.p50Ms,
+    ours && `${ours.row!.system}, ${ours.s!.setting}, recall@10 ${ours.s!.recallAt10.toFixed(3)}${size}`,
+    'none of our systems reached the matched recall in the peers section',
+  );
   if (ours) set('ours100kRecallAt10', ours.s!.recallAt10, `${ours.row!.system}, ${ours.s!.setting}${size}`, '');
   const hnswRow = rowOf(HNSWLIB_SYSTEM.split(' (')[0]!);
   const hnsw = matchedSetting(hnswRow);

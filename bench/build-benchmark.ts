@@ -24,7 +24,23 @@ export async function benchmarkBuild(items: number, workerCounts: number[]): Pro
     const out = mkdtempSync(join(tmpdir(), `bench-build-${workers}-`));
     try {
       const start = performance.now();
-      await run(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'src/node/catalog/catalog-cli.ts', 'build', '--source', 'tuxpaint', '--limit', String(items), '--out', out, '--workers', String(workers)], { maxBuffer: 64 << 20 });
+      await run(
+        process.execPath,
+        [
+          'node_modules/tsx/dist/cli.mjs',
+          'src/node/catalog/catalog-cli.ts',
+          'build',
+          '--source',
+          'tuxpaint',
+          '--limit',
+          String(items),
+          '--out',
+          out,
+          '--workers',
+          String(workers),
+        ],
+        { maxBuffer: 64 << 20 },
+      );
       const seconds = (performance.now() - start) / 1000;
       rows.push({ workers, items, seconds, itemsPerSecond: items / seconds });
     } finally {

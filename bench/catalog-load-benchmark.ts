@@ -62,7 +62,14 @@ export async function benchmarkCatalogLoad(browser: Browser, url: string, warmVi
       const loaded = await page.evaluate(() => window.catalogLoaded);
       if (!loaded) throw new Error(`the default catalog did not load: ${await page.getByTestId('catalog-error').textContent()}`);
       const { summary, readyAtMs } = loaded;
-      rows.push({ visit, appReadyMs: readyAtMs, catalogLoadMs: summary.loadMs, bytesFetched: summary.bytesFetched, fromCache: summary.fromCache, mode: (await page.evaluate(() => window.engine!.report.mode)) });
+      rows.push({
+        visit,
+        appReadyMs: readyAtMs,
+        catalogLoadMs: summary.loadMs,
+        bytesFetched: summary.bytesFetched,
+        fromCache: summary.fromCache,
+        mode: await page.evaluate(() => window.engine!.report.mode),
+      });
       if (visit === 'cold') await waitForRememberedChoice(page);
     }
     return rows;

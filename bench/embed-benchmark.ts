@@ -36,7 +36,14 @@ export interface EmbedRow extends Omit<EmbedBenchmarkRow, 'backend'> {
 }
 
 /** Throughput in the browser worker, every available backend in turn. */
-export async function benchmarkEmbeddingInBrowser(page: Page, modality: Modality, inputs: string[], runs: number, maxRunMs: number, maxBatchMs: number): Promise<EmbedRow[]> {
+export async function benchmarkEmbeddingInBrowser(
+  page: Page,
+  modality: Modality,
+  inputs: string[],
+  runs: number,
+  maxRunMs: number,
+  maxBatchMs: number,
+): Promise<EmbedRow[]> {
   const payload = modality === 'text' ? inputs : inputs.map((path) => readFileSync(path).toString('base64'));
   return page.evaluate(
     async ({ modality, payload, batchSizes, runs, maxRunMs, maxBatchMs }) => {

@@ -78,12 +78,21 @@ export async function benchmarkIvf(browser: Browser, appUrl: string, distDir: st
   let buildSeconds: number;
   let partitionSizes: IvfBenchmark['partitionSizes'];
   if (existsSync(join(dir, 'built.json'))) {
-    ({ buildSeconds, partitionSizes } = JSON.parse(readFileSync(join(dir, 'built.json'), 'utf8')) as { buildSeconds: number; partitionSizes: IvfBenchmark['partitionSizes'] });
+    ({ buildSeconds, partitionSizes } = JSON.parse(readFileSync(join(dir, 'built.json'), 'utf8')) as {
+      buildSeconds: number;
+      partitionSizes: IvfBenchmark['partitionSizes'];
+    });
     console.log(`IVF: reusing ${dir} (built in ${buildSeconds.toFixed(0)} s)`);
   } else {
     rmSync(dir, { recursive: true, force: true });
     process.stderr.write(`IVF: building ${o.partitions} partitions over ${o.items.toLocaleString('en')} rows …\n`);
-    const built = await buildIvf(join(dir, 'ivf'), matrix, { partitions: o.partitions, sampleSize: o.sampleSize, iterations: o.iterations, seed: 1, onProgress: (stage, done, total) => process.stderr.write(`IVF: ${stage} ${done}/${total}\n`) });
+    const built = await buildIvf(join(dir, 'ivf'), matrix, {
+      partitions: o.partitions,
+      sampleSize: o.sampleSize,
+      iterations: o.iterations,
+      seed: 1,
+      onProgress: (stage, done, total) => process.stderr.write(`IVF: ${stage} ${done}/${total}\n`),
+    });
     buildSeconds = built.seconds;
     partitionSizes = built.sizes;
     writeFileSync(join(dir, 'built.json'), JSON.stringify({ buildSeconds, partitionSizes }));
@@ -131,9 +140,18 @@ export async function benchmarkIvf(browser: Browser, appUrl: string, distDir: st
         firstQueryBytes: results.first[0]!.bytesFetched,
         meanFirstPassBytes: results.first.reduce((s, r) => s + r.bytesFetched, 0) / o.queries,
         repeatedQueryBytes: results.again.reduce((s, r) => s + r.bytesFetched, 0) / o.queries,
-        firstPassP50Ms: percentile(results.first.map((r) => r.searchMs), 50),
-        p50Ms: percentile(results.again.map((r) => r.searchMs), 50),
-        p99Ms: percentile(results.again.map((r) => r.searchMs), 99),
+        firstPassP50Ms: percentile(
+          results.first.map((r) => r.searchMs),
+          50,
+        ),
+        p50Ms: percentile(
+          results.again.map((r) => r.searchMs),
+          50,
+        ),
+        p99Ms: percentile(
+          results.again.map((r) => r.searchMs),
+          99,
+        ),
         ranker: results.again[0]!.ranker,
       });
     } finally {
@@ -154,7 +172,10 @@ async function realCatalogRecall(folder: string, nprobes: number[]): Promise<Rea
     console.log(`IVF real data: ${folder} is not built (npm run catalog -- build --source … --out public/catalogs/${folder})`);
     return [];
   }
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { name: string; vectorFiles: Record<string, { path: string; count: number; dims: number; format: string }> };
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
+    name: string;
+    vectorFiles: Record<string, { path: string; count: number; dims: number; format: string }>;
+  };
   const out: RealDataIvf[] = [];
   for (const [modality, file] of Object.entries(manifest.vectorFiles)) {
     if (file.format !== 'int8') continue;
@@ -211,13 +232,30 @@ function printIvf(r: IvfBenchmark): void {
   console.log(
     formatTable(
       ['nprobe', 'recall@10', 'first query kB', 'mean kB/query (first pass)', 'repeated kB', 'first pass p50 ms', 'p50 ms', 'p99 ms', 'kernel'],
-      r.rows.map((x) => [x.nprobe, x.recallAt10.toFixed(3), x.firstQueryBytes / 1000, x.meanFirstPassBytes / 1000, x.repeatedQueryBytes / 1000, x.firstPassP50Ms, x.p50Ms, x.p99Ms, x.ranker]),
+      r.rows.map((x) => [
+        x.nprobe,
+        x.recallAt10.toFixed(3),
+        x.firstQueryBytes / 1000,
+        x.meanFirstPassBytes / 1000,
+        x.repeatedQueryBytes / 1000,
+        x.firstPassP50Ms,
+        x.p50Ms,
+        x.p99Ms,
+        x.ranker,
+      ]),
     ),
   );
   console.log(`(all partitions: ${(r.totalBytes / 1e6).toFixed(0)} MB; a brute-force visitor downloads all of it)\n`);
   for (const real of r.realData) {
-    console.log(`IVF on real data: ${real.catalog} ${real.modality} vectors (${real.items} items, ${real.partitions} partitions; every ${real.items > 500 ? 'n-th item' : 'item'} as a query; recall vs brute force)`);
-    console.log(formatTable(['nprobe', 'recall@10'], real.rows.map((x) => [x.nprobe, x.recallAt10.toFixed(3)])));
+    console.log(
+      `IVF on real data: ${real.catalog} ${real.modality} vectors (${real.items} items, ${real.partitions} partitions; every ${real.items > 500 ? 'n-th item' : 'item'} as a query; recall vs brute force)`,
+    );
+    console.log(
+      formatTable(
+        ['nprobe', 'recall@10'],
+        real.rows.map((x) => [x.nprobe, x.recallAt10.toFixed(3)]),
+      ),
+    );
     console.log('');
   }
 }

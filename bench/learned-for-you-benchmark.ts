@@ -9,7 +9,14 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeLearnedItemVectors, decodeLearnedWeights, encodeLearnedWeights, shippedWeights, towerModalities, type CatalogLearnedModel } from '../src/engine/catalog/learned-model-format.ts';
+import {
+  decodeLearnedItemVectors,
+  decodeLearnedWeights,
+  encodeLearnedWeights,
+  shippedWeights,
+  towerModalities,
+  type CatalogLearnedModel,
+} from '../src/engine/catalog/learned-model-format.ts';
 import { encodeVectors } from '../src/engine/catalog/vector-codec.ts';
 import { modelConfig } from '../src/engine/model/model-config.ts';
 import { initialWeights } from '../src/engine/model/model-weights.ts';
@@ -69,13 +76,20 @@ async function learnedTimings(ranker: LearnedRanker, runs: number): Promise<{ to
   return { total, user, rank };
 }
 
-async function engineTiming(manifest: CatalogManifest, vectors: Partial<Record<'text' | 'image' | 'audio', Float32Array>>, runs: number): Promise<{ ms: number; bytesPerItem: number }> {
+async function engineTiming(
+  manifest: CatalogManifest,
+  vectors: Partial<Record<'text' | 'image' | 'audio', Float32Array>>,
+  runs: number,
+): Promise<{ ms: number; bytesPerItem: number }> {
   const rows = Object.fromEntries(Object.entries(vectors).map(([m, data]) => [m, { data: data!, dims: manifest.vectorFiles[m as 'text']!.dims }]));
   const space = new ItemSpace(manifest, rows, undefined);
   const signals = new CollaborativeSignals(space.itemCount, (id) => space.indexOf(id), manifest.signals);
   const lookup = catalogItemLookup(space);
   const step = Math.max(1, Math.floor(manifest.items.length / HISTORY));
-  const tokens = historyTokens(Array.from({ length: HISTORY }, (_, i) => ({ type: 'view', itemId: manifest.items[i * step]!.id, at: 1000 + i })), { catalogItem: lookup, adhocItem: () => undefined });
+  const tokens = historyTokens(
+    Array.from({ length: HISTORY }, (_, i) => ({ type: 'view', itemId: manifest.items[i * step]!.id, at: 1000 + i })),
+    { catalogItem: lookup, adhocItem: () => undefined },
+  );
   try {
     const ms = await timeRuns(runs, () => scoreItems(space, signals, tokens, PRIOR_FUSION_MODEL));
     const floats = Object.values(manifest.vectorFiles).reduce((s, f) => s + f.count * f.dims, 0);
@@ -130,7 +144,12 @@ function syntheticEngineCatalog(n: number): { manifest: CatalogManifest; vectors
   return { manifest, vectors: { text: fill(512), image: fill(1280) } };
 }
 
-export async function benchmarkLearnedForYou(catalogDir: string, runs: number, sizes: number[] = [10_000, 100_000], engineMaxItems = 10_000): Promise<{ rows: LearnedForYouRow[]; buildSeconds?: number }> {
+export async function benchmarkLearnedForYou(
+  catalogDir: string,
+  runs: number,
+  sizes: number[] = [10_000, 100_000],
+  engineMaxItems = 10_000,
+): Promise<{ rows: LearnedForYouRow[]; buildSeconds?: number }> {
   await initNodeTf('wasm');
   const rows: LearnedForYouRow[] = [];
   let buildSeconds: number | undefined;
@@ -147,13 +166,27 @@ export async function benchmarkLearnedForYou(catalogDir: string, runs: number, s
         {
           entry: built.entry,
           weights: await decodeLearnedWeights(new Uint8Array(readFileSync(join(out, built.entry.path))), built.entry, layout, built.entry.path),
-          itemVectors: await decodeLearnedItemVectors(new Uint8Array(readFileSync(join(out, built.entry.itemVectors.path))), built.entry.itemVectors, built.entry.itemVectors.path),
+          itemVectors: await decodeLearnedItemVectors(
+            new Uint8Array(readFileSync(join(out, built.entry.itemVectors.path))),
+            built.entry.itemVectors,
+            built.entry.itemVectors.path,
+          ),
         },
         encoderDims,
       );
       const learned = await learnedTimings(ranker, runs);
       const engine = await engineTiming(manifest, vectors, runs);
-      rows.push({ items: manifest.items.length, synthetic: false, learnedMs: learned.total, userModelMs: learned.user, rankMs: learned.rank, learnedBytesPerItem: built.entry.itemVectors.bytes / manifest.items.length, engineMs: engine.ms, engineBytesPerItem: engine.bytesPerItem, note: `user model: ${built.entry.userModel} (no log)` });
+      rows.push({
+        items: manifest.items.length,
+        synthetic: false,
+        learnedMs: learned.total,
+        userModelMs: learned.user,
+        rankMs: learned.rank,
+        learnedBytesPerItem: built.entry.itemVectors.bytes / manifest.items.length,
+        engineMs: engine.ms,
+        engineBytesPerItem: engine.bytesPerItem,
+        note: `user model: ${built.entry.userModel} (no log)`,
+      });
     } finally {
       rmSync(out, { recursive: true, force: true });
     }
@@ -169,10 +202,39 @@ export async function benchmarkLearnedForYou(catalogDir: string, runs: number, s
       const synthetic = syntheticEngineCatalog(n);
       engine = await engineTiming(synthetic.manifest, synthetic.vectors, runs);
     } else note += `; engine path not run: ${(((512 + 1280) * 4 * n) / 2 ** 30).toFixed(2)} GiB of float32 vectors`;
-    rows.push({ items: n, synthetic: true, learnedMs: learned.total, userModelMs: learned.user, rankMs: learned.rank, learnedBytesPerItem: (64 + 4), engineMs: engine.ms, engineBytesPerItem: engine.bytesPerItem, note });
+    rows.push({
+      items: n,
+      synthetic: true,
+      learnedMs: learned.total,
+      userModelMs: learned.user,
+      rankMs: learned.rank,
+      learnedBytesPerItem: 64 + 4,
+      engineMs: engine.ms,
+      engineBytesPerItem: engine.bytesPerItem,
+      note,
+    });
   }
-  console.log('for-you, k = 10, 10 viewed items: learned d = 64 int8 path (user model on tfjs-wasm + WASM SIMD int8 kernel) vs today\'s engine path (scoreItems), Node, median of ' + runs + ' runs');
-  console.log(formatTable(['items', 'synthetic', 'learned ms', 'user model ms', 'int8 top-10 ms', 'learned B/item', 'engine ms', 'engine B/item', '× engine'], rows.map((r) => [r.items, r.synthetic ? 'yes' : 'no', r.learnedMs, r.userModelMs, r.rankMs, r.learnedBytesPerItem, r.engineMs, r.engineBytesPerItem, r.engineMs / r.learnedMs])));
+  console.log(
+    "for-you, k = 10, 10 viewed items: learned d = 64 int8 path (user model on tfjs-wasm + WASM SIMD int8 kernel) vs today's engine path (scoreItems), Node, median of " +
+      runs +
+      ' runs',
+  );
+  console.log(
+    formatTable(
+      ['items', 'synthetic', 'learned ms', 'user model ms', 'int8 top-10 ms', 'learned B/item', 'engine ms', 'engine B/item', '× engine'],
+      rows.map((r) => [
+        r.items,
+        r.synthetic ? 'yes' : 'no',
+        r.learnedMs,
+        r.userModelMs,
+        r.rankMs,
+        r.learnedBytesPerItem,
+        r.engineMs,
+        r.engineBytesPerItem,
+        r.engineMs / r.learnedMs,
+      ]),
+    ),
+  );
   for (const r of rows) if (r.note) console.log(`  ${r.items}: ${r.note}`);
   if (buildSeconds !== undefined) console.log(`  learned-model build stage on ${catalogDir}: ${buildSeconds.toFixed(1)} s`);
   console.log('');

@@ -77,7 +77,8 @@ for (const stream of [server.stdout, server.stderr]) {
 const url = `http://127.0.0.1:${port}/`;
 try {
   for (;;) {
-    if (exited !== undefined) throw new Error(`\`${startCommand}\` exited with ${exited} before serving the page: ${tail.trim().split('\n').slice(-3).join(' | ')}`);
+    if (exited !== undefined)
+      throw new Error(`\`${startCommand}\` exited with ${exited} before serving the page: ${tail.trim().split('\n').slice(-3).join(' | ')}`);
     const ok = await fetch(url).then(
       (r) => r.ok,
       () => false,
@@ -93,7 +94,10 @@ try {
   await page.goto(url);
   let sawBuildView = false;
   for (;;) {
-    const state = await page.evaluate(() => ({ catalog: document.body.dataset.catalog, building: document.querySelector('demo-app catalog-build-view') !== null }));
+    const state = await page.evaluate(() => ({
+      catalog: document.body.dataset.catalog,
+      building: document.querySelector('demo-app catalog-build-view') !== null,
+    }));
     if (state.building && !sawBuildView) {
       sawBuildView = true;
       result.buildViewSeconds = seconds(start);
@@ -108,7 +112,9 @@ try {
   }
   result.shopSeconds = seconds(start);
   result.sawBuildView = sawBuildView;
-  console.log(`shop with the catalog (${result.catalog}): ${result.shopSeconds} s after npm start${sawBuildView ? ` (build view shown from ${result.buildViewSeconds} s)` : ''}`);
+  console.log(
+    `shop with the catalog (${result.catalog}): ${result.shopSeconds} s after npm start${sawBuildView ? ` (build view shown from ${result.buildViewSeconds} s)` : ''}`,
+  );
   await browser.close();
 } catch (error) {
   result.failure = (error as Error).message;

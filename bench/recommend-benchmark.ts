@@ -18,7 +18,13 @@ export interface BenchCatalog {
  * updated list, next to a viewed catalog item and a viewed off-catalog picture (embedded
  * there) → updated list. Catalogs that are not built are listed with the command that builds them.
  */
-export async function benchmarkRecommend(page: Page, catalogs: BenchCatalog[], exampleImage: Buffer, runs: number, maxRunMs: number): Promise<RecommendBenchmarkRow[]> {
+export async function benchmarkRecommend(
+  page: Page,
+  catalogs: BenchCatalog[],
+  exampleImage: Buffer,
+  runs: number,
+  maxRunMs: number,
+): Promise<RecommendBenchmarkRow[]> {
   const out: RecommendBenchmarkRow[] = [];
   for (const { folder, history } of catalogs) {
     const manifestPath = join('public', 'catalogs', folder, 'manifest.json');
@@ -41,7 +47,9 @@ export async function benchmarkRecommend(page: Page, catalogs: BenchCatalog[], e
     );
     const best = Math.min(...rows.map((r) => r.forYou.medianMs));
     const bestExample = Math.min(...rows.map((r) => r.exampleToRecs?.medianMs ?? Infinity));
-    console.log(`Recommend for-you, k = 10, on ${rows[0]?.catalog ?? folder} (${rows[0]?.items ?? '?'} items; ${history} viewed items; median of ${runs} runs) and a new ad-hoc image → updated for-you`);
+    console.log(
+      `Recommend for-you, k = 10, on ${rows[0]?.catalog ?? folder} (${rows[0]?.items ?? '?'} items; ${history} viewed items; median of ${runs} runs) and a new ad-hoc image → updated for-you`,
+    );
     console.log(
       formatTable(
         ['backend', 'for-you median ms', 'min ms', '× best', 'image → recs ms', '× best', 'catalog view → recs ms', 'off-catalog image view → recs ms'],

@@ -35,7 +35,12 @@ const WIDGET_RUNS = Number(process.env.BENCH_WIDGET_RUNS ?? 3);
 /** BENCH_SECTIONS=rank,rank-int8,catalog,widget,ivf,peers,build,soak,recommend,learned,text,image,audio (default all) runs a subset. */
 const ALL_SECTIONS = 'catalog,widget,rank,rank-int8,ivf,peers,build,soak,recommend,learned,text,image,audio';
 /** Rows of the int8 ranking benchmark (× 256 dims; 64 dims for the learned model's vectors at 100k). */
-const INT8_SIZES: Array<[number, number]> = [[100_000, 256], [1_000_000, 256], [100_000, 64], [1_000_000, 64]];
+const INT8_SIZES: Array<[number, number]> = [
+  [100_000, 256],
+  [1_000_000, 256],
+  [100_000, 64],
+  [1_000_000, 64],
+];
 const IVF_ITEMS = Number(process.env.BENCH_IVF_ITEMS ?? 1_000_000);
 const PEER_ITEMS = Number(process.env.BENCH_PEER_ITEMS ?? 100_000);
 const PEER_BUILD_BUDGET_MS = Number(process.env.BENCH_PEER_BUILD_BUDGET_MS ?? 300_000);
@@ -51,14 +56,21 @@ const MODALITIES = (['text', 'image', 'audio'] as Modality[]).filter((m) => SECT
 async function runBuildSection(): Promise<BuildRow[]> {
   const buildRows = await benchmarkBuild(BUILD_ITEMS, [1, 2]);
   console.log(`Catalog build, first ${BUILD_ITEMS} Tux Paint stamps (text, image, audio; whole CLI: model loading, shared space and merge included)`);
-  console.log(formatTable(['workers', 'items', 'seconds', 'items/s', '× 1 worker'], buildRows.map((r) => [r.workers, r.items, r.seconds, r.itemsPerSecond, r.itemsPerSecond / buildRows[0]!.itemsPerSecond])));
+  console.log(
+    formatTable(
+      ['workers', 'items', 'seconds', 'items/s', '× 1 worker'],
+      buildRows.map((r) => [r.workers, r.items, r.seconds, r.itemsPerSecond, r.itemsPerSecond / buildRows[0]!.itemsPerSecond]),
+    ),
+  );
   console.log('');
   return buildRows;
 }
 
 /** Merges this run into bench-results/summary.json and prints it. */
 function writeSummary(input: Omit<SummaryInput, 'previous'>): void {
-  const previous = existsSync('bench-results/summary.json') ? (JSON.parse(readFileSync('bench-results/summary.json', 'utf8')) as Partial<BenchSummary>) : undefined;
+  const previous = existsSync('bench-results/summary.json')
+    ? (JSON.parse(readFileSync('bench-results/summary.json', 'utf8')) as Partial<BenchSummary>)
+    : undefined;
   const summary = summarise({ ...input, ...(previous ? { previous } : {}) });
   printSummary(summary);
   mkdirSync('bench-results', { recursive: true });
@@ -70,14 +82,20 @@ async function main(): Promise<void> {
   if (SECTIONS.has('learned')) {
     const learned = await benchmarkLearnedForYou('public/catalogs/tuxpaint', RUNS);
     mkdirSync('bench-results', { recursive: true });
-    writeFileSync('bench-results/learned-for-you.json', JSON.stringify({ date: new Date().toISOString(), machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model }, ...learned }, null, 2) + '\n');
+    writeFileSync(
+      'bench-results/learned-for-you.json',
+      JSON.stringify({ date: new Date().toISOString(), machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model }, ...learned }, null, 2) + '\n',
+    );
     if (SECTIONS.size === 1) return;
   }
   // The build section alone needs no browser (it runs the catalog CLI), so it takes no browser lock.
   if (SECTIONS.size === 1 && SECTIONS.has('build')) {
     const buildRows = await runBuildSection();
     mkdirSync('bench-results', { recursive: true });
-    writeFileSync('bench-results/engine-build.json', JSON.stringify({ date: new Date().toISOString(), machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model }, build: buildRows }, null, 2) + '\n');
+    writeFileSync(
+      'bench-results/engine-build.json',
+      JSON.stringify({ date: new Date().toISOString(), machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model }, build: buildRows }, null, 2) + '\n',
+    );
     writeSummary({ sections: SECTIONS, buildRows });
     return;
   }
@@ -89,13 +107,12 @@ async function main(): Promise<void> {
     console.log(`Memory read bandwidth (Node, memchr over ${bandwidth.bytes / 2 ** 20} MiB): ${(bandwidth.bytesPerSecond / 1e9).toFixed(1)} GB/s\n`);
     const rankRows = [];
     for (const items of SECTIONS.has('rank') ? RANK_SIZES : []) {
-      const rows = await page.evaluate(
-        (options) => window.engine!.api.benchmarkRanking(options),
-        { items, dims: DIMS, k: K, runs: RUNS },
-      );
+      const rows = await page.evaluate((options) => window.engine!.api.benchmarkRanking(options), { items, dims: DIMS, k: K, runs: RUNS });
       const best = Math.min(...rows.map((r) => r.medianMs));
       const floorMs = (itemAt(rows, 0).bytesRead / bandwidth.bytesPerSecond) * 1000;
-      console.log(`Rank ${items.toLocaleString('en')} × ${DIMS} fp32 + top-${K} (${RUNS} runs after a warm-up; bandwidth floor ${floorMs.toFixed(2)} ms for ${(itemAt(rows, 0).bytesRead / 1e6).toFixed(1)} MB)`);
+      console.log(
+        `Rank ${items.toLocaleString('en')} × ${DIMS} fp32 + top-${K} (${RUNS} runs after a warm-up; bandwidth floor ${floorMs.toFixed(2)} ms for ${(itemAt(rows, 0).bytesRead / 1e6).toFixed(1)} MB)`,
+      );
       console.log(
         formatTable(
           ['backend', 'median ms', 'min ms', 'max ms', '× best', '× floor'],
@@ -107,13 +124,29 @@ async function main(): Promise<void> {
     }
     const int8Rows: Array<Int8RankBenchmarkRow & { floorMs: number; ratioToFloor: number }> = [];
     for (const [items, dims] of SECTIONS.has('rank-int8') ? INT8_SIZES : []) {
-      const rows = await page.evaluate((options) => window.engine!.api.benchmarkInt8Ranking(options), { items, dims, k: K, runs: RUNS, maxRunMs: EMBED_MAX_RUN_MS });
-      const floorMs = (items * (dims + 4) / bandwidth.bytesPerSecond) * 1000;
-      console.log(`Rank ${items.toLocaleString('en')} × ${dims} int8 + top-${K}, int8 kernels (synthetic rows; ${RUNS} runs after a warm-up; floor ${floorMs.toFixed(2)} ms = ${((items * (dims + 4)) / 1e6).toFixed(1)} MB ÷ read bandwidth)`);
+      const rows = await page.evaluate((options) => window.engine!.api.benchmarkInt8Ranking(options), {
+        items,
+        dims,
+        k: K,
+        runs: RUNS,
+        maxRunMs: EMBED_MAX_RUN_MS,
+      });
+      const floorMs = ((items * (dims + 4)) / bandwidth.bytesPerSecond) * 1000;
+      console.log(
+        `Rank ${items.toLocaleString('en')} × ${dims} int8 + top-${K}, int8 kernels (synthetic rows; ${RUNS} runs after a warm-up; floor ${floorMs.toFixed(2)} ms = ${((items * (dims + 4)) / 1e6).toFixed(1)} MB ÷ read bandwidth)`,
+      );
       console.log(
         formatTable(
           ['kernel', 'median ms', 'min ms', 'max ms', '× floor', 'exact top-10', 'GB/s'],
-          rows.map((r) => [r.software ? `${r.ranker} (software adapter)` : r.ranker, r.medianMs, r.minMs, r.maxMs, r.medianMs / floorMs, String(r.correct), r.bytesRead / r.medianMs / 1e6]),
+          rows.map((r) => [
+            r.software ? `${r.ranker} (software adapter)` : r.ranker,
+            r.medianMs,
+            r.minMs,
+            r.maxMs,
+            r.medianMs / floorMs,
+            String(r.correct),
+            r.bytesRead / r.medianMs / 1e6,
+          ]),
         ),
       );
       console.log('');
@@ -121,7 +154,9 @@ async function main(): Promise<void> {
     }
     const catalogRows: CatalogLoadRow[] = SECTIONS.has('catalog') ? await benchmarkCatalogLoad(browser.browser, browser.url) : [];
     if (catalogRows.length > 0) {
-      console.log(`Default catalog: page load to a ready engine with the catalog (fresh browser context, then reloads after the engine has remembered its measurement)`);
+      console.log(
+        `Default catalog: page load to a ready engine with the catalog (fresh browser context, then reloads after the engine has remembered its measurement)`,
+      );
       console.log(
         formatTable(
           ['visit', 'app ready ms', 'catalog load ms', 'bytes fetched', 'from cache', 'backend choice'],
@@ -132,16 +167,57 @@ async function main(): Promise<void> {
     }
     const widget = SECTIONS.has('widget') ? await benchmarkWidget(browser.browser, browser.url, WIDGET_RUNS) : undefined;
     const ivf: IvfBenchmark | undefined = SECTIONS.has('ivf')
-      ? await benchmarkIvf(browser.browser, browser.url, 'dist', { items: IVF_ITEMS, dims: DIMS, clusters: 2000, spread: 1.0, seed: 7, partitions: 1024, sampleSize: 16_384, iterations: 6, queries: 100, k: K, nprobes: [8, 16, 32, 64] }, ['tuxpaint', 'openclipart-text'])
+      ? await benchmarkIvf(
+          browser.browser,
+          browser.url,
+          'dist',
+          {
+            items: IVF_ITEMS,
+            dims: DIMS,
+            clusters: 2000,
+            spread: 1.0,
+            seed: 7,
+            partitions: 1024,
+            sampleSize: 16_384,
+            iterations: 6,
+            queries: 100,
+            k: K,
+            nprobes: [8, 16, 32, 64],
+          },
+          ['tuxpaint', 'openclipart-text'],
+        )
       : undefined;
     const peers: PeerBenchmark | undefined = SECTIONS.has('peers')
-      ? await benchmarkPeers(browser.browser, { items: PEER_ITEMS, dims: DIMS, clusters: 2000, spread: 1.0, seed: 9, queries: 50, k: K, buildBudgetMs: PEER_BUILD_BUDGET_MS, nprobes: [8, 16, 32, 64, 128], efSearches: [20, 40, 80, 160, 320, 640], hnswM: PEER_HNSW_M, hnswEfConstruction: PEER_HNSW_EF_CONSTRUCTION, batchSize: 5000 })
+      ? await benchmarkPeers(browser.browser, {
+          items: PEER_ITEMS,
+          dims: DIMS,
+          clusters: 2000,
+          spread: 1.0,
+          seed: 9,
+          queries: 50,
+          k: K,
+          buildBudgetMs: PEER_BUILD_BUDGET_MS,
+          nprobes: [8, 16, 32, 64, 128],
+          efSearches: [20, 40, 80, 160, 320, 640],
+          hnswM: PEER_HNSW_M,
+          hnswEfConstruction: PEER_HNSW_EF_CONSTRUCTION,
+          batchSize: 5000,
+        })
       : undefined;
     const buildRows: BuildRow[] = SECTIONS.has('build') ? await runBuildSection() : [];
     const soak: SoakBenchmark | undefined = SECTIONS.has('soak') ? await benchmarkSoak(browser.browser, browser.url, SOAK_EVENTS, SOAK_CALLS) : undefined;
     const stamps = listTuxPaintStamps(findOrFetchTuxPaintStamps());
     const recommendRows = SECTIONS.has('recommend')
-      ? await benchmarkRecommend(page, [{ folder: 'tuxpaint', history: 5 }, { folder: 'openclipart', history: 5 }], readFileSync(stamps.find((s) => s.imagePath?.endsWith('.png'))!.imagePath!), RUNS, EMBED_MAX_RUN_MS)
+      ? await benchmarkRecommend(
+          page,
+          [
+            { folder: 'tuxpaint', history: 5 },
+            { folder: 'openclipart', history: 5 },
+          ],
+          readFileSync(stamps.find((s) => s.imagePath?.endsWith('.png'))!.imagePath!),
+          RUNS,
+          EMBED_MAX_RUN_MS,
+        )
       : [];
     const inputs = await embedInputs(stamps);
     const embedRows: EmbedRow[] = [];
@@ -200,7 +276,12 @@ function printSummary(summary: BenchSummary): void {
   console.log(
     formatTable(
       ['key', 'value', 'backend / kernel, or why null', 'measured'],
-      Object.entries(values).map(([key, value]) => [key, typeof value === 'number' ? value : String(value), value === null ? `null: ${notes[key] ?? ''}` : (backends[key] ?? ''), measuredAt[key] === date ? 'this run' : (measuredAt[key] ?? '')]),
+      Object.entries(values).map(([key, value]) => [
+        key,
+        typeof value === 'number' ? value : String(value),
+        value === null ? `null: ${notes[key] ?? ''}` : (backends[key] ?? ''),
+        measuredAt[key] === date ? 'this run' : (measuredAt[key] ?? ''),
+      ]),
     ),
   );
 }

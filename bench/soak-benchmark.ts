@@ -65,15 +65,28 @@ export async function benchmarkSoak(browser: Browser, appUrl: string, events = 1
     // tsx (esbuild, keepNames) wraps named functions inside the evaluated callbacks in __name().
     await page.evaluate('globalThis.__name ??= (f) => f');
     const probe = await openJsHeapProbe(page);
-    const { backend, catalogItems } = await page.evaluate(async () => ({ backend: (await window.recs!.backend()).backend, catalogItems: (await window.recs!.items()).length }));
+    const { backend, catalogItems } = await page.evaluate(async () => ({
+      backend: (await window.recs!.backend()).backend,
+      catalogItems: (await window.recs!.items()).length,
+    }));
     const samples: SoakSample[] = [];
     const sample = async (eventsDone: number, callsDone: number) => {
       const heap = await probe.sample();
       const inPage = await page.evaluate(async () => {
         const estimate = (await navigator.storage.estimate()) as StorageEstimate & { usageDetails?: { indexedDB?: number } };
-        return { tensors: await window.engine!.api.tensorCount(), indexedDbBytes: estimate.usageDetails?.indexedDB ?? NaN, profileEvents: (await window.recs!.profile()).events };
+        return {
+          tensors: await window.engine!.api.tensorCount(),
+          indexedDbBytes: estimate.usageDetails?.indexedDB ?? NaN,
+          profileEvents: (await window.recs!.profile()).events,
+        };
       });
-      samples.push({ events: eventsDone, calls: callsDone, ...inPage, pageHeapBytes: heap.pageUsedBytes, workerHeapBytes: heap.workerUsedBytes.reduce((a, b) => a + b, 0) });
+      samples.push({
+        events: eventsDone,
+        calls: callsDone,
+        ...inPage,
+        pageHeapBytes: heap.pageUsedBytes,
+        workerHeapBytes: heap.workerUsedBytes.reduce((a, b) => a + b, 0),
+      });
     };
     await sample(0, 0);
     const recommendTimes: number[] = [];
@@ -107,7 +120,12 @@ export async function benchmarkSoak(browser: Browser, appUrl: string, events = 1
             }
             // Mostly the personal ranking, as a shop page calls it; some item pages and popular lists.
             const pick = random();
-            const request = pick < 0.7 ? { mode: 'for-you' as const, k: 8 } : pick < 0.9 ? { mode: 'similar' as const, k: 8, itemId: ids[Math.floor(random() * ids.length)]! } : { mode: 'popular' as const, k: 8 };
+            const request =
+              pick < 0.7
+                ? { mode: 'for-you' as const, k: 8 }
+                : pick < 0.9
+                  ? { mode: 'similar' as const, k: 8, itemId: ids[Math.floor(random() * ids.length)]! }
+                  : { mode: 'popular' as const, k: 8 };
             const start = performance.now();
             const items = await recs.recommend(request);
             recommendMs.push(performance.now() - start);
@@ -146,8 +164,28 @@ export async function benchmarkSoak(browser: Browser, appUrl: string, events = 1
 
 export function printSoak(s: SoakBenchmark): void {
   const mb = (bytes: number) => (bytes / 2 ** 20).toFixed(2);
-  console.log(`Soak: one demo page, ${s.events.toLocaleString('en')} tracked events and ${s.calls.toLocaleString('en')} recommend calls through the public API (${Object.entries(s.modes).map(([m, n]) => `${m} ${n}`).join(', ')}; catalog of ${s.catalogItems} items; engine on ${s.backend}; ${s.seconds.toFixed(0)} s). Heaps after a forced GC.`);
-  console.log(formatTable(['events', 'calls', 'tensors', 'worker heap MiB', 'page heap MiB', 'IndexedDB MiB', 'profile events'], s.samples.map((r) => [r.events, r.calls, r.tensors, mb(r.workerHeapBytes), mb(r.pageHeapBytes), mb(r.indexedDbBytes), r.profileEvents])));
-  console.log(formatTable(['recommend()', 'p50 ms', 'p99 ms', 'max ms'], [['first 100 calls', s.first.p50Ms, s.first.p99Ms, s.first.maxMs], ['last 100 calls', s.last.p50Ms, s.last.p99Ms, s.last.maxMs], ['track() (all)', s.trackMs.p50Ms, s.trackMs.p99Ms, s.trackMs.maxMs]]));
+  console.log(
+    `Soak: one demo page, ${s.events.toLocaleString('en')} tracked events and ${s.calls.toLocaleString('en')} recommend calls through the public API (${Object.entries(
+      s.modes,
+    )
+      .map(([m, n]) => `${m} ${n}`)
+      .join(', ')}; catalog of ${s.catalogItems} items; engine on ${s.backend}; ${s.seconds.toFixed(0)} s). Heaps after a forced GC.`,
+  );
+  console.log(
+    formatTable(
+      ['events', 'calls', 'tensors', 'worker heap MiB', 'page heap MiB', 'IndexedDB MiB', 'profile events'],
+      s.samples.map((r) => [r.events, r.calls, r.tensors, mb(r.workerHeapBytes), mb(r.pageHeapBytes), mb(r.indexedDbBytes), r.profileEvents]),
+    ),
+  );
+  console.log(
+    formatTable(
+      ['recommend()', 'p50 ms', 'p99 ms', 'max ms'],
+      [
+        ['first 100 calls', s.first.p50Ms, s.first.p99Ms, s.first.maxMs],
+        ['last 100 calls', s.last.p50Ms, s.last.p99Ms, s.last.maxMs],
+        ['track() (all)', s.trackMs.p50Ms, s.trackMs.p99Ms, s.trackMs.maxMs],
+      ],
+    ),
+  );
   console.log('');
 }

@@ -62,8 +62,15 @@ export async function benchmarkWidget(browser: Browser, appUrl: string, runs: nu
   const onPage = files.filter((f) => f.role === 'entry' || f.role === 'entry import');
   const pageBytes = sum(onPage.map((f) => f.bytes));
   const pageGzipBytes = sum(onPage.map((f) => f.gzipBytes));
-  console.log(`Widget files (${distDir}/): the page loads ${kB(pageBytes)} kB (${kB(pageGzipBytes)} kB gzip); everything else loads in the worker, after the page's load event`);
-  console.log(formatTable(['file', 'loaded', 'kB', 'kB gzip'], files.map((f) => [f.file, f.role, f.bytes / 1000, f.gzipBytes / 1000])));
+  console.log(
+    `Widget files (${distDir}/): the page loads ${kB(pageBytes)} kB (${kB(pageGzipBytes)} kB gzip); everything else loads in the worker, after the page's load event`,
+  );
+  console.log(
+    formatTable(
+      ['file', 'loaded', 'kB', 'kB gzip'],
+      files.map((f) => [f.file, f.role, f.bytes / 1000, f.gzipBytes / 1000]),
+    ),
+  );
   console.log('');
 
   const shopUrl = new URL('example-shop/', appUrl).href;
@@ -74,7 +81,12 @@ export async function benchmarkWidget(browser: Browser, appUrl: string, runs: nu
     formatTable(
       ['', 'cold ms', 'warm ms', 'cold ÷ warm'],
       [
-        ['first recommendation', cold.firstRecommendationMs.medianMs, warm.firstRecommendationMs.medianMs, cold.firstRecommendationMs.medianMs / warm.firstRecommendationMs.medianMs],
+        [
+          'first recommendation',
+          cold.firstRecommendationMs.medianMs,
+          warm.firstRecommendationMs.medianMs,
+          cold.firstRecommendationMs.medianMs / warm.firstRecommendationMs.medianMs,
+        ],
         ['engine + catalog ready', cold.readyMs.medianMs, warm.readyMs.medianMs, cold.readyMs.medianMs / warm.readyMs.medianMs],
         ['page load event', cold.loadEventMs.medianMs, warm.loadEventMs.medianMs, cold.loadEventMs.medianMs / warm.loadEventMs.medianMs],
         ['kB transferred until then', cold.bytesFetched / 1000, warm.bytesFetched / 1000, warm.bytesFetched > 0 ? cold.bytesFetched / warm.bytesFetched : '–'],
@@ -90,7 +102,12 @@ export async function benchmarkWidget(browser: Browser, appUrl: string, runs: nu
     formatTable(
       ['', 'without ms', 'with ms', 'with ÷ without'],
       [
-        ['first contentful paint', plain.firstContentfulPaintMs.medianMs, withWidget.firstContentfulPaintMs.medianMs, withWidget.firstContentfulPaintMs.medianMs / plain.firstContentfulPaintMs.medianMs],
+        [
+          'first contentful paint',
+          plain.firstContentfulPaintMs.medianMs,
+          withWidget.firstContentfulPaintMs.medianMs,
+          withWidget.firstContentfulPaintMs.medianMs / plain.firstContentfulPaintMs.medianMs,
+        ],
         ['load event', plain.loadEventMs.medianMs, withWidget.loadEventMs.medianMs, withWidget.loadEventMs.medianMs / plain.loadEventMs.medianMs],
       ],
     ),
@@ -111,7 +128,11 @@ function widgetFiles(distDir: string): WidgetFileRow[] {
   if (!worker) throw new Error(`${ENTRY} names no engine worker file`);
   const workerImports = staticImports(distDir, worker);
   const lazy = dynamicImports(distDir, [worker, ...workerImports]);
-  const wasm = existsSync(join(distDir, 'tfjs-wasm')) ? readdirSync(join(distDir, 'tfjs-wasm')).filter((n) => n.endsWith('.wasm')).map((n) => `tfjs-wasm/${n}`) : [];
+  const wasm = existsSync(join(distDir, 'tfjs-wasm'))
+    ? readdirSync(join(distDir, 'tfjs-wasm'))
+        .filter((n) => n.endsWith('.wasm'))
+        .map((n) => `tfjs-wasm/${n}`)
+    : [];
   return [
     row(ENTRY, 'entry'),
     ...entryImports.map((file) => row(file, 'entry import')),
@@ -193,13 +214,22 @@ interface VisitSample {
 async function visit(context: BrowserContext, page: Page, shopUrl: string): Promise<VisitSample> {
   const sizes: Array<Promise<number>> = [];
   const count = (request: Request) => {
-    sizes.push(request.sizes().then((s) => s.responseBodySize, () => 0));
+    sizes.push(
+      request.sizes().then(
+        (s) => s.responseBodySize,
+        () => 0,
+      ),
+    );
   };
   context.on('requestfinished', count);
   try {
     await page.goto('about:blank');
     await page.goto(shopUrl);
-    const handle = await page.waitForFunction(() => (window as unknown as { widgetTimes?: WidgetTimes }).widgetTimes?.done && (window as unknown as { widgetTimes: WidgetTimes }).widgetTimes, undefined, { timeout: 300_000 });
+    const handle = await page.waitForFunction(
+      () => (window as unknown as { widgetTimes?: WidgetTimes }).widgetTimes?.done && (window as unknown as { widgetTimes: WidgetTimes }).widgetTimes,
+      undefined,
+      { timeout: 300_000 },
+    );
     const times = (await handle.jsonValue()) as WidgetTimes;
     if (times.error) throw new Error(`the widget failed on ${shopUrl}: ${times.error}`);
     return { firstRecommendationMs: times.first, readyMs: times.ready, loadEventMs: times.load, bytesFetched: sum(await Promise.all(sizes)) };

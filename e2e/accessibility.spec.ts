@@ -15,7 +15,13 @@ async function seriousViolations(page: Page, label: string): Promise<string[]> {
   }
   return results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact}: ${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+    .map(
+      (v) =>
+        `${v.impact}: ${v.id}: ${v.help} — ${v.nodes
+          .slice(0, 3)
+          .map((n) => n.target.join(' '))
+          .join(' | ')}`,
+    );
 }
 
 test('the demo page has no serious accessibility violations, at rest, with an item open and a why-panel open', async ({ page }) => {
@@ -38,6 +44,8 @@ test('the demo page has no serious accessibility violations, at rest, with an it
 test('the example shop with the widget has no serious accessibility violations', async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto('/example-shop/');
-  await page.waitForFunction(() => document.querySelector('ondevice-recs')?.shadowRoot?.querySelector('[part~="item"]') != null, undefined, { timeout: 120_000 });
+  await page.waitForFunction(() => document.querySelector('ondevice-recs')?.shadowRoot?.querySelector('[part~="item"]') != null, undefined, {
+    timeout: 120_000,
+  });
   expect(await seriousViolations(page, 'example shop')).toEqual([]);
 });

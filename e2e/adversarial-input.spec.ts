@@ -20,7 +20,16 @@ import { expect, test } from './test.ts';
  */
 const APP = '/?backend=wasm';
 const CATALOGS_DIR = resolve(process.env.E2E_OUT_DIR ?? 'dist', 'catalogs');
-const HOSTILE: HostileCatalogKind[] = ['huge-count', 'huge-dims', 'huge-bytes', 'count-over-items', 'float16-nan', 'float16-inf', 'int8-huge-scale', 'endless-body'];
+const HOSTILE: HostileCatalogKind[] = [
+  'huge-count',
+  'huge-dims',
+  'huge-bytes',
+  'count-over-items',
+  'float16-nan',
+  'float16-inf',
+  'int8-huge-scale',
+  'endless-body',
+];
 let soundDir: string;
 
 test.beforeAll(async () => {
@@ -84,7 +93,9 @@ test('the SVG-sniff strings of issue 11 are refused at once, through the API and
   await expectEngineAnswers(page);
 });
 
-test('pictures over the limits are refused too-large by their header: 16,384² and 30,000² PNGs of 1 MB, a real 48 MP JPEG, SVG <use> and pattern bombs', async ({ page }) => {
+test('pictures over the limits are refused too-large by their header: 16,384² and 30,000² PNGs of 1 MB, a real 48 MP JPEG, SVG <use> and pattern bombs', async ({
+  page,
+}) => {
   test.slow();
   await openDemo(page);
   for (const side of [16_384, 30_000]) {
@@ -94,10 +105,20 @@ test('pictures over the limits are refused too-large by their header: 16,384² a
     );
     await expectEngineAnswers(page);
   }
-  const jpeg = new Uint8Array(await sharp({ create: { width: 8000, height: 6000, channels: 3, background: '#336699' } }).jpeg({ quality: 50 }).toBuffer());
-  expect(await exampleOutcome(page, 'image', jpeg, 'image/jpeg')).toMatch(/^EncoderInputError: \[too-large\] image #1 is 8000×6000 pixels \(48\.0 megapixels\)/);
-  expect(await exampleOutcome(page, 'image', utf8(svgUseBomb(9, 10)), 'image/svg+xml')).toMatch(/^EncoderInputError: \[too-large\] image #1 is an SVG that expands to more than 200000 elements/);
-  expect(await exampleOutcome(page, 'image', utf8(svgPatternBomb(40)), 'image/svg+xml')).toMatch(/^EncoderInputError: \[too-large\] image #1 is an SVG whose references .* chained more than 16 deep/);
+  const jpeg = new Uint8Array(
+    await sharp({ create: { width: 8000, height: 6000, channels: 3, background: '#336699' } })
+      .jpeg({ quality: 50 })
+      .toBuffer(),
+  );
+  expect(await exampleOutcome(page, 'image', jpeg, 'image/jpeg')).toMatch(
+    /^EncoderInputError: \[too-large\] image #1 is 8000×6000 pixels \(48\.0 megapixels\)/,
+  );
+  expect(await exampleOutcome(page, 'image', utf8(svgUseBomb(9, 10)), 'image/svg+xml')).toMatch(
+    /^EncoderInputError: \[too-large\] image #1 is an SVG that expands to more than 200000 elements/,
+  );
+  expect(await exampleOutcome(page, 'image', utf8(svgPatternBomb(40)), 'image/svg+xml')).toMatch(
+    /^EncoderInputError: \[too-large\] image #1 is an SVG whose references .* chained more than 16 deep/,
+  );
   await expectEngineAnswers(page);
 
   // The page's own pre-check, through the picker: refused before the engine sees it.
@@ -110,7 +131,9 @@ test('pictures over the limits are refused too-large by their header: 16,384² a
   expect((await page.evaluate(() => window.recs!.profile())).adhocItems).toBe(0);
 });
 
-test('hours-long FLAC and Opus, a WAV with a lying size and a long MP3 are refused too-long before decoding, through the API and the picker', async ({ page }) => {
+test('hours-long FLAC and Opus, a WAV with a lying size and a long MP3 are refused too-long before decoding, through the API and the picker', async ({
+  page,
+}) => {
   test.slow();
   const sounds: Array<[string, Uint8Array, string]> = [
     ['long.flac', makeSound(soundDir, 'flac', 3600), 'audio/flac'],
@@ -121,19 +144,25 @@ test('hours-long FLAC and Opus, a WAV with a lying size and a long MP3 are refus
   await openDemo(page);
   for (const [name, bytes, type] of sounds) {
     expect(bytes.byteLength, name).toBeLessThan(2_000_000);
-    expect(await exampleOutcome(page, 'audio', bytes, type), name).toMatch(/^EncoderInputError: \[too-long\] audio #1: the sound is \d+\.\d s long \(by its [a-z0-9-]+ header\); the limit is 30 s/);
+    expect(await exampleOutcome(page, 'audio', bytes, type), name).toMatch(
+      /^EncoderInputError: \[too-long\] audio #1: the sound is \d+\.\d s long \(by its [a-z0-9-]+ header\); the limit is 30 s/,
+    );
     await expectEngineAnswers(page);
   }
   const search = page.locator('example-search');
   for (const [name, bytes, type] of sounds) {
     await search.locator('#sound-file').setInputFiles({ name, mimeType: type, buffer: Buffer.from(bytes) });
-    await expect(searchError(page), name).toHaveText(new RegExp(`^“${name.replace('.', '\\.')}” is .* long; an example can be at most 30 s\\. Choose a shorter sound\\.$`));
+    await expect(searchError(page), name).toHaveText(
+      new RegExp(`^“${name.replace('.', '\\.')}” is .* long; an example can be at most 30 s\\. Choose a shorter sound\\.$`),
+    );
   }
   await expectEngineAnswers(page);
   expect((await page.evaluate(() => window.recs!.profile())).adhocItems).toBe(0);
 });
 
-test('hostile catalogs are refused with CatalogFormatError before allocating, a body longer than declared is cut there, and the engine keeps serving', async ({ page }) => {
+test('hostile catalogs are refused with CatalogFormatError before allocating, a body longer than declared is cut there, and the engine keeps serving', async ({
+  page,
+}) => {
   await openDemo(page);
   const expected: Record<HostileCatalogKind, RegExp> = {
     'huge-count': /field "count" is 500000000; a catalog holds at most 1000000 items/,

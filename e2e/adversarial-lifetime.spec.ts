@@ -38,7 +38,9 @@ async function openDemo(page: Page): Promise<void> {
   await page.waitForFunction(() => window.recs !== undefined);
 }
 
-test('a worker killed through CDP: the waiting call rejects with EngineCrashedError, the next recommend() answers from a new worker, the profile is kept', async ({ page }) => {
+test('a worker killed through CDP: the waiting call rejects with EngineCrashedError, the next recommend() answers from a new worker, the profile is kept', async ({
+  page,
+}) => {
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
   await openDemo(page);
@@ -71,7 +73,9 @@ test('a worker killed through CDP: the waiting call rejects with EngineCrashedEr
   expect(pageErrors).toEqual([]);
 });
 
-test('an uncaught error in the worker ends the engine with EngineCrashedError; a wedged worker times out with EngineTimeoutError and is ended; each time the next call answers', async ({ page }) => {
+test('an uncaught error in the worker ends the engine with EngineCrashedError; a wedged worker times out with EngineTimeoutError and is ended; each time the next call answers', async ({
+  page,
+}) => {
   await openDemo(page);
   // A recommender of the test's own, with a short call limit (the model limit stays long for the catalog load).
   await page.evaluate(async () => {
@@ -99,9 +103,9 @@ test('an uncaught error in the worker ends the engine with EngineCrashedError; a
       throw new Error('hostile uncaught error');
     }, 0);
   });
-  await expect.poll(() => page.evaluate(() => ((window as unknown as Record<string, unknown>).testRecs as typeof window.recs)!.engine.ended?.message)).toMatch(
-    /^\[engine-crashed\] the recommender's worker stopped \(.*hostile uncaught error\)/,
-  );
+  await expect
+    .poll(() => page.evaluate(() => ((window as unknown as Record<string, unknown>).testRecs as typeof window.recs)!.engine.ended?.message))
+    .toMatch(/^\[engine-crashed\] the recommender's worker stopped \(.*hostile uncaught error\)/);
   expect(await recommend()).toEqual(popular);
 
   // A worker that never answers again (an endless loop): the call times out, the worker is ended.
@@ -112,7 +116,9 @@ test('an uncaught error in the worker ends the engine with EngineCrashedError; a
       for (;;);
     }, 0);
   });
-  expect(await recommend()).toBe('EngineTimeoutError: [engine-timeout] the recommender did not answer recommend() within 5 s; it is restarted on the next call');
+  expect(await recommend()).toBe(
+    'EngineTimeoutError: [engine-timeout] the recommender did not answer recommend() within 5 s; it is restarted on the next call',
+  );
   await gone;
   expect(await recommend()).toEqual(popular);
   await page.evaluate(() => ((window as unknown as Record<string, unknown>).testRecs as typeof window.recs)!.close());
@@ -134,11 +140,13 @@ test.describe('the widget', () => {
     await closeWorkerSoon(worker);
     await widget.evaluate((element) => (element as OnDeviceRecsElement).refresh());
 
-    await expect.poll(async () => (await watch.events()).filter((e) => e.type === 'recs-error').map((e) => (e.detail as { message: string }).message)).toEqual([
-      'Recommendations are unavailable: the recommender stopped and is starting again.',
-    ]);
+    await expect
+      .poll(async () => (await watch.events()).filter((e) => e.type === 'recs-error').map((e) => (e.detail as { message: string }).message))
+      .toEqual(['Recommendations are unavailable: the recommender stopped and is starting again.']);
     // The list comes back after the message (a view the dwell tracker stores may refresh it once more).
-    await expect.poll(async () => (await watch.events()).map((e) => e.type).lastIndexOf('recs-update')).toBeGreaterThan((await watch.events()).map((e) => e.type).indexOf('recs-error'));
+    await expect
+      .poll(async () => (await watch.events()).map((e) => e.type).lastIndexOf('recs-update'))
+      .toBeGreaterThan((await watch.events()).map((e) => e.type).indexOf('recs-error'));
     await expect(widget.locator('li[data-item-id]')).toHaveCount(8);
     expect(before).toHaveLength(8);
     const newName = await widget.evaluate(async (element) => (await (element as OnDeviceRecsElement).recommender()).engine.workerName);
@@ -161,17 +169,23 @@ test.describe('the widget', () => {
       // Each change really starts an engine before the next one replaces it.
       await expect.poll(() => started).toBeGreaterThan(before);
     }
-    await expect.poll(() => widget.evaluate(async (element) => (await (element as OnDeviceRecsElement).recommender()).catalog.url)).toContain('catalogs/tuxpaint/');
+    await expect
+      .poll(() => widget.evaluate(async (element) => (await (element as OnDeviceRecsElement).recommender()).catalog.url))
+      .toContain('catalogs/tuxpaint/');
     await expect(widget.locator('li[data-item-id]')).toHaveCount(8);
     expect(started).toBeGreaterThanOrEqual(21);
     await expect.poll(() => liveEngineWorkers(page).length).toBeLessThanOrEqual(2);
     // The next call still answers.
-    expect(await widget.evaluate(async (element) => (await (element as OnDeviceRecsElement).recommender()).recommend({ mode: 'popular', k: 2 }))).toHaveLength(2);
+    expect(await widget.evaluate(async (element) => (await (element as OnDeviceRecsElement).recommender()).recommend({ mode: 'popular', k: 2 }))).toHaveLength(
+      2,
+    );
     expect(liveEngineWorkers(page).length).toBeLessThanOrEqual(2);
   });
 });
 
-test('a profile database at version 99 (left by a newer app): the engine runs on an in-memory profile with a notice; popular, similar, for-you, tracking and search keep working; the database is left as it was', async ({ page }) => {
+test('a profile database at version 99 (left by a newer app): the engine runs on an in-memory profile with a notice; popular, similar, for-you, tracking and search keep working; the database is left as it was', async ({
+  page,
+}) => {
   await openDemo(page);
   const profileName = 'lifetime-test-v99';
   await page.evaluate(
@@ -213,11 +227,15 @@ test('a profile database at version 99 (left by a newer app): the engine runs on
   expect(outcome.search).toBe(4);
   expect(outcome.views).toEqual(['vehicles/auto/sedan']);
   expect(outcome.profile.adhocItems).toBe(1);
-  expect(outcome.profile.notice).toMatch(/^This browser does not let the site keep a profile \(the profile database "lifetime-test-v99" was upgraded by a newer version of this app.*remembered only until the page closes\.$/);
+  expect(outcome.profile.notice).toMatch(
+    /^This browser does not let the site keep a profile \(the profile database "lifetime-test-v99" was upgraded by a newer version of this app.*remembered only until the page closes\.$/,
+  );
   expect(outcome.version).toBe(99);
 });
 
-test('item-href templates and ids that try javascript: give buttons, never a javascript: link; a bad #item= hash opens the shop without an error', async ({ page }) => {
+test('item-href templates and ids that try javascript: give buttons, never a javascript: link; a bad #item= hash opens the shop without an error', async ({
+  page,
+}) => {
   const watch = await watchShopPage(page);
   await serveShopVariant(page, SHOP, (html) => html.replace(/item-href="[^"]*"/, 'item-href="javascript:alert(1)//{id}"'));
   page.on('dialog', (dialog) => {
@@ -255,7 +273,9 @@ test('a cross-origin ?catalog= or ?assets= is refused with a message and makes n
     await page.goto(`${APP}&${query}`);
     await page.waitForFunction(() => document.body.dataset.engine !== undefined);
     expect(await page.evaluate(() => document.body.dataset.engine)).toBe('failed');
-    await expect(page.getByTestId('engine-error')).toContainText(`must be on this site (${new URL(page.url()).origin}); ${other} is not, so nothing was loaded from it`);
+    await expect(page.getByTestId('engine-error')).toContainText(
+      `must be on this site (${new URL(page.url()).origin}); ${other} is not, so nothing was loaded from it`,
+    );
   }
   expect(requests.filter((url) => url.startsWith(other))).toEqual([]);
 });
@@ -267,13 +287,23 @@ test('forget() in tab A while tab B learns: B drops its personal model and nothi
     await tab.goto(`${APP}&catalog=none`);
     await readyReport(tab);
     await tab.evaluate(async (profileName) => {
-      (window as unknown as Record<string, unknown>).testRecs = await window.ondevice.createRecommender({ catalog: 'catalogs/tuxpaint/', backend: 'wasm', profileName });
+      (window as unknown as Record<string, unknown>).testRecs = await window.ondevice.createRecommender({
+        catalog: 'catalogs/tuxpaint/',
+        backend: 'wasm',
+        profileName,
+      });
     }, profileName);
   }
   // The bodies are this test's own source text, run against each tab's recommender.
   const recsIn = (tab: Page, body: string) =>
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    tab.evaluate((body) => (new Function('recs', `return (async () => { ${body} })()`) as (r: unknown) => Promise<unknown>)((window as unknown as Record<string, unknown>).testRecs), body);
+    tab.evaluate(
+      (body) =>
+        // eslint-disable-next-line @typescript-eslint/no-implied-eval
+        (new Function('recs', `return (async () => { ${body} })()`) as (r: unknown) => Promise<unknown>)(
+          (window as unknown as Record<string, unknown>).testRecs,
+        ),
+      body,
+    );
 
   // B learns from two clicks on its for-you list.
   const learned = (await recsIn(

@@ -103,7 +103,9 @@ test('the demo page carries its CSP as a meta, first in <head>, and runs the def
   expect(watched.pageErrors).toEqual([]);
 });
 
-test('a catalog of script payloads, RTL overrides and 10k-character texts renders as text in the grid, item view, why panel, map and search results', async ({ page }) => {
+test('a catalog of script payloads, RTL overrides and 10k-character texts renders as text in the grid, item view, why panel, map and search results', async ({
+  page,
+}) => {
   test.setTimeout(400_000);
   const watched = await watch(page);
   await page.goto(`/?backend=wasm&catalog=${CATALOG}`);
@@ -128,7 +130,10 @@ test('a catalog of script payloads, RTL overrides and 10k-character texts render
   // Why panel of a for-you item.
   const forYou = page.getByTestId('for-you-rail');
   await expect(forYou).toContainText(IMG, { timeout: 60_000 });
-  await forYou.getByRole('button', { name: /^Why\?/ }).first().click();
+  await forYou
+    .getByRole('button', { name: /^Why\?/ })
+    .first()
+    .click();
   const why = page.locator('why-panel:not([hidden])');
   await expect(why.getByTestId('why-summary')).toBeVisible();
   await expect(why).toContainText(IMG);
@@ -151,17 +156,20 @@ test('a catalog of script payloads, RTL overrides and 10k-character texts render
   expect(await watched.ran()).toBeUndefined();
   expect(watched.pageErrors).toEqual([]);
   // Nothing rendered a javascript: link.
-  expect(await page.evaluate(() => {
-    const found: string[] = [];
-    const walk = (root: Document | ShadowRoot) => {
-      for (const el of root.querySelectorAll('*')) {
-        for (const attr of ['href', 'src', 'action', 'formaction']) if (/^\s*javascript:/i.test(el.getAttribute(attr) ?? '')) found.push(`${el.tagName} ${attr}`);
-        if (el.shadowRoot) walk(el.shadowRoot);
-      }
-    };
-    walk(document);
-    return found;
-  })).toEqual([]);
+  expect(
+    await page.evaluate(() => {
+      const found: string[] = [];
+      const walk = (root: Document | ShadowRoot) => {
+        for (const el of root.querySelectorAll('*')) {
+          for (const attr of ['href', 'src', 'action', 'formaction'])
+            if (/^\s*javascript:/i.test(el.getAttribute(attr) ?? '')) found.push(`${el.tagName} ${attr}`);
+          if (el.shadowRoot) walk(el.shadowRoot);
+        }
+      };
+      walk(document);
+      return found;
+    }),
+  ).toEqual([]);
 });
 
 test('the shop widget renders the hostile catalog as text under its strict CSP, on the list and on a product page with a hostile id', async ({ page }) => {

@@ -51,9 +51,15 @@ interface CatalogFiles {
 
 /** A catalog of `stamps` (in that order) in the manifest format; image rows in item order. */
 async function buildCatalog(name: string, stamps: string[]): Promise<CatalogFiles> {
-  const text = encodeVectors(stamps.map((s) => nodeText.get(s)!), 'int8');
+  const text = encodeVectors(
+    stamps.map((s) => nodeText.get(s)!),
+    'int8',
+  );
   const withImage = stamps.filter((s) => IMAGE_STAMPS[s]);
-  const image = encodeVectors(withImage.map((s) => nodeImage.get(s)!), 'float16');
+  const image = encodeVectors(
+    withImage.map((s) => nodeImage.get(s)!),
+    'float16',
+  );
   const manifest = {
     schemaVersion: 1,
     name,
@@ -61,7 +67,14 @@ async function buildCatalog(name: string, stamps: string[]): Promise<CatalogFile
     encoders: { text: textEncoder, image: imageEncoder },
     vectorFiles: {
       text: { path: 'vectors/text.int8', format: 'int8', count: stamps.length, dims: textEncoder.dims, bytes: text.byteLength, sha256: await sha256Hex(text) },
-      image: { path: 'vectors/image.f16', format: 'float16', count: withImage.length, dims: imageEncoder.dims, bytes: image.byteLength, sha256: await sha256Hex(image) },
+      image: {
+        path: 'vectors/image.f16',
+        format: 'float16',
+        count: withImage.length,
+        dims: imageEncoder.dims,
+        bytes: image.byteLength,
+        sha256: await sha256Hex(image),
+      },
     },
     items: stamps.map((stamp, row) => ({
       id: stamp,
@@ -129,17 +142,18 @@ async function loadRejection(page: Page, url: string): Promise<{ name: string; m
 }
 
 function catalogVectors(page: Page, ids: string[], modality: Modality): Promise<(number[] | null)[]> {
-  return page.evaluate(
-    async ({ ids, modality }) => (await window.engine!.api.catalogVectors(ids, modality)).map((v) => (v ? Array.from(v) : null)),
-    { ids, modality },
-  );
+  return page.evaluate(async ({ ids, modality }) => (await window.engine!.api.catalogVectors(ids, modality)).map((v) => (v ? Array.from(v) : null)), {
+    ids,
+    modality,
+  });
 }
 
 function rankCatalog(page: Page, query: ArrayLike<number>, modality: Modality, k: number) {
-  return page.evaluate(
-    ({ query, modality, k }) => window.engine!.api.rankCatalog(new Float32Array(query), modality, k),
-    { query: Array.from(query), modality, k },
-  );
+  return page.evaluate(({ query, modality, k }) => window.engine!.api.rankCatalog(new Float32Array(query), modality, k), {
+    query: Array.from(query),
+    modality,
+    k,
+  });
 }
 
 const tensorCount = (page: Page) => page.evaluate(() => window.engine!.api.tensorCount());
@@ -204,7 +218,9 @@ test('a catalog of real vectors loads into the worker: same vectors as Node, ran
   const again = await loadCatalog(page, '/catalogs/e2e-fixture/');
   expect(again.fromCache).toBe(true);
   expect(again.notices).toEqual([]);
-  console.log(`catalog load: cold ${cold.loadMs.toFixed(1)} ms (${cold.bytesFetched} B fetched), warm ${warm.loadMs.toFixed(1)} ms, new page ${again.loadMs.toFixed(1)} ms`);
+  console.log(
+    `catalog load: cold ${cold.loadMs.toFixed(1)} ms (${cold.bytesFetched} B fetched), warm ${warm.loadMs.toFixed(1)} ms, new page ${again.loadMs.toFixed(1)} ms`,
+  );
 });
 
 test('a new catalog version never reads old cached bytes; old versions are pruned; a damaged cached file is fetched again', async ({ page }) => {
@@ -273,9 +289,19 @@ test('bad catalogs are refused with errors naming the field or file, and the eng
 
   const missing = await loadRejection(page, '/catalogs/no-such-catalog/');
   expect(missing!.message).toContain(`catalog manifest ${manifestOf('no-such-catalog')} answered 404`);
-  const wrongModality = await page.evaluate(() => window.engine!.api.rankCatalog(new Float32Array(316), 'audio', 3).then(() => '', (e: Error) => e.message));
+  const wrongModality = await page.evaluate(() =>
+    window.engine!.api.rankCatalog(new Float32Array(316), 'audio', 3).then(
+      () => '',
+      (e: Error) => e.message,
+    ),
+  );
   expect(wrongModality).toContain('has no audio vectors (it has: text, image)');
-  const wrongDims = await page.evaluate(() => window.engine!.api.rankCatalog(new Float32Array(3), 'text', 3).then(() => '', (e: Error) => e.message));
+  const wrongDims = await page.evaluate(() =>
+    window.engine!.api.rankCatalog(new Float32Array(3), 'text', 3).then(
+      () => '',
+      (e: Error) => e.message,
+    ),
+  );
   expect(wrongDims).toContain('query must be a Float32Array of 512 values');
   expect((await loadCatalog(page, '/catalogs/e2e-fixture/')).itemCount).toBe(8);
   expect(await tensorCount(page)).toBe(count);

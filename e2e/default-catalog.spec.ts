@@ -27,7 +27,7 @@ test('the app loads the default Tux Paint catalog: 900+ items with all three mod
   await page.goto('/');
   await readyReport(page);
   expect(await page.evaluate(() => document.body.dataset.catalog)).toBe('ready');
-  const summary = await page.evaluate(() => window.engine!.api.loadCatalog('catalogs/tuxpaint/')) as CatalogSummary;
+  const summary = (await page.evaluate(() => window.engine!.api.loadCatalog('catalogs/tuxpaint/'))) as CatalogSummary;
   expect(summary.itemCount).toBeGreaterThanOrEqual(900);
   const counts = Object.fromEntries(summary.modalities.map((m) => [m.modality, m.count]));
   expect(counts.text).toBeGreaterThanOrEqual(900);

@@ -41,7 +41,10 @@ const exampleResults = (page: Page) => page.evaluate(() => (window as unknown as
 const profile = (page: Page) => page.evaluate(() => window.recs!.profile());
 const resultsRail = (page: Page) => page.locator('example-search rec-rail');
 const expectResultsFor = (page: Page, heading: string | RegExp) => expect(resultsRail(page).locator('h3')).toHaveText(heading, { timeout: SEARCH_TIMEOUT });
-const resultIds = (page: Page) => resultsRail(page).locator('li[data-item-id]').evaluateAll((items) => items.map((li) => (li as HTMLElement).dataset.itemId!));
+const resultIds = (page: Page) =>
+  resultsRail(page)
+    .locator('li[data-item-id]')
+    .evaluateAll((items) => items.map((li) => (li as HTMLElement).dataset.itemId!));
 const searchError = (page: Page) => page.locator('example-search [data-testid="search-error"]');
 const topCategory = (id: string) => id.split('/')[0];
 
@@ -55,9 +58,14 @@ async function seriousViolations(page: Page): Promise<string[]> {
     .analyze();
   return results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} — ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+    .map(
+      (v) =>
+        `${v.id}: ${v.help} — ${v.nodes
+          .slice(0, 3)
+          .map((n) => n.target.join(' '))
+          .join(' | ')}`,
+    );
 }
-
 
 /**
  * A 40-second WAV made from a real stamp sound: the crow's own samples (decoded by the engine's
@@ -110,7 +118,9 @@ test('a stamp picture and a stamp sound, given through the pickers, find that st
   await page.screenshot({ path: `${SCREENSHOTS}/demo-search.png` });
 
   // The crow's own call: measured with the real engine, the crow comes first and 7 of 8 are animals, 3 of them birds.
-  await search.locator('#sound-file').setInputFiles({ name: 'crow.ogg', mimeType: 'audio/ogg', buffer: readFileSync(`${CATALOG_AUDIO}/animals/birds/crow.ogg`) });
+  await search
+    .locator('#sound-file')
+    .setInputFiles({ name: 'crow.ogg', mimeType: 'audio/ogg', buffer: readFileSync(`${CATALOG_AUDIO}/animals/birds/crow.ogg`) });
   await expectResultsFor(page, 'Results for the sound “crow.ogg”');
   const bySound = await resultIds(page);
   console.log('crow.ogg →', bySound.join(', '));
@@ -145,7 +155,10 @@ test('a recording from the microphone is searched end to end; one past the limit
   // A 2-second limit, so a too-long recording takes 3 s, not 31. The recorder warns past the limit but does not cut off.
   await search.evaluate((element) => ((element as HTMLElementTagNameMap['example-search']).maxSoundSeconds = 2));
   await search.getByRole('button', { name: 'Record', exact: true }).click();
-  await expect(search.getByRole('status').filter({ hasText: 'Past 2 s' })).toHaveText('Past 2 s: this recording is too long to use. Stop and record a shorter one.', { timeout: 8000 });
+  await expect(search.getByRole('status').filter({ hasText: 'Past 2 s' })).toHaveText(
+    'Past 2 s: this recording is too long to use. Stop and record a shorter one.',
+    { timeout: 8000 },
+  );
   await expect(search.getByTestId('record-time')).toContainText('Recording 0:03', { timeout: 8000 });
   await search.getByRole('button', { name: 'Stop recording' }).click();
   await expect(searchError(page)).toHaveText(/^That recording is (\d|2\.\d) s long; an example can be at most 2 s\. Record a shorter one\.$/);
@@ -161,7 +174,9 @@ test('a file that is not a picture, a sound longer than 30 s and empty words are
   const before = await profile(page);
 
   // A text file renamed .png: the browser calls it image/png, its bytes say otherwise.
-  await search.locator('#image-file').setInputFiles({ name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('Shopping list: bread, cheese, apples.\n') });
+  await search
+    .locator('#image-file')
+    .setInputFiles({ name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('Shopping list: bread, cheese, apples.\n') });
   await expect(searchError(page)).toHaveText(
     '“notes.png” is not a picture this page can read: its contents are not PNG, JPEG, GIF, WebP or SVG. Choose a PNG, JPEG, GIF, WebP or SVG picture.',
   );

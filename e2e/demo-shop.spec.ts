@@ -63,7 +63,10 @@ async function openFromGrid(page: Page, category: string, id: string): Promise<v
 }
 
 async function backToShop(page: Page): Promise<void> {
-  await page.locator('item-view').getByRole('button', { name: /Back to/ }).click();
+  await page
+    .locator('item-view')
+    .getByRole('button', { name: /Back to/ })
+    .click();
   await expect(page.locator('item-view')).toHaveCount(0);
 }
 
@@ -155,7 +158,8 @@ test('the loading view shows real progress (stages, vector bytes up to the manif
   await page.reload();
   await readyReport(page);
   await page.getByTestId('loading-status').locator('summary').click();
-  for (const [modality] of files) await expect(page.getByTestId('loading-steps').locator(`li.step[data-label="${modality} vectors"]`)).toContainText('from cache');
+  for (const [modality] of files)
+    await expect(page.getByTestId('loading-steps').locator(`li.step[data-label="${modality} vectors"]`)).toContainText('from cache');
 });
 
 test('category navigation filters the grid to the folder and its sub-folders', async ({ page }) => {
@@ -181,11 +185,16 @@ test('category navigation filters the grid to the folder and its sub-folders', a
   // Back to everything: one page of cards, and "Show more" adds the next.
   await categoryButton(page, '').click();
   await expect(gridCards(page)).toHaveCount(48);
-  await page.locator('catalog-grid').getByRole('button', { name: /Show 48 more/ }).click();
+  await page
+    .locator('catalog-grid')
+    .getByRole('button', { name: /Show 48 more/ })
+    .click();
   await expect(gridCards(page)).toHaveCount(96);
 });
 
-test('an item shows its picture, description, a sound that loads, and a "Similar to this" rail of its kind; Why? explains with bars that add up', async ({ page }) => {
+test('an item shows its picture, description, a sound that loads, and a "Similar to this" rail of its kind; Why? explains with bars that add up', async ({
+  page,
+}) => {
   await openShop(page);
   const id = 'animals/birds/crow';
   const item = byId.get(id)!;

@@ -23,10 +23,14 @@ test.describe.configure({ mode: 'serial' });
 test.use({ baseURL: DEV_ORIGIN, viewport: { width: 1280, height: 800 } });
 
 test.beforeAll(async () => {
-  server = spawn(process.execPath, ['node_modules/vite/bin/vite.js', '--host', '127.0.0.1', '--port', String(DEV_PORT), '--strictPort', '--clearScreen', 'false'], {
-    env: { ...process.env, CATALOG_BUILD_STATUS_FILE: statusFile },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  server = spawn(
+    process.execPath,
+    ['node_modules/vite/bin/vite.js', '--host', '127.0.0.1', '--port', String(DEV_PORT), '--strictPort', '--clearScreen', 'false'],
+    {
+      env: { ...process.env, CATALOG_BUILD_STATUS_FILE: statusFile },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
   // Ready when it answers (its own status path: 404 until the test writes a status).
   let exited: number | null | undefined;
   server.on('exit', (code) => (exited = code));
@@ -83,11 +87,19 @@ test('the page shows the catalog build as it goes, then turns into the shop by i
   expect(await page.evaluate(() => document.body.dataset.catalog)).toBe('ready');
   await expect(view).toHaveCount(0);
   await expect(page.locator('catalog-grid li[data-item-id]').first()).toBeVisible();
-  expect(requests.filter((url) => !url.startsWith(DEV_ORIGIN) && !/^(data|blob):/.test(url)), 'requests that left the origin').toEqual([]);
+  expect(
+    requests.filter((url) => !url.startsWith(DEV_ORIGIN) && !/^(data|blob):/.test(url)),
+    'requests that left the origin',
+  ).toEqual([]);
 });
 
 test('a failed build is shown with its reason and what to do', async ({ page }) => {
-  catalogBuildStatusWriter(statusFile).now({ phase: 'failed', done: 0, total: 0, message: '[hash-mismatch] https://deb.debian.org/… has SHA-256 00…; refused' });
+  catalogBuildStatusWriter(statusFile).now({
+    phase: 'failed',
+    done: 0,
+    total: 0,
+    message: '[hash-mismatch] https://deb.debian.org/… has SHA-256 00…; refused',
+  });
   await page.goto('/?backend=wasm');
   const loading = page.getByTestId('loading-view');
   await expect(loading).toContainText('The catalog build failed: [hash-mismatch]');

@@ -115,7 +115,11 @@ test('init and a catalog load report real progress: stages in order, bytes risin
   expect(Math.max(...between)).toBeLessThan(manifest.vectorFiles.image.bytes);
 
   expect(expectRisingToDone(ofLabel(updates, 'shared-space spec'), 'spec').loadedBytes).toBe(manifest.sharedSpace.bytes);
-  expect(expectRisingToDone(ofLabel(updates, 'shared-space weights'), 'weights')).toMatchObject({ stage: 'shared-space', loadedBytes: sharedWeightsBytes, totalBytes: sharedWeightsBytes });
+  expect(expectRisingToDone(ofLabel(updates, 'shared-space weights'), 'weights')).toMatchObject({
+    stage: 'shared-space',
+    loadedBytes: sharedWeightsBytes,
+    totalBytes: sharedWeightsBytes,
+  });
   await page.evaluate(() => window.testRecs!.close());
 
   // A second engine in the same browser reads every vector file from the catalog cache, and a
@@ -142,7 +146,14 @@ test('init and a catalog load report real progress: stages in order, bytes risin
   const warm = await progressUntil(page, (u) => u.some((x) => x.label === 'shared-space weights' && x.done));
   for (const modality of ['text', 'image', 'audio'] as const) {
     expect(ofLabel(warm, `${modality} vectors`)).toEqual([
-      { stage: 'catalog', label: `${modality} vectors`, loadedBytes: manifest.vectorFiles[modality].bytes, totalBytes: manifest.vectorFiles[modality].bytes, done: true, fromCache: true },
+      {
+        stage: 'catalog',
+        label: `${modality} vectors`,
+        loadedBytes: manifest.vectorFiles[modality].bytes,
+        totalBytes: manifest.vectorFiles[modality].bytes,
+        done: true,
+        fromCache: true,
+      },
     ]);
   }
   expect(ofLabel(warm, 'shared-space weights').at(-1)).toMatchObject({ loadedBytes: sharedWeightsBytes, done: true, fromCache: true });
@@ -177,19 +188,25 @@ test('warmUp loads encoders with their weight bytes reported; a later embed reus
   }
   // The image weights (2.6 MB) and text weights (8.6 MB) arrive in pieces, and the view sees them before the load ends.
   for (const label of ['image encoder weights', 'text encoder weights'] as const) {
-    expect(ofLabel(updates, label).some((u) => !u.done && u.loadedBytes > 0 && u.loadedBytes < expected[label]), label).toBe(true);
+    expect(
+      ofLabel(updates, label).some((u) => !u.done && u.loadedBytes > 0 && u.loadedBytes < expected[label]),
+      label,
+    ).toBe(true);
   }
   const loaded = await tensorCount(page);
   expect(loaded).toBeGreaterThan(before); // the weights
 
   // Embedding now uses the loaded encoders: no second load (no new weight tensors), no leak.
   const sample = manifest.items.find((i) => i.id === 'food/bread')!;
-  const vectors = await page.evaluate(async (url) => {
-    const bytes = await (await fetch(url)).arrayBuffer();
-    const image = await window.testRecs!.engine.api.embedImages([bytes]);
-    const text = await window.testRecs!.engine.api.embedText(['a loaf of bread']);
-    return [image.vectors.length, text.vectors.length];
-  }, catalogFileUrl(`${OWN_ORIGIN}${CATALOG_URL}`, sample.image!));
+  const vectors = await page.evaluate(
+    async (url) => {
+      const bytes = await (await fetch(url)).arrayBuffer();
+      const image = await window.testRecs!.engine.api.embedImages([bytes]);
+      const text = await window.testRecs!.engine.api.embedText(['a loaf of bread']);
+      return [image.vectors.length, text.vectors.length];
+    },
+    catalogFileUrl(`${OWN_ORIGIN}${CATALOG_URL}`, sample.image!),
+  );
   expect(vectors).toEqual([1, 1]);
   expect(await tensorCount(page)).toBe(loaded);
 
@@ -199,12 +216,23 @@ test('warmUp loads encoders with their weight bytes reported; a later embed reus
     await window.testRecs!.warmUp(['image'], (update) => window.progress!.push(update));
   });
   expect(await progressUntil(page, (u) => u.length === 1)).toEqual([
-    { stage: 'model', label: 'image encoder weights', loadedBytes: expected['image encoder weights'], totalBytes: expected['image encoder weights'], done: true },
+    {
+      stage: 'model',
+      label: 'image encoder weights',
+      loadedBytes: expected['image encoder weights'],
+      totalBytes: expected['image encoder weights'],
+      done: true,
+    },
   ]);
   expect(await tensorCount(page)).toBe(loaded);
 
   // An unknown modality is refused by name.
-  const refused = await page.evaluate(() => window.testRecs!.warmUp(['smell' as 'text']).then(() => 'resolved', (e: Error) => e.message));
+  const refused = await page.evaluate(() =>
+    window.testRecs!.warmUp(['smell' as 'text']).then(
+      () => 'resolved',
+      (e: Error) => e.message,
+    ),
+  );
   expect(refused).toContain('unknown modality "smell"');
 
   // The catalog map is computed on the heap: no tensors.
@@ -228,10 +256,13 @@ test('item cards with media that load, a deterministic catalog map, recommended 
   const frog = cards.find((c) => c.id === 'animals/amphibians/frog')!;
   expect(frog).toMatchObject({ title: 'Frog', category: 'animals/amphibians', description: 'A frog.' });
   // The media URLs serve the catalog's files.
-  const served = await page.evaluate(async ({ imageUrl, audioUrl }) => {
-    const [image, audio] = await Promise.all([fetch(imageUrl), fetch(audioUrl)]);
-    return { image: [image.status, (await image.arrayBuffer()).byteLength], audio: [audio.status, (await audio.arrayBuffer()).byteLength] };
-  }, { imageUrl: frog.imageUrl!, audioUrl: frog.audioUrl! });
+  const served = await page.evaluate(
+    async ({ imageUrl, audioUrl }) => {
+      const [image, audio] = await Promise.all([fetch(imageUrl), fetch(audioUrl)]);
+      return { image: [image.status, (await image.arrayBuffer()).byteLength], audio: [audio.status, (await audio.arrayBuffer()).byteLength] };
+    },
+    { imageUrl: frog.imageUrl!, audioUrl: frog.audioUrl! },
+  );
   expect(served.image).toEqual([200, fileSize(join(CATALOG_DIR, manifest.items.find((i) => i.id === frog.id)!.image!))]);
   expect(served.audio).toEqual([200, fileSize(join(CATALOG_DIR, manifest.items.find((i) => i.id === frog.id)!.audio!))]);
 

@@ -35,10 +35,11 @@ function failure(page: Page, body: string): Promise<string> {
   }, body);
 }
 
-
 const inCategory = (items: RecommendedItem[], prefix: string) => items.filter((i) => i.category === prefix || i.category.startsWith(`${prefix}/`)).length;
 
-test('viewing three vehicles turns for-you towards vehicles, with an explanation for every item; the profile survives a reload; forget() empties IndexedDB', async ({ page }) => {
+test('viewing three vehicles turns for-you towards vehicles, with an explanation for every item; the profile survives a reload; forget() empties IndexedDB', async ({
+  page,
+}) => {
   await openDemo(page);
   const cold = await recommend(page, { mode: 'for-you', k: 10 });
   expect(cold).toHaveLength(10);
@@ -110,12 +111,16 @@ test('two tabs tracking at once keep every event, in one uncorrupted store', asy
   await openDemo(other);
   const idsA = ['food/bread', 'food/cheese', 'food/fruit/apple_red', 'food/fruit/banana', 'food/vegetables/corn'];
   const idsB = ['animals/birds/crow', 'animals/mammals/badger', 'animals/insects/bee', 'animals/birds/duck', 'animals/mammals/aquatic/dolphin'];
-  const burst = (p: Page, ids: string[]) => p.evaluate(async (ids) => Promise.all(ids.flatMap((id) => [window.recs!.track('view', id), window.recs!.track('click', id)])), ids);
+  const burst = (p: Page, ids: string[]) =>
+    p.evaluate(async (ids) => Promise.all(ids.flatMap((id) => [window.recs!.track('view', id), window.recs!.track('click', id)])), ids);
   await Promise.all([burst(page, idsA), burst(other, idsB)]);
   const exported = await page.evaluate(() => window.recs!.exportData());
   const ids = exported.events.map((e) => e.id);
   expect(new Set(ids).size).toBe(ids.length);
-  const tracked = exported.events.filter((e) => e.type === 'view' || e.type === 'click').map((e) => `${e.type} ${e.itemId}`).sort();
+  const tracked = exported.events
+    .filter((e) => e.type === 'view' || e.type === 'click')
+    .map((e) => `${e.type} ${e.itemId}`)
+    .sort();
   expect(tracked).toEqual([...idsA, ...idsB].flatMap((id) => [`click ${id}`, `view ${id}`]).sort());
   // Both tabs still rank from the shared profile.
   expect(await recommend(other, { mode: 'for-you', k: 3 })).toHaveLength(3);
@@ -125,14 +130,18 @@ test('two tabs tracking at once keep every event, in one uncorrupted store', asy
 
 test('bad requests get errors naming the problem; a filter matching nothing gives an empty list', async ({ page }) => {
   await openDemo(page);
-  expect(await failure(page, `recs.track('view', 'no/such/stamp')`)).toBe('InvalidRequestError: track: unknown item id "no/such/stamp" (not in catalog "Tux Paint stamps"; an item the catalog lacks needs its content: { content: { title, image, audio } })');
+  expect(await failure(page, `recs.track('view', 'no/such/stamp')`)).toBe(
+    'InvalidRequestError: track: unknown item id "no/such/stamp" (not in catalog "Tux Paint stamps"; an item the catalog lacks needs its content: { content: { title, image, audio } })',
+  );
   expect(await failure(page, `recs.track('stare', 'food/bread')`)).toContain('track: unknown event type "stare"');
   expect(await failure(page, `recs.recommend({ mode: 'psychic', k: 3 })`)).toContain('recommend: unknown mode "psychic"');
   expect(await failure(page, `recs.recommend({ mode: 'for-you', k: 0 })`)).toContain('k must be a whole number ≥ 1, got 0');
   expect(await failure(page, `recs.recommend({ mode: 'for-you', k: 1e9 })`)).toContain('k must be at most 1000');
   expect(await failure(page, `recs.recommend({ mode: 'similar', k: 3 })`)).toContain('mode "similar" needs an itemId');
   expect(await failure(page, `recs.recommend({ mode: 'similar', k: 3, itemId: 'nope' })`)).toContain('unknown item id "nope"');
-  expect(await failure(page, `recs.recommend({ mode: 'for-you', k: 3, filters: [{ field: 'category' }] })`)).toContain('filters[0] (category): give at least one of in, notIn, min, max');
+  expect(await failure(page, `recs.recommend({ mode: 'for-you', k: 3, filters: [{ field: 'category' }] })`)).toContain(
+    'filters[0] (category): give at least one of in, notIn, min, max',
+  );
   expect(await recommend(page, { mode: 'for-you', k: 5, filters: [{ field: 'category', in: ['no-such-category'] }] })).toEqual([]);
   // The default per-category cap of `popular` is soft: a filter to one category still fills the list…
   expect(await recommend(page, { mode: 'popular', k: 5, filters: [{ field: 'category', in: ['food'] }] })).toHaveLength(5);

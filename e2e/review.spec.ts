@@ -29,13 +29,18 @@ async function openItem(page: Page, id: string, title: string): Promise<void> {
 }
 
 async function backToShop(page: Page): Promise<void> {
-  await page.locator('item-view').getByRole('button', { name: /Back to/ }).click();
+  await page
+    .locator('item-view')
+    .getByRole('button', { name: /Back to/ })
+    .click();
   await expect(page.locator('item-view')).toHaveCount(0);
 }
 
 /** The for-you order over the whole catalog, viewed items included, so the reviewed item's own place shows. */
 function fullForYou(page: Page): Promise<string[]> {
-  return page.evaluate(async () => (await window.recs!.recommend({ mode: 'for-you', k: 1000, diversity: false, rules: { excludeSeen: false } })).map((i) => i.id));
+  return page.evaluate(async () =>
+    (await window.recs!.recommend({ mode: 'for-you', k: 1000, diversity: false, rules: { excludeSeen: false } })).map((i) => i.id),
+  );
 }
 
 test('a negative review in the item view is read as negative, pushes the item and its neighbours down in for-you, and is in the export', async ({ page }) => {
@@ -49,7 +54,19 @@ test('a negative review in the item view is read as negative, pushes the item an
   }
   await expect.poll(() => page.evaluate(async () => (await window.recs!.exportData()).events.filter((e) => e.type === 'view').length)).toBe(3);
   const before = await fullForYou(page);
-  const neighbours = (await page.evaluate(async (id) => (await window.recs!.recommend({ mode: 'similar', itemId: id, k: 3, diversity: false, rules: { excludeIds: [id, 'vehicles/auto/sedan', 'vehicles/auto/sportscar'] } })).map((i) => i.id), REVIEWED));
+  const neighbours = await page.evaluate(
+    async (id) =>
+      (
+        await window.recs!.recommend({
+          mode: 'similar',
+          itemId: id,
+          k: 3,
+          diversity: false,
+          rules: { excludeIds: [id, 'vehicles/auto/sedan', 'vehicles/auto/sportscar'] },
+        })
+      ).map((i) => i.id),
+    REVIEWED,
+  );
   const forYou = page.getByTestId('for-you-rail');
   const railBefore = await forYou.locator('li[data-item-id]').evaluateAll((lis) => lis.map((li) => (li as HTMLElement).dataset.itemId!));
 
@@ -69,7 +86,9 @@ test('a negative review in the item view is read as negative, pushes the item an
 
   // The truck falls to the bottom of the whole for-you order, its nearest neighbours fall too, and it is not in the rail.
   const after = await fullForYou(page);
-  console.log(`truck rank ${before.indexOf(REVIEWED)} → ${after.indexOf(REVIEWED)} of ${after.length}; neighbours ${neighbours.map((id) => `${id} ${before.indexOf(id)} → ${after.indexOf(id)}`).join(', ')}`);
+  console.log(
+    `truck rank ${before.indexOf(REVIEWED)} → ${after.indexOf(REVIEWED)} of ${after.length}; neighbours ${neighbours.map((id) => `${id} ${before.indexOf(id)} → ${after.indexOf(id)}`).join(', ')}`,
+  );
   expect(before.indexOf(REVIEWED)).toBeLessThan(3);
   expect(after.indexOf(REVIEWED)).toBeGreaterThan(before.indexOf(REVIEWED) + 50);
   for (const id of neighbours) {
@@ -89,9 +108,23 @@ test('a negative review in the item view is read as negative, pushes the item an
   expect(reviews[0]!.sentiment).toBeLessThan(0.5);
 
   // A review that is too long is refused with a typed error and nothing is stored.
-  const tooLong = await page.evaluate(async (id) => window.recs!.track('review', id, { text: 'x'.repeat(5001) }).then(() => 'stored', (e: Error) => e.message), REVIEWED);
+  const tooLong = await page.evaluate(
+    async (id) =>
+      window.recs!.track('review', id, { text: 'x'.repeat(5001) }).then(
+        () => 'stored',
+        (e: Error) => e.message,
+      ),
+    REVIEWED,
+  );
   expect(tooLong).toMatch(/^\[text-too-long\] /);
-  const blank = await page.evaluate(async (id) => window.recs!.track('review', id, { text: '   ' }).then(() => 'stored', (e: Error) => e.message), REVIEWED);
+  const blank = await page.evaluate(
+    async (id) =>
+      window.recs!.track('review', id, { text: '   ' }).then(
+        () => 'stored',
+        (e: Error) => e.message,
+      ),
+    REVIEWED,
+  );
   expect(blank).toMatch(/^\[empty-text\] /);
   expect(await page.evaluate(async () => (await window.recs!.exportData()).events.filter((e) => e.type === 'review').length)).toBe(1);
 });

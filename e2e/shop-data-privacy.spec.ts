@@ -16,7 +16,16 @@ import { expect, test } from './test.ts';
  * video tests' catalog, and loaded by the demo with `?catalog=`.
  */
 const FOLDER = 'e2e-shop-privacy';
-const STAMPS = ['animals/birds/crow', 'animals/mammals/badger', 'vehicles/auto/sedan', 'food/bread', 'animals/birds/penguin', 'sports/football', 'animals/insects/bee', 'animals/mammals/dogs/dog'];
+const STAMPS = [
+  'animals/birds/crow',
+  'animals/mammals/badger',
+  'vehicles/auto/sedan',
+  'food/bread',
+  'animals/birds/penguin',
+  'sports/football',
+  'animals/insects/bee',
+  'animals/mammals/dogs/dog',
+];
 const outDir = resolve(process.env.E2E_OUT_DIR ?? 'dist', 'catalogs', FOLDER);
 
 /** 60 shoppers, each viewing three stamps in a row (one a minute), starting at a different stamp. */
@@ -46,7 +55,10 @@ test.afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
 test('the privacy panel shows the minimum sessions K and the budget ε the catalog was built with', async ({ page }) => {
   const manifest = JSON.parse(readFileSync(join(outDir, 'manifest.json'), 'utf8')) as { signals: { events: number; privacy: unknown } };
-  expect(manifest.signals.privacy).toEqual({ minSessions: 3, noise: { mechanism: 'laplace', epsilon: 4, delta: 1e-6, maxItemsPerSession: 20, maxPairsPerSession: 20 } });
+  expect(manifest.signals.privacy).toEqual({
+    minSessions: 3,
+    noise: { mechanism: 'laplace', epsilon: 4, delta: 1e-6, maxItemsPerSession: 20, maxPairsPerSession: 20 },
+  });
   expect(manifest.signals.events).toBeGreaterThan(0);
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto(`/?backend=wasm&catalog=catalogs/${FOLDER}/`);

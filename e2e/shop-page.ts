@@ -77,10 +77,13 @@ export async function serveShopVariant(page: Page, path: string, edit: (html: st
 
 /** Serve `path` through the page's router with its HTML passed through `edit` (which may keep it as is, for a like-for-like comparison). */
 export async function serveShopPage(page: Page, path: string, edit: (html: string) => string): Promise<void> {
-  await page.route((url) => url.pathname === path, async (route) => {
-    const response = await route.fetch();
-    await route.fulfill({ response, body: edit(await response.text()) });
-  });
+  await page.route(
+    (url) => url.pathname === path,
+    async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, body: edit(await response.text()) });
+    },
+  );
 }
 
 /** The shop page exactly as it is, minus the widget's snippet (script and element). */

@@ -31,4 +31,3 @@ export function stampBytes(path: string): Buffer {
 export function stampDescription(stamp: string): string {
   return itemAt(readFileSync(join(stampsDir, `${stamp}.txt`), 'utf8').split('\n'), 0).trim();
 }
-

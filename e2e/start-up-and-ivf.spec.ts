@@ -14,7 +14,9 @@ import { itemAt } from '../src/shared/item-at.ts';
  * (SwiftShader here) to a background probe after the first recommendation; the next visit starts
  * from the remembered choice. And IVF partitions searched by the worker through the Cache API.
  */
-test('a first visit defers software adapters, measures them after the first recommendation, and the next visit starts from the remembered choice', async ({ page }) => {
+test('a first visit defers software adapters, measures them after the first recommendation, and the next visit starts from the remembered choice', async ({
+  page,
+}) => {
   test.setTimeout(300_000);
   await page.goto('/');
   await page.waitForFunction(() => document.body.dataset.catalog === 'ready', undefined, { timeout: 120_000 });
@@ -31,7 +33,13 @@ test('a first visit defers software adapters, measures them after the first reco
   await page.evaluate(() => window.recs!.recommend({ mode: 'for-you', k: 10 }));
   // The background probe runs in a worker of its own; the engine keeps answering meanwhile.
   await expect
-    .poll(async () => (await page.evaluate(() => window.engine!.api.backendReport())).candidates.every((c) => c.deferred === undefined || c.medianMs !== undefined || !c.available), { timeout: 240_000, intervals: [2000] })
+    .poll(
+      async () =>
+        (await page.evaluate(() => window.engine!.api.backendReport())).candidates.every(
+          (c) => c.deferred === undefined || c.medianMs !== undefined || !c.available,
+        ),
+      { timeout: 240_000, intervals: [2000] },
+    )
     .toBe(true);
   const measured = await page.evaluate(() => window.engine!.api.backendReport());
   const fastest = measured.candidates.filter((c) => c.available && c.correct && c.medianMs !== undefined).sort((a, b) => a.medianMs! - b.medianMs!)[0]!;
@@ -46,7 +54,10 @@ test('a first visit defers software adapters, measures them after the first reco
   await expect(page.getByTestId('backend-mode')).toHaveText('remembered');
 });
 
-test('IVF partitions: every partition probed equals brute force; the second visit reads the Cache API; a damaged partition is refused with a notice', async ({ page, baseURL }) => {
+test('IVF partitions: every partition probed equals brute force; the second visit reads the Cache API; a damaged partition is refused with a notice', async ({
+  page,
+  baseURL,
+}) => {
   test.setTimeout(300_000);
   // Synthetic clustered vectors (labelled): built here, served from the test server's folder.
   const outDir = process.env.E2E_OUT_DIR ?? 'dist';
@@ -86,7 +97,10 @@ test('IVF partitions: every partition probed equals brute force; the second visi
     const other = await context.newPage();
     await other.goto('/?catalog=none&backend=wasm');
     await other.waitForFunction(() => document.body.dataset.engine === 'ready');
-    const refused = await other.evaluate((query) => window.engine!.api.ivfSearch({ indexUrl: 'e2e-ivf/index.json', query: Float32Array.from(query), k: 10, nprobe: 16 }), query);
+    const refused = await other.evaluate(
+      (query) => window.engine!.api.ivfSearch({ indexUrl: 'e2e-ivf/index.json', query: Float32Array.from(query), k: 10, nprobe: 16 }),
+      query,
+    );
     await context.close();
     expect(refused.notices).toHaveLength(1);
     expect(refused.notices[0]).toContain(`IVF partition ${victim} was refused`);

@@ -14,7 +14,10 @@ export const test = base.extend<{ requests: string[] }>({
       const requests: string[] = [];
       context.on('request', (request) => requests.push(request.url()));
       await use(requests);
-      expect(requests.filter((url) => !url.startsWith(OWN_ORIGIN) && !/^(data|blob):/.test(url)), 'requests that left the origin').toEqual([]);
+      expect(
+        requests.filter((url) => !url.startsWith(OWN_ORIGIN) && !/^(data|blob):/.test(url)),
+        'requests that left the origin',
+      ).toEqual([]);
     },
     { auto: true },
   ],

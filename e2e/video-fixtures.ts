@@ -21,7 +21,16 @@ export const cockatooClip = () => debianVideos.debianPackageClips('python3-image
 /** The catalog the video tests load: three Planet Blupi clips, the cockatoo, and eight Tux Paint stamps (pictures and sounds) to rank against. */
 export const VIDEO_CATALOG = 'e2e-video';
 export const VIDEO_IDS = ['planetblupi-common/play113', 'planetblupi-common/play119', 'planetblupi-common/win005', 'python3-imageio/cockatoo'];
-const STAMP_IDS = ['animals/birds/crow', 'animals/mammals/badger', 'vehicles/auto/sedan', 'food/bread', 'animals/birds/penguin', 'sports/football', 'animals/insects/bee', 'animals/mammals/dogs/dog'];
+const STAMP_IDS = [
+  'animals/birds/crow',
+  'animals/mammals/badger',
+  'vehicles/auto/sedan',
+  'food/bread',
+  'animals/birds/penguin',
+  'sports/football',
+  'animals/insects/bee',
+  'animals/mammals/dogs/dog',
+];
 
 export function videoCatalogDir(): string {
   return resolve(process.env.E2E_OUT_DIR ?? 'dist', 'catalogs', VIDEO_CATALOG);
@@ -37,7 +46,15 @@ export async function buildVideoCatalog(): Promise<BuildSummary> {
   await initNodeTf('wasm');
   const encoders = new NodeEncoders();
   try {
-    return await buildCatalog([...videos, ...stamps], { outDir, encoders, name: 'e2e video', notice: license.notice, noticeFiles: license.noticeFiles, licenses: license.licenses, sharedSpace: false });
+    return await buildCatalog([...videos, ...stamps], {
+      outDir,
+      encoders,
+      name: 'e2e video',
+      notice: license.notice,
+      noticeFiles: license.noticeFiles,
+      licenses: license.licenses,
+      sharedSpace: false,
+    });
   } finally {
     await encoders.dispose();
   }
@@ -47,6 +64,10 @@ export async function buildVideoCatalog(): Promise<BuildSummary> {
 export function repeatedClip(webm: string, times: number, out: string): string {
   mkdirSync(dirname(out), { recursive: true });
   const list = Array.from({ length: times }, () => `file 'file:${webm.replace(/'/g, "'\\''")}'`).join('\n');
-  execFileSync('ffmpeg', ['-hide_banner', '-v', 'error', '-y', '-f', 'concat', '-safe', '0', '-protocol_whitelist', 'file,pipe', '-i', '-', '-c', 'copy', out], { input: list });
+  execFileSync(
+    'ffmpeg',
+    ['-hide_banner', '-v', 'error', '-y', '-f', 'concat', '-safe', '0', '-protocol_whitelist', 'file,pipe', '-i', '-', '-c', 'copy', out],
+    { input: list },
+  );
   return out;
 }

@@ -75,7 +75,9 @@ test('the worker (mediabunny + WebCodecs) and Node (ffmpeg) give the same video 
     const imageCos = cosine(inPage.image, inNode.image.vector);
     const audioCos = cosine(inPage.audio!, (inNode.audio as { vector: Float32Array }).vector);
     const maxDiff = Math.max(...inPage.image.map((x, i) => Math.abs(x - inNode.image.vector[i]!)));
-    console.log(`video play113: image cos ${imageCos.toFixed(7)} (max |diff| ${maxDiff.toExponential(2)}), soundtrack cos ${audioCos.toFixed(7)}, key frames at ${inPage.keyFrameTimes.map((t) => t.toFixed(2)).join(', ')}`);
+    console.log(
+      `video play113: image cos ${imageCos.toFixed(7)} (max |diff| ${maxDiff.toExponential(2)}), soundtrack cos ${audioCos.toFixed(7)}, key frames at ${inPage.keyFrameTimes.map((t) => t.toFixed(2)).join(', ')}`,
+    );
     expect(maxDiff).toBeLessThanOrEqual(1e-6);
     expect(imageCos).toBeGreaterThan(0.999999);
     expect(audioCos).toBeGreaterThan(0.999999);
@@ -113,7 +115,8 @@ async function openVideoDemo(page: Page): Promise<void> {
 const cspViolations = (page: Page) => page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations);
 const profile = (page: Page) => page.evaluate(() => window.recs!.profile());
 const searchError = (page: Page) => page.locator('example-search [data-testid="search-error"]');
-const resultIds = (page: Page) => page.locator('example-search rec-rail li[data-item-id]').evaluateAll((items) => items.map((li) => (li as HTMLElement).dataset.itemId!));
+const resultIds = (page: Page) =>
+  page.locator('example-search rec-rail li[data-item-id]').evaluateAll((items) => items.map((li) => (li as HTMLElement).dataset.itemId!));
 const SEARCH_TIMEOUT = 240_000;
 
 test('a video item shows its poster in the grid and plays in the item view: same-origin WebM, poster frame, sound track', async ({ page }) => {
@@ -153,7 +156,9 @@ test('a video item shows its poster in the grid and plays in the item view: same
   await page.screenshot({ path: 'screenshots/demo-video-item.png' });
 });
 
-test('search by example takes a real video: the cockatoo clip as the shopper has it (H.264 MP4) and a catalog clip find their items; frames and soundtrack become examples', async ({ page }) => {
+test('search by example takes a real video: the cockatoo clip as the shopper has it (H.264 MP4) and a catalog clip find their items; frames and soundtrack become examples', async ({
+  page,
+}) => {
   test.slow();
   await openVideoDemo(page);
   const search = page.locator('example-search');
@@ -171,7 +176,9 @@ test('search by example takes a real video: the cockatoo clip as the shopper has
 
   // A Planet Blupi clip (the catalog's own WebM, VP9 + Opus): pictures and sound.
   const play119 = manifest.items.find((i) => i.id === 'planetblupi-common/play119')!;
-  await search.locator('#video-file').setInputFiles({ name: 'play119.webm', mimeType: 'video/webm', buffer: readFileSync(join(videoCatalogDir(), play119.video!)) });
+  await search
+    .locator('#video-file')
+    .setInputFiles({ name: 'play119.webm', mimeType: 'video/webm', buffer: readFileSync(join(videoCatalogDir(), play119.video!)) });
   await expect(search.locator('rec-rail h3')).toHaveText('Results for your video “play119.webm”', { timeout: SEARCH_TIMEOUT });
   const byBlupi = await resultIds(page);
   console.log('play119.webm →', byBlupi.join(', '));
@@ -194,21 +201,40 @@ test('a damaged, a too long and an undecodable video are refused with a message,
   const play113 = readFileSync(join(videoCatalogDir(), manifest.items.find((i) => i.id === 'planetblupi-common/play113')!.video!));
 
   // Real clips made too long: 13 copies of play113 joined without re-encoding, 66 s.
-  const long = readFileSync(repeatedClip(join(videoCatalogDir(), manifest.items.find((i) => i.id === 'planetblupi-common/play113')!.video!), 13, join(test.info().outputDir, 'play113-x13.webm')));
+  const long = readFileSync(
+    repeatedClip(
+      join(videoCatalogDir(), manifest.items.find((i) => i.id === 'planetblupi-common/play113')!.video!),
+      13,
+      join(test.info().outputDir, 'play113-x13.webm'),
+    ),
+  );
   await search.locator('#video-file').setInputFiles({ name: 'play113-x13.webm', mimeType: 'video/webm', buffer: long });
-  await expect(searchError(page)).toHaveText(/^That video is too long to use as an example: play113-x13\.webm: the video is 6\d\.\d s long; the limit is 60 s\. Use a shorter clip\.$/, { timeout: SEARCH_TIMEOUT });
+  await expect(searchError(page)).toHaveText(
+    /^That video is too long to use as an example: play113-x13\.webm: the video is 6\d\.\d s long; the limit is 60 s\. Use a shorter clip\.$/,
+    { timeout: SEARCH_TIMEOUT },
+  );
 
   // The clip cut short, as a broken download leaves it: the container says 5.1 s, no complete frame data follows.
-  await search.locator('#video-file').setInputFiles({ name: 'cut-short.webm', mimeType: 'video/webm', buffer: play113.subarray(0, Math.floor(play113.length / 3)) });
-  await expect(searchError(page)).toHaveText(/^That video could not be read; the file looks damaged: cut-short\.webm: the file says it lasts 5\.1 s, but not one frame can be read/, { timeout: SEARCH_TIMEOUT });
+  await search
+    .locator('#video-file')
+    .setInputFiles({ name: 'cut-short.webm', mimeType: 'video/webm', buffer: play113.subarray(0, Math.floor(play113.length / 3)) });
+  await expect(searchError(page)).toHaveText(
+    /^That video could not be read; the file looks damaged: cut-short\.webm: the file says it lasts 5\.1 s, but not one frame can be read/,
+    { timeout: SEARCH_TIMEOUT },
+  );
 
   // The clip whole, but its first frame's data (a VP9 key frame) overwritten with noise: the decoder fails.
   await search.locator('#video-file').setInputFiles({ name: 'damaged.webm', mimeType: 'video/webm', buffer: await withNoisyFirstFrame(play113) });
-  await expect(searchError(page)).toHaveText(/^That video could not be read; the file looks damaged: damaged\.webm: its vp9 video could not be decoded/, { timeout: SEARCH_TIMEOUT });
+  await expect(searchError(page)).toHaveText(/^That video could not be read; the file looks damaged: damaged\.webm: its vp9 video could not be decoded/, {
+    timeout: SEARCH_TIMEOUT,
+  });
 
   // Planet Blupi's original Matroska file: MS Video 1, a codec no browser decodes.
   await search.locator('#video-file').setInputFiles({ name: 'play113.mkv', mimeType: 'video/x-matroska', buffer: readFileSync(blupiClip('play113')) });
-  await expect(searchError(page)).toHaveText(/^This browser cannot play that video's format, so it cannot be used: play113\.mkv: its video codec is not one a browser decodes/, { timeout: SEARCH_TIMEOUT });
+  await expect(searchError(page)).toHaveText(
+    /^This browser cannot play that video's format, so it cannot be used: play113\.mkv: its video codec is not one a browser decodes/,
+    { timeout: SEARCH_TIMEOUT },
+  );
 
   // Not a video at all (refused by the page before the engine sees it).
   await search.locator('#video-file').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('bread') });
@@ -223,7 +249,9 @@ test('a damaged, a too long and an undecodable video are refused with a message,
 test('the widget shows a video item by its poster frame, marked as a video, under the strict widget CSP', async ({ page }) => {
   const watch = await watchShopPage(page);
   // The example shop with its widget pointed at the video test catalog, most popular first (every item is eligible).
-  await serveShopVariant(page, SHOP, (html) => html.replace('catalog="catalogs/tuxpaint/" mode="for-you" k="8"', `catalog="${CATALOG_URL}" mode="popular" k="12"`));
+  await serveShopVariant(page, SHOP, (html) =>
+    html.replace('catalog="catalogs/tuxpaint/" mode="for-you" k="8"', `catalog="${CATALOG_URL}" mode="popular" k="12"`),
+  );
   await page.goto(SHOP);
   const widget = page.locator('ondevice-recs');
   await expect(widget.locator('li[data-item-id]').first()).toBeVisible({ timeout: 120_000 });
@@ -238,7 +266,14 @@ test('the widget shows a video item by its poster frame, marked as a video, unde
     await expect(card.locator('[part="video-badge"]')).toHaveText('▶ Video');
     // The poster really loaded (the widget never loads the video itself).
     await card.scrollIntoViewIfNeeded();
-    expect(await card.locator('[part="image"]').evaluate((img) => (img as HTMLImageElement).decode().then(() => (img as HTMLImageElement).naturalWidth, () => 0))).toBeGreaterThan(0);
+    expect(
+      await card.locator('[part="image"]').evaluate((img) =>
+        (img as HTMLImageElement).decode().then(
+          () => (img as HTMLImageElement).naturalWidth,
+          () => 0,
+        ),
+      ),
+    ).toBeGreaterThan(0);
   }
   for (const id of shown.filter((id) => !videoIds.includes(id))) await expect(widget.locator(`li[data-item-id="${id}"] [part="video-badge"]`)).toHaveCount(0);
   expect(await watch.violations()).toEqual([]);

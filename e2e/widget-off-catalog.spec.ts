@@ -28,11 +28,19 @@ const vehicleCount = (items: Array<{ category: string }>) => items.filter((i) =>
 
 /** The shop page with partner cards (products the catalog lacks) at the bottom, and their files served same-origin. */
 async function shopWithPartnerCards(page: Page, cardsHtml: string): Promise<void> {
-  await serveShopVariant(page, SHOP, (html) => html.replace('<footer', `<section class="partner" aria-label="From our partners">${cardsHtml}</section>\n    <footer`));
+  await serveShopVariant(page, SHOP, (html) =>
+    html.replace('<footer', `<section class="partner" aria-label="From our partners">${cardsHtml}</section>\n    <footer`),
+  );
   // context-level, so the worker's fetch is served too
-  await page.context().route((url) => url.pathname === CAR_PATH, (route) => route.fulfill({ body: CAR, contentType: 'image/svg+xml' }));
+  await page.context().route(
+    (url) => url.pathname === CAR_PATH,
+    (route) => route.fulfill({ body: CAR, contentType: 'image/svg+xml' }),
+  );
   const png = readFileSync(join(execFileSync('node', ['scripts/fetch-tuxpaint-stamps.mjs'], { encoding: 'utf8' }).trim(), 'vehicles/auto/sedan.png'));
-  await page.context().route((url) => url.pathname === BROKEN_PATH, (route) => route.fulfill({ body: png.subarray(0, 400), contentType: 'image/png' }));
+  await page.context().route(
+    (url) => url.pathname === BROKEN_PATH,
+    (route) => route.fulfill({ body: png.subarray(0, 400), contentType: 'image/png' }),
+  );
   await page.addInitScript(() => {
     const refused: unknown[] = [];
     (window as unknown as { refused: unknown[] }).refused = refused;
@@ -41,16 +49,25 @@ async function shopWithPartnerCards(page: Page, cardsHtml: string): Promise<void
 }
 
 const refusals = (page: Page) => page.evaluate(() => (window as unknown as { refused: ContentRefusedDetail[] }).refused);
-const adhocItems = (widget: Locator) => widget.evaluate(async (element) => (await (await (element as OnDeviceRecsElement).recommender()).exportData()).adhocItems.map((a) => ({ id: a.id, modality: a.modality, label: a.label })));
+const adhocItems = (widget: Locator) =>
+  widget.evaluate(async (element) =>
+    (await (await (element as OnDeviceRecsElement).recommender()).exportData()).adhocItems.map((a) => ({ id: a.id, modality: a.modality, label: a.label })),
+  );
 
 test('a product card the catalog lacks (title + picture) is embedded on the device and moves for-you toward its category', async ({ page, requests }) => {
   const watch = await watchShopPage(page);
-  await shopWithPartnerCards(page, `<article class="product" data-rec-title="Old car" data-rec-image="partner/old-car.svg"><img src="partner/old-car.svg" alt="" width="256" height="256"><h3>Old car</h3></article>`);
+  await shopWithPartnerCards(
+    page,
+    `<article class="product" data-rec-title="Old car" data-rec-image="partner/old-car.svg"><img src="partner/old-car.svg" alt="" width="256" height="256"><h3>Old car</h3></article>`,
+  );
   await page.goto(SHOP);
   const widget = widgetOf(page);
   await expect(cards(widget)).toHaveCount(8);
   const before = await shownItems(widget);
-  expect(requests.filter((url) => url.includes('/models/') && !url.endsWith('/models/assets.json')), 'no encoder before a content card is seen').toEqual([]);
+  expect(
+    requests.filter((url) => url.includes('/models/') && !url.endsWith('/models/assets.json')),
+    'no encoder before a content card is seen',
+  ).toEqual([]);
 
   await page.locator('.partner .product').scrollIntoViewIfNeeded();
   await expect.poll(async () => (await storedEvents(widget)).filter((e) => e.type === 'view' && e.adhocId?.startsWith('offcat:content:')).length).toBe(1);
@@ -62,7 +79,9 @@ test('a product card the catalog lacks (title + picture) is embedded on the devi
   const after = await shownItems(widget);
   expect(vehicleCount(after)).toBeGreaterThan(vehicleCount(before));
   expect(after.filter((i) => i.because.some((id) => id.startsWith('offcat:content:'))).length).toBeGreaterThanOrEqual(4);
-  console.log(`top categories before: ${before.map((i) => topCategory(i.category)).join(', ')}\ntop categories after:  ${after.map((i) => topCategory(i.category)).join(', ')}`);
+  console.log(
+    `top categories before: ${before.map((i) => topCategory(i.category)).join(', ')}\ntop categories after:  ${after.map((i) => topCategory(i.category)).join(', ')}`,
+  );
 
   // Embedded here: the image and text encoders were fetched from the shop's origin, and the picture once by the worker.
   expect(requests.some((url) => url.startsWith(`${OWN_ORIGIN}models/`) && url.includes('mobilenet'))).toBe(true);
@@ -72,7 +91,9 @@ test('a product card the catalog lacks (title + picture) is embedded on the devi
   expect(watch.consoleErrors).toEqual([]);
 });
 
-test('a card with no usable content or a corrupt picture gets a typed error and stores nothing; so does track() of an unknown id without content', async ({ page }) => {
+test('a card with no usable content or a corrupt picture gets a typed error and stores nothing; so does track() of an unknown id without content', async ({
+  page,
+}) => {
   await shopWithPartnerCards(
     page,
     `<article class="product" data-rec-title="Broken car" data-rec-image="partner/broken.png"><h3>Broken car</h3></article>
@@ -85,7 +106,10 @@ test('a card with no usable content or a corrupt picture gets a typed error and 
   await expect.poll(async () => (await refusals(page)).length).toBe(2);
   const refused = (await refusals(page)).sort((a, b) => a.message.localeCompare(b.message));
   expect(refused.map((r) => r.name)).toEqual(['EncoderInputError', 'EncoderInputError']);
-  expect(refused.map((r) => r.message.slice(0, 40))).toEqual([expect.stringMatching(/^\[(corrupt-image|unsupported-format)\]/), expect.stringMatching(/^\[empty-text\]/)]);
+  expect(refused.map((r) => r.message.slice(0, 40))).toEqual([
+    expect.stringMatching(/^\[(corrupt-image|unsupported-format)\]/),
+    expect.stringMatching(/^\[empty-text\]/),
+  ]);
 
   const apiError = await widget.evaluate(async (element) => {
     const recs = await (element as OnDeviceRecsElement).recommender();

@@ -23,8 +23,33 @@ const widgetOf = (page: Page) => page.locator('ondevice-recs');
 const cards = (widget: Locator) => widget.locator('li[data-item-id]');
 
 /** Host elements whose computed style the widget must not change. */
-const HOST_STYLE_PROBES = ['body', 'h1', '.hero p', '.site-header', '.logo', '.cart', '.cart-count', '.product', '.product h3', '.price', '.add-to-cart', '.site-footer'];
-const HOST_STYLE_PROPERTIES = ['color', 'background-color', 'font-family', 'font-size', 'font-weight', 'line-height', 'padding', 'margin', 'border', 'border-radius', 'width'];
+const HOST_STYLE_PROBES = [
+  'body',
+  'h1',
+  '.hero p',
+  '.site-header',
+  '.logo',
+  '.cart',
+  '.cart-count',
+  '.product',
+  '.product h3',
+  '.price',
+  '.add-to-cart',
+  '.site-footer',
+];
+const HOST_STYLE_PROPERTIES = [
+  'color',
+  'background-color',
+  'font-family',
+  'font-size',
+  'font-weight',
+  'line-height',
+  'padding',
+  'margin',
+  'border',
+  'border-radius',
+  'width',
+];
 
 function hostStyles(page: Page): Promise<Record<string, Record<string, string>>> {
   return page.evaluate(
@@ -54,7 +79,10 @@ test('with only the snippet, the widget recommends, learns from what the shopper
   // Cold start: no history yet, so typical items of the catalog, each with a picture, a title and a why.
   await expect(cards(widget)).toHaveCount(8);
   const before = await shownItems(widget);
-  expect((await storedEvents(widget)).filter((e) => e.type !== 'shown'), 'nothing was half visible long enough to count as a view').toEqual([]);
+  expect(
+    (await storedEvents(widget)).filter((e) => e.type !== 'shown'),
+    'nothing was half visible long enough to count as a view',
+  ).toEqual([]);
   for (const item of before) {
     expect(item.imageUrl?.startsWith(`${OWN_ORIGIN}catalogs/tuxpaint/media/image/`)).toBe(true);
     expect(item.summary.length).toBeGreaterThan(10);
@@ -68,7 +96,14 @@ test('with only the snippet, the widget recommends, learns from what the shopper
   // The shopper looks at the shop's four vehicles (a short window shows one row of the grid at a time).
   await page.setViewportSize({ width: 1280, height: 400 });
   await page.locator(`[data-rec-item-id="${SHOP_VEHICLES[0]}"]`).evaluate((card) => card.scrollIntoView({ block: 'center' }));
-  await expect.poll(async () => (await storedEvents(widget)).filter((e) => e.type === 'view').map((e) => e.itemId).sort()).toEqual([...SHOP_VEHICLES].sort());
+  await expect
+    .poll(async () =>
+      (await storedEvents(widget))
+        .filter((e) => e.type === 'view')
+        .map((e) => e.itemId)
+        .sort(),
+    )
+    .toEqual([...SHOP_VEHICLES].sort());
   const views = (await storedEvents(widget)).filter((e) => e.type === 'view');
   for (const view of views) expect(view.dwellMs).toBeGreaterThanOrEqual(1000);
 
@@ -78,7 +113,10 @@ test('with only the snippet, the widget recommends, learns from what the shopper
   const after = await shownItems(widget);
   expect(vehicleCount(after)).toBeGreaterThan(vehicleCount(before));
   expect(after.filter((i) => i.because.some((id) => SHOP_VEHICLES.includes(id))).length).toBeGreaterThanOrEqual(6);
-  expect(after.map((i) => i.id).filter((id) => SHOP_VEHICLES.includes(id)), 'items already seen are not recommended').toEqual([]);
+  expect(
+    after.map((i) => i.id).filter((id) => SHOP_VEHICLES.includes(id)),
+    'items already seen are not recommended',
+  ).toEqual([]);
 
   // Products the shop adds later are watched too.
   await page.getByRole('button', { name: 'Show more stamps' }).click();
@@ -150,7 +188,9 @@ test('mode="similar" on the product page shows items like the product, and a cho
   await expect.poll(async () => (await storedEvents(widget)).filter((e) => e.type === 'click' && e.itemId === chosen.id).length).toBe(1);
   expect(new URL(page.url()).searchParams.get('id')).toBe('vehicles/auto/sedan');
   const selects = (await watch.events()).filter((e) => e.type === 'recs-select');
-  expect(selects).toEqual([{ type: 'recs-select', detail: { item: expect.objectContaining({ id: chosen.id }), href: `product.html?id=${encodeURIComponent(chosen.id)}` } }]);
+  expect(selects).toEqual([
+    { type: 'recs-select', detail: { item: expect.objectContaining({ id: chosen.id }), href: `product.html?id=${encodeURIComponent(chosen.id)}` } },
+  ]);
 
   // Not cancelled: the item's page opens (item-href), and the click is stored once more before leaving.
   await cards(widget).first().locator('a[part="item"]').click();
@@ -185,7 +225,9 @@ for (const variant of [
     await expect(message).toHaveText(variant.message);
     await expect(message).toHaveAttribute('role', 'status');
     await expect(cards(widgetOf(page))).toHaveCount(0);
-    await expect.poll(async () => (await watch.events()).filter((e) => e.type === 'recs-error')).toEqual([{ type: 'recs-error', detail: { message: variant.message } }]);
+    await expect
+      .poll(async () => (await watch.events()).filter((e) => e.type === 'recs-error'))
+      .toEqual([{ type: 'recs-error', detail: { message: variant.message } }]);
     expect((await watch.events()).filter((e) => e.type !== 'recs-error')).toEqual([]);
 
     await expect(page.locator('.product')).toHaveCount(12);
@@ -195,7 +237,10 @@ for (const variant of [
     expect(await watch.violations()).toEqual([]);
     // The only error the browser logs is the missing catalog's own 404 (in the engine worker).
     expect(watch.consoleErrors.filter((text) => !/404 \(Not Found\)/.test(text))).toEqual([]);
-    expect(requests.some((url) => url.includes('/ondevice-recs/engine-worker-')), 'engine worker started').toBe(variant.startsEngine);
+    expect(
+      requests.some((url) => url.includes('/ondevice-recs/engine-worker-')),
+      'engine worker started',
+    ).toBe(variant.startsEngine);
   });
 }
 
@@ -210,7 +255,10 @@ test('several widgets on a page share one engine per catalog, and the JS API tra
   await expect(cards(popular)).toHaveCount(4);
   // The default catalog has no shopper data: `popular`'s default heading says what the list is instead.
   await expect(popular.locator('h2[part="heading"]')).toHaveText('Typical of each category');
-  expect(requests.filter((url) => /\/ondevice-recs\/engine-worker-[^/]+\.js$/.test(url)), 'one engine worker for both').toHaveLength(1);
+  expect(
+    requests.filter((url) => /\/ondevice-recs\/engine-worker-[^/]+\.js$/.test(url)),
+    'one engine worker for both',
+  ).toHaveLength(1);
   const updates = async () => (await watch.events()).filter((e) => e.type === 'recs-update').length;
   const updatesBefore = await updates();
 

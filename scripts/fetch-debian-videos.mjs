@@ -33,7 +33,12 @@ export const DEBIAN_VIDEO_PACKAGES = [
   { name: 'fillets-ng-data', version: '1.0.1-1.1', license: 'GPL-2.0-only', clips: ['usr/share/games/fillets-ng/images/menu/intro.mpg'] },
   { name: 'boswars-data', version: '2.7+svn160110-5', license: 'GPL-2.0-or-later', clips: ['usr/share/games/boswars/intro/boswars_intro.ogg'] },
   { name: 'renpy-demo', version: '8.0.3+dfsg-1', license: 'MIT', clips: ['usr/share/games/renpy/demo/game/oa4_launch.webm'] },
-  { name: 'openboard-common', version: '1.6.4+dfsg-1', license: 'GPL-3.0-only with the OpenSSL exception', clips: ['usr/share/openboard/library/videos/wannaworktogether.mp4'] },
+  {
+    name: 'openboard-common',
+    version: '1.6.4+dfsg-1',
+    license: 'GPL-3.0-only with the OpenSSL exception',
+    clips: ['usr/share/openboard/library/videos/wannaworktogether.mp4'],
+  },
   { name: 'python3-imageio', version: '2.4.1-5', license: 'BSD-2-Clause', clips: ['usr/lib/python3/dist-packages/imageio/resources/images/cockatoo.mp4'] },
 ];
 
@@ -51,9 +56,13 @@ export function findOrFetchDebianPackage(name) {
   if (existsSync(join(dir, 'complete'))) return unpacked;
   const keep = [...(info.clips ?? [info.clipsDir]), `usr/share/doc/${name}/copyright`];
   // The fetch is asynchronous (HTTPS, streams); a child process keeps this function synchronous for its callers.
-  execFileSync(process.execPath, [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'src', 'node', 'debian', 'fetch-debian-video-package-cli.ts'), name, dir, ...keep], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  execFileSync(
+    process.execPath,
+    [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'src', 'node', 'debian', 'fetch-debian-video-package-cli.ts'), name, dir, ...keep],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   return unpacked;
 }
 
@@ -66,7 +75,13 @@ export function debianPackageRecord(name) {
 
 /** Paths (inside the package) of its clips, sorted. */
 function clipPaths(info, unpacked) {
-  return info.clips ?? readdirSync(join(unpacked, info.clipsDir)).filter((f) => info.clipPattern.test(f)).sort().map((f) => `${info.clipsDir}/${f}`);
+  return (
+    info.clips ??
+    readdirSync(join(unpacked, info.clipsDir))
+      .filter((f) => info.clipPattern.test(f))
+      .sort()
+      .map((f) => `${info.clipsDir}/${f}`)
+  );
 }
 
 /** Absolute paths of NAME's video clips, sorted. */

@@ -25,9 +25,13 @@ const SYSTEM_DIR = '/usr/share/openclipart';
 
 /** Fetches one pinned package into the cache (apt where it exists, else HTTPS; SHA-256 checked; see src/node/debian/). */
 function fetchPackage(cache, pkg) {
-  execFileSync(process.execPath, [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'src', 'node', 'debian', 'fetch-debian-package-cli.ts'), pkg, cache], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  execFileSync(
+    process.execPath,
+    [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'src', 'node', 'debian', 'fetch-debian-package-cli.ts'), pkg, cache],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
 }
 
 /**

@@ -29,9 +29,13 @@ export function findOrFetchTuxPaintStamps() {
   const found = findTuxPaintStamps();
   if (found) return found;
   // The fetch is asynchronous (HTTPS, streams); a child process keeps this function synchronous for its callers.
-  execFileSync(process.execPath, [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'src', 'node', 'debian', 'fetch-debian-package-cli.ts'), PACKAGE, TUXPAINT_CACHE_DIR], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  execFileSync(
+    process.execPath,
+    [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'src', 'node', 'debian', 'fetch-debian-package-cli.ts'), PACKAGE, TUXPAINT_CACHE_DIR],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   if (!existsSync(UNPACKED)) throw new Error(`${PACKAGE} did not contain ${SYSTEM_DIR}`);
   return UNPACKED;
 }

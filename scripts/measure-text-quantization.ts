@@ -8,12 +8,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { VocabEntry } from '../src/engine/encoders/text/sentencepiece-tokenizer.ts';
-import {
-  loadUseLiteTextEncoder,
-  USE_LITE_MODEL_DIRS,
-  useLiteVocabPath,
-  type UseLiteVariant,
-} from '../src/engine/encoders/text/use-lite-text-encoder.ts';
+import { loadUseLiteTextEncoder, USE_LITE_MODEL_DIRS, useLiteVocabPath, type UseLiteVariant } from '../src/engine/encoders/text/use-lite-text-encoder.ts';
 import { fileModelSource } from '../src/node/file-model-source.ts';
 import { initNodeTf } from '../src/node/node-tf.ts';
 
@@ -84,7 +79,9 @@ async function main(): Promise<void> {
   const reference = results.get('fp32')!.vectors;
   const referenceNearest = reference.map((_, i) => nearestOther(reference, i));
   console.log(`${texts.length} stamp descriptions (first line of each NAME.txt), backend ${backend}`);
-  console.log('variant | MB (model.json+shards+vocab) | mean cos vs fp32 | min cos vs fp32 | nearest-neighbour agreement | load ms | embed ms (all, batches of 32)');
+  console.log(
+    'variant | MB (model.json+shards+vocab) | mean cos vs fp32 | min cos vs fp32 | nearest-neighbour agreement | load ms | embed ms (all, batches of 32)',
+  );
   for (const variant of variants) {
     const { vectors, loadMs, embedMs } = results.get(variant)!;
     const cosines = vectors.map((v, i) => dot(v, reference[i]!));
@@ -92,7 +89,9 @@ async function main(): Promise<void> {
     const min = Math.min(...cosines);
     const worst = cosines.indexOf(min);
     // Agreement: the variant's nearest other description is (one of) fp32's nearest (duplicates tie).
-    const agree = vectors.filter((_, i) => dot(reference[i]!, reference[nearestOther(vectors, i)]!) >= dot(reference[i]!, reference[referenceNearest[i]!]!) - 1e-6).length / vectors.length;
+    const agree =
+      vectors.filter((_, i) => dot(reference[i]!, reference[nearestOther(vectors, i)]!) >= dot(reference[i]!, reference[referenceNearest[i]!]!) - 1e-6).length /
+      vectors.length;
     console.log(
       `${variant} | ${(downloadBytes(variant) / 1e6).toFixed(2)} | ${mean.toFixed(6)} | ${min.toFixed(6)} | ${(agree * 100).toFixed(1)}% | ${loadMs.toFixed(0)} | ${embedMs.toFixed(0)}` +
         (variant === 'fp32' ? '' : `   (worst: ${JSON.stringify(texts[worst])})`),

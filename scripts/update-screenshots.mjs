@@ -29,7 +29,12 @@ for (const [name, spec] of Object.entries(SHOWN)) {
     continue;
   }
   const target = join(out, name);
-  await sharp(source).resize({ width: MAX_WIDTH, withoutEnlargement: true }).png({ palette: true, colours: 256, compressionLevel: 9, effort: 10 }).toFile(target);
-  console.log(`screenshots: ${name} ${(statSync(source).size / 1000).toFixed(0)} kB -> docs/screenshots/${name} ${(statSync(target).size / 1000).toFixed(0)} kB`);
+  await sharp(source)
+    .resize({ width: MAX_WIDTH, withoutEnlargement: true })
+    .png({ palette: true, colours: 256, compressionLevel: 9, effort: 10 })
+    .toFile(target);
+  console.log(
+    `screenshots: ${name} ${(statSync(source).size / 1000).toFixed(0)} kB -> docs/screenshots/${name} ${(statSync(target).size / 1000).toFixed(0)} kB`,
+  );
 }
 process.exit(missing > 0 ? 1 : 0);

@@ -37,7 +37,14 @@ export function clusteredVectors(count: number, dims: number, clusters: number, 
  * million rows never exist as float32 (1 GB); the last `extra` rows come back as float32 (queries
  * from the same mixture).
  */
-export function clusteredInt8Rows(count: number, extra: number, dims: number, clusters: number, spread: number, seed: number): { scales: Float32Array; codes: Int8Array; extraRows: Float32Array } {
+export function clusteredInt8Rows(
+  count: number,
+  extra: number,
+  dims: number,
+  clusters: number,
+  spread: number,
+  seed: number,
+): { scales: Float32Array; codes: Int8Array; extraRows: Float32Array } {
   const random = mulberry32(seed);
   const centres = new Float32Array(clusters * dims);
   for (let i = 0; i < centres.length; i++) centres[i] = gaussian(random);

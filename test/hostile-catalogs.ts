@@ -5,7 +5,8 @@
  */
 import { encodeVectors, float32ToFloat16Bits, sha256Hex } from '../src/engine/catalog/vector-codec.ts';
 
-export type HostileCatalogKind = 'huge-count' | 'huge-dims' | 'huge-bytes' | 'count-over-items' | 'float16-nan' | 'float16-inf' | 'int8-huge-scale' | 'endless-body';
+export type HostileCatalogKind =
+  'huge-count' | 'huge-dims' | 'huge-bytes' | 'count-over-items' | 'float16-nan' | 'float16-inf' | 'int8-huge-scale' | 'endless-body';
 
 const DIMS = 4;
 const IDS = ['a', 'b', 'c'];

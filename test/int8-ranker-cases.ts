@@ -30,7 +30,13 @@ function randomQuery(dims: number, seed: number): Float32Array {
 
 export function rankerCases(): RankerCase[] {
   const cases: RankerCase[] = [];
-  for (const [count, dims] of [[20_000, 256], [30_000, 64], [5_003, 37], [2_001, 300], [7, 16]] as const) {
+  for (const [count, dims] of [
+    [20_000, 256],
+    [30_000, 64],
+    [5_003, 37],
+    [2_001, 300],
+    [7, 16],
+  ] as const) {
     const matrix = quantizeInt8Rows(randomRows(count, dims, count + dims), dims);
     cases.push({ name: `random ${count} × ${dims}, k = 10`, matrix, query: randomQuery(dims, dims), k: 10, kernelAnswers: true });
   }
@@ -40,7 +46,14 @@ export function rankerCases(): RankerCase[] {
   const random = mulberry32(12);
   const mask = Uint8Array.from({ length: 10_000 }, () => (random() < 0.1 ? 1 : 0));
   cases.push({ name: 'a category mask (10 % of rows)', matrix: big, query: randomQuery(64, 13), k: 10, mask, kernelAnswers: true });
-  cases.push({ name: 'a mask allowing 3 rows', matrix: big, query: randomQuery(64, 14), k: 10, mask: Uint8Array.from({ length: 10_000 }, (_, i) => (i % 4000 === 7 ? 1 : 0)), kernelAnswers: true });
+  cases.push({
+    name: 'a mask allowing 3 rows',
+    matrix: big,
+    query: randomQuery(64, 14),
+    k: 10,
+    mask: Uint8Array.from({ length: 10_000 }, (_, i) => (i % 4000 === 7 ? 1 : 0)),
+    kernelAnswers: true,
+  });
 
   // Ties: 600 copies of one row among random rows, and a query that puts them on top; the top-10
   // are the copies with the lowest rows. More copies than the first shortlist, so it must grow.
@@ -59,11 +72,17 @@ export function rankerCases(): RankerCase[] {
     const base = randomQuery(dims, 32).map((v) => v * 0.5);
     for (let c = 0; c < 200; c++) {
       const row = base.slice();
-      row[c % dims] = itemAt(row, c % dims) + ((c % 7) * 1e-3);
+      row[c % dims] = itemAt(row, c % dims) + (c % 7) * 1e-3;
       row[0] = 1; // same max → same scale for every copy
       values.set(row, c * 197 * dims); // spread out: a GPU workgroup (4096 rows) holds at most ~21 of them
     }
-    cases.push({ name: 'near-ties within the quantisation error', matrix: quantizeInt8Rows(values, dims), query: Float32Array.from(base, (v, j) => (j === 0 ? 1 : v)), k: 20, kernelAnswers: true });
+    cases.push({
+      name: 'near-ties within the quantisation error',
+      matrix: quantizeInt8Rows(values, dims),
+      query: Float32Array.from(base, (v, j) => (j === 0 ? 1 : v)),
+      k: 20,
+      kernelAnswers: true,
+    });
   }
   // Adversarial near-ties: 127 variants of one row, variant m moving one code step from position
   // 2m+1 to 2m+2, where the query differs by m × 1e-7: exact scores 1e-7 apart, far below the

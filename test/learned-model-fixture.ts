@@ -40,7 +40,12 @@ export async function writeBaseCatalog(dir: string): Promise<{ manifest: Catalog
       text: { path: 'text.int8', format: 'int8', count: N, dims: 16, bytes: textBytes.byteLength, sha256: await sha256Hex(textBytes) },
       image: { path: 'image.int8', format: 'int8', count: N - 1, dims: 24, bytes: imageBytes.byteLength, sha256: await sha256Hex(imageBytes) },
     },
-    items: Array.from({ length: N }, (_, i) => ({ id: `item${i}`, title: `Item ${i}`, category: CATEGORIES[i % 4]!, vectorRows: i === 5 ? { text: i } : { text: i, image: i < 5 ? i : i - 1 } })),
+    items: Array.from({ length: N }, (_, i) => ({
+      id: `item${i}`,
+      title: `Item ${i}`,
+      category: CATEGORIES[i % 4]!,
+      vectorRows: i === 5 ? { text: i } : { text: i, image: i < 5 ? i : i - 1 },
+    })),
   };
   const decode = (rows: Float32Array[], dims: number) => {
     const out = new Float32Array(rows.length * dims);
@@ -56,7 +61,8 @@ export function log(): InteractionRow[] {
   const rows: InteractionRow[] = [];
   for (let s = 0; s < 60; s++) {
     const c = s % 4;
-    for (let t = 0; t < 6; t++) rows.push({ session: `s${s}`, item: `item${c + 4 * Math.floor(random() * 12)}`, timestamp: 1_700_000_000 + s * 1000 + t * 10, event: 'view' });
+    for (let t = 0; t < 6; t++)
+      rows.push({ session: `s${s}`, item: `item${c + 4 * Math.floor(random() * 12)}`, timestamp: 1_700_000_000 + s * 1000 + t * 10, event: 'view' });
   }
   return rows;
 }
@@ -65,12 +71,18 @@ export function log(): InteractionRow[] {
 export async function buildInto(dir: string, withLog: boolean, seed = 1, dims = 8): Promise<CatalogManifest> {
   const { manifest, stored } = await writeBaseCatalog(dir);
   const rows = log();
-  if (withLog) manifest.signals = aggregateInteractions(rows, manifest.items.map((i) => i.id)).signals;
+  if (withLog)
+    manifest.signals = aggregateInteractions(
+      rows,
+      manifest.items.map((i) => i.id),
+    ).signals;
   const space = new ItemSpace(manifest, { text: { data: stored.text, dims: 16 }, image: { data: stored.image, dims: 24 } }, undefined);
-  const built = await buildLearnedModel({ outDir: dir, manifest, stored, space, ...(withLog ? { interactions: { rows } } : {}) }, { seed, epochs: 2, towerSteps: 30, dims });
+  const built = await buildLearnedModel(
+    { outDir: dir, manifest, stored, space, ...(withLog ? { interactions: { rows } } : {}) },
+    { seed, epochs: 2, towerSteps: 30, dims },
+  );
   space.release(true);
   manifest.learnedModel = built.entry;
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
   return manifest;
 }
-

@@ -20,7 +20,10 @@ async function main(): Promise<void> {
   rmSync(PARITY_FIXTURE_DIR, { recursive: true, force: true });
   mkdirSync(PARITY_FIXTURE_DIR, { recursive: true });
   await buildInto(PARITY_FIXTURE_DIR, true, 1, 16);
-  const files = await loadCatalogFiles(`${pathToFileURL(PARITY_FIXTURE_DIR).href}/`, { caches: null, fetch: async (url) => new Response(new Uint8Array(readFileSync(new URL(url.split('?')[0]!)))) });
+  const files = await loadCatalogFiles(`${pathToFileURL(PARITY_FIXTURE_DIR).href}/`, {
+    caches: null,
+    fetch: async (url) => new Response(new Uint8Array(readFileSync(new URL(url.split('?')[0]!)))),
+  });
   writeFileSync(join(PARITY_FIXTURE_DIR, 'expected.json'), JSON.stringify(await parityResults(files)) + '\n');
 }
 

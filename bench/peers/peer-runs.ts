@@ -60,7 +60,11 @@ export interface PeerRow {
 
 /** The slice of hnswlib-wasm's API the comparison uses. */
 export interface HnswlibModule {
-  HierarchicalNSW: new (space: 'ip', dims: number, file: string) => {
+  HierarchicalNSW: new (
+    space: 'ip',
+    dims: number,
+    file: string,
+  ) => {
     initIndex(maxElements: number, m: number, efConstruction: number, seed: number): void;
     addPoints(items: Float32Array[], labels: number[], replaceDeleted: boolean): void;
     setEfSearch(ef: number): void;
@@ -114,7 +118,12 @@ async function timed<T>(task: () => T | Promise<T>): Promise<{ value: T; ms: num
   return { value, ms: performance.now() - start };
 }
 
-async function measure(queries: Float32Array[], truth: number[][], k: number, run: (q: Float32Array) => Promise<ArrayLike<number>> | ArrayLike<number>): Promise<Omit<PeerSetting, 'setting'>> {
+async function measure(
+  queries: Float32Array[],
+  truth: number[][],
+  k: number,
+  run: (q: Float32Array) => Promise<ArrayLike<number>> | ArrayLike<number>,
+): Promise<Omit<PeerSetting, 'setting'>> {
   const times: number[] = [];
   let sum = 0;
   await run(queries[0]!); // warm-up
@@ -129,7 +138,15 @@ async function measure(queries: Float32Array[], truth: number[][], k: number, ru
 /** Above this many items voy's serialised index is sampled, not produced whole. */
 const SERIALIZE_WHOLE_MAX = 20_000;
 
-const skipped = (system: string, items: number, why: string): PeerRow => ({ system, items, built: false, note: why, buildMs: NaN, downloadBytes: NaN, settings: [] });
+const skipped = (system: string, items: number, why: string): PeerRow => ({
+  system,
+  items,
+  built: false,
+  note: why,
+  buildMs: NaN,
+  downloadBytes: NaN,
+  settings: [],
+});
 
 /** Every system of the comparison on the same vectors and queries. */
 export async function runPeers(o: PeerOptions, loaders: PeerLoaders): Promise<PeerRow[]> {
@@ -145,13 +162,25 @@ export async function runPeers(o: PeerOptions, loaders: PeerLoaders): Promise<Pe
     const { value: matrix, ms } = await timed(() => quantizeInt8Rows(vectors, o.dims));
     const exact = await measure(queries, truth, o.k, (q) => rankInt8Wasm(matrix, q, o.k).indices);
     const bytes = o.items * (o.dims + 4);
-    rows.push({ system: 'ours: int8 brute force (wasm-simd)', items: o.items, built: true, buildMs: ms, downloadBytes: bytes, downloadBytesSource: 'int8 codes + a float32 scale per row', memoryBytes: bytes, settings: [{ setting: 'exact over int8', ...exact }] });
+    rows.push({
+      system: 'ours: int8 brute force (wasm-simd)',
+      items: o.items,
+      built: true,
+      buildMs: ms,
+      downloadBytes: bytes,
+      downloadBytesSource: 'int8 codes + a float32 scale per row',
+      memoryBytes: bytes,
+      settings: [{ setting: 'exact over int8', ...exact }],
+    });
   }
   // Ours, IVF: the partitions built by the bench, fetched from the server.
   if (o.ivfUrl) {
     const settings: PeerSetting[] = [];
     for (const nprobe of o.nprobes) {
-      const index = await IvfIndex.open(new URL(o.ivfUrl, globalThis.location?.href).href, wasmInt8Ranker, { caches: null, ...(loaders.fetch ? { fetch: loaders.fetch } : {}) });
+      const index = await IvfIndex.open(new URL(o.ivfUrl, globalThis.location?.href).href, wasmInt8Ranker, {
+        caches: null,
+        ...(loaders.fetch ? { fetch: loaders.fetch } : {}),
+      });
       const first = await index.search(queries[0]!, o.k, { nprobe });
       const firstQueryBytes = index.openBytesFetched + first.bytesFetched;
       // Every query's partitions fetched once, then timed from memory.
@@ -159,11 +188,21 @@ export async function runPeers(o: PeerOptions, loaders: PeerLoaders): Promise<Pe
       const m = await measure(queries, truth, o.k, async (q) => (await index.search(q, o.k, { nprobe })).rows);
       settings.push({ setting: `nprobe ${nprobe} of ${index.partitions}`, firstQueryBytes, ...m });
     }
-    rows.push({ system: 'ours: IVF int8 (wasm-simd)', items: o.items, built: true, buildMs: NaN, note: 'built in Node by the bench (k-means); build time in the IVF table', downloadBytes: o.items * (o.dims + 8), downloadBytesSource: 'all partitions (int8 codes, scale, row id); a query fetches only its nprobe', settings });
+    rows.push({
+      system: 'ours: IVF int8 (wasm-simd)',
+      items: o.items,
+      built: true,
+      buildMs: NaN,
+      note: 'built in Node by the bench (k-means); build time in the IVF table',
+      downloadBytes: o.items * (o.dims + 8),
+      downloadBytesSource: 'all partitions (int8 codes, scale, row id); a query fetches only its nprobe',
+      settings,
+    });
   } else rows.push(skipped('ours: IVF int8 (wasm-simd)', o.items, 'not run: no IVF files for these vectors were given (ivfUrl)'));
 
   if (o.skip?.includes('hnswlib-wasm')) rows.push(skipped(HNSWLIB_SYSTEM, o.items, 'skipped by the bench options'));
-  else if (!loaders.hnswlib) rows.push(skipped(HNSWLIB_SYSTEM, o.items, 'not run here: hnswlib-wasm 0.8.2 is built for the web only (runs in the bench page, not in Node)'));
+  else if (!loaders.hnswlib)
+    rows.push(skipped(HNSWLIB_SYSTEM, o.items, 'not run here: hnswlib-wasm 0.8.2 is built for the web only (runs in the bench page, not in Node)'));
   else rows.push(await runHnswlib(o, vectors, queries, truth, await loaders.hnswlib()));
 
   if (o.skip?.includes('voy-search')) rows.push(skipped(VOY_SYSTEM, o.items, 'skipped by the bench options'));
@@ -181,7 +220,11 @@ async function runHnswlib(o: PeerOptions, vectors: Float32Array, queries: Float3
   let added = 0;
   while (added < o.items && performance.now() - start < o.buildBudgetMs) {
     const n = Math.min(o.batchSize, o.items - added);
-    index.addPoints(Array.from({ length: n }, (_, i) => vectors.subarray((added + i) * o.dims, (added + i + 1) * o.dims)), Array.from({ length: n }, (_, i) => added + i), false);
+    index.addPoints(
+      Array.from({ length: n }, (_, i) => vectors.subarray((added + i) * o.dims, (added + i + 1) * o.dims)),
+      Array.from({ length: n }, (_, i) => added + i),
+      false,
+    );
     added += n;
   }
   const buildMs = performance.now() - start;
@@ -190,14 +233,32 @@ async function runHnswlib(o: PeerOptions, vectors: Float32Array, queries: Float3
   const downloadBytes = o.items * (o.dims * 4 + (2 * o.hnswM + 1) * 4 + 8);
   const memoryBytes = lib.HEAP8?.byteLength;
   if (added < o.items) {
-    return { system, items: o.items, built: false, note: `index not built within ${(o.buildBudgetMs / 1000).toFixed(0)} s: ${added.toLocaleString('en')} of ${o.items.toLocaleString('en')} items added`, buildMs, downloadBytes, downloadBytesSource: 'hnswlib layout: float32 vector + level-0 links + label per item', settings: [] };
+    return {
+      system,
+      items: o.items,
+      built: false,
+      note: `index not built within ${(o.buildBudgetMs / 1000).toFixed(0)} s: ${added.toLocaleString('en')} of ${o.items.toLocaleString('en')} items added`,
+      buildMs,
+      downloadBytes,
+      downloadBytesSource: 'hnswlib layout: float32 vector + level-0 links + label per item',
+      settings: [],
+    };
   }
   const settings: PeerSetting[] = [];
   for (const ef of o.efSearches) {
     index.setEfSearch(ef);
     settings.push({ setting: `efSearch ${ef}`, ...(await measure(queries, truth, o.k, (q) => index.searchKnn(q, o.k, undefined).neighbors)) });
   }
-  return { system, items: o.items, built: true, buildMs, downloadBytes, downloadBytesSource: 'hnswlib layout: float32 vector + level-0 links + label per item', ...(memoryBytes ? { memoryBytes } : {}), settings };
+  return {
+    system,
+    items: o.items,
+    built: true,
+    buildMs,
+    downloadBytes,
+    downloadBytesSource: 'hnswlib layout: float32 vector + level-0 links + label per item',
+    ...(memoryBytes ? { memoryBytes } : {}),
+    settings,
+  };
 }
 
 /**
@@ -206,9 +267,20 @@ async function runHnswlib(o: PeerOptions, vectors: Float32Array, queries: Float3
  * string; at 100,000 × 256 that string passes V8's longest string (2^29 − 24 characters) and the
  * call fails with `unwrap_throw`. Batches keep each string small; the index is the same.
  */
-async function runVoy(o: PeerOptions, vectors: Float32Array, queries: Float32Array[], truth: number[][], voyModule: { Voy: VoyClass; memory: WebAssembly.Memory }): Promise<PeerRow> {
+async function runVoy(
+  o: PeerOptions,
+  vectors: Float32Array,
+  queries: Float32Array[],
+  truth: number[][],
+  voyModule: { Voy: VoyClass; memory: WebAssembly.Memory },
+): Promise<PeerRow> {
   const resource = (from: number, to: number) => ({
-    embeddings: Array.from({ length: to - from }, (_, i) => ({ id: String(from + i), title: '', url: '', embeddings: Array.from(vectors.subarray((from + i) * o.dims, (from + i + 1) * o.dims)) })),
+    embeddings: Array.from({ length: to - from }, (_, i) => ({
+      id: String(from + i),
+      title: '',
+      url: '',
+      embeddings: Array.from(vectors.subarray((from + i) * o.dims, (from + i + 1) * o.dims)),
+    })),
   });
   const start = performance.now();
   const voy = new voyModule.Voy();
@@ -226,7 +298,17 @@ async function runVoy(o: PeerOptions, vectors: Float32Array, queries: Float32Arr
   const buildMs = performance.now() - start;
   const memoryBytes = voyModule.memory.buffer.byteLength;
   if (added < o.items) {
-    return { system: VOY_SYSTEM, items: o.items, built: false, note: note ?? `index not built within ${(o.buildBudgetMs / 1000).toFixed(0)} s: ${added.toLocaleString('en')} of ${o.items.toLocaleString('en')} items added`, buildMs, downloadBytes: NaN, memoryBytes, settings: [] };
+    return {
+      system: VOY_SYSTEM,
+      items: o.items,
+      built: false,
+      note:
+        note ?? `index not built within ${(o.buildBudgetMs / 1000).toFixed(0)} s: ${added.toLocaleString('en')} of ${o.items.toLocaleString('en')} items added`,
+      buildMs,
+      downloadBytes: NaN,
+      memoryBytes,
+      settings: [],
+    };
   }
   const exact = await measure(queries, truth, o.k, (q) => voy.search(q, o.k).neighbors.map((n) => Number(n.id)));
   // What a visitor downloads: voy's serialize() (serde JSON of the tree, every vector padded to
@@ -244,5 +326,14 @@ async function runVoy(o: PeerOptions, vectors: Float32Array, queries: Float32Arr
     downloadBytesSource = `serialize() of a ${part.toLocaleString('en')}-item index × ${o.items / part} (the whole one would pass V8's longest string)`;
   }
   voy.free();
-  return { system: VOY_SYSTEM, items: o.items, built: true, buildMs, downloadBytes, downloadBytesSource, memoryBytes, settings: [{ setting: 'exact (k-d tree)', ...exact }] };
+  return {
+    system: VOY_SYSTEM,
+    items: o.items,
+    built: true,
+    buildMs,
+    downloadBytes,
+    downloadBytesSource,
+    memoryBytes,
+    settings: [{ setting: 'exact (k-d tree)', ...exact }],
+  };
 }

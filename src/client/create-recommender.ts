@@ -65,7 +65,8 @@ export interface Recommender {
 
 export async function createRecommender(options: CreateRecommenderOptions): Promise<Recommender> {
   const { catalog: catalogUrl, ...engineOptions } = options;
-  if (typeof catalogUrl !== 'string' || catalogUrl.trim() === '') throw new TypeError('createRecommender: the "catalog" option (the catalog folder URL) is required');
+  if (typeof catalogUrl !== 'string' || catalogUrl.trim() === '')
+    throw new TypeError('createRecommender: the "catalog" option (the catalog folder URL) is required');
   const url = new URL(catalogUrl, location.href).href;
   const start = async (onProgress: ProgressListener | undefined): Promise<RunningEngine> => {
     const engine = await startEngine({ ...engineOptions, onProgress });

@@ -25,7 +25,18 @@ export const DEFAULT_CALL_TIMEOUT_MS = 120_000;
 export const DEFAULT_MODEL_TIMEOUT_MS = 600_000;
 
 /** Calls that may fetch or run a model, or fetch a large catalog: they get `modelTimeoutMs`. */
-const MODEL_CALLS = new Set(['init', 'loadCatalog', 'warmUp', 'searchByExample', 'embedText', 'embedImages', 'embedAudio', 'embedVideo', 'checkModels', 'ivfSearch']);
+const MODEL_CALLS = new Set([
+  'init',
+  'loadCatalog',
+  'warmUp',
+  'searchByExample',
+  'embedText',
+  'embedImages',
+  'embedAudio',
+  'embedVideo',
+  'checkModels',
+  'ivfSearch',
+]);
 /** Benchmarks run as long as they are asked to: no limit. */
 const UNTIMED_CALLS = new Set(['benchmarkRanking', 'benchmarkInt8Ranking', 'benchmarkEmbedding', 'benchmarkRecommend']);
 
@@ -151,15 +162,19 @@ export class EngineLifetime {
     const blamed = longest;
     const dueAt = this.lastAnswerAt + blamed.limitMs;
     // setTimeout holds at most 2^31 - 1 ms; a longer limit re-arms when that much has passed.
-    this.watchdog = setTimeout(() => {
-      if (Date.now() < dueAt) this.arm();
-      else this.end(new EngineTimeoutError(blamed.call, blamed.limitMs));
-    }, Math.min(Math.max(0, dueAt - Date.now()), 2 ** 31 - 1));
+    this.watchdog = setTimeout(
+      () => {
+        if (Date.now() < dueAt) this.arm();
+        else this.end(new EngineTimeoutError(blamed.call, blamed.limitMs));
+      },
+      Math.min(Math.max(0, dueAt - Date.now()), 2 ** 31 - 1),
+    );
   }
 }
 
 function timeoutOf(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || Number.isNaN(value) || value <= 0) throw new RangeError(`${name} must be a number of ms > 0 (Infinity for no limit), got ${value}`);
+  if (typeof value !== 'number' || Number.isNaN(value) || value <= 0)
+    throw new RangeError(`${name} must be a number of ms > 0 (Infinity for no limit), got ${value}`);
   return value;
 }

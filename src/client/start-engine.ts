@@ -55,7 +55,11 @@ export async function startEngine(options: StartEngineOptions = {}): Promise<Eng
   const api = watchedApi(remote, lifetime);
   signal?.addEventListener('abort', () => lifetime.end(), { once: true });
   try {
-    const report = await lifetime.call('init', () => remote.init({ assetsBaseUrl: defaultAssetsBaseUrl(), ...config }, progressProxy(onProgress)), initTimeoutMs);
+    const report = await lifetime.call(
+      'init',
+      () => remote.init({ assetsBaseUrl: defaultAssetsBaseUrl(), ...config }, progressProxy(onProgress)),
+      initTimeoutMs,
+    );
     lifetime.watchLock(lockName);
     return {
       api,

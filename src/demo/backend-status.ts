@@ -10,12 +10,36 @@ export class BackendStatus extends LitElement {
   @property({ type: String }) error = '';
 
   static override styles = css`
-    :host { display: block; font: 14px/1.4 system-ui, sans-serif; }
-    .notice { background: #fff4ce; border-left: 4px solid #b58900; padding: 0.5em 0.75em; margin: 0.5em 0; }
-    .error { background: #fde7e9; border-left: 4px solid #c50f1f; padding: 0.5em 0.75em; }
-    table { border-collapse: collapse; margin-top: 0.5em; }
-    td, th { padding: 0.2em 0.75em; text-align: left; border-bottom: 1px solid #ddd; }
-    .chosen { font-weight: 600; }
+    :host {
+      display: block;
+      font:
+        14px/1.4 system-ui,
+        sans-serif;
+    }
+    .notice {
+      background: #fff4ce;
+      border-left: 4px solid #b58900;
+      padding: 0.5em 0.75em;
+      margin: 0.5em 0;
+    }
+    .error {
+      background: #fde7e9;
+      border-left: 4px solid #c50f1f;
+      padding: 0.5em 0.75em;
+    }
+    table {
+      border-collapse: collapse;
+      margin-top: 0.5em;
+    }
+    td,
+    th {
+      padding: 0.2em 0.75em;
+      text-align: left;
+      border-bottom: 1px solid #ddd;
+    }
+    .chosen {
+      font-weight: 600;
+    }
   `;
 
   override render() {
@@ -25,14 +49,23 @@ export class BackendStatus extends LitElement {
     return html`
       ${r.notices.map((n) => html`<p class="notice" role="alert" data-testid="engine-notice">${n}</p>`)}
       <p>
-        Running on <strong data-testid="backend">${r.backend}</strong>
-        (<span data-testid="backend-mode">${r.mode}</span>): <span data-testid="backend-reason">${r.reason}</span>
+        Running on <strong data-testid="backend">${r.backend}</strong> (<span data-testid="backend-mode">${r.mode}</span>):
+        <span data-testid="backend-reason">${r.reason}</span>
       </p>
       <table aria-label="Backend measurements">
-        <thead><tr><th>backend</th><th>probe</th></tr></thead>
+        <thead>
+          <tr>
+            <th>backend</th>
+            <th>probe</th>
+          </tr>
+        </thead>
         <tbody>
           ${r.candidates.map(
-            (c) => html`<tr class=${c.name === r.backend ? 'chosen' : ''}><td>${c.name}</td><td>${describeCandidate(c)}</td></tr>`,
+            (c) =>
+              html`<tr class=${c.name === r.backend ? 'chosen' : ''}>
+                <td>${c.name}</td>
+                <td>${describeCandidate(c)}</td>
+              </tr>`,
           )}
         </tbody>
       </table>

@@ -50,8 +50,8 @@ export class CatalogBuildView extends LitElement {
     return html`<section class="card" aria-labelledby="build-heading" data-testid="catalog-build" data-phase=${status.phase}>
       <h2 id="build-heading">Building the catalog (first run only)</h2>
       <p class="lead">
-        <code>npm start</code> is building the default catalog on this machine: the Tux Paint stamps, each one’s text, picture and
-        sound embedded by the same encoders this page uses. The shop opens here by itself when it is ready; later runs reuse it.
+        <code>npm start</code> is building the default catalog on this machine: the Tux Paint stamps, each one’s text, picture and sound embedded by the same
+        encoders this page uses. The shop opens here by itself when it is ready; later runs reuse it.
       </p>
       <div
         class="bar"

@@ -70,11 +70,15 @@ export class CatalogGrid extends LitElement {
       <ul aria-labelledby="grid-heading" data-testid="catalog-grid">
         ${visible.map((item) => html`<li data-item-id=${item.id}><item-card .item=${item}></item-card></li>`)}
       </ul>
-      ${rest > 0
-        ? html`<div class="more">
-            <button type="button" class="button" @click=${this.showMore}>Show ${Math.min(rest, PAGE_SIZE)} more<span class="visually-hidden"> items</span> (${rest} left)</button>
-          </div>`
-        : nothing}
+      ${
+        rest > 0
+          ? html`<div class="more">
+              <button type="button" class="button" @click=${this.showMore}>
+                Show ${Math.min(rest, PAGE_SIZE)} more<span class="visually-hidden"> items</span> (${rest} left)
+              </button>
+            </div>`
+          : nothing
+      }
     </section>`;
   }
 

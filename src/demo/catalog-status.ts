@@ -9,8 +9,18 @@ export class CatalogStatus extends LitElement {
   @property({ type: String }) error = '';
 
   static override styles = css`
-    :host { display: block; font: 14px/1.4 system-ui, sans-serif; margin-top: 0.75em; }
-    .error { background: #fde7e9; border-left: 4px solid #c50f1f; padding: 0.5em 0.75em; }
+    :host {
+      display: block;
+      font:
+        14px/1.4 system-ui,
+        sans-serif;
+      margin-top: 0.75em;
+    }
+    .error {
+      background: #fde7e9;
+      border-left: 4px solid #c50f1f;
+      padding: 0.5em 0.75em;
+    }
   `;
 
   override render() {
@@ -19,8 +29,8 @@ export class CatalogStatus extends LitElement {
     if (!s) return html`<p aria-live="polite">Loading the catalog…</p>`;
     return html`<p data-testid="catalog-summary">
       Catalog <strong>${s.name}</strong>: <span data-testid="catalog-items">${s.itemCount}</span> items with
-      ${s.modalities.map((m) => `${m.modality} (${m.count})`).join(', ')}; ${(s.bytes / 1e6).toFixed(1)} MB of vectors,
-      loaded in ${s.loadMs.toFixed(0)} ms ${s.fromCache ? 'from the browser cache' : 'from the network'}.
+      ${s.modalities.map((m) => `${m.modality} (${m.count})`).join(', ')}; ${(s.bytes / 1e6).toFixed(1)} MB of vectors, loaded in ${s.loadMs.toFixed(0)} ms
+      ${s.fromCache ? 'from the browser cache' : 'from the network'}.
     </p>`;
   }
 }

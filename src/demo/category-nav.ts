@@ -93,14 +93,17 @@ export class CategoryNav extends LitElement {
       <ul>
         <li>${this.button('', 'All items', this.total)}</li>
         ${this.tree.map(
-          (top) => html`<li>
-            ${this.button(top.path, top.name, top.count, isInCategory(this.selected, top.path))}
-            ${isInCategory(this.selected, top.path) && top.children.length
-              ? html`<ul aria-label="${top.name} folders">
-                  ${top.children.map((sub) => html`<li>${this.button(sub.path, sub.name, sub.count)}</li>`)}
-                </ul>`
-              : nothing}
-          </li>`,
+          (top) =>
+            html`<li>
+              ${this.button(top.path, top.name, top.count, isInCategory(this.selected, top.path))}
+              ${
+                isInCategory(this.selected, top.path) && top.children.length
+                  ? html`<ul aria-label="${top.name} folders">
+                      ${top.children.map((sub) => html`<li>${this.button(sub.path, sub.name, sub.count)}</li>`)}
+                    </ul>`
+                  : nothing
+              }
+            </li>`,
         )}
       </ul>
     </nav>`;

@@ -191,11 +191,14 @@ export class DemoApp extends LitElement {
             </div>
           </div>
           <p class="backend-badge" data-testid="header-backend">
-            ${this.report
-              ? html`<span class="backend-badge__label">Backend</span> <strong>${this.report.backend}</strong> <span class="backend-badge__mode">${this.report.mode}</span>`
-              : this.engineError
-                ? 'Engine stopped'
-                : 'Starting engine…'}
+            ${
+              this.report
+                ? html`<span class="backend-badge__label">Backend</span> <strong>${this.report.backend}</strong>
+                    <span class="backend-badge__mode">${this.report.mode}</span>`
+                : this.engineError
+                  ? 'Engine stopped'
+                  : 'Starting engine…'
+            }
           </p>
         </div>
       </header>
@@ -221,8 +224,8 @@ export class DemoApp extends LitElement {
       <footer class="site-footer">
         <p>
           Catalog: Tux Paint stamps (pictures, sounds and descriptions), GPL-2.0-or-later;
-          <a href="catalogs/tuxpaint/NOTICE">notice</a> and <a href="catalogs/tuxpaint/COPYRIGHT">copyright</a>.
-          The recommender, its models and your profile stay in this browser.
+          <a href="catalogs/tuxpaint/NOTICE">notice</a> and <a href="catalogs/tuxpaint/COPYRIGHT">copyright</a>. The recommender, its models and your profile
+          stay in this browser.
         </p>
       </footer>
     `;
@@ -250,13 +253,19 @@ export class DemoApp extends LitElement {
           <catalog-grid .items=${this.categoryItems()} heading=${categoryLabel(this.category)}></catalog-grid>
         </div>
         <div class="insights page-section">
-          <embedding-map .recs=${recs} .highlightHistory=${this.viewedIds} .highlightRecommended=${this.hasHistory ? this.forYou.map((i) => i.id) : []}></embedding-map>
+          <embedding-map
+            .recs=${recs}
+            .highlightHistory=${this.viewedIds}
+            .highlightRecommended=${this.hasHistory ? this.forYou.map((i) => i.id) : []}
+          ></embedding-map>
           <privacy-panel .recs=${recs} @profile-forgotten=${this.onProfileForgotten}></privacy-panel>
         </div>
       </div>
-      ${open
-        ? html`<item-view class="page-section" .item=${open} .recs=${recs} @item-close=${this.closeItem} @review-saved=${this.onExampleResults}></item-view>`
-        : nothing}
+      ${
+        open
+          ? html`<item-view class="page-section" .item=${open} .recs=${recs} @item-close=${this.closeItem} @review-saved=${this.onExampleResults}></item-view>`
+          : nothing
+      }
     `;
   }
 
@@ -272,9 +281,11 @@ export class DemoApp extends LitElement {
       data-rail="popular"
       data-testid="popular-rail"
       heading=${withShoppers ? 'Popular' : 'Typical of each category'}
-      caption=${withShoppers
-        ? 'What shoppers look at most, from the shop’s anonymised interaction log.'
-        : 'This catalog has no shopper data yet, so these are the items closest to the centre of their top-level category (by their vectors), a few from each.'}
+      caption=${
+        withShoppers
+          ? 'What shoppers look at most, from the shop’s anonymised interaction log.'
+          : 'This catalog has no shopper data yet, so these are the items closest to the centre of their top-level category (by their vectors), a few from each.'
+      }
       .items=${this.popular}
       ?busy=${this.popularBusy}
     ></rec-rail>`;

@@ -10,8 +10,22 @@ const PAD = 24;
  * only cue: the legend, shapes for history and recommendations, the title on hover and focus.
  */
 const PALETTE = [
-  '#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#e36c0a', '#b5179e', '#0f8b8d', '#8c564b',
-  '#c49000', '#393b79', '#5f6b7a', '#00a6d6', '#8a8a00', '#7b4173', '#e377c2', '#6b8e23',
+  '#1f77b4',
+  '#d62728',
+  '#2ca02c',
+  '#9467bd',
+  '#e36c0a',
+  '#b5179e',
+  '#0f8b8d',
+  '#8c564b',
+  '#c49000',
+  '#393b79',
+  '#5f6b7a',
+  '#00a6d6',
+  '#8a8a00',
+  '#7b4173',
+  '#e377c2',
+  '#6b8e23',
 ];
 
 /** One item on the map. */

@@ -120,10 +120,11 @@ export class EmbeddingMap extends LitElement {
           </ul>
           <ul class="legend" aria-label="Categories">
             ${this.layout.legend.map(
-              (entry) => html`<li>
-                <svg viewBox="0 0 14 14" aria-hidden="true"><circle cx="7" cy="7" r="6" fill=${entry.colour}></circle></svg>
-                ${folderLabel(entry.top || 'other')} (${entry.count})
-              </li>`,
+              (entry) =>
+                html`<li>
+                  <svg viewBox="0 0 14 14" aria-hidden="true"><circle cx="7" cy="7" r="6" fill=${entry.colour}></circle></svg>
+                  ${folderLabel(entry.top || 'other')} (${entry.count})
+                </li>`,
             )}
           </ul>
         </figcaption>
@@ -178,7 +179,10 @@ export class EmbeddingMap extends LitElement {
   private shapeIcon(kind: 'history' | 'recommended') {
     return kind === 'history'
       ? html`<svg viewBox="0 0 14 14" aria-hidden="true"><rect x="2" y="2" width="10" height="10" fill="#5f6b7a" stroke="#111" stroke-width="2"></rect></svg>`
-      : html`<svg viewBox="0 0 14 14" aria-hidden="true"><circle cx="7" cy="7" r="3" fill="#5f6b7a"></circle><circle cx="7" cy="7" r="5.5" fill="none" stroke="#111" stroke-width="1.5"></circle></svg>`;
+      : html`<svg viewBox="0 0 14 14" aria-hidden="true">
+          <circle cx="7" cy="7" r="3" fill="#5f6b7a"></circle>
+          <circle cx="7" cy="7" r="5.5" fill="none" stroke="#111" stroke-width="1.5"></circle>
+        </svg>`;
   }
 }
 

@@ -80,13 +80,23 @@ export class ExampleSearch extends LitElement {
     return html`
       <section aria-labelledby="search-heading" aria-busy=${busy ? 'true' : 'false'}>
         <h2 id="search-heading">Search by example</h2>
-        <p class="lead">Show what you are looking for: describe it, give a picture, or play a sound. It is compared on this device and kept only in this browser.</p>
+        <p class="lead">
+          Show what you are looking for: describe it, give a picture, or play a sound. It is compared on this device and kept only in this browser.
+        </p>
         <div class="modes">
           <form class="mode" @submit=${this.onTextSubmit} role="search" aria-label="By words">
             <h3>Words</h3>
             <label for="text">Describe it</label>
             <div class="row">
-              <input id="text" type="search" placeholder="e.g. a red fruit" autocomplete="off" aria-describedby="text-hint" .value=${this.text} @input=${this.onTextInput} />
+              <input
+                id="text"
+                type="search"
+                placeholder="e.g. a red fruit"
+                autocomplete="off"
+                aria-describedby="text-hint"
+                .value=${this.text}
+                @input=${this.onTextInput}
+              />
               <button class="button primary" type="submit">Search</button>
             </div>
             <p id="text-hint" class="hint">A few words in English are enough: “something that flies”, “a warm hat”.</p>
@@ -122,9 +132,11 @@ export class ExampleSearch extends LitElement {
             <p class="timer" role="timer" aria-live="off" data-testid="record-time">
               ${recording ? html`Recording ${clock(recordedSeconds)} (at most ${clock(this.maxSoundSeconds)})` : `Up to ${this.maxSoundSeconds} s: a file (Ogg, MP3, WAV, FLAC) or the microphone.`}
             </p>
-            ${recording && recordedSeconds > this.maxSoundSeconds
-              ? html`<p class="warning" role="status">Past ${this.maxSoundSeconds} s: this recording is too long to use. Stop and record a shorter one.</p>`
-              : nothing}
+            ${
+              recording && recordedSeconds > this.maxSoundSeconds
+                ? html`<p class="warning" role="status">Past ${this.maxSoundSeconds} s: this recording is too long to use. Stop and record a shorter one.</p>`
+                : nothing
+            }
             <input id="sound-file" type="file" accept="audio/*" hidden @change=${this.onSoundPicked} />
           </div>
 
@@ -138,11 +150,18 @@ export class ExampleSearch extends LitElement {
           </div>
         </div>
 
-        ${this.renderStatus()}
-        ${this.error ? html`<p class="error" role="alert" data-testid="search-error">${this.error}</p>` : nothing}
-        ${this.results
-          ? html`<rec-rail heading=${`Results for ${this.results.label}`} heading-level="3" .items=${this.results.items} ?busy=${busy} @item-select=${this.onItemSelect}></rec-rail>`
-          : nothing}
+        ${this.renderStatus()} ${this.error ? html`<p class="error" role="alert" data-testid="search-error">${this.error}</p>` : nothing}
+        ${
+          this.results
+            ? html`<rec-rail
+                heading=${`Results for ${this.results.label}`}
+                heading-level="3"
+                .items=${this.results.items}
+                ?busy=${busy}
+                @item-select=${this.onItemSelect}
+              ></rec-rail>`
+            : nothing
+        }
       </section>
     `;
   }
@@ -166,12 +185,14 @@ export class ExampleSearch extends LitElement {
     const downloading = this.warmUp.state === 'loading' && loaded > 0;
     return html`<div class="status">
       <span aria-live="polite" data-testid="search-status">${message}</span>
-      ${downloading
-        ? html`<span class="bytes">
-            ${updates.map((u) => u.label).join(', ')}: ${formatBytes(loaded)}${total > loaded ? ` of ${formatBytes(total)}` : ''}
-            <progress max=${total || 1} .value=${loaded} aria-label="Search models downloaded"></progress>
-          </span>`
-        : nothing}
+      ${
+        downloading
+          ? html`<span class="bytes">
+              ${updates.map((u) => u.label).join(', ')}: ${formatBytes(loaded)}${total > loaded ? ` of ${formatBytes(total)}` : ''}
+              <progress max=${total || 1} .value=${loaded} aria-label="Search models downloaded"></progress>
+            </span>`
+          : nothing
+      }
     </div>`;
   }
 

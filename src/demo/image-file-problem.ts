@@ -26,7 +26,8 @@ export async function imageFileProblem(file: Blob, name: string): Promise<string
   const format = detectImageFormat(head);
   if (!format) return `“${name}” is not a picture this page can read: its contents are not PNG, JPEG, GIF, WebP or SVG. Choose ${ACCEPTED}.`;
   const maxBytes = format === 'svg' ? MAX_SVG_BYTES : MAX_IMAGE_BYTES;
-  if (file.size > maxBytes) return `“${name}” is too large (${(file.size / 1048576).toFixed(1)} MB); the limit is ${maxBytes / 1048576} MB. Choose a smaller picture.`;
+  if (file.size > maxBytes)
+    return `“${name}” is too large (${(file.size / 1048576).toFixed(1)} MB); the limit is ${maxBytes / 1048576} MB. Choose a smaller picture.`;
   try {
     // A raster header sits in the first bytes (a JPEG's after its EXIF and other APP segments);
     // an SVG is checked whole (at most MAX_SVG_BYTES).

@@ -35,7 +35,10 @@ export class ItemCard extends LitElement {
         border-radius: 12px;
         overflow: hidden;
         cursor: pointer;
-        transition: box-shadow 120ms ease, transform 120ms ease, border-color 120ms ease;
+        transition:
+          box-shadow 120ms ease,
+          transform 120ms ease,
+          border-color 120ms ease;
       }
       button:hover {
         border-color: var(--line-strong);

@@ -132,30 +132,51 @@ export class ItemView extends LitElement {
     return html`
       <button type="button" class="button back" @click=${this.close}><span aria-hidden="true">←</span> Back to ${this.backLabel}</button>
       <article class="layout" aria-labelledby="item-title" data-item-id=${item.id}>
-        ${item.videoUrl
-          ? html`<div class="picture video">
-              <video controls preload="metadata" playsinline src=${item.videoUrl} poster=${ifDefined(item.imageUrl)} aria-label=${`Video: ${item.title}`} data-testid="item-video"></video>
-            </div>`
-          : html`<div class="picture">
-              ${item.imageUrl ? html`<img src=${item.imageUrl} alt=${item.description ?? item.title} width="320" height="320" data-testid="item-image" />` : nothing}
-            </div>`}
+        ${
+          item.videoUrl
+            ? html`<div class="picture video">
+                <video
+                  controls
+                  preload="metadata"
+                  playsinline
+                  src=${item.videoUrl}
+                  poster=${ifDefined(item.imageUrl)}
+                  aria-label=${`Video: ${item.title}`}
+                  data-testid="item-video"
+                ></video>
+              </div>`
+            : html`<div class="picture">
+                ${item.imageUrl ? html`<img src=${item.imageUrl} alt=${item.description ?? item.title} width="320" height="320" data-testid="item-image" />` : nothing}
+              </div>`
+        }
         <div>
           <p class="category" data-testid="item-category">${categoryLabel(item.category)}</p>
           <h2 id="item-title" tabindex="-1">${item.title}</h2>
           ${item.description ? html`<p class="description" data-testid="item-description">${item.description}</p>` : nothing}
-          ${item.audioUrl
-            ? html`<div class="sound">
-                <span class="sound-label" id="sound-label">Hear it</span>
-                <audio controls preload="metadata" src=${item.audioUrl} aria-labelledby="sound-label" data-testid="item-audio"></audio>
-              </div>`
-            : nothing}
+          ${
+            item.audioUrl
+              ? html`<div class="sound">
+                  <span class="sound-label" id="sound-label">Hear it</span>
+                  <audio controls preload="metadata" src=${item.audioUrl} aria-labelledby="sound-label" data-testid="item-audio"></audio>
+                </div>`
+              : nothing
+          }
           <review-box item-id=${item.id} .recs=${this.recs}></review-box>
           <p class="note">Looking at this item is remembered only in this browser, to tune “Recommended for you”.</p>
         </div>
       </article>
-      ${this.similarError
-        ? html`<p class="error" role="alert">Similar items could not be found: ${this.similarError}</p>`
-        : html`<rec-rail heading="Similar to this" heading-level="3" .items=${this.similar} ?busy=${this.similarBusy} empty-text="No similar items found." data-testid="similar-rail"></rec-rail>`}
+      ${
+        this.similarError
+          ? html`<p class="error" role="alert">Similar items could not be found: ${this.similarError}</p>`
+          : html`<rec-rail
+              heading="Similar to this"
+              heading-level="3"
+              .items=${this.similar}
+              ?busy=${this.similarBusy}
+              empty-text="No similar items found."
+              data-testid="similar-rail"
+            ></rec-rail>`
+      }
     `;
   }
 

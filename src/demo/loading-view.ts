@@ -35,11 +35,19 @@ export class LoadingView extends LitElement {
         animation: slide 1.4s ease-in-out infinite;
       }
       @keyframes slide {
-        from { transform: translateX(-100%); }
-        to { transform: translateX(340%); }
+        from {
+          transform: translateX(-100%);
+        }
+        to {
+          transform: translateX(340%);
+        }
       }
       @media (prefers-reduced-motion: reduce) {
-        .bar.indeterminate .fill { animation: none; width: 100%; opacity: 0.35; }
+        .bar.indeterminate .fill {
+          animation: none;
+          width: 100%;
+          opacity: 0.35;
+        }
       }
       .now {
         margin: 0.5rem 0 0.75rem;
@@ -125,27 +133,28 @@ export class LoadingView extends LitElement {
     return html`<section class="card" aria-labelledby="loading-heading" data-testid="loading-view">
       <h2 id="loading-heading">${this.error ? 'The shop could not start' : 'Getting the shop ready'}</h2>
       <p class="lead">
-        The recommender starts in this tab: it times the real ranking on each backend this browser offers (WebGPU, WebGL, WASM,
-        CPU) to pick the fastest, then loads the catalog’s vectors. The search models load later, when you search. Nothing about
-        you is sent anywhere.
+        The recommender starts in this tab: it times the real ranking on each backend this browser offers (WebGPU, WebGL, WASM, CPU) to pick the fastest, then
+        loads the catalog’s vectors. The search models load later, when you search. Nothing about you is sent anywhere.
       </p>
-      ${this.error
-        ? html`<p class="error">${this.error} The technical details are under “Engine details” below.</p>`
-        : html`
-            <div
-              class="bar ${percent === undefined ? 'indeterminate' : ''}"
-              role="progressbar"
-              aria-labelledby="loading-heading"
-              aria-valuemin="0"
-              aria-valuemax="100"
-              aria-valuenow=${percent ?? nothing}
-              aria-valuetext=${percent === undefined ? current : `${percent} %: ${current}`}
-              data-testid="loading-progress"
-            >
-              <span class="fill" style=${styleMap(percent === undefined ? {} : { width: `${percent}%` })}></span>
-            </div>
-            <p class="now"><span aria-live="polite">${current}</span><span>${percent === undefined ? '' : `${percent} %`}</span></p>
-          `}
+      ${
+        this.error
+          ? html`<p class="error">${this.error} The technical details are under “Engine details” below.</p>`
+          : html`
+              <div
+                class="bar ${percent === undefined ? 'indeterminate' : ''}"
+                role="progressbar"
+                aria-labelledby="loading-heading"
+                aria-valuemin="0"
+                aria-valuemax="100"
+                aria-valuenow=${percent ?? nothing}
+                aria-valuetext=${percent === undefined ? current : `${percent} %: ${current}`}
+                data-testid="loading-progress"
+              >
+                <span class="fill" style=${styleMap(percent === undefined ? {} : { width: `${percent}%` })}></span>
+              </div>
+              <p class="now"><span aria-live="polite">${current}</span><span>${percent === undefined ? '' : `${percent} %`}</span></p>
+            `
+      }
       ${this.renderStages()}
     </section>`;
   }
@@ -158,11 +167,17 @@ export class LoadingView extends LitElement {
     const modelsLoading = modelSteps.some((m) => !m.done);
     return html`<details class="status" data-testid="loading-status">
       <summary>
-        <span class="dot" aria-hidden="true"></span>Ready: running on <strong data-testid="loading-backend">${backend ?? '…'}</strong>${s
-          ? html` · ${s.itemCount} items, ${formatBytes(s.bytes)} of vectors ${s.fromCache ? 'from this browser’s cache' : 'downloaded'} in ${(s.loadMs / 1000).toFixed(1)} s`
-          : nothing}${modelSteps.length && models
-          ? html` · search models ${modelsLoading ? `loading: ${formatBytes(models.loaded)}${models.total > models.loaded ? ` of ${formatBytes(models.total)}` : ''}` : `ready (${formatBytes(models.loaded)})`}`
-          : nothing}
+        <span class="dot" aria-hidden="true"></span>Ready: running on <strong data-testid="loading-backend">${backend ?? '…'}</strong>${
+          s
+            ? html` · ${s.itemCount} items, ${formatBytes(s.bytes)} of vectors ${s.fromCache ? 'from this browser’s cache' : 'downloaded'} in
+              ${(s.loadMs / 1000).toFixed(1)} s`
+            : nothing
+        }${
+          modelSteps.length && models
+            ? html` · search models
+              ${modelsLoading ? `loading: ${formatBytes(models.loaded)}${models.total > models.loaded ? ` of ${formatBytes(models.total)}` : ''}` : `ready (${formatBytes(models.loaded)})`}`
+            : nothing
+        }
       </summary>
       ${this.renderStages()}
     </details>`;
@@ -183,17 +198,18 @@ export class LoadingView extends LitElement {
       <span class="stage-name">${STAGE_NAMES[stage]}</span>${chosen}
       <ul class="steps">
         ${steps.map(
-          (step) => html`<li
-            class="step"
-            data-stage=${step.stage}
-            data-label=${step.label}
-            data-loaded=${step.loadedBytes}
-            data-total=${step.totalBytes ?? ''}
-            data-done=${step.done ? 'yes' : 'no'}
-          >
-            <span>${step.label}${step.fromCache ? html`<span class="tag">from cache</span>` : nothing}</span>
-            <span class="state">${describeStep(step)}</span>
-          </li>`,
+          (step) =>
+            html`<li
+              class="step"
+              data-stage=${step.stage}
+              data-label=${step.label}
+              data-loaded=${step.loadedBytes}
+              data-total=${step.totalBytes ?? ''}
+              data-done=${step.done ? 'yes' : 'no'}
+            >
+              <span>${step.label}${step.fromCache ? html`<span class="tag">from cache</span>` : nothing}</span>
+              <span class="state">${describeStep(step)}</span>
+            </li>`,
         )}
       </ul>
     </li>`;

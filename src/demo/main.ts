@@ -44,12 +44,14 @@ const engineOptions = {
   ...(params.has('assets') ? { assetsBaseUrl: new URL(params.get('assets')!, location.href).href } : {}),
 };
 const offSite = offSiteParam(params, ['catalog', 'assets']);
-window.engineReady = offSite ? Promise.reject(new Error(offSite)) : startEngine({
-  ...engineOptions,
-  // Fetched while the engine starts; loadCatalog below then takes it.
-  ...(catalogUrl !== 'none' ? { preloadCatalog: new URL(catalogUrl, location.href).href } : {}),
-  onProgress,
-});
+window.engineReady = offSite
+  ? Promise.reject(new Error(offSite))
+  : startEngine({
+      ...engineOptions,
+      // Fetched while the engine starts; loadCatalog below then takes it.
+      ...(catalogUrl !== 'none' ? { preloadCatalog: new URL(catalogUrl, location.href).href } : {}),
+      onProgress,
+    });
 
 /** After a crash or a wedged worker: a new engine with the same catalog (the profile is in IndexedDB). */
 async function restartEngine(): Promise<RunningEngine> {
@@ -73,22 +75,24 @@ window.engineReady.then(
       document.body.dataset.catalog = 'none';
       return;
     }
-    catalogBuilt.then(() => engine.api.loadCatalog(catalogUrl, progressProxy(onProgress))).then(
-      (summary) => {
-        window.catalogLoaded = { summary, readyAtMs: performance.now() };
-        window.recs = recommenderFor(engine, summary, restartEngine);
-        document.body.dataset.catalog = 'ready';
-        void app.catalogLoaded(summary, window.recs);
-      },
-      (error: Error) => {
-        app.catalogFailed(
-          error instanceof CatalogBuildFailedError
-            ? error.message
-            : `The catalog at ${catalogUrl} could not be loaded: ${error.message}. Run \`npm run catalog:default\` to build the default one.`,
-        );
-        document.body.dataset.catalog = 'failed';
-      },
-    );
+    catalogBuilt
+      .then(() => engine.api.loadCatalog(catalogUrl, progressProxy(onProgress)))
+      .then(
+        (summary) => {
+          window.catalogLoaded = { summary, readyAtMs: performance.now() };
+          window.recs = recommenderFor(engine, summary, restartEngine);
+          document.body.dataset.catalog = 'ready';
+          void app.catalogLoaded(summary, window.recs);
+        },
+        (error: Error) => {
+          app.catalogFailed(
+            error instanceof CatalogBuildFailedError
+              ? error.message
+              : `The catalog at ${catalogUrl} could not be loaded: ${error.message}. Run \`npm run catalog:default\` to build the default one.`,
+          );
+          document.body.dataset.catalog = 'failed';
+        },
+      );
   },
   (error: Error) => {
     app.engineFailed(`The recommender could not start: ${error.message}`);

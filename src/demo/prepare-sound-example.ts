@@ -50,7 +50,9 @@ export async function prepareSoundExample(blob: Blob, source: SoundSource, maxSe
   }
   if (blob.size === 0) throw new ExampleRefusal(`${what} is empty: there is no sound in it.`);
   if (blob.size > MAX_AUDIO_BYTES) {
-    throw new ExampleRefusal(`${what} is too large (${(blob.size / 1048576).toFixed(1)} MB); the limit is ${MAX_AUDIO_BYTES / 1048576} MB. Choose a shorter sound.`);
+    throw new ExampleRefusal(
+      `${what} is too large (${(blob.size / 1048576).toFixed(1)} MB); the limit is ${MAX_AUDIO_BYTES / 1048576} MB. Choose a shorter sound.`,
+    );
   }
   // The engine's own container check, before the browser decodes: hours of silence in a small
   // FLAC or Opus file would decode to gigabytes.

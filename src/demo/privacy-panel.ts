@@ -179,9 +179,9 @@ export class PrivacyPanel extends LitElement {
         <h3>Where it is kept</h3>
         <p>
           In this browser’s IndexedDB, in a database called <code>${this.databaseName}</code> (stores
-          ${STORES.map((name, i) => html`${i > 0 ? (i === STORES.length - 1 ? ' and ' : ', ') : ''}<code>${name}</code>`)}), for this site only.
-          The shop’s catalog (Cache API <code>ondevice-recs-catalog-v1</code>) and the models are cached by the browser too; they are the same for everyone,
-          say nothing about you, and stay when you choose “Forget me”, which also removes the backend measured for this device (<code>ondevice-recs-engine</code>).
+          ${STORES.map((name, i) => html`${i > 0 ? (i === STORES.length - 1 ? ' and ' : ', ') : ''}<code>${name}</code>`)}), for this site only. The shop’s
+          catalog (Cache API <code>ondevice-recs-catalog-v1</code>) and the models are cached by the browser too; they are the same for everyone, say nothing
+          about you, and stay when you choose “Forget me”, which also removes the backend measured for this device (<code>ondevice-recs-engine</code>).
         </p>
 
         <h3>What never leaves this device</h3>
@@ -207,15 +207,17 @@ export class PrivacyPanel extends LitElement {
             Forget me
           </button>
         </div>
-        ${this.confirming
-          ? html`<div id="confirm" class="confirm" role="group" aria-labelledby="confirm-question">
-              <p id="confirm-question">Delete everything stored about you in this browser? This cannot be undone.</p>
-              <div class="actions">
-                <button id="confirm-forget" type="button" class="button danger solid" @click=${this.forget}>Yes, delete everything</button>
-                <button type="button" class="button" @click=${this.cancelForget}>Keep my data</button>
-              </div>
-            </div>`
-          : nothing}
+        ${
+          this.confirming
+            ? html`<div id="confirm" class="confirm" role="group" aria-labelledby="confirm-question">
+                <p id="confirm-question">Delete everything stored about you in this browser? This cannot be undone.</p>
+                <div class="actions">
+                  <button id="confirm-forget" type="button" class="button danger solid" @click=${this.forget}>Yes, delete everything</button>
+                  <button type="button" class="button" @click=${this.cancelForget}>Keep my data</button>
+                </div>
+              </div>`
+            : nothing
+        }
         <p class="notice" role="status" data-testid="privacy-notice">${this.notice}</p>
         ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
       </section>
@@ -226,9 +228,11 @@ export class PrivacyPanel extends LitElement {
     const empty = s.events + s.adhocItems + s.modelStates + s.pending === 0;
     return html`
       <p class="muted" data-testid="privacy-summary">
-        ${empty
-          ? 'Nothing is stored about you right now.'
-          : `Stored now: ${plural(s.events, 'event')}, ${plural(s.adhocItems, 'example')}, ${plural(s.modelStates, 'personal model state')}${s.pending ? `, ${s.pending} waiting to be written` : ''}.`}
+        ${
+          empty
+            ? 'Nothing is stored about you right now.'
+            : `Stored now: ${plural(s.events, 'event')}, ${plural(s.adhocItems, 'example')}, ${plural(s.modelStates, 'personal model state')}${s.pending ? `, ${s.pending} waiting to be written` : ''}.`
+        }
       </p>
       <dl>
         <div>

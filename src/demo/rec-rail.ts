@@ -100,24 +100,27 @@ export class RecRail extends LitElement {
         ${this.headingLevel === 3 ? html`<h3 id="heading">${this.heading}</h3>` : html`<h2 id="heading">${this.heading}</h2>`}
         ${this.caption ? html`<p class="caption">${this.caption}</p>` : nothing}
       </div>
-      ${this.items.length === 0
-        ? html`<p class="empty" role="status">${this.busy ? 'Finding items…' : this.emptyText}</p>`
-        : html`<ul aria-labelledby="heading" aria-busy=${this.busy ? 'true' : 'false'}>
-            ${this.items.map(
-              (item) => html`<li data-item-id=${item.id}>
-                <item-card .item=${item}></item-card>
-                <button
-                  type="button"
-                  class="button why"
-                  aria-expanded=${item.id === this.openWhyId ? 'true' : 'false'}
-                  aria-controls="why"
-                  @click=${() => this.toggleWhy(item.id)}
-                >
-                  Why?<span class="visually-hidden"> ${item.title} is here</span>
-                </button>
-              </li>`,
-            )}
-          </ul>`}
+      ${
+        this.items.length === 0
+          ? html`<p class="empty" role="status">${this.busy ? 'Finding items…' : this.emptyText}</p>`
+          : html`<ul aria-labelledby="heading" aria-busy=${this.busy ? 'true' : 'false'}>
+              ${this.items.map(
+                (item) =>
+                  html`<li data-item-id=${item.id}>
+                    <item-card .item=${item}></item-card>
+                    <button
+                      type="button"
+                      class="button why"
+                      aria-expanded=${item.id === this.openWhyId ? 'true' : 'false'}
+                      aria-controls="why"
+                      @click=${() => this.toggleWhy(item.id)}
+                    >
+                      Why?<span class="visually-hidden"> ${item.title} is here</span>
+                    </button>
+                  </li>`,
+              )}
+            </ul>`
+      }
       <why-panel id="why" .item=${open} ?hidden=${!open} aria-label=${open ? `Why ${open.title} is here` : 'Explanation'} role="region"></why-panel>
     `;
   }

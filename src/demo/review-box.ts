@@ -75,16 +75,25 @@ export class ReviewBox extends LitElement {
     return html`
       <form @submit=${this.onSubmit} aria-busy=${this.busy ? 'true' : 'false'}>
         <label for="review">Your review</label>
-        <textarea id="review" maxlength=${MAX_REVIEW_CHARS} aria-describedby="review-hint" .value=${this.text} @input=${this.onInput} data-testid="review-text"></textarea>
+        <textarea
+          id="review"
+          maxlength=${MAX_REVIEW_CHARS}
+          aria-describedby="review-hint"
+          .value=${this.text}
+          @input=${this.onInput}
+          data-testid="review-text"
+        ></textarea>
         <button type="submit" class="button" ?disabled=${this.busy}>${this.busy ? 'Reading your review…' : 'Save review'}</button>
         <p class="hint" id="review-hint">Kept only in this browser. A negative review shows you fewer items like this one; a positive one, more.</p>
       </form>
       <div role="status" aria-live="polite">
-        ${verdict
-          ? html`<p class="result" data-testid="review-polarity" data-polarity=${verdict.polarity}>
-              Read as <strong>${verdict.polarity}</strong> (${Math.round(verdict.positive * 100)} % positive).
-            </p>`
-          : nothing}
+        ${
+          verdict
+            ? html`<p class="result" data-testid="review-polarity" data-polarity=${verdict.polarity}>
+                Read as <strong>${verdict.polarity}</strong> (${Math.round(verdict.positive * 100)} % positive).
+              </p>`
+            : nothing
+        }
       </div>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
     `;

@@ -13,7 +13,8 @@ export function offSiteParam(params: URLSearchParams, names: readonly string[], 
     } catch {
       return `?${name}=${value} is not a URL`;
     }
-    if (url.origin !== new URL(base).origin) return `?${name}= must be on this site (${new URL(base).origin}); ${url.origin} is not, so nothing was loaded from it`;
+    if (url.origin !== new URL(base).origin)
+      return `?${name}= must be on this site (${new URL(base).origin}); ${url.origin} is not, so nothing was loaded from it`;
   }
   return undefined;
 }

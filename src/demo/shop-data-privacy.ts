@@ -13,12 +13,15 @@ export function shopDataPrivacy(catalog: Pick<CatalogSummary, 'shopperEvents' | 
   return html`
     <h3>What the shop learnt from other shoppers</h3>
     <p data-testid="shop-data-privacy">
-      The catalog carries counts over many shoppers’ visits (popular items, items seen together, what people looked at next), never one visit.
-      An item or a pair seen in fewer than <strong data-testid="shop-data-min-sessions">${privacy.minSessions}</strong> visits was left out${privacy.epsilon !== undefined
-        ? html`, and every count carries random noise calibrated to a privacy budget of
-            ε = <strong data-testid="shop-data-epsilon">${privacy.epsilon}</strong>${privacy.delta !== undefined ? html` (δ = ${privacy.delta})` : nothing}:
-            whether any one visit was in the shop’s log changes what the catalog says by at most a factor e<sup>ε</sup>.`
-        : html`; the counts are exact (no noise was added: ε = <span data-testid="shop-data-epsilon">∞</span>).`}
+      The catalog carries counts over many shoppers’ visits (popular items, items seen together, what people looked at next), never one visit. An item or a pair
+      seen in fewer than <strong data-testid="shop-data-min-sessions">${privacy.minSessions}</strong> visits was left
+      out${
+        privacy.epsilon !== undefined
+          ? html`, and every count carries random noise calibrated to a privacy budget of ε =
+              <strong data-testid="shop-data-epsilon">${privacy.epsilon}</strong>${privacy.delta !== undefined ? html` (δ = ${privacy.delta})` : nothing}:
+              whether any one visit was in the shop’s log changes what the catalog says by at most a factor e<sup>ε</sup>.`
+          : html`; the counts are exact (no noise was added: ε = <span data-testid="shop-data-epsilon">∞</span>).`
+      }
     </p>
   `;
 }

@@ -27,8 +27,10 @@ export class SoundRecorder {
       this.stream = await navigator.mediaDevices.getUserMedia({ audio: true });
     } catch (error) {
       const name = (error as Error).name;
-      if (name === 'NotAllowedError' || name === 'SecurityError') throw new Error('The microphone is blocked for this page. Allow it in the browser’s site settings, or choose a sound file.', { cause: error });
-      if (name === 'NotFoundError' || name === 'OverconstrainedError') throw new Error('No microphone was found. Plug one in, or choose a sound file.', { cause: error });
+      if (name === 'NotAllowedError' || name === 'SecurityError')
+        throw new Error('The microphone is blocked for this page. Allow it in the browser’s site settings, or choose a sound file.', { cause: error });
+      if (name === 'NotFoundError' || name === 'OverconstrainedError')
+        throw new Error('No microphone was found. Plug one in, or choose a sound file.', { cause: error });
       throw new Error(`The microphone could not be opened (${(error as Error).message || name}). Choose a sound file instead.`, { cause: error });
     }
     this.chunks = [];

@@ -13,6 +13,7 @@ export function videoFileProblem(file: Pick<Blob, 'type' | 'size'>, name: string
   const videoLike = file.type === '' || file.type.startsWith('video/') || file.type === 'application/ogg' || file.type === 'application/octet-stream';
   if (!videoLike) return `“${name}” is not a video (it is ${file.type}). Choose ${ACCEPTED}.`;
   if (file.size === 0) return `“${name}” is empty. Choose ${ACCEPTED}.`;
-  if (file.size > MAX_EXAMPLE_VIDEO_BYTES) return `“${name}” is ${(file.size / 1048576).toFixed(0)} MB; a video example can be at most ${MAX_EXAMPLE_VIDEO_BYTES / 1048576} MB. Choose a shorter or smaller video.`;
+  if (file.size > MAX_EXAMPLE_VIDEO_BYTES)
+    return `“${name}” is ${(file.size / 1048576).toFixed(0)} MB; a video example can be at most ${MAX_EXAMPLE_VIDEO_BYTES / 1048576} MB. Choose a shorter or smaller video.`;
   return undefined;
 }

@@ -23,9 +23,14 @@ export async function waitForCatalogBuild(baseUrl: string, onStatus: (status: Se
     if (!response.ok) throw new CatalogBuildFailedError(`the dev server could not report the catalog build (${response.status}: ${await response.text()})`);
     const status = parseCatalogBuildStatus(await response.json());
     if (status.phase === 'done') return;
-    if (status.phase === 'failed') throw new CatalogBuildFailedError(`${describeCatalogBuild(status)}. Fix the cause shown in the terminal and run \`npm start\` again: the build resumes where it stopped.`);
+    if (status.phase === 'failed')
+      throw new CatalogBuildFailedError(
+        `${describeCatalogBuild(status)}. Fix the cause shown in the terminal and run \`npm start\` again: the build resumes where it stopped.`,
+      );
     if (status.running !== true) {
-      throw new CatalogBuildFailedError(`The catalog build stopped before it finished (${describeCatalogBuild(status)}). Run \`npm start\` again: the build resumes where it stopped.`);
+      throw new CatalogBuildFailedError(
+        `The catalog build stopped before it finished (${describeCatalogBuild(status)}). Run \`npm start\` again: the build resumes where it stopped.`,
+      );
     }
     onStatus({ ...status, running: true });
     await new Promise((resolve) => setTimeout(resolve, pollMs));

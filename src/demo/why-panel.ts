@@ -106,11 +106,22 @@ export class WhyPanel extends LitElement {
         border-radius: 999px;
         background: var(--bar, var(--accent));
       }
-      .fill.text { --bar: var(--bar-text); }
-      .fill.image { --bar: var(--bar-image); }
-      .fill.audio { --bar: var(--bar-audio); }
-      .fill.shared { --bar: var(--bar-shared); }
-      .fill.collaborative, .fill.part { --bar: var(--bar-collaborative); }
+      .fill.text {
+        --bar: var(--bar-text);
+      }
+      .fill.image {
+        --bar: var(--bar-image);
+      }
+      .fill.audio {
+        --bar: var(--bar-audio);
+      }
+      .fill.shared {
+        --bar: var(--bar-shared);
+      }
+      .fill.collaborative,
+      .fill.part {
+        --bar: var(--bar-collaborative);
+      }
       .pct {
         text-align: right;
         font-variant-numeric: tabular-nums;
@@ -133,9 +144,7 @@ export class WhyPanel extends LitElement {
         <div>
           ${this.renderSources(e)}
           <p class="label">Shop rules</p>
-          <p class="rules" data-testid="why-rules">
-            ${e.rules.length ? e.rules.join('; ') : 'No rule changed its place.'}
-          </p>
+          <p class="rules" data-testid="why-rules">${e.rules.length ? e.rules.join('; ') : 'No rule changed its place.'}</p>
         </div>
         <div>
           <p class="label" id="shares-label">Where the score comes from</p>
@@ -150,15 +159,20 @@ export class WhyPanel extends LitElement {
   }
 
   private renderSources(e: Explanation) {
-    if (e.because.length === 0) return html`<p class="label">Based on</p><ul><li>Nothing you did yet: this is what is popular.</li></ul>`;
+    if (e.because.length === 0)
+      return html`<p class="label">Based on</p>
+        <ul>
+          <li>Nothing you did yet: this is what is popular.</li>
+        </ul>`;
     return html`
       <p class="label" id="because-label">Because you looked at</p>
       <ul aria-labelledby="because-label" data-testid="why-because">
         ${e.because.map(
-          (b) => html`<li class="source">
-            <span>${b.title ?? b.id}${b.adhoc ? html`<span class="tag">your search example</span>` : nothing}</span>
-            <span class="pct">${formatShare(b.share)}</span>
-          </li>`,
+          (b) =>
+            html`<li class="source">
+              <span>${b.title ?? b.id}${b.adhoc ? html`<span class="tag">your search example</span>` : nothing}</span>
+              <span class="pct">${formatShare(b.share)}</span>
+            </li>`,
         )}
       </ul>
     `;

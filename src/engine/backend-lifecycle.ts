@@ -83,8 +83,10 @@ export class BackendLifecycle {
     const kernel = await int8Ranker(started.int8Ranker);
     const int8 = 'problem' in kernel ? ((await int8Ranker('js')) as Int8Ranker) : kernel;
     this.int8 = int8;
-    if (started.remeasure.backends.length + started.remeasure.int8.length > 0) this.remeasure = { ...started.remeasure, key: started.key, remember: options.remember };
-    if (started.rememberNow) void rememberChoice(rememberedRecord(started.key, started.choice.backend, started.int8Ranker, started.candidates, started.int8Candidates, Date.now()));
+    if (started.remeasure.backends.length + started.remeasure.int8.length > 0)
+      this.remeasure = { ...started.remeasure, key: started.key, remember: options.remember };
+    if (started.rememberNow)
+      void rememberChoice(rememberedRecord(started.key, started.choice.backend, started.int8Ranker, started.candidates, started.int8Candidates, Date.now()));
     const choice = started.choice;
     await this.switchTo(choice.backend);
     this.report = { ...choice, candidates: this.candidates, int8: { ranker: int8.name, candidates: started.int8Candidates } };
@@ -159,7 +161,12 @@ export class BackendLifecycle {
         const kernel = await int8Ranker(int8Name);
         if (!('problem' in kernel)) this.int8 = kernel;
         if (choice.backend !== report.backend) await this.switchTo(choice.backend);
-        this.report = { ...report, ...(choice.backend !== report.backend ? choice : {}), candidates: this.candidates, int8: { ranker: this.int8Ranker().name, candidates: int8Candidates } };
+        this.report = {
+          ...report,
+          ...(choice.backend !== report.backend ? choice : {}),
+          candidates: this.candidates,
+          int8: { ranker: this.int8Ranker().name, candidates: int8Candidates },
+        };
         if (plan.remember) await rememberChoice(rememberedRecord(plan.key, this.report.backend, int8Name, this.candidates, int8Candidates, Date.now()));
       });
     })().catch(() => {

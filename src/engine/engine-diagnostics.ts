@@ -80,7 +80,14 @@ export async function benchmarkEmbedding(context: DiagnosticsContext, options: E
           const estimateMs = msPerItem * batchSize;
           if (options.maxBatchMs !== undefined && estimateMs > options.maxBatchMs) {
             const skipped = `not timed: about ${(estimateMs / 1000).toFixed(0)} s per batch, extrapolated from the smaller batch`;
-            rows.push({ backend: name, modality: options.modality, batchSize, itemsPerSecond: (batchSize * 1000) / estimateMs, skipped, ...summarize([estimateMs]) });
+            rows.push({
+              backend: name,
+              modality: options.modality,
+              batchSize,
+              itemsPerSecond: (batchSize * 1000) / estimateMs,
+              skipped,
+              ...summarize([estimateMs]),
+            });
             continue;
           }
           const batch = Array.from({ length: batchSize }, (_, i) => itemAt(inputs, i % inputs.length));
@@ -123,7 +130,10 @@ export async function benchmarkRecommend(
           const image = options.exampleImage;
           const once = async () => {
             const embedding = await encoders.embedImages([image]);
-            await recommender.searchByExample({ modality: 'image', vector: embedding.vectors[0]!, encoder: embedding.encoder, label: 'benchmark image' }, options.k);
+            await recommender.searchByExample(
+              { modality: 'image', vector: embedding.vectors[0]!, encoder: embedding.encoder, label: 'benchmark image' },
+              options.k,
+            );
             return recommender.recommend(request, { record: false });
           };
           await once(); // loads the image encoder

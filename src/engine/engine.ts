@@ -54,7 +54,17 @@ import { buildCatalogMap } from './recommend/catalog-map.ts';
 import { ByteProgress } from './progress/byte-progress.ts';
 import { releaseListener, safeListener } from './progress/safe-listener.ts';
 import { PreloadedCatalog } from './catalog/preloaded-catalog.ts';
-import { FUSION_HEADS, MAX_EXAMPLE_AUDIO_SECONDS, type ExampleInput, type ProfileSummary, type RecommendRequest, type RecommendedItem, type TrackExtra, type TrackResult, type TrackedEventType } from '../protocol/recommend.ts';
+import {
+  FUSION_HEADS,
+  MAX_EXAMPLE_AUDIO_SECONDS,
+  type ExampleInput,
+  type ProfileSummary,
+  type RecommendRequest,
+  type RecommendedItem,
+  type TrackExtra,
+  type TrackResult,
+  type TrackedEventType,
+} from '../protocol/recommend.ts';
 import { MAX_K } from '../protocol/recommend.ts';
 import { shopperPrivacy } from './catalog/signals-privacy.ts';
 
@@ -95,26 +105,33 @@ export class Engine implements EngineApi {
 
   init(config: EngineConfig, onProgress?: ProgressListener): Promise<BackendReport> {
     const progress = safeListener(onProgress);
-    return this.queue.run(async () => {
-      if (this.backends.started) throw new Error('engine is already initialised');
-      if (config.fusionHead !== undefined && !(FUSION_HEADS as readonly string[]).includes(config.fusionHead)) {
-        throw new RangeError(`fusionHead must be one of ${FUSION_HEADS.join(', ')}, got ${JSON.stringify(config.fusionHead)}`);
-      }
-      this.config = config;
-      this.listenForForget();
-      this.assetsBaseUrl = config.assetsBaseUrl ?? new URL('/', self.location.href).href;
-      useLocalWasm(this.assetsBaseUrl);
-      if (config.preloadCatalog) {
-        this.preloaded = new PreloadedCatalog(new URL(config.preloadCatalog, this.assetsBaseUrl).href);
-      }
-      this.manifest = await fetchAssetManifest(this.assetsBaseUrl, new ByteProgress(progress, 'assets', 'model asset manifest'));
-      this.onnxText = config.textEncoder;
-      this.encoders = new BrowserEncoders(this.assetsBaseUrl, this.onnxText);
-      return this.backends.start(
-        { override: config.backend, remember: config.rememberBackend !== false, probeItems: config.probeItems ?? DEFAULT_PROBE_ITEMS, assetsBaseUrl: this.assetsBaseUrl },
-        progress,
-      );
-    }).finally(() => releaseListener(onProgress));
+    return this.queue
+      .run(async () => {
+        if (this.backends.started) throw new Error('engine is already initialised');
+        if (config.fusionHead !== undefined && !(FUSION_HEADS as readonly string[]).includes(config.fusionHead)) {
+          throw new RangeError(`fusionHead must be one of ${FUSION_HEADS.join(', ')}, got ${JSON.stringify(config.fusionHead)}`);
+        }
+        this.config = config;
+        this.listenForForget();
+        this.assetsBaseUrl = config.assetsBaseUrl ?? new URL('/', self.location.href).href;
+        useLocalWasm(this.assetsBaseUrl);
+        if (config.preloadCatalog) {
+          this.preloaded = new PreloadedCatalog(new URL(config.preloadCatalog, this.assetsBaseUrl).href);
+        }
+        this.manifest = await fetchAssetManifest(this.assetsBaseUrl, new ByteProgress(progress, 'assets', 'model asset manifest'));
+        this.onnxText = config.textEncoder;
+        this.encoders = new BrowserEncoders(this.assetsBaseUrl, this.onnxText);
+        return this.backends.start(
+          {
+            override: config.backend,
+            remember: config.rememberBackend !== false,
+            probeItems: config.probeItems ?? DEFAULT_PROBE_ITEMS,
+            assetsBaseUrl: this.assetsBaseUrl,
+          },
+          progress,
+        );
+      })
+      .finally(() => releaseListener(onProgress));
   }
 
   backendReport(): Promise<BackendReport> {
@@ -137,7 +154,10 @@ export class Engine implements EngineApi {
       const items = this.items;
       if (!items) throw new Error('no item vectors loaded: call setItemVectors first');
       checkQuery(query, items.dims, k, 'the items');
-      return this.backends.servingThroughDeviceLoss(async () => ({ ...(await scoreTopK(items.onBackend(), query, k)), backend: this.backends.requireReport().backend }));
+      return this.backends.servingThroughDeviceLoss(async () => ({
+        ...(await scoreTopK(items.onBackend(), query, k)),
+        backend: this.backends.requireReport().backend,
+      }));
     });
   }
 
@@ -153,7 +173,14 @@ export class Engine implements EngineApi {
     return this.queue.run(() => benchmarkRanking(this.diagnostics(), options));
   }
 
-  benchmarkInt8Ranking(options: { items: number; dims: number; k: number; runs: number; rankers?: string[]; maxRunMs?: number }): Promise<Int8RankBenchmarkRow[]> {
+  benchmarkInt8Ranking(options: {
+    items: number;
+    dims: number;
+    k: number;
+    runs: number;
+    rankers?: string[];
+    maxRunMs?: number;
+  }): Promise<Int8RankBenchmarkRow[]> {
     return this.queue.run(async () => {
       this.backends.requireReport();
       return benchmarkInt8Rankers(options);
@@ -163,7 +190,8 @@ export class Engine implements EngineApi {
   ivfSearch(request: IvfSearchRequest): Promise<IvfSearchSummary> {
     return this.queue.run(async () => {
       this.backends.requireReport();
-      if (typeof request !== 'object' || request === null || typeof request.indexUrl !== 'string') throw new TypeError('ivfSearch: expected { indexUrl, query, k }');
+      if (typeof request !== 'object' || request === null || typeof request.indexUrl !== 'string')
+        throw new TypeError('ivfSearch: expected { indexUrl, query, k }');
       this.ivf ??= new IvfService(() => this.backends.int8Ranker());
       return this.ivf.search(request, this.assetsBaseUrl);
     });
@@ -187,7 +215,9 @@ export class Engine implements EngineApi {
     if (!(file instanceof ArrayBuffer)) throw new RangeError('embedVideo: expected an ArrayBuffer');
     // The same limits as a search example: they bound the work one call costs.
     return this.queue.run(() =>
-      this.backends.servingThroughDeviceLoss(() => this.requireEncoders().embedVideo(file, { maxBytes: MAX_EXAMPLE_VIDEO_BYTES, maxSeconds: MAX_EXAMPLE_VIDEO_SECONDS })),
+      this.backends.servingThroughDeviceLoss(() =>
+        this.requireEncoders().embedVideo(file, { maxBytes: MAX_EXAMPLE_VIDEO_BYTES, maxSeconds: MAX_EXAMPLE_VIDEO_SECONDS }),
+      ),
     );
   }
 
@@ -201,59 +231,73 @@ export class Engine implements EngineApi {
 
   loadCatalog(url: string, onProgress?: ProgressListener): Promise<CatalogSummary> {
     // A newer load of another catalog makes an older one still downloading (or waiting) pointless: stop its downloads.
-    if (this.catalogLoad && this.catalogLoad.url !== url) this.catalogLoad.abort(new DOMException(`loadCatalog(${JSON.stringify(url)}) replaced this load`, 'AbortError'));
+    if (this.catalogLoad && this.catalogLoad.url !== url)
+      this.catalogLoad.abort(new DOMException(`loadCatalog(${JSON.stringify(url)}) replaced this load`, 'AbortError'));
     const load = Object.assign(new AbortController(), { url });
     this.catalogLoad = load;
-    return this.queue.run(async () => {
-      this.backends.requireReport();
-      if (typeof url !== 'string' || url.trim() === '') throw new TypeError('loadCatalog: expected the catalog folder URL');
-      const started = performance.now();
-      const files = await this.catalogFiles(new URL(url, this.assetsBaseUrl).href, onProgress, load.signal);
-      const next = new LoadedCatalog(files);
-      let ranked: ReturnType<typeof recommenderCatalog>;
-      try {
-        // After a device loss the retry must not reuse a tensor of the lost backend: release first.
-        await this.backends.servingThroughDeviceLoss(async () => {
-          next.release(true);
-          next.upload();
+    return this.queue
+      .run(async () => {
+        this.backends.requireReport();
+        if (typeof url !== 'string' || url.trim() === '') throw new TypeError('loadCatalog: expected the catalog folder URL');
+        const started = performance.now();
+        const files = await this.catalogFiles(new URL(url, this.assetsBaseUrl).href, onProgress, load.signal);
+        const next = new LoadedCatalog(files);
+        let ranked: ReturnType<typeof recommenderCatalog>;
+        try {
+          // After a device loss the retry must not reuse a tensor of the lost backend: release first.
+          await this.backends.servingThroughDeviceLoss(async () => {
+            next.release(true);
+            next.upload();
+          });
+          // Made before the swap: a learned model that does not fit its config fails here, and the catalog in use stays.
+          ranked = recommenderCatalog(files, next.sharedSpace, this.config.fusionHead);
+        } catch (error) {
+          next.dispose();
+          throw error;
+        }
+        this.catalog?.dispose();
+        this.catalog = next;
+        this.map = undefined;
+        this.recommender?.catalog.space.release(true);
+        // The catalog's SharedSpace: disposed with that catalog, which is replaced together with this recommender.
+        this.recommender = new OnDeviceRecommender(
+          ranked,
+          () => this.profileStore(),
+          (itemId, content, modalities) =>
+            // Already on the queue (inside track); the encoders load only now, for the first off-catalog item.
+            this.backends.servingThroughDeviceLoss(() => embedOffCatalogContent(itemId, content, modalities, this.requireEncoders(), self.location.origin)),
+        );
+        const { manifest } = files;
+        const modalities = next.modalities.map((modality) => {
+          const file = manifest.vectorFiles[modality]!;
+          return {
+            modality,
+            count: file.count,
+            dims: file.dims,
+            format: file.format,
+            bytes: file.bytes,
+            fromCache: files.fromCache[modality] ?? false,
+            encoder: manifest.encoders[modality]!,
+          };
         });
-        // Made before the swap: a learned model that does not fit its config fails here, and the catalog in use stays.
-        ranked = recommenderCatalog(files, next.sharedSpace, this.config.fusionHead);
-      } catch (error) {
-        next.dispose();
-        throw error;
-      }
-      this.catalog?.dispose();
-      this.catalog = next;
-      this.map = undefined;
-      this.recommender?.catalog.space.release(true);
-      // The catalog's SharedSpace: disposed with that catalog, which is replaced together with this recommender.
-      this.recommender = new OnDeviceRecommender(ranked, () => this.profileStore(), (itemId, content, modalities) =>
-        // Already on the queue (inside track); the encoders load only now, for the first off-catalog item.
-        this.backends.servingThroughDeviceLoss(() => embedOffCatalogContent(itemId, content, modalities, this.requireEncoders(), self.location.origin)),
-      );
-      const { manifest } = files;
-      const modalities = next.modalities.map((modality) => {
-        const file = manifest.vectorFiles[modality]!;
-        return { modality, count: file.count, dims: file.dims, format: file.format, bytes: file.bytes, fromCache: files.fromCache[modality] ?? false, encoder: manifest.encoders[modality]! };
+        return {
+          name: manifest.name,
+          url: files.baseUrl,
+          itemCount: manifest.items.length,
+          modalities,
+          bytes: modalities.reduce((sum, m) => sum + m.bytes, 0),
+          bytesFetched: files.bytesFetched,
+          fromCache: modalities.length > 0 && modalities.every((m) => m.fromCache),
+          loadMs: performance.now() - started,
+          notices: files.notices,
+          shopperEvents: manifest.signals?.events ?? 0,
+          ...shopperPrivacy(manifest.signals?.privacy),
+        };
+      })
+      .finally(() => {
+        if (this.catalogLoad === load) this.catalogLoad = undefined;
+        releaseListener(onProgress);
       });
-      return {
-        name: manifest.name,
-        url: files.baseUrl,
-        itemCount: manifest.items.length,
-        modalities,
-        bytes: modalities.reduce((sum, m) => sum + m.bytes, 0),
-        bytesFetched: files.bytesFetched,
-        fromCache: modalities.length > 0 && modalities.every((m) => m.fromCache),
-        loadMs: performance.now() - started,
-        notices: files.notices,
-        shopperEvents: manifest.signals?.events ?? 0,
-        ...shopperPrivacy(manifest.signals?.privacy),
-      };
-    }).finally(() => {
-      if (this.catalogLoad === load) this.catalogLoad = undefined;
-      releaseListener(onProgress);
-    });
   }
 
   catalogItems(): Promise<CatalogItemCard[]> {
@@ -334,7 +378,9 @@ export class Engine implements EngineApi {
     });
     if (!headMatches(head, embedding.encoder)) {
       const e = embedding.encoder;
-      throw new SentimentHeadError(`the sentiment head reads ${head.encoder.name}@${head.encoder.version} vectors (${head.encoder.dims} dims); this engine's text encoder is ${e.name}@${e.version} (${e.dims} dims)`);
+      throw new SentimentHeadError(
+        `the sentiment head reads ${head.encoder.name}@${head.encoder.version} vectors (${head.encoder.dims} dims); this engine's text encoder is ${e.name}@${e.version} (${e.dims} dims)`,
+      );
     }
     return positiveProbability(head, embedding.vectors[0]!);
   }
@@ -372,7 +418,8 @@ export class Engine implements EngineApi {
   searchByExample(input: ExampleInput, k: number): Promise<{ exampleId: string; items: RecommendedItem[] }> {
     return this.queue.run(async () => {
       const recommender = this.requireRecommender();
-      if (typeof input !== 'object' || input === null) throw new InvalidRequestError('searchByExample: expected { text } or { image: Blob } or { audio: Blob } or { video: Blob }');
+      if (typeof input !== 'object' || input === null)
+        throw new InvalidRequestError('searchByExample: expected { text } or { image: Blob } or { audio: Blob } or { video: Blob }');
       const encoders = this.requireEncoders();
       if ('video' in input && input.video instanceof Blob) return this.searchByVideo(input.video, k, encoders, recommender);
       const example = exampleOf(input);
@@ -380,7 +427,9 @@ export class Engine implements EngineApi {
         const input = example.input instanceof Blob ? await example.input.arrayBuffer() : example.input;
         // Only a sound the user gives is capped (the catalog's own sounds are not): the limit bounds the work one search costs.
         const embedding =
-          example.modality === 'audio' ? await encoders.embedAudio([input as ArrayBuffer], { maxSeconds: MAX_EXAMPLE_AUDIO_SECONDS }) : await embedWith(encoders, example.modality, [input]);
+          example.modality === 'audio'
+            ? await encoders.embedAudio([input as ArrayBuffer], { maxSeconds: MAX_EXAMPLE_AUDIO_SECONDS })
+            : await embedWith(encoders, example.modality, [input]);
         return recommender.searchByExample({ modality: example.modality, vector: embedding.vectors[0]!, encoder: embedding.encoder, label: example.label }, k);
       });
     });
@@ -391,14 +440,24 @@ export class Engine implements EngineApi {
    * vector) rank the catalog together; both are stored only once the whole video was embedded,
    * so a refused video (EncoderInputError: too long, too large, damaged, undecodable) stores nothing.
    */
-  private searchByVideo(blob: Blob, k: number, encoders: BrowserEncoders, recommender: OnDeviceRecommender): Promise<{ exampleId: string; items: RecommendedItem[] }> {
+  private searchByVideo(
+    blob: Blob,
+    k: number,
+    encoders: BrowserEncoders,
+    recommender: OnDeviceRecommender,
+  ): Promise<{ exampleId: string; items: RecommendedItem[] }> {
     const label = blob instanceof File ? blob.name : 'your video';
     if (blob.size > MAX_EXAMPLE_VIDEO_BYTES) {
-      throw new EncoderInputError('too-large', `${label}: the file is ${(blob.size / 1048576).toFixed(1)} MB; the limit is ${(MAX_EXAMPLE_VIDEO_BYTES / 1048576).toFixed(0)} MB`);
+      throw new EncoderInputError(
+        'too-large',
+        `${label}: the file is ${(blob.size / 1048576).toFixed(1)} MB; the limit is ${(MAX_EXAMPLE_VIDEO_BYTES / 1048576).toFixed(0)} MB`,
+      );
     }
     return this.backends.servingThroughDeviceLoss(async () => {
       const video = await encoders.embedVideo(await blob.arrayBuffer(), { maxBytes: MAX_EXAMPLE_VIDEO_BYTES, maxSeconds: MAX_EXAMPLE_VIDEO_SECONDS }, label);
-      const soundtrack = video.audio ? [{ modality: 'audio' as const, vector: video.audio.vectors[0]!, encoder: video.audio.encoder, label: `${label} (soundtrack)` }] : [];
+      const soundtrack = video.audio
+        ? [{ modality: 'audio' as const, vector: video.audio.vectors[0]!, encoder: video.audio.encoder, label: `${label} (soundtrack)` }]
+        : [];
       return recommender.searchByExample({ modality: 'image', vector: video.image.vectors[0]!, encoder: video.image.encoder, label }, k, soundtrack);
     });
   }
@@ -504,7 +563,8 @@ function checkQuery(query: Float32Array, dims: number, k: number, what: string):
 /** A review's words, or an EncoderInputError (`empty-text`, `text-too-long`) before anything is embedded or stored. */
 function checkReviewText(text: unknown): string {
   if (typeof text !== 'string' || text.trim().length === 0) throw new EncoderInputError('empty-text', 'the review is empty: write a few words about the item');
-  if (text.length > MAX_REVIEW_CHARS) throw new EncoderInputError('text-too-long', `the review is ${text.length} characters long; the limit is ${MAX_REVIEW_CHARS}`);
+  if (text.length > MAX_REVIEW_CHARS)
+    throw new EncoderInputError('text-too-long', `the review is ${text.length} characters long; the limit is ${MAX_REVIEW_CHARS}`);
   return text;
 }
 
@@ -522,4 +582,3 @@ function exampleOf(input: ExampleInput): { modality: Modality; input: string | B
   }
   throw new InvalidRequestError('searchByExample: expected { text: string } or { image: Blob } or { audio: Blob }');
 }
-

@@ -43,7 +43,11 @@ export interface CliFlags<V extends string, R extends string, B extends string> 
  * `--name=--value`), a flag given twice that is not repeatable, or an unexpected positional.
  * With `usage`, the error's message ends with it (for CLIs that let the error propagate).
  */
-export function readCliFlags<V extends string, R extends string = never, B extends string = never>(argv: readonly string[], spec: FlagSpec<V, R, B>, usage?: string): CliFlags<V, R, B> {
+export function readCliFlags<V extends string, R extends string = never, B extends string = never>(
+  argv: readonly string[],
+  spec: FlagSpec<V, R, B>,
+  usage?: string,
+): CliFlags<V, R, B> {
   try {
     return readFlags(argv, spec);
   } catch (error) {
@@ -78,7 +82,8 @@ function readFlags<V extends string, R extends string, B extends string>(argv: r
     if (values.has(name) && !repeatable.has(name)) throw new UsageError(`option --${name} given twice`);
     let value = 'true';
     if (withValue.has(name)) {
-      if (token.value === undefined || token.value === '' || (!token.inlineValue && token.value.startsWith('--'))) throw new UsageError(`option --${name} needs a value`);
+      if (token.value === undefined || token.value === '' || (!token.inlineValue && token.value.startsWith('--')))
+        throw new UsageError(`option --${name} needs a value`);
       value = token.value;
     } else if (token.value !== undefined) throw new UsageError(`option --${name} takes no value`);
     values.set(name, [...(values.get(name) ?? []), value]);

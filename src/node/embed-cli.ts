@@ -25,7 +25,11 @@ async function main(argv: string[]): Promise<number> {
   try {
     if (modality === 'video') {
       const video = await embedVideoFile(input, encoders);
-      const plain = (e: { encoder: Embedding['encoder']; vector: Float32Array }) => ({ encoder: `${e.encoder.name}@${e.encoder.version}`, dims: e.encoder.dims, vector: Array.from(e.vector) });
+      const plain = (e: { encoder: Embedding['encoder']; vector: Float32Array }) => ({
+        encoder: `${e.encoder.name}@${e.encoder.version}`,
+        dims: e.encoder.dims,
+        vector: Array.from(e.vector),
+      });
       process.stdout.write(
         JSON.stringify({
           modality,
@@ -51,7 +55,9 @@ async function main(argv: string[]): Promise<number> {
     return e.name === 'EncoderInputError' || (e as NodeJS.ErrnoException).code === 'ENOENT' ? 2 : 1;
   }
   const { encoder, vectors } = embedding;
-  process.stdout.write(JSON.stringify({ modality, encoder: `${encoder.name}@${encoder.version}`, dims: encoder.dims, vector: Array.from(itemAt(vectors, 0)) }) + '\n');
+  process.stdout.write(
+    JSON.stringify({ modality, encoder: `${encoder.name}@${encoder.version}`, dims: encoder.dims, vector: Array.from(itemAt(vectors, 0)) }) + '\n',
+  );
   await encoders.dispose();
   return 0;
 }

@@ -82,7 +82,14 @@ async function embedCached(encoders: NodeEncoders, subject: Subject, stamps: Tux
   for (let start = 0; start < stamps.length; start += batch) {
     const group = stamps.slice(start, start + batch);
     try {
-      out.vectors.push(...(await subject.embed(encoders, group.map((s) => subject.pick(s)!))).vectors);
+      out.vectors.push(
+        ...(
+          await subject.embed(
+            encoders,
+            group.map((s) => subject.pick(s)!),
+          )
+        ).vectors,
+      );
       out.stamps.push(...group);
     } catch (error) {
       if ((error as Error).name !== 'EncoderInputError') throw error;
@@ -123,7 +130,11 @@ async function main(): Promise<void> {
   for (const subject of SUBJECTS) {
     const withInput = stamps.filter((s) => subject.pick(s) !== undefined);
     const embedded = await embedCached(encoders, subject, withInput, cacheDir);
-    const score = nearestNeighbourAgreement(embedded.vectors, embedded.stamps.map((s) => s.topCategory), embedded.stamps.map((s) => s.category));
+    const score = nearestNeighbourAgreement(
+      embedded.vectors,
+      embedded.stamps.map((s) => s.topCategory),
+      embedded.stamps.map((s) => s.category),
+    );
     results[subject.label] = { ...score, refused: embedded.refused };
     for (const reason of embedded.refused) console.log(`refused ${reason}`);
     const pct = (x: number) => `${(100 * x).toFixed(1)} %`;

@@ -16,11 +16,23 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MODALITIES, type CatalogManifest } from '../engine/catalog/catalog-manifest.ts';
-import { DEFAULT_SHARED_SPACE_QUANTIZATION, encodeSharedSpace, decodeSharedSpaceWeights, type SharedSpaceQuantization, type SharedSpaceWeights } from '../engine/catalog/shared-space-format.ts';
+import {
+  DEFAULT_SHARED_SPACE_QUANTIZATION,
+  encodeSharedSpace,
+  decodeSharedSpaceWeights,
+  type SharedSpaceQuantization,
+  type SharedSpaceWeights,
+} from '../engine/catalog/shared-space-format.ts';
 import { SharedSpace } from '../engine/catalog/shared-space.ts';
 import type { Modality } from '../protocol/embedding.ts';
 import { readCatalogFolder } from './catalog/shared-space-files.ts';
-import { seededRandom, sharedSpaceDataFromCatalog, SHARED_SPACE_DEFAULTS, trainSharedSpace, type TrainSharedSpaceOptions } from './catalog/train-shared-space.ts';
+import {
+  seededRandom,
+  sharedSpaceDataFromCatalog,
+  SHARED_SPACE_DEFAULTS,
+  trainSharedSpace,
+  type TrainSharedSpaceOptions,
+} from './catalog/train-shared-space.ts';
 import { initNodeTf } from './node-tf.ts';
 import { readCliFlags } from './cli-flags.ts';
 import { chanceScores, randomProjections, retrievalScores, type RetrievalScores } from './shared-space-eval.ts';
@@ -43,7 +55,14 @@ const USAGE =
 const NUMBER_FLAGS = ['folds', 'seed', 'dims', 'steps', 'lr', 'batch', 'temperature', 'category-weight', 'weight-decay', 'dropout'] as const;
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { catalog: join(root, 'public', 'catalogs', 'tuxpaint'), folds: 5, seed: 1, quantization: DEFAULT_SHARED_SPACE_QUANTIZATION, trainScores: false, train: {} };
+  const args: Args = {
+    catalog: join(root, 'public', 'catalogs', 'tuxpaint'),
+    folds: 5,
+    seed: 1,
+    quantization: DEFAULT_SHARED_SPACE_QUANTIZATION,
+    trainScores: false,
+    train: {},
+  };
   const flags = readCliFlags(argv, { values: ['catalog', 'out', 'quantization', ...NUMBER_FLAGS], booleans: ['train-scores', 'learn-temperature'] }, USAGE);
   const number = (name: (typeof NUMBER_FLAGS)[number]): number | undefined => {
     const value = flags.value(name);
@@ -64,7 +83,9 @@ function parseArgs(argv: string[]): Args {
     args.quantization = q;
   }
   args.trainScores = flags.has('train-scores');
-  const train: Array<['dims' | 'steps' | 'learningRate' | 'batchSize' | 'temperature' | 'categoryWeight' | 'weightDecay' | 'inputDropout', (typeof NUMBER_FLAGS)[number]]> = [
+  const train: Array<
+    ['dims' | 'steps' | 'learningRate' | 'batchSize' | 'temperature' | 'categoryWeight' | 'weightDecay' | 'inputDropout', (typeof NUMBER_FLAGS)[number]]
+  > = [
     ['dims', 'dims'],
     ['steps', 'steps'],
     ['learningRate', 'lr'],
@@ -87,7 +108,13 @@ type Method = 'trained' | 'random' | 'chance' | 'trained-on-train';
 type PairKey = `${Modality}→${Modality}`;
 
 /** Rows of `modality` for `items` projected by `space`, and the items that had one. */
-function project(space: SharedSpace, manifest: CatalogManifest, vectors: Partial<Record<Modality, Float32Array>>, modality: Modality, items: readonly number[]) {
+function project(
+  space: SharedSpace,
+  manifest: CatalogManifest,
+  vectors: Partial<Record<Modality, Float32Array>>,
+  modality: Modality,
+  items: readonly number[],
+) {
   const dims = manifest.vectorFiles[modality]!.dims;
   const data = vectors[modality]!;
   const have = items.filter((i) => itemAt(manifest.items, i).vectorRows[modality] !== undefined);
@@ -99,7 +126,13 @@ function project(space: SharedSpace, manifest: CatalogManifest, vectors: Partial
   return { items: have, rows: space.projectRows(modality, input, have.length) };
 }
 
-function evaluate(space: SharedSpace, manifest: CatalogManifest, vectors: Partial<Record<Modality, Float32Array>>, items: readonly number[], topCategory: string[]) {
+function evaluate(
+  space: SharedSpace,
+  manifest: CatalogManifest,
+  vectors: Partial<Record<Modality, Float32Array>>,
+  items: readonly number[],
+  topCategory: string[],
+) {
   const out = new Map<PairKey, { scores: RetrievalScores; chance: RetrievalScores }>();
   const projected = new Map(space.modalities.map((m) => [m, project(space, manifest, vectors, m, items)] as const));
   for (const a of space.modalities) {
@@ -131,7 +164,9 @@ async function main(): Promise<void> {
   const topCategory = manifest.items.map((item) => itemAt(item.category.split('/'), 0));
   const modalities = MODALITIES.filter((m) => data.modalities[m]);
   const settings = { ...SHARED_SPACE_DEFAULTS, ...args.train };
-  console.error(`catalog ${args.catalog}: ${manifest.items.length} items, ${modalities.join(', ')}; ${args.folds} fold(s) of a seeded 5-way split (80 % train, 20 % held out)`);
+  console.error(
+    `catalog ${args.catalog}: ${manifest.items.length} items, ${modalities.join(', ')}; ${args.folds} fold(s) of a seeded 5-way split (80 % train, 20 % held out)`,
+  );
   console.error(`settings: ${JSON.stringify({ ...settings, quantization: args.quantization })}`);
 
   // Seeded 5-way split of the item indices.
@@ -162,7 +197,12 @@ async function main(): Promise<void> {
     const trainItems = order.filter((i) => foldOf[i] !== fold).sort((a, b) => a - b);
     const trained = await trainSharedSpace(data, { ...args.train, seed: args.seed + fold, trainItems });
     // Evaluate the weights as they ship: quantised, then decoded.
-    const encoded = await encodeSharedSpace(trained.weights, { encoders: manifest.encoders, quantization: args.quantization, temperature: trained.temperature, training: {} });
+    const encoded = await encodeSharedSpace(trained.weights, {
+      encoders: manifest.encoders,
+      quantization: args.quantization,
+      temperature: trained.temperature,
+      training: {},
+    });
     weightBytes.push(encoded.weightsBytes.byteLength);
     const shipped: SharedSpaceWeights = await decodeSharedSpaceWeights(encoded.weightsBytes, encoded.spec, 'weights.bin');
     const space = new SharedSpace(shipped);
@@ -180,7 +220,9 @@ async function main(): Promise<void> {
     trainingStats.push(trained.stats);
     const r = results.get('trained')!;
     const mean1 = [...r.values()].reduce((s, l) => s + itemAt(l, l.length - 1).recallAt1, 0) / r.size;
-    console.error(`fold ${fold + 1}/${args.folds}: trained ${trainItems.length} items in ${trained.stats.seconds.toFixed(1)} s (loss ${trained.stats.initialLoss.toFixed(3)} → ${trained.stats.finalLoss.toFixed(3)}); held-out mean R@1 over pairs ${pct(mean1)} %`);
+    console.error(
+      `fold ${fold + 1}/${args.folds}: trained ${trainItems.length} items in ${trained.stats.seconds.toFixed(1)} s (loss ${trained.stats.initialLoss.toFixed(3)} → ${trained.stats.finalLoss.toFixed(3)}); held-out mean R@1 over pairs ${pct(mean1)} %`,
+    );
   }
 
   // Table: mean over folds.
@@ -203,16 +245,21 @@ async function main(): Promise<void> {
         categoryPrecisionAt10: mean(list, 'categoryPrecisionAt10'),
       };
       table[pair][method] = row;
-      lines.push(`| ${pair} | ${row.queries.toFixed(0)} / ${row.gallery.toFixed(0)} | ${method} | ${pct(row.recallAt1)} | ${pct(row.recallAt10)} | ${pct(row.categoryPrecisionAt10)} |`);
+      lines.push(
+        `| ${pair} | ${row.queries.toFixed(0)} / ${row.gallery.toFixed(0)} | ${method} | ${pct(row.recallAt1)} | ${pct(row.recallAt10)} | ${pct(row.categoryPrecisionAt10)} |`,
+      );
     }
   }
-  const overall = (method: Method, key: keyof RetrievalScores) => pairsList.reduce((s, p) => {
+  const overall = (method: Method, key: keyof RetrievalScores) =>
+    pairsList.reduce((s, p) => {
       const row = table[p]?.[method];
       if (row === undefined) throw new Error(`no ${method} row for ${p}`);
       return s + (row as unknown as RetrievalScores)[key];
     }, 0) / pairsList.length;
   for (const method of methods) {
-    lines.push(`| **mean of pairs** | | ${method} | ${pct(overall(method, 'recallAt1'))} | ${pct(overall(method, 'recallAt10'))} | ${pct(overall(method, 'categoryPrecisionAt10'))} |`);
+    lines.push(
+      `| **mean of pairs** | | ${method} | ${pct(overall(method, 'recallAt1'))} | ${pct(overall(method, 'recallAt10'))} | ${pct(overall(method, 'categoryPrecisionAt10'))} |`,
+    );
   }
   console.log(lines.join('\n'));
   console.log(`weights: ${weightBytes[0]} bytes (${args.quantization}), dims ${settings.dims}`);
@@ -231,7 +278,12 @@ async function main(): Promise<void> {
         settings,
         weightsBytes: weightBytes[0],
         table,
-        meanOfPairs: Object.fromEntries(methods.map((m) => [m, { recallAt1: overall(m, 'recallAt1'), recallAt10: overall(m, 'recallAt10'), categoryPrecisionAt10: overall(m, 'categoryPrecisionAt10') }])),
+        meanOfPairs: Object.fromEntries(
+          methods.map((m) => [
+            m,
+            { recallAt1: overall(m, 'recallAt1'), recallAt10: overall(m, 'recallAt10'), categoryPrecisionAt10: overall(m, 'categoryPrecisionAt10') },
+          ]),
+        ),
         perFold: Object.fromEntries(methods.map((m) => [m, Object.fromEntries([...results.get(m)!].map(([p, l]) => [p, l]))])),
         training: trainingStats,
       },

@@ -43,7 +43,8 @@ interface SegmentFrames {
   sceneFrames: number;
 }
 
-const USAGE = 'usage: npm run eval:video-pooling -- [--segments 3] [--resamples 2000] [--out eval-results/video-pooling.json] [--frames eval-results/video-pooling-frames.json] [--fresh]';
+const USAGE =
+  'usage: npm run eval:video-pooling -- [--segments 3] [--resamples 2000] [--out eval-results/video-pooling.json] [--frames eval-results/video-pooling-frames.json] [--fresh]';
 
 async function main(args: string[]): Promise<void> {
   const flags = readCliFlags(args, { values: ['segments', 'resamples', 'out', 'frames'], booleans: ['fresh'] }, USAGE);
@@ -57,16 +58,37 @@ async function main(args: string[]): Promise<void> {
   let segments: SegmentFrames[] = [];
   const key = `${clips.map((c) => c.id).join(',')}|${segmentsPerClip}|${VIDEO_FRAMES_VERSION}`;
   if (!flags.has('fresh') && existsSync(framesFile)) {
-    const saved = JSON.parse(readFileSync(framesFile, 'utf8')) as { key: string; segments: Array<Omit<SegmentFrames, 'keyVectors' | 'evenVectors' | 'middleVector'> & { keyVectors: number[][]; evenVectors: number[][]; middleVector: number[] }> };
+    const saved = JSON.parse(readFileSync(framesFile, 'utf8')) as {
+      key: string;
+      segments: Array<
+        Omit<SegmentFrames, 'keyVectors' | 'evenVectors' | 'middleVector'> & { keyVectors: number[][]; evenVectors: number[][]; middleVector: number[] }
+      >;
+    };
     if (saved.key === key) {
-      segments = saved.segments.map((s) => ({ ...s, keyVectors: s.keyVectors.map((v) => Float32Array.from(v)), evenVectors: s.evenVectors.map((v) => Float32Array.from(v)), middleVector: Float32Array.from(s.middleVector) }));
+      segments = saved.segments.map((s) => ({
+        ...s,
+        keyVectors: s.keyVectors.map((v) => Float32Array.from(v)),
+        evenVectors: s.evenVectors.map((v) => Float32Array.from(v)),
+        middleVector: Float32Array.from(s.middleVector),
+      }));
       process.stderr.write(`key-frame vectors reused from ${framesFile} (--fresh to embed again)\n`);
     }
   }
   const reused = segments.length > 0;
   if (!reused) segments = await embedSegments(clips, segmentsPerClip);
   mkdirSync(dirname(framesFile), { recursive: true });
-  writeFileSync(framesFile, JSON.stringify({ key, segments: segments.map((s) => ({ ...s, keyVectors: s.keyVectors.map((v) => Array.from(v)), evenVectors: s.evenVectors.map((v) => Array.from(v)), middleVector: Array.from(s.middleVector) })) }));
+  writeFileSync(
+    framesFile,
+    JSON.stringify({
+      key,
+      segments: segments.map((s) => ({
+        ...s,
+        keyVectors: s.keyVectors.map((v) => Array.from(v)),
+        evenVectors: s.evenVectors.map((v) => Array.from(v)),
+        middleVector: Array.from(s.middleVector),
+      })),
+    }),
+  );
   const embedSeconds = reused ? undefined : (performance.now() - started) / 1000;
   report(segments, segmentsPerClip, resamples, out, embedSeconds);
 }
@@ -87,7 +109,10 @@ async function embedSegments(clips: ReturnType<typeof debianVideoSourceItems>, s
         const end = first + ((s + 1) * opened.duration) / segmentsPerClip;
         const { frames } = await ffmpegAnalysisFrames(path, opened, { start, end });
         const choice = selectKeyFrames(frames.map((f) => f.signature));
-        const even = selectKeyFrames(frames.map((f) => f.signature), { maxScene: 0 }).keyFrames;
+        const even = selectKeyFrames(
+          frames.map((f) => f.signature),
+          { maxScene: 0 },
+        ).keyFrames;
         const middle = Math.min(frames.length - 1, Math.floor(frames.length / 2));
         const wanted = [...new Set([...choice.keyFrames, ...even, middle])].sort((a, b) => a - b);
         const vectors = new Map<number, Float32Array>();
@@ -101,7 +126,12 @@ async function embedSegments(clips: ReturnType<typeof debianVideoSourceItems>, s
           sceneFrames: choice.sceneChanges.length,
         });
       }
-      process.stderr.write(`${c + 1}/${clips.length} ${clip.id}: ${opened.duration.toFixed(1)} s, ${analysisFrameIndices(opened.timestamps).length} analysis frames, key frames per part ${segments.slice(-segmentsPerClip).map((s) => `${s.keyFrames} (${s.sceneFrames} scene)`).join(', ')}\n`);
+      process.stderr.write(
+        `${c + 1}/${clips.length} ${clip.id}: ${opened.duration.toFixed(1)} s, ${analysisFrameIndices(opened.timestamps).length} analysis frames, key frames per part ${segments
+          .slice(-segmentsPerClip)
+          .map((s) => `${s.keyFrames} (${s.sceneFrames} scene)`)
+          .join(', ')}\n`,
+      );
     } finally {
       opened.input.dispose();
     }
@@ -113,21 +143,27 @@ async function embedSegments(clips: ReturnType<typeof debianVideoSourceItems>, s
 function report(segments: SegmentFrames[], segmentsPerClip: number, resamples: number, out: string, embedSeconds: number | undefined): void {
   const asSegments = (vector: (s: SegmentFrames) => Float32Array): Segment[] => segments.map((s) => ({ clip: s.clip, vector: vector(s) }));
   const results = new Map<string, QueryResult[]>();
-  for (const pooling of FRAME_POOLINGS.filter((p) => p !== 'attention')) results.set(pooling, segmentRetrieval(asSegments((s) => poolFrameVectors(s.keyVectors, pooling as FramePooling))));
+  for (const pooling of FRAME_POOLINGS.filter((p) => p !== 'attention'))
+    results.set(pooling, segmentRetrieval(asSegments((s) => poolFrameVectors(s.keyVectors, pooling as FramePooling))));
   results.set('middle frame only', segmentRetrieval(asSegments((s) => s.middleVector)));
   results.set('mean, even frames only', segmentRetrieval(asSegments((s) => poolFrameVectors(s.evenVectors, 'mean'))));
   results.set('mean+max, even frames only', segmentRetrieval(asSegments((s) => poolFrameVectors(s.evenVectors, 'mean+max'))));
   results.set('max, even frames only', segmentRetrieval(asSegments((s) => poolFrameVectors(s.evenVectors, 'max'))));
 
   // Attention: τ chosen per held-out clip on the other clips' queries (leave-one-clip-out).
-  const byTemperature = new Map(TEMPERATURES.map((t) => [t, segmentRetrieval(asSegments((s) => poolFrameVectors(s.keyVectors, 'attention', { temperature: t })))] as const));
+  const byTemperature = new Map(
+    TEMPERATURES.map((t) => [t, segmentRetrieval(asSegments((s) => poolFrameVectors(s.keyVectors, 'attention', { temperature: t })))] as const),
+  );
   const clipIds = [...new Set(segments.map((s) => s.clip))];
   const chosen: Record<string, number> = {};
   for (const clip of clipIds) {
     let best = TEMPERATURES[0]!;
     let bestScore = -Infinity;
     for (const t of TEMPERATURES) {
-      const score = meanOf(byTemperature.get(t)!.filter((r) => r.clip !== clip), 'reciprocalRank');
+      const score = meanOf(
+        byTemperature.get(t)!.filter((r) => r.clip !== clip),
+        'reciprocalRank',
+      );
       if (score > bestScore + 1e-12) [best, bestScore] = [t, score];
     }
     chosen[clip] = best;
@@ -138,17 +174,46 @@ function report(segments: SegmentFrames[], segmentsPerClip: number, resamples: n
   results.set('attention (τ by leave-one-clip-out)', attentionByQuery);
 
   const clusters = order.map((r) => r.clip);
-  const table: Array<{ method: string; p1: Interval; mrr: Interval; p1VsMean: Interval; mrrVsMean: Interval; p1VsChosen: Interval; mrrVsChosen: Interval }> = [];
+  const table: Array<{ method: string; p1: Interval; mrr: Interval; p1VsMean: Interval; mrrVsMean: Interval; p1VsChosen: Interval; mrrVsChosen: Interval }> =
+    [];
   const chosenRows = results.get(VIDEO_POOLING)!;
   for (const [method, rows] of results) {
     table.push({
       method,
-      p1: clusterBootstrap(rows.map((r) => r.hit1), clusters, resamples),
-      mrr: clusterBootstrap(rows.map((r) => r.reciprocalRank), clusters, resamples),
-      p1VsMean: pairedClusterBootstrap(rows.map((r) => r.hit1), order.map((r) => r.hit1), clusters, resamples),
-      mrrVsMean: pairedClusterBootstrap(rows.map((r) => r.reciprocalRank), order.map((r) => r.reciprocalRank), clusters, resamples),
-      p1VsChosen: pairedClusterBootstrap(rows.map((r) => r.hit1), chosenRows.map((r) => r.hit1), clusters, resamples),
-      mrrVsChosen: pairedClusterBootstrap(rows.map((r) => r.reciprocalRank), chosenRows.map((r) => r.reciprocalRank), clusters, resamples),
+      p1: clusterBootstrap(
+        rows.map((r) => r.hit1),
+        clusters,
+        resamples,
+      ),
+      mrr: clusterBootstrap(
+        rows.map((r) => r.reciprocalRank),
+        clusters,
+        resamples,
+      ),
+      p1VsMean: pairedClusterBootstrap(
+        rows.map((r) => r.hit1),
+        order.map((r) => r.hit1),
+        clusters,
+        resamples,
+      ),
+      mrrVsMean: pairedClusterBootstrap(
+        rows.map((r) => r.reciprocalRank),
+        order.map((r) => r.reciprocalRank),
+        clusters,
+        resamples,
+      ),
+      p1VsChosen: pairedClusterBootstrap(
+        rows.map((r) => r.hit1),
+        chosenRows.map((r) => r.hit1),
+        clusters,
+        resamples,
+      ),
+      mrrVsChosen: pairedClusterBootstrap(
+        rows.map((r) => r.reciprocalRank),
+        chosenRows.map((r) => r.reciprocalRank),
+        clusters,
+        resamples,
+      ),
     });
   }
   const temperatureCounts: Record<string, number> = {};
@@ -165,12 +230,28 @@ function report(segments: SegmentFrames[], segmentsPerClip: number, resamples: n
     ),
     '(differences are paired: the same bootstrap draws of clips for both methods)',
     '',
-    `attention temperatures chosen (held-out clip → τ): ${Object.entries(temperatureCounts).map(([t, n]) => `τ=${t} ×${n}`).join(', ')}`,
+    `attention temperatures chosen (held-out clip → τ): ${Object.entries(temperatureCounts)
+      .map(([t, n]) => `τ=${t} ×${n}`)
+      .join(', ')}`,
     `embedding: ${embedSeconds === undefined ? 'reused' : `${embedSeconds.toFixed(0)} s`}; key frames per part: mean ${(segments.reduce((s, x) => s + x.keyFrames, 0) / segments.length).toFixed(1)}, of which scene changes ${(segments.reduce((s, x) => s + x.sceneFrames, 0) / segments.length).toFixed(1)}`,
   ];
   console.log(lines.join('\n'));
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, JSON.stringify({ command: `npm run eval:video-pooling -- --segments ${segmentsPerClip} --resamples ${resamples}`, clips: clipIds, segmentsPerClip, table, attentionTemperatures: chosen, embedSeconds }, null, 1) + '\n');
+  writeFileSync(
+    out,
+    JSON.stringify(
+      {
+        command: `npm run eval:video-pooling -- --segments ${segmentsPerClip} --resamples ${resamples}`,
+        clips: clipIds,
+        segmentsPerClip,
+        table,
+        attentionTemperatures: chosen,
+        embedSeconds,
+      },
+      null,
+      1,
+    ) + '\n',
+  );
   console.log(`written: ${out}`);
 }
 

@@ -33,9 +33,13 @@ export class NodeEncoders {
   }
 
   async embedText(texts: readonly string[]): Promise<Embedding> {
-    this.text ??= loadUseLiteTextEncoder(this.source, async () => JSON.parse(await readFile(join(this.modelsDir, useLiteVocabPath(this.textVariant)), 'utf8')) as VocabEntry[], {
-      variant: this.textVariant,
-    });
+    this.text ??= loadUseLiteTextEncoder(
+      this.source,
+      async () => JSON.parse(await readFile(join(this.modelsDir, useLiteVocabPath(this.textVariant)), 'utf8')) as VocabEntry[],
+      {
+        variant: this.textVariant,
+      },
+    );
     const encoder = await this.text;
     return { encoder: encoder.info, vectors: await encoder.embed(texts), backend: tf.getBackend() };
   }

@@ -52,11 +52,19 @@ export function parseCatalogBuildStatus(value: unknown): CatalogBuildStatus & { 
   }
   const count = (key: string): number => {
     const n = record[key];
-    if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) throw new CatalogBuildStatusError(`catalog build status: "${key}" must be a number ≥ 0 (got ${JSON.stringify(n)})`);
+    if (typeof n !== 'number' || !Number.isFinite(n) || n < 0)
+      throw new CatalogBuildStatusError(`catalog build status: "${key}" must be a number ≥ 0 (got ${JSON.stringify(n)})`);
     return n;
   };
-  const status: CatalogBuildStatus & { running?: boolean } = { phase: phase as CatalogBuildPhase, done: count('done'), total: count('total'), pid: count('pid'), updatedAt: count('updatedAt') };
-  if (status.done > status.total && status.total > 0) throw new CatalogBuildStatusError(`catalog build status: "done" (${status.done}) is more than "total" (${status.total})`);
+  const status: CatalogBuildStatus & { running?: boolean } = {
+    phase: phase as CatalogBuildPhase,
+    done: count('done'),
+    total: count('total'),
+    pid: count('pid'),
+    updatedAt: count('updatedAt'),
+  };
+  if (status.done > status.total && status.total > 0)
+    throw new CatalogBuildStatusError(`catalog build status: "done" (${status.done}) is more than "total" (${status.total})`);
   if (record.etaSeconds !== undefined) status.etaSeconds = count('etaSeconds');
   if (record.message !== undefined) {
     if (typeof record.message !== 'string') throw new CatalogBuildStatusError('catalog build status: "message" must be a string');

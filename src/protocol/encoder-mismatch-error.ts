@@ -15,7 +15,9 @@ export class EncoderMismatchError extends Error {
     /** `name@version (dims)` of the encoder the catalog's vectors were built with. */
     readonly catalog: string,
   ) {
-    super(`[encoder-mismatch] the ${modality} example was embedded by ${runtime}, but the catalog's ${modality} vectors were built with ${catalog}; rebuild the catalog with this app's encoders`);
+    super(
+      `[encoder-mismatch] the ${modality} example was embedded by ${runtime}, but the catalog's ${modality} vectors were built with ${catalog}; rebuild the catalog with this app's encoders`,
+    );
   }
 }
 

@@ -6,7 +6,16 @@
 import type { BackendName } from './backend-name.ts';
 import type { Embedding, EncoderInfo, Modality } from './embedding.ts';
 import type { VideoEmbedding } from './video-embedding.ts';
-import type { ExampleInput, FusionHeadName, ProfileSummary, RecommendRequest, RecommendedItem, TrackExtra, TrackResult, TrackedEventType } from './recommend.ts';
+import type {
+  ExampleInput,
+  FusionHeadName,
+  ProfileSummary,
+  RecommendRequest,
+  RecommendedItem,
+  TrackExtra,
+  TrackResult,
+  TrackedEventType,
+} from './recommend.ts';
 import type { ProfileExport } from './profile.ts';
 import type { ProgressListener } from './progress.ts';
 import type { CatalogItemCard, CatalogMap } from './catalog-view.ts';
@@ -298,7 +307,14 @@ export interface EngineApi {
    * for speed only) side by side; each result is checked against the exact reference first. A kernel
    * whose first run takes longer than `maxRunMs` is timed once.
    */
-  benchmarkInt8Ranking(options: { items: number; dims: number; k: number; runs: number; rankers?: string[]; maxRunMs?: number }): Promise<Int8RankBenchmarkRow[]>;
+  benchmarkInt8Ranking(options: {
+    items: number;
+    dims: number;
+    k: number;
+    runs: number;
+    rankers?: string[];
+    maxRunMs?: number;
+  }): Promise<Int8RankBenchmarkRow[]>;
   /** Search a catalog's IVF partitions with the engine's int8 kernel. */
   ivfSearch(request: IvfSearchRequest): Promise<IvfSearchSummary>;
   /** Embed texts with the text encoder (loaded on first use). Bad input rejects with an EncoderInputError. */

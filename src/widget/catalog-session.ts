@@ -52,7 +52,10 @@ export class CatalogSession {
     if (this.closed) return;
     this.closed = true;
     this.ending.abort();
-    this.started?.then((recs) => recs.close(), () => undefined);
+    this.started?.then(
+      (recs) => recs.close(),
+      () => undefined,
+    );
   }
 
   /** Call `listener` after each stored event; returns the unsubscribe function. */
@@ -78,10 +81,12 @@ export class CatalogSession {
     if (this.closed) throw new EngineClosedError();
     // The engine remembers its measured backend per browser and adapter, and fetches the
     // catalog while it starts (preloadCatalog), so a returning shopper's first list comes quickly.
-    const engine = await startEngine({ assetsBaseUrl: this.assetsBaseUrl, preloadCatalog: this.catalogUrl, signal: this.ending.signal }).catch((error: unknown) => {
-      if (this.closed) throw new EngineClosedError();
-      throw WidgetStartError.engine(error);
-    });
+    const engine = await startEngine({ assetsBaseUrl: this.assetsBaseUrl, preloadCatalog: this.catalogUrl, signal: this.ending.signal }).catch(
+      (error: unknown) => {
+        if (this.closed) throw new EngineClosedError();
+        throw WidgetStartError.engine(error);
+      },
+    );
     try {
       const catalog = await engine.api.loadCatalog(this.catalogUrl);
       if (this.closed) throw new EngineClosedError();

@@ -63,7 +63,12 @@ class ContentTracker {
     this.intersections = new IntersectionObserver((entries) => this.onIntersections(entries), { threshold: [0, VISIBLE_SHARE, 1] });
     for (const element of this.doc.querySelectorAll(SELECTOR)) this.intersections.observe(element);
     this.mutations = new MutationObserver((records) => this.onMutations(records));
-    this.mutations.observe(this.doc.documentElement, { childList: true, subtree: true, attributes: true, attributeFilter: [...CONTENT_ATTRIBUTES, 'data-rec-item-id'] });
+    this.mutations.observe(this.doc.documentElement, {
+      childList: true,
+      subtree: true,
+      attributes: true,
+      attributeFilter: [...CONTENT_ATTRIBUTES, 'data-rec-item-id'],
+    });
     this.doc.addEventListener('click', this.onClick, true);
     this.doc.addEventListener('visibilitychange', this.armPage);
     this.armPage();
@@ -164,7 +169,11 @@ class ContentTracker {
 function send(type: TrackedEventType, item: ContentItem, target: EventTarget, dwellMs?: number): void {
   for (const session of allSessions()) {
     session.track(type, item.id, { ...(dwellMs !== undefined ? { dwellMs } : {}), content: item.content }).catch((error: unknown) => {
-      const detail: ContentRefusedDetail = { id: item.id, name: error instanceof Error ? error.name : 'Error', message: error instanceof Error ? error.message : String(error) };
+      const detail: ContentRefusedDetail = {
+        id: item.id,
+        name: error instanceof Error ? error.name : 'Error',
+        message: error instanceof Error ? error.message : String(error),
+      };
       target.dispatchEvent(new CustomEvent('recs-content-refused', { detail, bubbles: true, composed: true }));
     });
   }

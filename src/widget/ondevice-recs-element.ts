@@ -34,7 +34,6 @@ const CRASH_RETRIES = 3;
 /** The only schemes an `item-href` link may resolve to. */
 const SAFE_LINK_SCHEMES = ['http:', 'https:'];
 
-
 /**
  * `<ondevice-recs catalog="catalogs/tuxpaint/" mode="for-you" k="8" item-href="/product.html?id={id}">`
  *
@@ -196,7 +195,9 @@ export class OnDeviceRecsElement extends LitElement {
       (recs) => {
         if (this.session !== session) return;
         this.shopperEvents = recs.catalog.shopperEvents;
-        this.dispatchEvent(widgetEvent<RecsReadyDetail>('recs-ready', { catalog: recs.catalog.name, itemCount: recs.catalog.itemCount, backend: recs.engine.report.backend }));
+        this.dispatchEvent(
+          widgetEvent<RecsReadyDetail>('recs-ready', { catalog: recs.catalog.name, itemCount: recs.catalog.itemCount, backend: recs.engine.report.backend }),
+        );
         void this.loadList();
       },
       (error: unknown) => {
@@ -295,7 +296,9 @@ export class OnDeviceRecsElement extends LitElement {
     const plainClick = event.button === 0 && !event.metaKey && !event.ctrlKey && !event.shiftKey && !event.altKey;
     if (!href || !plainClick) return;
     event.preventDefault();
-    void Promise.race([stored, new Promise((resolve) => setTimeout(resolve, CLICK_STORE_WAIT_MS))]).then(() => location.assign(new URL(href, document.baseURI).href));
+    void Promise.race([stored, new Promise((resolve) => setTimeout(resolve, CLICK_STORE_WAIT_MS))]).then(() =>
+      location.assign(new URL(href, document.baseURI).href),
+    );
   }
 
   override render() {
@@ -304,8 +307,7 @@ export class OnDeviceRecsElement extends LitElement {
     return html`
       ${heading ? html`<h2 part="heading">${heading}</h2>` : nothing}
       ${this.phase === 'failed' ? html`<p class="message" part="message" role="status">${this.message}</p>` : nothing}
-      ${this.phase === 'waiting' ? this.renderPlaceholders() : nothing}
-      ${this.phase === 'ready' ? this.renderList() : nothing}
+      ${this.phase === 'waiting' ? this.renderPlaceholders() : nothing} ${this.phase === 'ready' ? this.renderList() : nothing}
     `;
   }
 
@@ -330,13 +332,17 @@ export class OnDeviceRecsElement extends LitElement {
       ${this.items.map((item) => {
         const href = this.hrefFor(item);
         // A video item shows its poster frame (its imageUrl) with a "Video" mark.
-        const body = html`<span class="picture">${item.imageUrl ? html`<img part="image" src=${item.imageUrl} alt="" loading="lazy" decoding="async" />` : html`<span class="initial" part="image" aria-hidden="true">${item.title.slice(0, 1)}</span>`}${item.videoUrl ? html`<span class="video-badge" part="video-badge"><span aria-hidden="true">▶ </span>Video</span>` : nothing}</span>
+        const body = html`<span class="picture"
+            >${item.imageUrl ? html`<img part="image" src=${item.imageUrl} alt="" loading="lazy" decoding="async" />` : html`<span class="initial" part="image" aria-hidden="true">${item.title.slice(0, 1)}</span>`}${item.videoUrl ? html`<span class="video-badge" part="video-badge"><span aria-hidden="true">▶ </span>Video</span>` : nothing}</span
+          >
           <span class="title" part="title">${item.title}</span>
           <span class="why" part="why" title=${item.explanation.summary}>${item.explanation.summary}</span>`;
         return html`<li data-item-id=${item.id}>
-          ${href
-            ? html`<a class="card" part="item" href=${href} @click=${(event: MouseEvent) => this.onSelect(event, item)}>${body}</a>`
-            : html`<button class="card" part="item" type="button" @click=${(event: MouseEvent) => this.onSelect(event, item)}>${body}</button>`}
+          ${
+            href
+              ? html`<a class="card" part="item" href=${href} @click=${(event: MouseEvent) => this.onSelect(event, item)}>${body}</a>`
+              : html`<button class="card" part="item" type="button" @click=${(event: MouseEvent) => this.onSelect(event, item)}>${body}</button>`
+          }
         </li>`;
       })}
     </ul>`;
@@ -346,7 +352,10 @@ export class OnDeviceRecsElement extends LitElement {
 function messageOf(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
   // The engine names the call ("recommend: unknown item id …"); visitors need only the problem.
-  return text.replace(/^\[[a-z-]+\] /, '').replace(/^recommend: /, '').replace(/\.$/, '');
+  return text
+    .replace(/^\[[a-z-]+\] /, '')
+    .replace(/^recommend: /, '')
+    .replace(/\.$/, '');
 }
 
 declare global {

@@ -79,7 +79,10 @@ export const widgetStyles = css`
     border: 1px solid var(--recs-border, rgb(0 0 0 / 10%));
     border-radius: var(--_radius);
     overflow: hidden;
-    transition: border-color 120ms ease, box-shadow 120ms ease, transform 120ms ease;
+    transition:
+      border-color 120ms ease,
+      box-shadow 120ms ease,
+      transform 120ms ease;
   }
   .card:hover {
     border-color: var(--_accent);

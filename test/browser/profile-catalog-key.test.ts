@@ -21,7 +21,10 @@ describe('adoptLegacyCatalogKey', () => {
     await store.putModelState({ key: 'fusion:tuxpaint', version: 1, weights: [0.25, -0.5], updates: 4 });
 
     expect(await store.adoptLegacyCatalogKey('tuxpaint', key)).toBe(2);
-    expect((await store.events({ catalog: key })).map((e) => [e.id, e.itemId])).toEqual([[1, 'a'], [3, 'b']]);
+    expect((await store.events({ catalog: key })).map((e) => [e.id, e.itemId])).toEqual([
+      [1, 'a'],
+      [3, 'b'],
+    ]);
     expect((await store.events({ catalog: 'other-shop' })).map((e) => e.itemId)).toEqual(['x']);
     expect(await store.modelState('fusion:tuxpaint')).toBeUndefined();
     expect(await store.modelState(`fusion:${key}`)).toMatchObject({ weights: [0.25, -0.5], updates: 4 });
@@ -41,7 +44,13 @@ describe('adoptLegacyCatalogKey', () => {
     const name = uniqueDbName('adhoc-cap');
     names.push(name);
     const store = await openProfileStore({ dbName: name, maxAdhocItems: 3 });
-    const example = (id: string, createdAt: number) => ({ id, createdAt, modality: 'text' as const, vector: new Float32Array([0.6, 0.8]), encoder: { name: 't', version: '1', dims: 2 } });
+    const example = (id: string, createdAt: number) => ({
+      id,
+      createdAt,
+      modality: 'text' as const,
+      vector: new Float32Array([0.6, 0.8]),
+      encoder: { name: 't', version: '1', dims: 2 },
+    });
     for (let i = 0; i < 5; i++) await store.putAdhocItem(example(`ex-${i}`, 100 + i));
     expect((await store.adhocItems()).map((a) => a.id)).toEqual(['ex-2', 'ex-3', 'ex-4']);
     await store.putAdhocItem(example('ex-3', 200));

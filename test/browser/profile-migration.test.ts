@@ -26,7 +26,14 @@ async function fillV1(db: IDBDatabase, events: number): Promise<void> {
   for (let i = 0; i < events; i++) {
     tx.objectStore('events').add({ type: i % 3 ? 'view' : 'click', itemId: `item-${i}`, at: 1_700_000_000_000 + i * 1000, catalog: 'tuxpaint' });
   }
-  tx.objectStore('adhoc-items').put({ id: 'photo-1', modality: 'image', vector: v1Vector, encoder: { name: 'mobilenet', version: '2', dims: 5 }, label: 'cat.jpg', createdAt: 7 });
+  tx.objectStore('adhoc-items').put({
+    id: 'photo-1',
+    modality: 'image',
+    vector: v1Vector,
+    encoder: { name: 'mobilenet', version: '2', dims: 5 },
+    label: 'cat.jpg',
+    createdAt: 7,
+  });
   tx.objectStore('model-states').put({ key: 'tuxpaint', version: 1, weights: [0.7, 0.3], updates: 12, updatedAt: 8 });
   await transactionDone(tx);
 }
@@ -93,7 +100,12 @@ describe('schema migration', () => {
       db.createObjectStore('adhoc-items', { keyPath: 'id' });
       db.createObjectStore('meta', { keyPath: 'key' });
     });
-    await request(v1.transaction('adhoc-items', 'readwrite').objectStore('adhoc-items').put({ id: 'x', vector: [1, 2] }));
+    await request(
+      v1
+        .transaction('adhoc-items', 'readwrite')
+        .objectStore('adhoc-items')
+        .put({ id: 'x', vector: [1, 2] }),
+    );
     v1.close();
 
     await expectStoreError(openProfileStore({ dbName: name }), 'unavailable', /upgrade to v2 .* failed/);

@@ -91,7 +91,11 @@ describe('ad-hoc items', () => {
   it('rejects malformed items naming the field', async () => {
     const store = await freshStore();
     const good = textItem('t', new Float32Array([1, 2]));
-    await expectStoreError(store.putAdhocItem({ ...good, vector: new Float32Array([1, 2, 3]) }), 'invalid-record', /"vector" has 3 values but encoder.dims is 2/);
+    await expectStoreError(
+      store.putAdhocItem({ ...good, vector: new Float32Array([1, 2, 3]) }),
+      'invalid-record',
+      /"vector" has 3 values but encoder.dims is 2/,
+    );
     await expectStoreError(store.putAdhocItem({ ...good, vector: new Float32Array([1, Number.NaN]) }), 'invalid-record', /"vector" must contain only finite/);
     await expectStoreError(store.putAdhocItem({ ...good, vector: [1, 2] as unknown as Float32Array }), 'invalid-record', /"vector" must be a Float32Array/);
     await expectStoreError(store.putAdhocItem({ ...good, modality: 'video' as 'text' }), 'invalid-record', /"modality"/);
@@ -159,7 +163,13 @@ describe('export', () => {
     expect(parsed.modelStates).toEqual([{ key: 'c', version: 2, weights: [0.1, 0.2], updates: 1, updatedAt: 5 }]);
     expect(parsed.adhocItems).toHaveLength(1);
     const item = parsed.adhocItems[0]!;
-    expect(item).toMatchObject({ id: 'text-1', modality: 'text', label: 'a red bicycle', createdAt: 1234, encoder: { name: 'use-lite', version: '1', dims: 64 } });
+    expect(item).toMatchObject({
+      id: 'text-1',
+      modality: 'text',
+      label: 'a red bicycle',
+      createdAt: 1234,
+      encoder: { name: 'use-lite', version: '1', dims: 64 },
+    });
     expect(Array.isArray(item.vector)).toBe(true);
     // Every float32 value survives exactly, except that JSON has no -0 (it becomes 0).
     expect(bits(Float32Array.from(item.vector))).toEqual(bits(vector.map((x) => (x === 0 ? 0 : x))));
@@ -217,7 +227,9 @@ describe('records read back', () => {
     await request(events.add({ type: 'view', itemId: 'x'.repeat(600), at: 2 }));
     await request(events.add({ type: 'view', itemId: 'c' }));
     await request(events.add({ type: 'click', itemId: 'd', at: 3 }));
-    await request(tx.objectStore('adhoc-items').put({ id: 'bad', modality: 'text', vector: 'not a vector', encoder: { name: 'e', version: '1', dims: 2 }, createdAt: 1 }));
+    await request(
+      tx.objectStore('adhoc-items').put({ id: 'bad', modality: 'text', vector: 'not a vector', encoder: { name: 'e', version: '1', dims: 2 }, createdAt: 1 }),
+    );
     db.close();
 
     expect((await store.events()).map((e) => e.itemId)).toEqual(['a', 'd']);

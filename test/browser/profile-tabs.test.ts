@@ -129,7 +129,10 @@ describe('concurrent writers', () => {
     const name = newName('two-trim');
     const tabs = [await store(name, 30), await store(name, 30)];
     const written = await Promise.all(Array.from({ length: 100 }, (_, i) => tabs[i % 2]!.addEvent({ type: 'view', itemId: `item-${i}` })));
-    const newest = written.map((e) => e.id).sort((a, b) => a - b).slice(-30);
+    const newest = written
+      .map((e) => e.id)
+      .sort((a, b) => a - b)
+      .slice(-30);
     const stored = await tabs[1]!.events();
     expect(stored.map((e) => e.id)).toEqual(newest);
   });

@@ -27,4 +27,3 @@ export const clearIndexedDb: BrowserCommand<[origin: string]> = async (ctx, orig
   const cdp = await cdpFor(ctx);
   await cdp.send('Storage.clearDataForOrigin', { origin, storageTypes: 'indexeddb' });
 };
-

@@ -27,7 +27,9 @@ describe('WebGPU int8 ranker (WGSL kernel)', () => {
 
   it('the WASM SIMD kernel gives the same rankings in Chromium', () => {
     for (const c of rankerCases()) {
-      expect(Array.from(rankInt8Wasm(c.matrix, c.query, c.k, c.mask).indices), c.name).toEqual(Array.from(rankInt8Reference(c.matrix, c.query, c.k, c.mask).indices));
+      expect(Array.from(rankInt8Wasm(c.matrix, c.query, c.k, c.mask).indices), c.name).toEqual(
+        Array.from(rankInt8Reference(c.matrix, c.query, c.k, c.mask).indices),
+      );
     }
   });
 });

@@ -35,7 +35,6 @@ function dot(a: Float32Array, b: Float32Array): number {
   return s;
 }
 
-
 /** A 16-bit PCM RIFF/WAVE file, as the page's recorder writes it. */
 function wavBytes(channels: Float32Array[], sampleRate: number): Uint8Array {
   return new Uint8Array(encodeWav({ sampleRate, channels }));
@@ -281,6 +280,8 @@ describe('audio encoder (basic-pitch + meyda, wasm backend)', () => {
     const rows = vectors.map((a, i) => `${short[i]!.padEnd(10)} ${vectors.map((b) => dot(a, b).toFixed(2)).join(' ')}`);
     console.log(`audio cosine matrix (${short.join(', ')}):\n${rows.join('\n')}`);
     const [dog, cow, lion, sheep, truck, ship] = vectors as [Float32Array, Float32Array, Float32Array, Float32Array, Float32Array, Float32Array];
-    console.log(`dog·cow ${dot(dog, cow).toFixed(3)} vs dog·firetruck ${dot(dog, truck).toFixed(3)}; lion·sheep ${dot(lion, sheep).toFixed(3)} vs lion·ship ${dot(lion, ship).toFixed(3)}`);
+    console.log(
+      `dog·cow ${dot(dog, cow).toFixed(3)} vs dog·firetruck ${dot(dog, truck).toFixed(3)}; lion·sheep ${dot(lion, sheep).toFixed(3)} vs lion·ship ${dot(lion, ship).toFixed(3)}`,
+    );
   });
 });

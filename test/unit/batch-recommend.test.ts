@@ -30,7 +30,6 @@ import type { RecommendRequest } from '../../src/protocol/recommend.ts';
 import { pathToFileURL } from 'node:url';
 import { FIXTURE_STAMP_IDS } from '../fixture-stamp-ids.ts';
 
-
 /** A hand-made log: four shoppers' sessions (seconds since 1970). */
 const T = 1_700_000_000;
 const SESSIONS: string[][] = [
@@ -40,7 +39,9 @@ const SESSIONS: string[][] = [
   ['vehicles/emergency/firetruck', 'symbols/money/00_symbols/euro_1_euro', 'food/pizza', 'food/cheese'],
   ['food/cheese', 'food/bread', 'animals/mammals/rodents/mouse'],
 ];
-const LOG: InteractionRow[] = SESSIONS.flatMap((items, s) => items.map((item, i) => ({ session: `s${s}`, item, timestamp: T + s * 1000 + i * 10, event: 'view' })));
+const LOG: InteractionRow[] = SESSIONS.flatMap((items, s) =>
+  items.map((item, i) => ({ session: `s${s}`, item, timestamp: T + s * 1000 + i * 10, event: 'view' })),
+);
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const temp = mkdtempSync(join(tmpdir(), 'batch-recommend-'));
@@ -49,13 +50,46 @@ let encoders: NodeEncoders;
 
 /** Request lines exercising every option: for-you, similar (per modality), popular, filters, exclusions, rules, diversity off. */
 const LINES: Array<{ user: string | number; history?: Array<{ itemId: string; type: string; at?: number; dwellMs?: number }>; request: RecommendRequest }> = [
-  { user: 'u1#2', history: [{ itemId: 'food/bread', type: 'view', at: 1000 }, { itemId: 'food/cheese', type: 'click', at: 2000 }], request: { mode: 'for-you', k: 5 } },
-  { user: 42, history: [{ itemId: 'animals/birds/blackbird', type: 'view', at: 5, dwellMs: 20_000 }], request: { mode: 'for-you', k: 3, filters: [{ field: 'category', in: ['animals'] }] } },
-  { user: 'u3', history: [{ itemId: 'food/pizza', type: 'view' }, { itemId: 'food/bread', type: 'dismiss' }], request: { mode: 'for-you', k: 4, diversity: false } },
-  { user: 'u4', history: [{ itemId: 'vehicles/emergency/firetruck', type: 'add-to-cart', at: 10 }], request: { mode: 'for-you', k: 6, filters: [{ field: 'id', notIn: ['food/pizza', 'food/cheese'] }], rules: { excludeIds: ['animals/birds/nandou'] } } },
-  { user: 'u5', request: { mode: 'popular', k: 3, filters: [{ field: 'id', in: ['food/bread', 'food/pizza', 'animals/mammals/badger', 'animals/birds/blackbird'] }] } },
-  { user: 'u6', history: [{ itemId: 'food/cheese', type: 'view', at: 1 }], request: { mode: 'similar', itemId: 'food/bread', k: 3, modality: 'image', diversity: false } },
-  { user: 'u7', history: [{ itemId: 'animals/mammals/badger', type: 'purchase', at: 1 }], request: { mode: 'for-you', k: 5, rules: { pin: ['symbols/money/00_symbols/euro_1_euro'], boost: [{ category: 'food', by: 2 }] } } },
+  {
+    user: 'u1#2',
+    history: [
+      { itemId: 'food/bread', type: 'view', at: 1000 },
+      { itemId: 'food/cheese', type: 'click', at: 2000 },
+    ],
+    request: { mode: 'for-you', k: 5 },
+  },
+  {
+    user: 42,
+    history: [{ itemId: 'animals/birds/blackbird', type: 'view', at: 5, dwellMs: 20_000 }],
+    request: { mode: 'for-you', k: 3, filters: [{ field: 'category', in: ['animals'] }] },
+  },
+  {
+    user: 'u3',
+    history: [
+      { itemId: 'food/pizza', type: 'view' },
+      { itemId: 'food/bread', type: 'dismiss' },
+    ],
+    request: { mode: 'for-you', k: 4, diversity: false },
+  },
+  {
+    user: 'u4',
+    history: [{ itemId: 'vehicles/emergency/firetruck', type: 'add-to-cart', at: 10 }],
+    request: { mode: 'for-you', k: 6, filters: [{ field: 'id', notIn: ['food/pizza', 'food/cheese'] }], rules: { excludeIds: ['animals/birds/nandou'] } },
+  },
+  {
+    user: 'u5',
+    request: { mode: 'popular', k: 3, filters: [{ field: 'id', in: ['food/bread', 'food/pizza', 'animals/mammals/badger', 'animals/birds/blackbird'] }] },
+  },
+  {
+    user: 'u6',
+    history: [{ itemId: 'food/cheese', type: 'view', at: 1 }],
+    request: { mode: 'similar', itemId: 'food/bread', k: 3, modality: 'image', diversity: false },
+  },
+  {
+    user: 'u7',
+    history: [{ itemId: 'animals/mammals/badger', type: 'purchase', at: 1 }],
+    request: { mode: 'for-you', k: 5, rules: { pin: ['symbols/money/00_symbols/euro_1_euro'], boost: [{ category: 'food', by: 2 }] } },
+  },
 ];
 
 /** The engine in-process, as the worker drives it: a fresh recommender and profile, track() per event, then recommend(). */
@@ -70,7 +104,11 @@ async function inProcessLists(): Promise<string[][]> {
     const profile = new MemoryProfileStore({}, 'test');
     const recommender = new OnDeviceRecommender(recommenderCatalog(files, loaded.sharedSpace), async () => profile);
     const history = [...(line.history ?? [])].sort((a, b) => (a.at ?? 0) - (b.at ?? 0));
-    for (const e of history) await recommender.track(e.type as 'view', e.itemId, { ...(e.at !== undefined ? { at: e.at } : {}), ...(e.dwellMs !== undefined ? { dwellMs: e.dwellMs } : {}) });
+    for (const e of history)
+      await recommender.track(e.type as 'view', e.itemId, {
+        ...(e.at !== undefined ? { at: e.at } : {}),
+        ...(e.dwellMs !== undefined ? { dwellMs: e.dwellMs } : {}),
+      });
     lists.push((await recommender.recommend(line.request, { record: false })).map((i) => i.id));
     recommender.catalog.space.release(true);
   }
@@ -79,7 +117,11 @@ async function inProcessLists(): Promise<string[][]> {
 }
 
 function runCli(args: string[], input?: string): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'src/node/recommend/recommend-cli.ts'), ...args], { cwd: ROOT, encoding: 'utf8', input });
+  const result = spawnSync(process.execPath, [join(ROOT, 'node_modules/tsx/dist/cli.mjs'), join(ROOT, 'src/node/recommend/recommend-cli.ts'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    input,
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -87,7 +129,13 @@ beforeAll(async () => {
   await initNodeTf('wasm');
   encoders = new NodeEncoders();
   const items = tuxPaintSourceItems(findOrFetchTuxPaintStamps(), { ids: FIXTURE_STAMP_IDS });
-  const summary = await buildCatalog(items, { outDir: catalogDir, encoders, modalities: ['text', 'image'], interactions: { rows: LOG, options: { minSessions: 1 } }, createdAt: '2026-01-01T00:00:00.000Z' });
+  const summary = await buildCatalog(items, {
+    outDir: catalogDir,
+    encoders,
+    modalities: ['text', 'image'],
+    interactions: { rows: LOG, options: { minSessions: 1 } },
+    createdAt: '2026-01-01T00:00:00.000Z',
+  });
   expect(summary.items).toBe(FIXTURE_STAMP_IDS.length);
   expect(summary.sharedSpace).toHaveProperty('dims');
   expect(summary.interactions?.events).toBe(LOG.length);
@@ -121,22 +169,37 @@ describe('batch recommend CLI', () => {
     const run = runCli(['--catalog', catalogDir, '--requests', requestsFile, '--out', outFile]);
     expect(run.stderr).toMatch(/7 lines, 7 lists, 0 refused/);
     expect(run.status).toBe(0);
-    const out = readFileSync(outFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { user: unknown; items: string[] });
+    const out = readFileSync(outFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { user: unknown; items: string[] });
     expect(out.map((o) => o.user)).toEqual(LINES.map((l) => l.user)); // a number stays a number, "u1#2" as is
     expect(out.map((o) => o.items)).toEqual(expected);
   });
 
   it('stops at a bad line by default, naming it, after writing the lines before it; --on-error skip goes on', () => {
-    const text = [JSON.stringify(LINES[0]), JSON.stringify(LINES[1]), '{"user": "x", "request": {"mode": "for-you", "k": 0}}', JSON.stringify(LINES[4])].join('\n');
+    const text = [JSON.stringify(LINES[0]), JSON.stringify(LINES[1]), '{"user": "x", "request": {"mode": "for-you", "k": 0}}', JSON.stringify(LINES[4])].join(
+      '\n',
+    );
     const stop = runCli(['--catalog', catalogDir, '--requests', '-', '--out', '-'], text);
     expect(stop.status).toBe(2);
     expect(stop.stderr).toMatch(/stdin line 3: recommend: k must be a whole number ≥ 1, got 0/);
-    expect(stop.stdout.trim().split('\n').map((l) => JSON.parse(l).user)).toEqual(['u1#2', 42]);
+    expect(
+      stop.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).user),
+    ).toEqual(['u1#2', 42]);
 
     const skip = runCli(['--catalog', catalogDir, '--requests', '-', '--out', '-', '--on-error', 'skip'], text);
     expect(skip.status).toBe(0);
     expect(skip.stderr).toMatch(/refused stdin line 3: /);
-    expect(skip.stdout.trim().split('\n').map((l) => JSON.parse(l).user)).toEqual(['u1#2', 42, 'u5']);
+    expect(
+      skip.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).user),
+    ).toEqual(['u1#2', 42, 'u5']);
   });
 
   it('refuses bad arguments and a folder that is not a catalog', () => {
@@ -166,8 +229,14 @@ describe('batch recommend lines', () => {
     bad('[1]', /line 9: expected a JSON object/);
     bad('{"user": "", "request": {"mode": "for-you", "k": 1}}', /"user" must be a non-empty string or a number/);
     bad('{"user": "a", "histroy": [], "request": {"mode": "for-you", "k": 1}}', /unknown field "histroy"/);
-    bad('{"user": "a", "history": [{"itemId": "x", "type": "shown"}], "request": {"mode": "for-you", "k": 1}}', /history\[0\]\.type must be one of view, click/);
-    bad('{"user": "a", "history": [{"itemId": "x", "type": "view", "at": 1}, {"itemId": "y", "type": "view"}], "request": {"mode": "for-you", "k": 1}}', /either every event has "at" or none has/);
+    bad(
+      '{"user": "a", "history": [{"itemId": "x", "type": "shown"}], "request": {"mode": "for-you", "k": 1}}',
+      /history\[0\]\.type must be one of view, click/,
+    );
+    bad(
+      '{"user": "a", "history": [{"itemId": "x", "type": "view", "at": 1}, {"itemId": "y", "type": "view"}], "request": {"mode": "for-you", "k": 1}}',
+      /either every event has "at" or none has/,
+    );
     bad('{"user": "a", "request": {"mode": "for-you", "k": 1, "filter": []}}', /unknown option "filter"/);
     bad('{"user": "a", "request": {"mode": "by-example", "k": 1}}', /by-example/);
 
@@ -183,10 +252,22 @@ describe('batch recommend lines', () => {
         expect((error as Error).message).toMatch(pattern);
       };
       await engineRefuses('{"user": "a", "request": {"mode": "similar", "itemId": "nope", "k": 3}}', /^req\.jsonl line 4: recommend: unknown item id "nope"/);
-      await engineRefuses('{"user": "a", "request": {"mode": "for-you", "k": 3, "filters": [{"field": "category"}]}}', /line 4: filters\[0\] \(category\): give at least one of/);
-      await engineRefuses('{"user": "a", "history": [{"itemId": "food/bread", "type": "click", "dwellMs": 5}], "request": {"mode": "for-you", "k": 3}}', /line 4: \[invalid-event\] event field "dwellMs" is only for 'view' events/);
+      await engineRefuses(
+        '{"user": "a", "request": {"mode": "for-you", "k": 3, "filters": [{"field": "category"}]}}',
+        /line 4: filters\[0\] \(category\): give at least one of/,
+      );
+      await engineRefuses(
+        '{"user": "a", "history": [{"itemId": "food/bread", "type": "click", "dwellMs": 5}], "request": {"mode": "for-you", "k": 3}}',
+        /line 4: \[invalid-event\] event field "dwellMs" is only for 'view' events/,
+      );
       // An event on an item the catalog does not have is left out and counted, not an error.
-      const items = await recommender.recommend(parseRequestLine('{"user": "a", "history": [{"itemId": "gone", "type": "view"}, {"itemId": "food/bread", "type": "view"}], "request": {"mode": "for-you", "k": 3}}', 'req.jsonl', 5));
+      const items = await recommender.recommend(
+        parseRequestLine(
+          '{"user": "a", "history": [{"itemId": "gone", "type": "view"}, {"itemId": "food/bread", "type": "view"}], "request": {"mode": "for-you", "k": 3}}',
+          'req.jsonl',
+          5,
+        ),
+      );
       expect(items).toHaveLength(3);
       expect(recommender.unknownHistoryItems).toBe(1);
     } finally {

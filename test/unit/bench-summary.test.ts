@@ -61,9 +61,14 @@ describe('bench summary (summary.json) from a real peers section', () => {
     expect(summary.notes.readyColdMs).toContain('section "catalog" was not in this run');
   });
 
-  it('keeps an earlier run\'s numbers with their date, and explains a section that ran without a result', () => {
+  it("keeps an earlier run's numbers with their date, and explains a section that ran without a result", () => {
     const first = summarise({ sections: new Set(['peers']), peers: { options, ivfBuildSeconds: NaN, rows }, date: '2026-01-01T00:00:00.000Z' });
-    const second = summarise({ sections: new Set(['build']), buildRows: [], previous: JSON.parse(JSON.stringify(first)) as BenchSummary, date: '2026-01-02T00:00:00.000Z' });
+    const second = summarise({
+      sections: new Set(['build']),
+      buildRows: [],
+      previous: JSON.parse(JSON.stringify(first)) as BenchSummary,
+      date: '2026-01-02T00:00:00.000Z',
+    });
     expectComplete(second);
     expect(second.voy100kP50Ms).toBe(first.voy100kP50Ms);
     expect(second.measuredAt.voy100kP50Ms).toBe('2026-01-01T00:00:00.000Z');

@@ -18,7 +18,7 @@ function fixed(name: string, scores: number[]): EvaluatedRecommender & { fits: n
 const train: TrainData = { itemCount: 5, ratings: [] };
 
 describe('blended recommender (standardised scores, fixed weights)', () => {
-  it('fits every part and sums the parts\' standardised scores over the rankable items', async () => {
+  it("fits every part and sums the parts' standardised scores over the rankable items", async () => {
     // Item 0 is in the history: it does not enter the mean and deviation.
     const a = fixed('a', [100, 1, 2, 3, 4]);
     const b = fixed('b', [-100, 40, 30, 20, 10]);
@@ -39,7 +39,7 @@ describe('blended recommender (standardised scores, fixed weights)', () => {
     expect(out.indexOf(Math.max(...out.slice(1)))).toBe(1);
   });
 
-  it('standardises over the case\'s candidates when it has them', async () => {
+  it("standardises over the case's candidates when it has them", async () => {
     const blend = new BlendedRecommender('c', [
       { recommender: fixed('a', [0, 10, 0, 20, 0]), weight: 1 },
       { recommender: fixed('b', [0, 1, 0, 3, 0]), weight: 1 },
@@ -51,6 +51,12 @@ describe('blended recommender (standardised scores, fixed weights)', () => {
 
   it('refuses a blend of one part or a non-finite weight', () => {
     expect(() => new BlendedRecommender('x', [{ recommender: fixed('a', []), weight: 1 }])).toThrow(/at least two/);
-    expect(() => new BlendedRecommender('x', [{ recommender: fixed('a', []), weight: 1 }, { recommender: fixed('b', []), weight: Number.NaN }])).toThrow(/finite/);
+    expect(
+      () =>
+        new BlendedRecommender('x', [
+          { recommender: fixed('a', []), weight: 1 },
+          { recommender: fixed('b', []), weight: Number.NaN },
+        ]),
+    ).toThrow(/finite/);
   });
 });

@@ -34,7 +34,6 @@ import { encodeWav } from '../../src/shared/audio/encode-wav.ts';
 import { FIXTURE_STAMP_IDS } from '../fixture-stamp-ids.ts';
 import { itemAt } from '../../src/shared/item-at.ts';
 
-
 /** Counts inputs per modality, so a test can tell what was embedded. */
 class CountingEncoders implements CatalogEncoders {
   readonly inputs: Record<Modality, string[]> = { text: [], image: [], audio: [] };
@@ -55,8 +54,6 @@ class CountingEncoders implements CatalogEncoders {
     return this.inner.embedAudioFiles(paths);
   }
 }
-
-
 
 async function inputError(promise: Promise<unknown>): Promise<Error> {
   try {
@@ -118,7 +115,16 @@ describe('tux paint catalog, interrupted and resumed', () => {
   it('stops after the first batch, then resumes without re-embedding finished items', async () => {
     items = tuxPaintSourceItems(stampsDir, { ids: FIXTURE_STAMP_IDS });
     const license = tuxPaintLicense(stampsDir);
-    const options = { outDir: out, encoders, batchSize: 4, notice: license.notice, noticeFiles: license.noticeFiles, licenses: license.licenses, name: 'test', graph: {} };
+    const options = {
+      outDir: out,
+      encoders,
+      batchSize: 4,
+      notice: license.notice,
+      noticeFiles: license.noticeFiles,
+      licenses: license.licenses,
+      name: 'test',
+      graph: {},
+    };
     encoders.reset();
     await expect(buildCatalog(items, { ...options, stopAfterItems: 4 })).rejects.toBeInstanceOf(BuildInterruptedError);
     expect(existsSync(join(out, 'manifest.json'))).toBe(false);
@@ -167,7 +173,10 @@ describe('tux paint catalog, interrupted and resumed', () => {
 
   it('stores vectors within cosine 0.99 of the encoders own', async () => {
     const decoded = Object.fromEntries(
-      Object.entries(manifest.vectorFiles).map(([m, f]) => [m, decodeVectors(new Uint8Array(readFileSync(join(out, f!.path))), f!.format, f!.count, f!.dims, f!.path)]),
+      Object.entries(manifest.vectorFiles).map(([m, f]) => [
+        m,
+        decodeVectors(new Uint8Array(readFileSync(join(out, f!.path))), f!.format, f!.count, f!.dims, f!.path),
+      ]),
     ) as Record<Modality, Float32Array>;
     for (const id of ['animals/birds/blackbird', 'food/bread']) {
       const item = manifest.items.find((i) => i.id === id)!;
@@ -194,7 +203,10 @@ describe('tux paint catalog, interrupted and resumed', () => {
       return existsSync(path) ? new Response(new Uint8Array(readFileSync(path))) : new Response('not found', { status: 404 });
     };
     const files = await loadCatalogFiles(base, { fetch, caches: null });
-    expect(files.sharedSpace!.spec.modalities.image).toEqual({ inputDims: 1280, encoder: { name: manifest.encoders.image!.name, version: manifest.encoders.image!.version } });
+    expect(files.sharedSpace!.spec.modalities.image).toEqual({
+      inputDims: 1280,
+      encoder: { name: manifest.encoders.image!.name, version: manifest.encoders.image!.version },
+    });
     expect(files.sharedSpace!.spec.training).toMatchObject({ items: 12, pairs: { 'text-image': 12, 'text-audio': 10, 'image-audio': 10 } });
     // The item graph ships too (no interactions: content, category and keyword edges), checked and decoded by the loader.
     expect(manifest.graph).toMatchObject({ path: 'graph/item-graph.bin', bytes: statSync(join(out, 'graph/item-graph.bin')).size });
@@ -215,10 +227,12 @@ describe('tux paint catalog, interrupted and resumed', () => {
         if (space) {
           // The unaligned baseline: rank the random projections of `to` in JS.
           const q = space.projectVector(from, vector);
-          const scores = manifest.items.filter((i) => i.vectorRows[to] !== undefined).map((i) => {
-            const t = space.projectVector(to, catalog.vector(i.id, to)!);
-            return { id: i.id, score: q.reduce((s, v, j) => s + v * itemAt(t, j), 0) };
-          });
+          const scores = manifest.items
+            .filter((i) => i.vectorRows[to] !== undefined)
+            .map((i) => {
+              const t = space.projectVector(to, catalog.vector(i.id, to)!);
+              return { id: i.id, score: q.reduce((s, v, j) => s + v * itemAt(t, j), 0) };
+            });
           scores.sort((a, b) => b.score - a.score);
           if (itemAt(scores, 0).id === item.id) found++;
         } else {
@@ -228,7 +242,12 @@ describe('tux paint catalog, interrupted and resumed', () => {
       }
       return found / queries;
     };
-    for (const [from, to] of [['text', 'image'], ['image', 'text'], ['audio', 'text'], ['audio', 'image']] as const) {
+    for (const [from, to] of [
+      ['text', 'image'],
+      ['image', 'text'],
+      ['audio', 'text'],
+      ['audio', 'image'],
+    ] as const) {
       const learnt = await hits(from, to);
       expect(learnt, `${from}→${to}`).toBeGreaterThanOrEqual(0.9);
       expect(learnt, `${from}→${to} vs random`).toBeGreaterThan(await hits(from, to, random));
@@ -260,12 +279,24 @@ describe('tux paint catalog, interrupted and resumed', () => {
     // A small hand-made log over the 12 stamps (plumbing test; the evaluation uses real logs):
     // 30 sessions that each walk 4 stamps in a fixed cyclic order.
     const rows = Array.from({ length: 30 }, (_, s) =>
-      Array.from({ length: 4 }, (_, step) => ({ session: `s${s}`, item: FIXTURE_STAMP_IDS[(s + step * 3) % FIXTURE_STAMP_IDS.length]!, timestamp: 1_700_000_000 + s * 1000 + step * 10, event: 'view' })),
+      Array.from({ length: 4 }, (_, step) => ({
+        session: `s${s}`,
+        item: FIXTURE_STAMP_IDS[(s + step * 3) % FIXTURE_STAMP_IDS.length]!,
+        timestamp: 1_700_000_000 + s * 1000 + step * 10,
+        event: 'view',
+      })),
     ).flat();
     const withLog = join(temp, 'tuxpaint-with-log');
     cpSync(join(out), withLog, { recursive: true });
     rmSync(join(withLog, 'manifest.json'));
-    const summary = await buildCatalog(items, { outDir: withLog, encoders, batchSize: 4, name: 'test', interactions: { rows, options: { minSessions: 1 } }, modalities: ['text', 'image'] });
+    const summary = await buildCatalog(items, {
+      outDir: withLog,
+      encoders,
+      batchSize: 4,
+      name: 'test',
+      interactions: { rows, options: { minSessions: 1 } },
+      modalities: ['text', 'image'],
+    });
     const built = parseCatalogManifest(JSON.parse(readFileSync(join(withLog, 'manifest.json'), 'utf8')), 'manifest.json');
     expect(built.signals!.events).toBe(120);
     expect(built.fusion).toBeDefined();

@@ -25,14 +25,37 @@ const PRODUCTS = [
   { id: 'gloves', title: 'Gloves', category: 'clothes' },
 ];
 /** Seconds: shopper 1 views hat, scarf, boots 10 s apart; shopper 2 hat, then gloves two hours later. */
-const LOG = ['session,item,timestamp,event', 's1,hat,1000,view', 's1,scarf,1010,view', 's1,boots,1020,view', 's2,hat,5000,view', 's2,gloves,12200,view'].join('\n');
+const LOG = ['session,item,timestamp,event', 's1,hat,1000,view', 's1,scarf,1010,view', 's1,boots,1020,view', 's2,hat,5000,view', 's2,gloves,12200,view'].join(
+  '\n',
+);
 
 describe('catalog CLI: how interactions are aggregated', () => {
   it('ships the signals the flags ask for', async () => {
     writeFileSync(join(work, 'shop.jsonl'), PRODUCTS.map((p) => JSON.stringify(p)).join('\n'));
     writeFileSync(join(work, 'log.csv'), LOG);
     const build = async (out: string, flags: string[]) => {
-      await run(process.execPath, [...CLI, 'build', '--source', 'jsonl', join(work, 'shop.jsonl'), '--media', work, '--modalities', 'text', '--workers', '1', '--interactions', join(work, 'log.csv'), '--out', join(work, out), ...flags], { maxBuffer: 64 << 20 });
+      await run(
+        process.execPath,
+        [
+          ...CLI,
+          'build',
+          '--source',
+          'jsonl',
+          join(work, 'shop.jsonl'),
+          '--media',
+          work,
+          '--modalities',
+          'text',
+          '--workers',
+          '1',
+          '--interactions',
+          join(work, 'log.csv'),
+          '--out',
+          join(work, out),
+          ...flags,
+        ],
+        { maxBuffer: 64 << 20 },
+      );
       return parseCatalogManifest(JSON.parse(readFileSync(join(work, out, 'manifest.json'), 'utf8')), 'manifest.json');
     };
     // Two shoppers: under the default K = 5 nothing would ship; K = 1 shows what each flag does.
@@ -51,14 +74,63 @@ describe('catalog CLI: how interactions are aggregated', () => {
     const k5 = await build('k5', []);
     expect(k5.signals).toMatchObject({ popularity: [], coOccurrence: {}, transitions: {}, privacy: { minSessions: 5 } });
     const noisy = await build('noisy', ['--min-sessions', '2', '--epsilon', '4', '--noise-seed', '9']);
-    expect(noisy.signals!.privacy).toEqual({ minSessions: 2, noise: { mechanism: 'laplace', epsilon: 4, delta: 1e-6, maxItemsPerSession: 20, maxPairsPerSession: 20 } });
-    await expect(run(process.execPath, [...CLI, 'build', '--source', 'jsonl', join(work, 'shop.jsonl'), '--media', work, '--out', join(work, 'x'), '--interactions', join(work, 'log.csv'), '--epsilon', '0'])).rejects.toMatchObject({
+    expect(noisy.signals!.privacy).toEqual({
+      minSessions: 2,
+      noise: { mechanism: 'laplace', epsilon: 4, delta: 1e-6, maxItemsPerSession: 20, maxPairsPerSession: 20 },
+    });
+    await expect(
+      run(process.execPath, [
+        ...CLI,
+        'build',
+        '--source',
+        'jsonl',
+        join(work, 'shop.jsonl'),
+        '--media',
+        work,
+        '--out',
+        join(work, 'x'),
+        '--interactions',
+        join(work, 'log.csv'),
+        '--epsilon',
+        '0',
+      ]),
+    ).rejects.toMatchObject({
       stderr: expect.stringMatching(/--epsilon must be a number > 0, or inf for exact counts \(got "0"\)/),
     });
-    await expect(run(process.execPath, [...CLI, 'build', '--source', 'jsonl', join(work, 'shop.jsonl'), '--media', work, '--out', join(work, 'x'), '--transition-window', '2'])).rejects.toMatchObject({
+    await expect(
+      run(process.execPath, [
+        ...CLI,
+        'build',
+        '--source',
+        'jsonl',
+        join(work, 'shop.jsonl'),
+        '--media',
+        work,
+        '--out',
+        join(work, 'x'),
+        '--transition-window',
+        '2',
+      ]),
+    ).rejects.toMatchObject({
       stderr: expect.stringMatching(/--transition-window is about aggregating --interactions/),
     });
-    await expect(run(process.execPath, [...CLI, 'build', '--source', 'jsonl', join(work, 'shop.jsonl'), '--media', work, '--out', join(work, 'x'), '--interactions', join(work, 'log.csv'), '--max-gap', 'soon'])).rejects.toMatchObject({
+    await expect(
+      run(process.execPath, [
+        ...CLI,
+        'build',
+        '--source',
+        'jsonl',
+        join(work, 'shop.jsonl'),
+        '--media',
+        work,
+        '--out',
+        join(work, 'x'),
+        '--interactions',
+        join(work, 'log.csv'),
+        '--max-gap',
+        'soon',
+      ]),
+    ).rejects.toMatchObject({
       stderr: expect.stringMatching(/--max-gap must be a number ≥ 0 \(got "soon"\)/),
     });
   });
@@ -67,6 +139,8 @@ describe('catalog CLI: how interactions are aggregated', () => {
     const items = parseShopJsonl(PRODUCTS.map((p) => JSON.stringify(p)).join('\n'), work, 'shop.jsonl');
     expect(items.map(textToEmbed)).toEqual(['Red hat. A red woollen hat.', 'A long striped scarf for winter.', 'Boots', 'Gloves']);
     expect(() => parseShopJsonl('{"id":"a","title":"A","category":"c","text":7}', work, 'shop.jsonl')).toThrow(CatalogInputError);
-    expect(() => parseShopJsonl('{"id":"a","title":"A","category":"c","text":7}', work, 'shop.jsonl')).toThrow(/shop\.jsonl line 1: field "text" must be a non-empty string/);
+    expect(() => parseShopJsonl('{"id":"a","title":"A","category":"c","text":7}', work, 'shop.jsonl')).toThrow(
+      /shop\.jsonl line 1: field "text" must be a non-empty string/,
+    );
   });
 });

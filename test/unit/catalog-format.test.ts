@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { seededUnitVectors } from '../../src/engine/backends/seeded-vectors.ts';
-import {
-  catalogFileUrl,
-  catalogModalities,
-  rowItems,
-  type CatalogManifest,
-} from '../../src/engine/catalog/catalog-manifest.ts';
+import { catalogFileUrl, catalogModalities, rowItems, type CatalogManifest } from '../../src/engine/catalog/catalog-manifest.ts';
 import { parseCatalogManifest } from '../../src/engine/catalog/catalog-manifest-parser.ts';
 import {
   CatalogFormatError,
@@ -23,7 +18,6 @@ import { itemAt } from '../../src/shared/item-at.ts';
 function rows(data: Float32Array, dims: number): Float32Array[] {
   return Array.from({ length: data.length / dims }, (_, r) => data.subarray(r * dims, (r + 1) * dims));
 }
-
 
 function formatError(fn: () => unknown): CatalogFormatError {
   try {
@@ -278,7 +272,14 @@ describe('parseCatalogManifest', () => {
 
   it('accepts a minimal catalog: no optional fields, no vectors', () => {
     const manifest = parseCatalogManifest(
-      { schemaVersion: 1, name: 'n', createdAt: '2025-01-31T12:00:00.123+01:00', encoders: {}, vectorFiles: {}, items: [{ id: 'a', title: 'A', category: 'c', vectorRows: {} }] },
+      {
+        schemaVersion: 1,
+        name: 'n',
+        createdAt: '2025-01-31T12:00:00.123+01:00',
+        encoders: {},
+        vectorFiles: {},
+        items: [{ id: 'a', title: 'A', category: 'c', vectorRows: {} }],
+      },
       'm',
     );
     expect(manifest.items[0]).toEqual({ id: 'a', title: 'A', category: 'c', vectorRows: {} });
@@ -287,13 +288,25 @@ describe('parseCatalogManifest', () => {
 
   const badger = 'manifest.json: items[1] ("animals/mammals/badger")';
   const cases: Array<[string, (m: Record<string, any>) => unknown, string]> = [
-    ['wrong schemaVersion', (m) => (m.schemaVersion = 2), 'manifest.json: field "schemaVersion" must be 1 (got 2): this app reads catalogs of schema version 1'],
+    [
+      'wrong schemaVersion',
+      (m) => (m.schemaVersion = 2),
+      'manifest.json: field "schemaVersion" must be 1 (got 2): this app reads catalogs of schema version 1',
+    ],
     ['missing schemaVersion', (m) => delete m.schemaVersion, 'manifest.json: missing field "schemaVersion"'],
     ['schemaVersion as a string', (m) => (m.schemaVersion = '1'), 'manifest.json: field "schemaVersion" must be a non-negative integer (got "1")'],
     ['missing name', (m) => delete m.name, 'manifest.json: missing field "name"'],
     ['empty name', (m) => (m.name = ' '), 'manifest.json: field "name" must be a non-empty string (got " ")'],
-    ['createdAt not ISO', (m) => (m.createdAt = 'yesterday'), 'manifest.json: field "createdAt" must be an ISO 8601 date-time like "2025-01-31T12:00:00Z" (got "yesterday")'],
-    ['createdAt not a date', (m) => (m.createdAt = '2025-13-45T00:00:00Z'), 'manifest.json: field "createdAt" is not a real date-time (got "2025-13-45T00:00:00Z")'],
+    [
+      'createdAt not ISO',
+      (m) => (m.createdAt = 'yesterday'),
+      'manifest.json: field "createdAt" must be an ISO 8601 date-time like "2025-01-31T12:00:00Z" (got "yesterday")',
+    ],
+    [
+      'createdAt not a date',
+      (m) => (m.createdAt = '2025-13-45T00:00:00Z'),
+      'manifest.json: field "createdAt" is not a real date-time (got "2025-13-45T00:00:00Z")',
+    ],
     ['bad currency', (m) => (m.currency = 'euro'), 'manifest.json: field "currency" must be an ISO 4217 code like "EUR" (got "euro")'],
     ['unknown top-level field', (m) => (m.itmes = []), 'manifest.json: unknown field "itmes"'],
     ['encoders not an object', (m) => (m.encoders = []), 'manifest.json: field "encoders" must be an object (got an array)'],
@@ -301,42 +314,102 @@ describe('parseCatalogManifest', () => {
     ['encoder of another modality', (m) => (m.encoders.text.modality = 'image'), 'manifest.json: encoders.text: field "modality" must be "text" (got "image")'],
     ['encoder dims 0', (m) => (m.encoders.text.dims = 0), 'manifest.json: encoders.text: field "dims" must be an integer ≥ 1 (got 0)'],
     ['encoder without version', (m) => delete m.encoders.image.version, 'manifest.json: encoders.image: missing field "version"'],
-    ['encoder without vector file', (m) => (m.encoders.audio = { modality: 'audio', name: 'basic-pitch', version: '1.0.1', dims: 8 }), 'manifest.json: encoders.audio: no vector file for audio (add vectorFiles.audio)'],
+    [
+      'encoder without vector file',
+      (m) => (m.encoders.audio = { modality: 'audio', name: 'basic-pitch', version: '1.0.1', dims: 8 }),
+      'manifest.json: encoders.audio: no vector file for audio (add vectorFiles.audio)',
+    ],
     ['unknown vector file modality', (m) => (m.vectorFiles.video = {}), 'manifest.json: vectorFiles: unknown modality "video" (expected text, image or audio)'],
-    ['vector file without encoder', (m) => (m.vectorFiles.audio = { path: 'a.bin', format: 'int8', count: 0, dims: 8, bytes: 0, sha256: HASH }), 'manifest.json: vectorFiles.audio: no encoder for audio (add encoders.audio)'],
-    ['unknown format', (m) => (m.vectorFiles.text.format = 'float32'), 'manifest.json: vectorFiles.text: field "format" must be "int8" or "float16" (got "float32")'],
-    ['bytes do not match count × dims', (m) => (m.vectorFiles.text.bytes = 25), 'manifest.json: vectorFiles.text: field "bytes" is 25, but int8 with count 3 and dims 4 takes 24 bytes'],
-    ['count does not match bytes', (m) => (m.vectorFiles.image.count = 3), 'manifest.json: vectorFiles.image: field "bytes" is 12, but float16 with count 3 and dims 3 takes 18 bytes'],
-    ['dims differ from the encoder', (m) => Object.assign(m.vectorFiles.text, { dims: 5, bytes: 27 }), 'manifest.json: vectorFiles.text: field "dims" is 5, but encoders.text has dims 4'],
+    [
+      'vector file without encoder',
+      (m) => (m.vectorFiles.audio = { path: 'a.bin', format: 'int8', count: 0, dims: 8, bytes: 0, sha256: HASH }),
+      'manifest.json: vectorFiles.audio: no encoder for audio (add encoders.audio)',
+    ],
+    [
+      'unknown format',
+      (m) => (m.vectorFiles.text.format = 'float32'),
+      'manifest.json: vectorFiles.text: field "format" must be "int8" or "float16" (got "float32")',
+    ],
+    [
+      'bytes do not match count × dims',
+      (m) => (m.vectorFiles.text.bytes = 25),
+      'manifest.json: vectorFiles.text: field "bytes" is 25, but int8 with count 3 and dims 4 takes 24 bytes',
+    ],
+    [
+      'count does not match bytes',
+      (m) => (m.vectorFiles.image.count = 3),
+      'manifest.json: vectorFiles.image: field "bytes" is 12, but float16 with count 3 and dims 3 takes 18 bytes',
+    ],
+    [
+      'dims differ from the encoder',
+      (m) => Object.assign(m.vectorFiles.text, { dims: 5, bytes: 27 }),
+      'manifest.json: vectorFiles.text: field "dims" is 5, but encoders.text has dims 4',
+    ],
     ['negative count', (m) => (m.vectorFiles.text.count = -1), 'manifest.json: vectorFiles.text: field "count" must be a non-negative integer (got -1)'],
     ['bad sha256', (m) => (m.vectorFiles.text.sha256 = 'ABC'), 'manifest.json: vectorFiles.text: field "sha256" must be 64 lowercase hex digits (got "ABC")'],
-    ['path leaving the folder', (m) => (m.vectorFiles.text.path = '../text.int8'), 'manifest.json: vectorFiles.text: field "path" must be a relative path inside the catalog folder (got "../text.int8")'],
-    ['two files on one path', (m) => (m.vectorFiles.image.path = 'vectors/text.int8'), 'manifest.json: vectorFiles.image: field "path" "vectors/text.int8" is also the path of vectorFiles.text'],
+    [
+      'path leaving the folder',
+      (m) => (m.vectorFiles.text.path = '../text.int8'),
+      'manifest.json: vectorFiles.text: field "path" must be a relative path inside the catalog folder (got "../text.int8")',
+    ],
+    [
+      'two files on one path',
+      (m) => (m.vectorFiles.image.path = 'vectors/text.int8'),
+      'manifest.json: vectorFiles.image: field "path" "vectors/text.int8" is also the path of vectorFiles.text',
+    ],
     ['items not an array', (m) => (m.items = {}), 'manifest.json: field "items" must be an array (got an object)'],
     ['item not an object', (m) => (m.items[1] = 'badger'), 'manifest.json: items[1]: must be an object (got "badger")'],
     ['item without id', (m) => delete m.items[2].id, 'manifest.json: items[2]: missing field "id"'],
     ['numeric id', (m) => (m.items[2].id = 7), 'manifest.json: items[2]: field "id" must be a non-empty string (got 7)'],
     ['duplicate id', (m) => (m.items[2].id = 'animals/birds/robin'), 'manifest.json: items[2] ("animals/birds/robin"): duplicate id, first used by items[0]'],
     ['missing category', (m) => delete m.items[1].category, `${badger}: missing field "category"`],
-    ['category with an empty segment', (m) => (m.items[1].category = 'animals//mammals'), `${badger}: field "category" must be a "/"-separated path like "animals/birds" (got "animals//mammals")`],
+    [
+      'category with an empty segment',
+      (m) => (m.items[1].category = 'animals//mammals'),
+      `${badger}: field "category" must be a "/"-separated path like "animals/birds" (got "animals//mammals")`,
+    ],
     ['missing title', (m) => delete m.items[1].title, `${badger}: missing field "title"`],
     ['description not a string', (m) => (m.items[1].description = 3), `${badger}: field "description" must be a string (got 3)`],
     ['negative price', (m) => (m.items[1].price = -1), `${badger}: field "price" must be a number ≥ 0 (got -1)`],
     ['price as a string', (m) => (m.items[1].price = '2.50'), `${badger}: field "price" must be a number ≥ 0 (got "2.50")`],
     ['fractional stock', (m) => (m.items[1].stock = 1.5), `${badger}: field "stock" must be a non-negative integer (got 1.5)`],
-    ['absolute image path', (m) => (m.items[1].image = '/etc/badger.png'), `${badger}: field "image" must be a relative path inside the catalog folder (got "/etc/badger.png")`],
-    ['audio path with ..', (m) => (m.items[1].audio = 'media/../../x.ogg'), `${badger}: field "audio" must be a relative path inside the catalog folder (got "media/../../x.ogg")`],
+    [
+      'absolute image path',
+      (m) => (m.items[1].image = '/etc/badger.png'),
+      `${badger}: field "image" must be a relative path inside the catalog folder (got "/etc/badger.png")`,
+    ],
+    [
+      'audio path with ..',
+      (m) => (m.items[1].audio = 'media/../../x.ogg'),
+      `${badger}: field "audio" must be a relative path inside the catalog folder (got "media/../../x.ogg")`,
+    ],
     ['metadata an array', (m) => (m.items[1].metadata = []), `${badger}: field "metadata" must be an object (got an array)`],
     ['misspelt item field', (m) => (m.items[1].descripton = 'x'), `${badger}: unknown field "descripton"`],
     ['missing vectorRows', (m) => delete m.items[1].vectorRows, `${badger}: missing field "vectorRows"`],
-    ['unknown modality in vectorRows', (m) => (m.items[1].vectorRows.video = 0), `${badger}: unknown modality "video" in field "vectorRows" (expected text, image or audio)`],
-    ['row of a modality without vectors', (m) => (m.items[1].vectorRows.audio = 0), `${badger}: field "vectorRows.audio" is set, but the catalog has no audio vectors (no vectorFiles.audio)`],
+    [
+      'unknown modality in vectorRows',
+      (m) => (m.items[1].vectorRows.video = 0),
+      `${badger}: unknown modality "video" in field "vectorRows" (expected text, image or audio)`,
+    ],
+    [
+      'row of a modality without vectors',
+      (m) => (m.items[1].vectorRows.audio = 0),
+      `${badger}: field "vectorRows.audio" is set, but the catalog has no audio vectors (no vectorFiles.audio)`,
+    ],
     ['fractional row', (m) => (m.items[1].vectorRows.text = 1.5), `${badger}: field "vectorRows.text" must be a row index, a non-negative integer (got 1.5)`],
     ['row out of range', (m) => (m.items[1].vectorRows.text = 3), `${badger}: field "vectorRows.text" is 3, out of range: vectorFiles.text has 3 rows`],
     ['row of another item', (m) => (m.items[1].vectorRows.text = 0), `${badger}: field "vectorRows.text" is 0, the row of items[0] ("animals/birds/robin")`],
-    ['row of no item', (m) => delete m.items[1].vectorRows.text, 'manifest.json: vectorFiles.text: row 1 belongs to no item (count 3, but 2 items have a text vector)'],
+    [
+      'row of no item',
+      (m) => delete m.items[1].vectorRows.text,
+      'manifest.json: vectorFiles.text: row 1 belongs to no item (count 3, but 2 items have a text vector)',
+    ],
     ['licence without licence', (m) => delete m.licenses[0].license, 'manifest.json: licenses[0]: missing field "license"'],
-    ['notice outside', (m) => (m.notice = 'C:\\NOTICE'), 'manifest.json: field "notice" must be a relative path inside the catalog folder (got "C:\\\\NOTICE")'],
+    [
+      'notice outside',
+      (m) => (m.notice = 'C:\\NOTICE'),
+      'manifest.json: field "notice" must be a relative path inside the catalog folder (got "C:\\\\NOTICE")',
+    ],
   ];
 
   it.each(cases)('%s', (_, mutate, message) => {
@@ -379,14 +452,30 @@ describe('parseCatalogManifest', () => {
 
     const signalCases: Array<[string, (s: Record<string, any>) => unknown, string]> = [
       ['missing popularity', (s) => delete s.popularity, 'manifest.json: signals: missing field "popularity"'],
-      ['unknown popular item', (s) => (s.popularity[1].item = 'zebra'), 'manifest.json: signals.popularity[1]: field "item" names an item not in the catalog ("zebra")'],
+      [
+        'unknown popular item',
+        (s) => (s.popularity[1].item = 'zebra'),
+        'manifest.json: signals.popularity[1]: field "item" names an item not in the catalog ("zebra")',
+      ],
       ['popular item twice', (s) => (s.popularity[1].item = 'food/apple'), 'manifest.json: signals.popularity[1]: item "food/apple" is listed twice'],
       ['score above 1', (s) => (s.popularity[0].score = 1.5), 'manifest.json: signals.popularity[0]: field "score" must be a number from 0 to 1 (got 1.5)'],
       ['unknown key item', (s) => (s.coOccurrence.zebra = []), 'manifest.json: signals.coOccurrence["zebra"]: not an item of the catalog'],
-      ['own neighbour', (s) => (s.coOccurrence['food/apple'][0].item = 'food/apple'), 'manifest.json: signals.coOccurrence["food/apple"][0]: an item cannot be its own neighbour'],
+      [
+        'own neighbour',
+        (s) => (s.coOccurrence['food/apple'][0].item = 'food/apple'),
+        'manifest.json: signals.coOccurrence["food/apple"][0]: an item cannot be its own neighbour',
+      ],
       ['list longer than k', (s) => (s.k = 1), 'manifest.json: signals.transitions["food/apple"]: 2 entries, more than k = 1'],
-      ['probabilities above 1', (s) => (s.transitions['food/apple'][1].p = 0.6), 'manifest.json: signals.transitions["food/apple"]: probabilities sum to 1.1, more than 1'],
-      ['transition count 0', (s) => (s.transitions['food/apple'][1].sessions = 0), 'manifest.json: signals.transitions["food/apple"][1]: field "sessions" must be an integer ≥ 1 (got 0)'],
+      [
+        'probabilities above 1',
+        (s) => (s.transitions['food/apple'][1].p = 0.6),
+        'manifest.json: signals.transitions["food/apple"]: probabilities sum to 1.1, more than 1',
+      ],
+      [
+        'transition count 0',
+        (s) => (s.transitions['food/apple'][1].sessions = 0),
+        'manifest.json: signals.transitions["food/apple"][1]: field "sessions" must be an integer ≥ 1 (got 0)',
+      ],
     ];
 
     it.each(signalCases)('%s', (_, mutate, message) => {

@@ -53,7 +53,11 @@ describe('manifest fusion', () => {
     ['a weight that is not a number', (m) => (m.fusion.weights.text = 'high'), 'manifest.json: fusion.weights: field "text" must be a number'],
     ['decay above 1', (m) => (m.fusion.recentDecay = 2), 'manifest.json: fusion: field "recentDecay" must be a number from 0 to 1 (got 2)'],
     ['mlp head without weights', (m) => (m.fusion.head = 'mlp'), 'manifest.json: fusion: field "head" is mlp but there is no "mlp" field with its weights'],
-    ['mlp weights of the wrong size', (m) => (m.fusion.mlp = { hidden: 2, w1: [1], b1: [0, 0], w2: [1, 1], b2: 0 }), `manifest.json: fusion.mlp: field "w1" must be ${FEATURES.length * 2} finite numbers`],
+    [
+      'mlp weights of the wrong size',
+      (m) => (m.fusion.mlp = { hidden: 2, w1: [1], b1: [0, 0], w2: [1, 1], b2: 0 }),
+      `manifest.json: fusion.mlp: field "w1" must be ${FEATURES.length * 2} finite numbers`,
+    ],
     ['training without keptFitted', (m) => delete m.fusion.training.keptFitted, 'manifest.json: fusion.training: missing field "keptFitted"'],
   ];
   it.each(cases)('names the problem: %s', (_, mutate, message) => {

@@ -161,7 +161,10 @@ describe('aggregateInteractions options', () => {
     expect(signals.transitions.A).toHaveLength(60);
     expect(signals.transitions.A!.every((n) => n.p === 0.016666)).toBe(true);
     const items = ['A', ...ids].map((id) => ({ id, title: id, category: 'letters', vectorRows: {} }));
-    const manifest = parseCatalogManifest({ schemaVersion: 1, name: 't', createdAt: '2026-01-01T00:00:00Z', encoders: {}, vectorFiles: {}, items, signals }, 'manifest.json');
+    const manifest = parseCatalogManifest(
+      { schemaVersion: 1, name: 't', createdAt: '2026-01-01T00:00:00Z', encoders: {}, vectorFiles: {}, items, signals },
+      'manifest.json',
+    );
     expect(manifest.signals!.transitions.A).toHaveLength(60);
   });
 
@@ -174,7 +177,10 @@ describe('aggregateInteractions options', () => {
 
   it('leaves out pairs seen in fewer than minPairSessions sessions', () => {
     const { signals } = aggregateInteractions(LOG, CATALOG, { ...ALL, minSessions: 2 });
-    expect(signals.coOccurrence).toEqual({ A: [{ item: 'B', score: r6(3 / Math.sqrt(12)), sessions: 3 }], B: [{ item: 'A', score: r6(3 / Math.sqrt(12)), sessions: 3 }] });
+    expect(signals.coOccurrence).toEqual({
+      A: [{ item: 'B', score: r6(3 / Math.sqrt(12)), sessions: 3 }],
+      B: [{ item: 'A', score: r6(3 / Math.sqrt(12)), sessions: 3 }],
+    });
     expect(signals.transitions).toEqual({ A: [{ item: 'B', p: 1, sessions: 2 }] });
   });
 
@@ -225,7 +231,16 @@ describe('aggregateInteractions options', () => {
 
   it('returns empty signals for a log with nothing in the catalog', () => {
     const { signals, report } = aggregateInteractions(LOG, ['Z'], ALL);
-    expect(signals).toEqual({ sessions: 0, events: 0, k: 20, maxGapSeconds: 3600, popularity: [], coOccurrence: {}, transitions: {}, privacy: { minSessions: 1 } });
+    expect(signals).toEqual({
+      sessions: 0,
+      events: 0,
+      k: 20,
+      maxGapSeconds: 3600,
+      popularity: [],
+      coOccurrence: {},
+      transitions: {},
+      privacy: { minSessions: 1 },
+    });
     expect(report.droppedEvents).toBe(13);
     expect(report.unknownItemExamples).toEqual(['A', 'B', 'C', 'D', 'X']);
   });

@@ -7,7 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findOrFetchOpenclipart } from '../../scripts/fetch-openclipart.mjs';
 import { parseCatalogManifest } from '../../src/engine/catalog/catalog-manifest-parser.ts';
 import { decodeVectors } from '../../src/engine/catalog/vector-codec.ts';
-import { openclipartLicense, openclipartSourceItems, parseSvgMetadata, scanOpenclipart, svgNamespaceMissing, svgProblem, xmlText } from '../../src/node/catalog/openclipart-source.ts';
+import {
+  openclipartLicense,
+  openclipartSourceItems,
+  parseSvgMetadata,
+  scanOpenclipart,
+  svgNamespaceMissing,
+  svgProblem,
+  xmlText,
+} from '../../src/node/catalog/openclipart-source.ts';
 import { itemAt } from '../../src/shared/item-at.ts';
 
 const run = promisify(execFile);
@@ -113,10 +121,14 @@ describe('SVG metadata reader (real files)', () => {
 describe('catalog build --source openclipart', () => {
   it('builds a catalog with text and image vectors', async () => {
     const out = join(temp, 'catalog');
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'src/node/catalog/catalog-cli.ts', 'build', '--source', 'openclipart', '--out', out, '--limit', '10'], {
-      cwd: join(import.meta.dirname, '..', '..'),
-      maxBuffer: 16 << 20,
-    });
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'src/node/catalog/catalog-cli.ts', 'build', '--source', 'openclipart', '--out', out, '--limit', '10'],
+      {
+        cwd: join(import.meta.dirname, '..', '..'),
+        maxBuffer: 16 << 20,
+      },
+    );
     expect(stdout).toMatch(/items: 10/);
     const manifest = parseCatalogManifest(JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8')), 'manifest.json');
     expect(manifest.items).toHaveLength(10);

@@ -8,13 +8,23 @@ import { defined } from '../defined.ts';
 const T = 1_700_000_000;
 const manifestWith = (ids: string[], signals: unknown) =>
   parseCatalogManifest(
-    { schemaVersion: 1, name: 'private', createdAt: '2026-01-01T00:00:00Z', encoders: {}, vectorFiles: {}, items: ids.map((id) => ({ id, title: id, category: 'c', vectorRows: {} })), signals },
+    {
+      schemaVersion: 1,
+      name: 'private',
+      createdAt: '2026-01-01T00:00:00Z',
+      encoders: {},
+      vectorFiles: {},
+      items: ids.map((id) => ({ id, title: id, category: 'c', vectorRows: {} })),
+      signals,
+    },
     'manifest.json',
   );
 
 /** `sessions` sessions that each view `items` in order, one a minute. */
 function sessionsViewing(prefix: string, sessions: number, items: string[]): InteractionRow[] {
-  return Array.from({ length: sessions }, (_, s) => items.map((item, i) => ({ session: `${prefix}${s}`, item, timestamp: T + s * 1000 + i * 60, event: 'view' }))).flat();
+  return Array.from({ length: sessions }, (_, s) =>
+    items.map((item, i) => ({ session: `${prefix}${s}`, item, timestamp: T + s * 1000 + i * 60, event: 'view' })),
+  ).flat();
 }
 
 describe('minimum sessions K', () => {
@@ -25,8 +35,14 @@ describe('minimum sessions K', () => {
   it('by default (K = 5) ships only items and pairs seen in at least 5 distinct sessions', () => {
     const { signals } = aggregateInteractions(log, ids);
     expect(signals.privacy).toEqual({ minSessions: 5 });
-    expect(signals.popularity.map((p) => [p.item, p.sessions])).toEqual([['A', 6], ['B', 5]]);
-    expect(signals.coOccurrence).toEqual({ A: [{ item: 'B', score: expect.any(Number), sessions: 5 }], B: [{ item: 'A', score: expect.any(Number), sessions: 5 }] });
+    expect(signals.popularity.map((p) => [p.item, p.sessions])).toEqual([
+      ['A', 6],
+      ['B', 5],
+    ]);
+    expect(signals.coOccurrence).toEqual({
+      A: [{ item: 'B', score: expect.any(Number), sessions: 5 }],
+      B: [{ item: 'A', score: expect.any(Number), sessions: 5 }],
+    });
     expect(Object.keys(signals.transitions)).toEqual(['A']);
     expect(signals.transitions.A?.map((t) => [t.item, t.sessions])).toEqual([['B', 5]]);
     expect(manifestWith(ids, signals).signals?.privacy).toEqual({ minSessions: 5 });
@@ -62,7 +78,11 @@ describe('Laplace noise and the pair threshold', () => {
 describe('aggregateInteractions with privacy (ε)', () => {
   const ids = ['A', 'B', 'C', 'D', 'E'];
   // 400 sessions A→B→C, 300 sessions D→E, one session with every item.
-  const log = [...sessionsViewing('abc', 400, ['A', 'B', 'C']), ...sessionsViewing('de', 300, ['D', 'E']), ...sessionsViewing('all', 1, ['E', 'D', 'C', 'B', 'A'])];
+  const log = [
+    ...sessionsViewing('abc', 400, ['A', 'B', 'C']),
+    ...sessionsViewing('de', 300, ['D', 'E']),
+    ...sessionsViewing('all', 1, ['E', 'D', 'C', 'B', 'A']),
+  ];
 
   it('with a huge ε releases the exact clipped counts, and records K and ε in the manifest', () => {
     const { signals } = aggregateInteractions(log, ids, { privacy: { epsilon: 1e9, seed: 1, maxItemsPerSession: 2, maxPairsPerSession: 1 } });
@@ -72,7 +92,10 @@ describe('aggregateInteractions with privacy (ε)', () => {
     expect(signals.transitions.A).toEqual([{ item: 'B', p: 1, sessions: 400 }]);
     // E → D: one session, under K = 5 (with this little noise τ is K).
     expect(signals.transitions.E).toBeUndefined();
-    expect(signals.privacy).toEqual({ minSessions: 5, noise: { mechanism: 'laplace', epsilon: 1e9, delta: 1e-6, maxItemsPerSession: 2, maxPairsPerSession: 1 } });
+    expect(signals.privacy).toEqual({
+      minSessions: 5,
+      noise: { mechanism: 'laplace', epsilon: 1e9, delta: 1e-6, maxItemsPerSession: 2, maxPairsPerSession: 1 },
+    });
     expect(manifestWith(ids, signals).signals).toEqual(signals);
   });
 
@@ -116,8 +139,12 @@ describe('signals.privacy in the manifest', () => {
     expect(() => parseSignalsPrivacy('m.json', { minSessions: 0 })).toThrow('m.json: signals.privacy: field "minSessions" must be an integer ≥ 1 (got 0)');
     expect(() => parseSignalsPrivacy('m.json', { minSessions: 5, seed: 3 })).toThrow('m.json: signals.privacy: unknown field "seed"');
     const noise = { mechanism: 'laplace', epsilon: 2, delta: 1e-6, maxItemsPerSession: 20, maxPairsPerSession: 20 };
-    expect(() => parseSignalsPrivacy('m.json', { minSessions: 5, noise: { ...noise, epsilon: -1 } })).toThrow('signals.privacy.noise: field "epsilon" must be a finite number > 0 (got -1)');
-    expect(() => parseSignalsPrivacy('m.json', { minSessions: 5, noise: { ...noise, delta: 1 } })).toThrow('field "delta" must be a number > 0 and < 1 (got 1)');
+    expect(() => parseSignalsPrivacy('m.json', { minSessions: 5, noise: { ...noise, epsilon: -1 } })).toThrow(
+      'signals.privacy.noise: field "epsilon" must be a finite number > 0 (got -1)',
+    );
+    expect(() => parseSignalsPrivacy('m.json', { minSessions: 5, noise: { ...noise, delta: 1 } })).toThrow(
+      'field "delta" must be a number > 0 and < 1 (got 1)',
+    );
     expect(() => parseSignalsPrivacy('m.json', { minSessions: 5, noise: { ...noise, mechanism: 'gaussian' } })).toThrow('field "mechanism" must be "laplace"');
   });
 });

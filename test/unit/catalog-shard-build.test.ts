@@ -64,33 +64,51 @@ describe('sharded catalog builds', () => {
     const single = files(join(work, 'single'));
     const merged = files(join(work, 'sharded'));
     expect([...merged.keys()].sort()).toEqual([...single.keys()].sort());
-    expect([...single.keys()]).toEqual(expect.arrayContaining(['manifest.json', 'vectors/text.int8', 'vectors/image.int8', 'vectors/audio.int8', 'shared-space/weights.json']));
+    expect([...single.keys()]).toEqual(
+      expect.arrayContaining(['manifest.json', 'vectors/text.int8', 'vectors/image.int8', 'vectors/audio.int8', 'shared-space/weights.json']),
+    );
     for (const [path, bytes] of single) expect(merged.get(path)!.equals(bytes), path).toBe(true);
   });
 
-  it("with video items: the merge takes each clip's poster from the shard that embedded it, and equals a single build byte for byte", { timeout: SPAWNED_BUILDS_TIMEOUT_MS }, async () => {
-    // Fresh clip caches, so the posters the merge needs can only come from the shards.
-    const ids = ['planetblupi-common/play113', 'planetblupi-common/play119'];
-    const args = ['build', '--source', 'debian-videos', '--ids', ids.join(','), '--batch', '1', '--no-shared-space'];
-    const env = (cache: string) => ({ ...process.env, SOURCE_DATE_EPOCH: '1700000000', VIDEO_CACHE_DIR: join(work, cache) });
-    const sharded = await run(process.execPath, [...CLI, ...args, '--out', join(work, 'video-sharded'), '--workers', '2'], { env: env('cache-sharded'), maxBuffer: 64 << 20 });
-    expect(sharded.stderr).toContain('[shard 1/2]');
-    // The shards made the posters; the merge found them and embedded nothing again.
-    expect(readdirSync(join(work, 'cache-sharded')).filter((f) => f.endsWith('.webp'))).toHaveLength(2);
-    expect(sharded.stderr).not.toContain('its poster is gone');
-    await run(process.execPath, [...CLI, ...args, '--out', join(work, 'video-single'), '--workers', '1'], { env: env('cache-single'), maxBuffer: 64 << 20 });
-    const single = files(join(work, 'video-single'));
-    const merged = files(join(work, 'video-sharded'));
-    expect([...merged.keys()].sort()).toEqual([...single.keys()].sort());
-    expect([...single.keys()]).toEqual(expect.arrayContaining(['media/video/planetblupi-common/play113.webm', 'media/poster/planetblupi-common/play119.webp', 'NOTICE', 'COPYRIGHT-planetblupi-common']));
-    for (const [path, bytes] of single) expect(merged.get(path)!.equals(bytes), path).toBe(true);
-  });
+  it(
+    "with video items: the merge takes each clip's poster from the shard that embedded it, and equals a single build byte for byte",
+    { timeout: SPAWNED_BUILDS_TIMEOUT_MS },
+    async () => {
+      // Fresh clip caches, so the posters the merge needs can only come from the shards.
+      const ids = ['planetblupi-common/play113', 'planetblupi-common/play119'];
+      const args = ['build', '--source', 'debian-videos', '--ids', ids.join(','), '--batch', '1', '--no-shared-space'];
+      const env = (cache: string) => ({ ...process.env, SOURCE_DATE_EPOCH: '1700000000', VIDEO_CACHE_DIR: join(work, cache) });
+      const sharded = await run(process.execPath, [...CLI, ...args, '--out', join(work, 'video-sharded'), '--workers', '2'], {
+        env: env('cache-sharded'),
+        maxBuffer: 64 << 20,
+      });
+      expect(sharded.stderr).toContain('[shard 1/2]');
+      // The shards made the posters; the merge found them and embedded nothing again.
+      expect(readdirSync(join(work, 'cache-sharded')).filter((f) => f.endsWith('.webp'))).toHaveLength(2);
+      expect(sharded.stderr).not.toContain('its poster is gone');
+      await run(process.execPath, [...CLI, ...args, '--out', join(work, 'video-single'), '--workers', '1'], { env: env('cache-single'), maxBuffer: 64 << 20 });
+      const single = files(join(work, 'video-single'));
+      const merged = files(join(work, 'video-sharded'));
+      expect([...merged.keys()].sort()).toEqual([...single.keys()].sort());
+      expect([...single.keys()]).toEqual(
+        expect.arrayContaining([
+          'media/video/planetblupi-common/play113.webm',
+          'media/poster/planetblupi-common/play119.webp',
+          'NOTICE',
+          'COPYRIGHT-planetblupi-common',
+        ]),
+      );
+      for (const [path, bytes] of single) expect(merged.get(path)!.equals(bytes), path).toBe(true);
+    },
+  );
 
   it('a merge with a shard missing fails naming it, and writes no catalog', async () => {
     const out = join(work, 'missing');
     const env = { ...process.env, SOURCE_DATE_EPOCH: '1700000000' };
     await run(process.execPath, [...CLI, 'build', '--source', 'tuxpaint', '--ids', IDS.join(','), '--batch', '2', '--out', out, '--shard', '0/2'], { env });
-    const merge = run(process.execPath, [...CLI, 'merge', '--source', 'tuxpaint', '--ids', IDS.join(','), '--batch', '2', '--out', out, '--shards', '2'], { env });
+    const merge = run(process.execPath, [...CLI, 'merge', '--source', 'tuxpaint', '--ids', IDS.join(','), '--batch', '2', '--out', out, '--shards', '2'], {
+      env,
+    });
     await expect(merge).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('1-of-2') });
     expect(existsSync(join(out, 'manifest.json'))).toBe(false);
   });

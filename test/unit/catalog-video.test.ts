@@ -75,7 +75,9 @@ describe('video items in the catalog builder', () => {
     expect(items[0]!.videoPath).toBe(join(movies(), 'play113.mkv'));
     // Killed after the first item (its vectors and poster are flushed) …
     const first = new CountingEncoders(node);
-    await expect(buildCatalog(items, { outDir, encoders: first, sharedSpace: false, video: { cacheDir }, batchSize: 1, stopAfterItems: 1 })).rejects.toThrow(BuildInterruptedError);
+    await expect(buildCatalog(items, { outDir, encoders: first, sharedSpace: false, video: { cacheDir }, batchSize: 1, stopAfterItems: 1 })).rejects.toThrow(
+      BuildInterruptedError,
+    );
     // Its poster waits in the clip cache (where a sharded build's merge finds it too).
     expect(readdirSync(cacheDir).filter((f) => f.endsWith('.webp'))).toHaveLength(1);
     // … and run again: only the second clip is embedded, neither is re-encoded.
@@ -107,7 +109,12 @@ describe('video items in the catalog builder', () => {
     expect(cosine(row, direct.image.vector)).toBeGreaterThan(0.999);
     const audioFile = manifest.vectorFiles.audio!;
     const audio = decodeVectors(readFileSync(join(outDir, audioFile.path)), audioFile.format, audioFile.count, audioFile.dims, audioFile.path);
-    expect(cosine(audio.subarray(item.vectorRows.audio! * audioFile.dims, (item.vectorRows.audio! + 1) * audioFile.dims), (direct.audio as { vector: Float32Array }).vector)).toBeGreaterThan(0.999);
+    expect(
+      cosine(
+        audio.subarray(item.vectorRows.audio! * audioFile.dims, (item.vectorRows.audio! + 1) * audioFile.dims),
+        (direct.audio as { vector: Float32Array }).vector,
+      ),
+    ).toBeGreaterThan(0.999);
     // Only the key frames went through the image encoder, no file was decoded as a picture.
     expect(first.calls.imageFiles + encoders.calls.imageFiles).toBe(0);
     expect(first.calls.imagePixels).toBeGreaterThanOrEqual(8);
@@ -115,13 +122,23 @@ describe('video items in the catalog builder', () => {
 
   it('refuses a video item that also names a picture or sound, or whose file is missing, and a clip over the length limit keeps only its text', async () => {
     const withImage = parseShopJsonl(jsonl([{ ...BLUPI[0], image: 'play113.mkv' }]), movies());
-    await expect(buildCatalog(withImage, { outDir: join(temp, 'bad'), encoders: node, video: { cacheDir } })).rejects.toThrow(/takes its picture \(the poster frame\)/);
+    await expect(buildCatalog(withImage, { outDir: join(temp, 'bad'), encoders: node, video: { cacheDir } })).rejects.toThrow(
+      /takes its picture \(the poster frame\)/,
+    );
     const missing = parseShopJsonl(jsonl([{ ...BLUPI[0], video: 'nope.mkv' }]), movies());
     const error = await buildCatalog(missing, { outDir: join(temp, 'bad'), encoders: node, video: { cacheDir } }).catch((e: Error) => e);
     expect(error).toBeInstanceOf(CatalogInputError);
     expect((error as Error).message).toMatch(/video file not found: .*nope\.mkv/);
-    const summary = await buildCatalog(parseShopJsonl(jsonl([itemAt(BLUPI, 0)]), movies()), { outDir: join(temp, 'short'), encoders: node, sharedSpace: false, video: { cacheDir, maxSeconds: 3 } });
-    expect(summary.refused.map((r) => [r.modality, r.problem])).toEqual([['audio', 'too-long'], ['image', 'too-long']]);
+    const summary = await buildCatalog(parseShopJsonl(jsonl([itemAt(BLUPI, 0)]), movies()), {
+      outDir: join(temp, 'short'),
+      encoders: node,
+      sharedSpace: false,
+      video: { cacheDir, maxSeconds: 3 },
+    });
+    expect(summary.refused.map((r) => [r.modality, r.problem])).toEqual([
+      ['audio', 'too-long'],
+      ['image', 'too-long'],
+    ]);
     expect(summary.videos).toBeUndefined();
     expect(existsSync(join(temp, 'short', 'media', 'video'))).toBe(false);
   });
@@ -132,7 +149,11 @@ describe('--source debian-videos', () => {
     const items = debianVideoSourceItems(debianVideos, { packages: ['planetblupi-common', 'python3-imageio'] });
     expect(items).toHaveLength(15);
     const play = items.find((i) => i.id === 'planetblupi-common/play105')!;
-    expect(play).toMatchObject({ title: 'Planet Blupi: before level 105', category: 'games/planetblupi-common', metadata: { package: 'planetblupi-common', version: '1.14.2-3', license: 'GPL-3.0-or-later' } });
+    expect(play).toMatchObject({
+      title: 'Planet Blupi: before level 105',
+      category: 'games/planetblupi-common',
+      metadata: { package: 'planetblupi-common', version: '1.14.2-3', license: 'GPL-3.0-or-later' },
+    });
     expect(play.description).toMatch(/^Planet Blupi - A delirious spell-binding game - data\. Planet Blupi is a strategy and adventure game/);
     expect(items.find((i) => i.id === 'python3-imageio/cockatoo')!.category).toBe('python/python3-imageio');
     const license = debianVideosLicense(debianVideos, items);

@@ -3,7 +3,13 @@ import { chooseBackend } from '../../src/engine/backends/choose-backend.ts';
 import type { BackendCandidate } from '../../src/protocol/engine-api.ts';
 
 const measured: BackendCandidate[] = [
-  { name: 'webgpu', available: true, correct: true, medianMs: 159, adapter: { vendor: 'google', architecture: 'swiftshader', description: '', software: true } },
+  {
+    name: 'webgpu',
+    available: true,
+    correct: true,
+    medianMs: 159,
+    adapter: { vendor: 'google', architecture: 'swiftshader', description: '', software: true },
+  },
   { name: 'webgl', available: true, correct: true, medianMs: 114 },
   { name: 'wasm', available: true, correct: true, medianMs: 29 },
   { name: 'cpu', available: true, correct: true, medianMs: 65 },
@@ -40,6 +46,8 @@ describe('chooseBackend', () => {
   });
 
   it('fails clearly when nothing works', () => {
-    expect(() => chooseBackend([{ name: 'cpu', available: false, problem: 'broken' }], undefined)).toThrow('No tfjs backend works in this browser: cpu unavailable: broken');
+    expect(() => chooseBackend([{ name: 'cpu', available: false, problem: 'broken' }], undefined)).toThrow(
+      'No tfjs backend works in this browser: cpu unavailable: broken',
+    );
   });
 });

@@ -35,7 +35,16 @@ describe('held-out classifiers', () => {
   });
 
   it('draws the confusion matrix with a cell per pair and the counts written in', () => {
-    const svg = confusionMatrixSvg({ labels: ['a', 'b'], counts: [[3, 1], [0, 2]] }, 'test');
+    const svg = confusionMatrixSvg(
+      {
+        labels: ['a', 'b'],
+        counts: [
+          [3, 1],
+          [0, 2],
+        ],
+      },
+      'test',
+    );
     expect(svg.match(/<rect x=/g)).toHaveLength(4);
     expect(svg).toContain('<title>a → b: 1</title>');
     expect(svg).toContain('rgba(0,114,178,0.750)');

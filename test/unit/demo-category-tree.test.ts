@@ -4,7 +4,9 @@ import { buildCategoryTree } from '../../src/demo/category-tree.ts';
 
 describe('demo category navigation', () => {
   it('builds two levels of folders with counts that include deeper folders, sorted by name', () => {
-    const items = ['animals/birds', 'animals/birds/cartoon', 'animals/birds', 'animals', 'vehicles/auto', 'food/fruit/cartoon'].map((category) => ({ category }));
+    const items = ['animals/birds', 'animals/birds/cartoon', 'animals/birds', 'animals', 'vehicles/auto', 'food/fruit/cartoon'].map((category) => ({
+      category,
+    }));
     expect(buildCategoryTree(items)).toEqual([
       {
         path: 'animals',

@@ -3,8 +3,7 @@ import { decodeAudioBytes } from '../../src/engine/encoders/audio/decode-audio.t
 import { sniffAudioFormat } from '../../src/shared/audio/sniff-audio-format.ts';
 import { encodeWav, toInt16 } from '../../src/shared/audio/encode-wav.ts';
 
-const ascii = (view: DataView, offset: number, length: number) =>
-  String.fromCharCode(...Array.from({ length }, (_, i) => view.getUint8(offset + i)));
+const ascii = (view: DataView, offset: number, length: number) => String.fromCharCode(...Array.from({ length }, (_, i) => view.getUint8(offset + i)));
 
 describe('encodeWav', () => {
   it('writes a 44-byte PCM header with exact fields and interleaved 16-bit samples', () => {

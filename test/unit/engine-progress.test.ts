@@ -34,7 +34,9 @@ describe('weightManifestBytes', () => {
 
   it.each(modelDirs)('%s: equals the weight files on disk', (dir) => {
     const json = JSON.parse(readFileSync(join(MODELS, dir, 'model.json'), 'utf8'));
-    const onDisk = json.weightsManifest.flatMap((g: { paths: string[] }) => g.paths).reduce((sum: number, p: string) => sum + statSync(join(MODELS, dir, p)).size, 0);
+    const onDisk = json.weightsManifest
+      .flatMap((g: { paths: string[] }) => g.paths)
+      .reduce((sum: number, p: string) => sum + statSync(join(MODELS, dir, p)).size, 0);
     expect(weightManifestBytes(json.weightsManifest)).toBe(onDisk);
   });
 

@@ -76,7 +76,12 @@ describe('EASE', () => {
   it('matches B = I − P·diag(1/diag P) with P = (XᵀX + λI)⁻¹ on a 3-item case', () => {
     const train = trainOf(3, [[0, 1], [0, 1, 2], [1, 2], [2]]);
     const lambda = 2;
-    const x = [[1, 1, 0], [1, 1, 1], [0, 1, 1], [0, 0, 1]];
+    const x = [
+      [1, 1, 0],
+      [1, 1, 1],
+      [0, 1, 1],
+      [0, 0, 1],
+    ];
     const g = [0, 1, 2].map((i) => [0, 1, 2].map((j) => x.reduce((s, row) => s + itemAt(row, i) * itemAt(row, j), 0) + (i === j ? lambda : 0)));
     const p = inverse3(g);
     const expected = [0, 1, 2].flatMap((i) => [0, 1, 2].map((j) => (i === j ? 0 : -itemAt(itemAt(p, i), j) / itemAt(itemAt(p, j), j))));
@@ -85,7 +90,11 @@ describe('EASE', () => {
     const ease = new EaseBaseline(lambda);
     ease.fit(train);
     // score = x_u·B: history {0, 2} sums rows 0 and 2.
-    close(ease.score(caseOf([0, 2])), [0, 1, 2].map((j) => itemAt(expected, j) + itemAt(expected, 6 + j)), 6);
+    close(
+      ease.score(caseOf([0, 2])),
+      [0, 1, 2].map((j) => itemAt(expected, j) + itemAt(expected, 6 + j)),
+      6,
+    );
     expect(ease.name).toBe('ease-2');
   });
 

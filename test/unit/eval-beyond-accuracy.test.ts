@@ -71,10 +71,20 @@ describe('runStatistics on a hand-computed run', () => {
   const targets = [0, 1, 2, 3, 4, 0];
   const cases: UserCase[] = lengths.map((n, u) => ({ user: u + 1, history: new Array(n).fill(5), historyTimes: new Array(n).fill(0), targets: [targets[u]!] }));
   // Lists of 2: hits for users 1, 2 (light: user 2), 4, 5 (heavy); misses for users 3 and 6 (light: user 6).
-  const lists = [[0, 1], [1, 0], [0, 1], [3, 0], [4, 0], [1, 2]];
+  const lists = [
+    [0, 1],
+    [1, 0],
+    [0, 1],
+    [3, 0],
+    [4, 0],
+    [1, 2],
+  ];
   const content = {
     categories: [['A'], ['A', 'B'], ['C'], ['A'], ['B'], []],
-    text: { dims: 2, rows: [Float32Array.of(1, 0), Float32Array.of(0, 1), Float32Array.of(1, 0), Float32Array.of(0, 1), Float32Array.of(1, 0), Float32Array.of(0, 1)] },
+    text: {
+      dims: 2,
+      rows: [Float32Array.of(1, 0), Float32Array.of(0, 1), Float32Array.of(1, 0), Float32Array.of(0, 1), Float32Array.of(1, 0), Float32Array.of(0, 1)],
+    },
   };
   const stats = runStatistics(cases, [{ name: 'hand', group: 'x', lists }], {
     protocol: 'B',

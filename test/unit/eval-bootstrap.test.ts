@@ -30,7 +30,7 @@ describe('bootstrap over users', () => {
     expect(percentileInterval([Number.NaN])).toEqual({ low: Number.NaN, high: Number.NaN });
   });
 
-  it('a ratio statistic is the mean over the drawn users\' cases (a user drawn twice counts twice)', () => {
+  it("a ratio statistic is the mean over the drawn users' cases (a user drawn twice counts twice)", () => {
     // User 0: two cases summing to 1; user 1: one case of 1; user 2: one case of 0.
     const stat = ratioStatistic(Float64Array.from([1, 1, 0]), Float64Array.from([2, 1, 1]));
     expect(stat(Float64Array.from([1, 1, 1]))).toBeCloseTo(2 / 4, 12);
@@ -40,10 +40,31 @@ describe('bootstrap over users', () => {
 
   it('identical rows give a paired interval of exactly [0, 0]', () => {
     const random = mulberry32(9);
-    const cases: UserCase[] = Array.from({ length: 120 }, (_, i) => ({ user: Math.floor(i / 3), history: [0, 1, 2].slice(0, 1 + (i % 3)), historyTimes: [1, 2, 3].slice(0, 1 + (i % 3)), targets: [3 + Math.floor(random() * 30)] }));
+    const cases: UserCase[] = Array.from({ length: 120 }, (_, i) => ({
+      user: Math.floor(i / 3),
+      history: [0, 1, 2].slice(0, 1 + (i % 3)),
+      historyTimes: [1, 2, 3].slice(0, 1 + (i % 3)),
+      targets: [3 + Math.floor(random() * 30)],
+    }));
     const lists = cases.map(() => Array.from({ length: 10 }, () => 3 + Math.floor(random() * 30)).filter((x, i, a) => a.indexOf(x) === i));
-    const context = { protocol: 'B' as const, k: 10, itemCount: 40, universe: Int32Array.from({ length: 40 }, (_, i) => i), itemTrainCounts: new Int32Array(40).fill(3), trainUsers: 40, bootstrap: { resamples: 200 } };
-    const stats = runStatistics(cases, [{ name: 'a', group: 'x', lists }, { name: 'b', group: 'y', lists: lists.map((l) => l.slice()) }], context, [['a', 'b']]);
+    const context = {
+      protocol: 'B' as const,
+      k: 10,
+      itemCount: 40,
+      universe: Int32Array.from({ length: 40 }, (_, i) => i),
+      itemTrainCounts: new Int32Array(40).fill(3),
+      trainUsers: 40,
+      bootstrap: { resamples: 200 },
+    };
+    const stats = runStatistics(
+      cases,
+      [
+        { name: 'a', group: 'x', lists },
+        { name: 'b', group: 'y', lists: lists.map((l) => l.slice()) },
+      ],
+      context,
+      [['a', 'b']],
+    );
     expect(stats.users).toBe(40);
     expect(stats.cases).toBe(120);
     const diff = stats.comparisons.find((c) => c.a === 'a' && c.b === 'b')!;
@@ -80,7 +101,14 @@ describe('bootstrap over users', () => {
     const users = 100;
     const weights = resampleWeights(users, { resamples: 300, seed: 5 });
     const a = estimate(ratioStatistic(new Float64Array(users).fill(1), new Float64Array(users).fill(2)), users, weights);
-    const b = estimate(ratioStatistic(Float64Array.from({ length: users }, (_, u) => u % 2), new Float64Array(users).fill(2)), users, weights);
+    const b = estimate(
+      ratioStatistic(
+        Float64Array.from({ length: users }, (_, u) => u % 2),
+        new Float64Array(users).fill(2),
+      ),
+      users,
+      weights,
+    );
     const d = pairedDifference({ value: a.estimate.value, replicates: a.replicates }, { value: b.estimate.value, replicates: b.replicates });
     expect(d.value).toBeCloseTo(0.25, 12);
     expect(d.low).toBeGreaterThan(0);

@@ -9,7 +9,13 @@ import { truncatedSvdItemFactors } from '../../src/node/eval/truncated-svd.ts';
 import { itemAt } from '../../src/shared/item-at.ts';
 
 const h = Math.SQRT1_2;
-const userCase = (history: number[], candidates?: number[]): UserCase => ({ user: 1, history, historyTimes: history.map(() => 0), targets: [0], ...(candidates ? { candidates: Int32Array.from(candidates) } : {}) });
+const userCase = (history: number[], candidates?: number[]): UserCase => ({
+  user: 1,
+  history,
+  historyTimes: history.map(() => 0),
+  targets: [0],
+  ...(candidates ? { candidates: Int32Array.from(candidates) } : {}),
+});
 
 describe('symmetric eigen solvers', () => {
   it('Jacobi: [[2,1,0],[1,2,0],[0,0,3]] has eigenvalues 3, 3, 1 with orthonormal eigenvectors', () => {
@@ -34,7 +40,7 @@ describe('symmetric eigen solvers', () => {
     const n = 30;
     const b = Float64Array.from({ length: n * n }, () => random() - 0.5);
     const g = new Float64Array(n * n);
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) g[i * n + j] = itemAt(g, i * n + j) + (b[k * n + i]! * b[k * n + j]!);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = 0; k < n; k++) g[i * n + j] = itemAt(g, i * n + j) + b[k * n + i]! * b[k * n + j]!;
     const full = jacobiEigen(g, n);
     const top = topEigenpairs(denseOperator(g, n), n, 4, { iterations: 200, oversample: 10 });
     for (let j = 0; j < 4; j++) {
@@ -72,7 +78,10 @@ describe('truncated SVD of the training matrix', () => {
 
 // Items 0…4 have training interactions; item 5 is new (none), and its content equals item 2's.
 const CONTENT: ItemContent = {
-  text: unitRows([Float32Array.of(1, 0), Float32Array.of(0.9, 0.1), Float32Array.of(0, 1), Float32Array.of(0.1, 0.9), Float32Array.of(h, h), Float32Array.of(0, 1)], 2),
+  text: unitRows(
+    [Float32Array.of(1, 0), Float32Array.of(0.9, 0.1), Float32Array.of(0, 1), Float32Array.of(0.1, 0.9), Float32Array.of(h, h), Float32Array.of(0, 1)],
+    2,
+  ),
   image: unitRows([Float32Array.of(1, 0), undefined, Float32Array.of(0, 1), Float32Array.of(0, 1), Float32Array.of(1, 0), Float32Array.of(0, 1)], 2),
   categories: [[], [], [], [], [], []],
 };
@@ -94,7 +103,7 @@ describe('content kNN', () => {
     const both = contentSpace(CONTENT, 'text+image');
     const dot = (a: number, b: number) => both.rows[a]!.reduce((s, x, d) => s + x * both.rows[b]![d]!, 0);
     expect(dot(0, 4)).toBeCloseTo((h + 1) / 2, 6);
-    expect(dot(0, 1)).toBeCloseTo(CONTENT.text.rows[0]![0]! * CONTENT.text.rows[1]![0]! / 2, 6); // item 1 has no image
+    expect(dot(0, 1)).toBeCloseTo((CONTENT.text.rows[0]![0]! * CONTENT.text.rows[1]![0]!) / 2, 6); // item 1 has no image
     const knn1 = new ContentKnnBaseline('text', 1);
     knn1.fit({ itemCount: 6, ratings: [], content: CONTENT });
     const s = knn1.score(userCase([0, 2]));
@@ -113,7 +122,7 @@ describe('ridge content → collaborative factors', () => {
   }
   const train: TrainData = { itemCount: 6, ratings, content: CONTENT };
 
-  it('predicts a new item\'s factors from content: item 5 (content of item 2) scores like item 2', () => {
+  it("predicts a new item's factors from content: item 5 (content of item 2) scores like item 2", () => {
     const ridge = new ContentRidgeBaseline({ factors: 2, alpha: 1e-3, content: 'text+image' });
     ridge.fit(train);
     const scores = ridge.score(userCase([3]));
@@ -129,7 +138,14 @@ describe('ridge content → collaborative factors', () => {
     ridge.fit(train);
     const withoutContent = new ContentRidgeBaseline({ factors: 2, alpha: 1 });
     // Same training data, item 5 without any content: it cannot be placed, so it scores 0.
-    withoutContent.fit({ ...train, content: { ...CONTENT, text: { ...CONTENT.text, rows: CONTENT.text.rows.map((r, i) => (i === 5 ? undefined : r)) }, image: { ...CONTENT.image, rows: CONTENT.image.rows.map((r, i) => (i === 5 ? undefined : r)) } } });
+    withoutContent.fit({
+      ...train,
+      content: {
+        ...CONTENT,
+        text: { ...CONTENT.text, rows: CONTENT.text.rows.map((r, i) => (i === 5 ? undefined : r)) },
+        image: { ...CONTENT.image, rows: CONTENT.image.rows.map((r, i) => (i === 5 ? undefined : r)) },
+      },
+    });
     expect(withoutContent.score(userCase([3]))[5]).toBe(0);
     expect(() => new ContentRidgeBaseline({ alpha: 0 })).toThrow('ridge α must be positive');
   });

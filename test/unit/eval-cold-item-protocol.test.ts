@@ -45,7 +45,11 @@ describe('protocol C cold sets', () => {
 
   it("newest on dev is decided by DEV users' ratings only", () => {
     const dev = buildProtocol(data, { protocol: 'C-newest', split: 'dev' });
-    const devOnly = coldItems(50, ratings.filter((r) => r.user % 5 !== 0), { coldSet: 'newest' });
+    const devOnly = coldItems(
+      50,
+      ratings.filter((r) => r.user % 5 !== 0),
+      { coldSet: 'newest' },
+    );
     expect([...dev.coldItems!]).toEqual([...devOnly]);
     // A TEST user's very late rating of a warm item cannot make it new on dev.
     const late = { user: 5, item: dev.train.ratings[0]!.item, rating: 1, time: 99999 };
@@ -71,8 +75,18 @@ describe('protocol C cases and training data', () => {
           expect(split === 'all' || (c.user % 5 === 0) === (split === 'test')).toBe(true);
           expect([...c.candidates!]).toEqual([...built.coldItems!]);
           const mine = visible.filter((r) => r.user === c.user);
-          expect(c.targets.slice().sort((a, b) => a - b)).toEqual(mine.filter((r) => cold.has(r.item)).map((r) => r.item).sort((a, b) => a - b));
-          expect(c.history.slice().sort((a, b) => a - b)).toEqual(mine.filter((r) => !cold.has(r.item)).map((r) => r.item).sort((a, b) => a - b));
+          expect(c.targets.slice().sort((a, b) => a - b)).toEqual(
+            mine
+              .filter((r) => cold.has(r.item))
+              .map((r) => r.item)
+              .sort((a, b) => a - b),
+          );
+          expect(c.history.slice().sort((a, b) => a - b)).toEqual(
+            mine
+              .filter((r) => !cold.has(r.item))
+              .map((r) => r.item)
+              .sort((a, b) => a - b),
+          );
           expect(c.history.some((i) => cold.has(i))).toBe(false);
           expect(c.history.length).toBeGreaterThan(0);
         }

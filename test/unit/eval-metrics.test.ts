@@ -33,7 +33,11 @@ describe('rankingMetrics', () => {
     expect(full.cappedRecall).toBe(1);
     expect(m.cappedRecall).toBeCloseTo(1 / 3, 12);
     // 12 targets, k = 10, 3 hits: recall 3/12, capped recall 3/10.
-    const many = rankingMetrics([0, 1, 2, 50, 51, 52, 53, 54, 55, 56], Array.from({ length: 12 }, (_, i) => i), 10);
+    const many = rankingMetrics(
+      [0, 1, 2, 50, 51, 52, 53, 54, 55, 56],
+      Array.from({ length: 12 }, (_, i) => i),
+      10,
+    );
     expect(many.recall).toBeCloseTo(3 / 12, 12);
     expect(many.cappedRecall).toBeCloseTo(3 / 10, 12);
   });

@@ -13,7 +13,11 @@ describe('privacy evaluation settings', () => {
 
   it('compares K at every ε with the reference K = 1, ε = ∞, and aggregates accordingly', () => {
     const settings = privacySettings([Infinity, 2], 5);
-    expect(settings).toEqual([{ minSessions: 1, epsilon: Infinity }, { minSessions: 5, epsilon: Infinity }, { minSessions: 5, epsilon: 2 }]);
+    expect(settings).toEqual([
+      { minSessions: 1, epsilon: Infinity },
+      { minSessions: 5, epsilon: Infinity },
+      { minSessions: 5, epsilon: 2 },
+    ]);
     expect(privacySettings([Infinity, 2], 1)).toHaveLength(2);
     expect(rowName('CF only', settings[2]!)).toBe('CF only · K=5 ε=2');
     expect(settingSignalOptions(settings[0]!, 1)).toMatchObject({ minSessions: 1, transitionWindow: 5 });

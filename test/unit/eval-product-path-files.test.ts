@@ -33,12 +33,27 @@ describe('the training log for the catalog builder', () => {
 describe('batch-recommend requests', () => {
   it('one line per case, keyed USER#HISTORY_LENGTH, history as views in order, no MMR; protocol C filters to the new items', () => {
     const dev = buildProtocol(DATA, { protocol: 'B', split: 'dev', steps: 2 });
-    const lines = recommendRequests(dev.cases, { k: 10 }).trim().split('\n').map((l) => JSON.parse(l));
+    const lines = recommendRequests(dev.cases, { k: 10 })
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.user)).toEqual(dev.cases.map(caseKey));
-    expect(lines[0]).toEqual({ user: '1#2', history: [{ itemId: '1', type: 'view', at: 10000 }, { itemId: '3', type: 'view', at: 20001 }], request: { mode: 'for-you', k: 10, diversity: false } });
+    expect(lines[0]).toEqual({
+      user: '1#2',
+      history: [
+        { itemId: '1', type: 'view', at: 10000 },
+        { itemId: '3', type: 'view', at: 20001 },
+      ],
+      request: { mode: 'for-you', k: 10, diversity: false },
+    });
     const cold = buildProtocol(DATA, { protocol: 'C-random', split: 'all', coldShare: 0.34, seed: 1 });
     const first = JSON.parse(recommendRequests(cold.cases, { k: 5, request: { diversity: { lambda: 0.8 } } }).split('\n')[0]!);
-    expect(first.request).toEqual({ mode: 'for-you', k: 5, diversity: { lambda: 0.8 }, filters: [{ field: 'id', in: Array.from(cold.coldItems!, (i) => String(i + 1)) }] });
+    expect(first.request).toEqual({
+      mode: 'for-you',
+      k: 5,
+      diversity: { lambda: 0.8 },
+      filters: [{ field: 'id', in: Array.from(cold.coldItems!, (i) => String(i + 1)) }],
+    });
   });
 });
 
@@ -67,7 +82,7 @@ describe('ranked lists from the product path', () => {
     expect(read.report.shortLists).toBe(0);
   });
 
-  it('drop items outside a case\'s candidates and count short lists', () => {
+  it("drop items outside a case's candidates and count short lists", () => {
     const cold = buildProtocol(DATA, { protocol: 'C-random', split: 'all', coldShare: 0.34, seed: 1 });
     const warm = [0, 1, 2, 3, 4, 5].find((i) => !cold.coldItems!.includes(i))!;
     const lines = cold.cases.map((c) => JSON.stringify({ user: caseKey(c), items: [String(warm + 1), String(cold.coldItems![0]! + 1)] })).join('\n');
@@ -76,7 +91,14 @@ describe('ranked lists from the product path', () => {
     // The warm item is either in the case's history or not a candidate: dropped either way.
     expect(read.report.droppedNotCandidate + read.report.droppedSeen).toBe(cold.cases.length);
     expect(read.report.shortLists).toBe(cold.cases.length);
-    const stats = runStatistics(cold.cases, [read], { protocol: 'C-random', k: 2, itemCount: 6, universe: cold.coldItems!, itemTrainCounts: cold.itemTrainCounts, trainUsers: 3 });
+    const stats = runStatistics(cold.cases, [read], {
+      protocol: 'C-random',
+      k: 2,
+      itemCount: 6,
+      universe: cold.coldItems!,
+      itemTrainCounts: cold.itemTrainCounts,
+      trainUsers: 3,
+    });
     expect(stats.results[0]!.stats.coverage!.value).toBeCloseTo(1 / cold.coldItems!.length, 12);
   });
 

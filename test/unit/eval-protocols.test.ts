@@ -10,11 +10,17 @@ const r = (user: number, item: number, time: number): Rating => ({ user, item, r
 const LOG: Rating[] = [
   // User 1: tie at 200 between ids 2 and 8; hash(1, 8) = 1379431489 < hash(1, 2) = 3278122630,
   // so index 7 comes first and index 1 is the last rating (by id order it would be 7).
-  r(1, 3, 100), r(1, 1, 200), r(1, 7, 200), r(1, 2, 50),
+  r(1, 3, 100),
+  r(1, 1, 200),
+  r(1, 7, 200),
+  r(1, 2, 50),
   r(2, 0, 5), // user 2: one rating, never a case
   // TEST user 5: tie at 20 between ids 7 and 1; hash(5, 7) = 3260195672 < hash(5, 1) = 3775657435 → index 0 is last.
-  r(5, 4, 10), r(5, 6, 20), r(5, 0, 20),
-  r(10, 1, 30), r(10, 2, 40), // TEST user 10
+  r(5, 4, 10),
+  r(5, 6, 20),
+  r(5, 0, 20),
+  r(10, 1, 30),
+  r(10, 2, 40), // TEST user 10
 ];
 const data = { itemCount: 8, ratings: LOG };
 const pairs = (ratings: Rating[]) => ratings.map((x) => `${x.user}:${x.item}`);
@@ -56,7 +62,10 @@ describe('protocol B (leave-last-out, ties by the (user, item) hash)', () => {
   it('test evaluates one case per TEST user (the headline) and trains on everyone else plus their histories', () => {
     const test = buildProtocol(data, { protocol: 'B', split: 'test', steps: 3 });
     expect(test.steps).toBe(1);
-    expect(test.cases.map((c) => [c.user, c.targets[0]])).toEqual([[5, 0], [10, 2]]);
+    expect(test.cases.map((c) => [c.user, c.targets[0]])).toEqual([
+      [5, 0],
+      [10, 2],
+    ]);
     expect(pairs(test.train.ratings)).toEqual(['1:2', '1:3', '1:7', '1:1', '2:0', '5:4', '5:6', '10:1']);
   });
 });

@@ -98,19 +98,35 @@ describe('runEvaluation', () => {
   });
 
   it('each engine row is compared with the best baseline and with CF only', async () => {
-    const constant = (name: string, group: string, scores: number[]): EvaluatedRecommender => ({ name, group, fit() {}, score: () => Float32Array.from(scores) });
+    const constant = (name: string, group: string, scores: number[]): EvaluatedRecommender => ({
+      name,
+      group,
+      fit() {},
+      score: () => Float32Array.from(scores),
+    });
     const result = await runEvaluation({
       data: DATA,
       protocol: 'B',
       split: 'all',
-      recommenders: [constant('weak', 'baseline', [0, 0, 0, 0, 0, 1]), constant('strong', 'baseline', [10, 9, 8, 7, 6, 5]), constant('CF only', 'collaborative', [1, 2, 3, 4, 5, 6]), constant('mine', 'hybrid', [6, 5, 4, 3, 2, 1])],
+      recommenders: [
+        constant('weak', 'baseline', [0, 0, 0, 0, 0, 1]),
+        constant('strong', 'baseline', [10, 9, 8, 7, 6, 5]),
+        constant('CF only', 'collaborative', [1, 2, 3, 4, 5, 6]),
+        constant('mine', 'hybrid', [6, 5, 4, 3, 2, 1]),
+      ],
       k: 1,
       bootstrap: { resamples: 100 },
     });
-    expect(result.comparisons.map((c) => `${c.a} − ${c.b}: ${c.reasons.join(', ')}`)).toEqual(['CF only − strong: vs best baseline', 'mine − strong: vs best baseline', 'mine − CF only: vs CF only']);
+    expect(result.comparisons.map((c) => `${c.a} − ${c.b}: ${c.reasons.join(', ')}`)).toEqual([
+      'CF only − strong: vs best baseline',
+      'mine − strong: vs best baseline',
+      'mine − CF only: vs CF only',
+    ]);
     // "mine" and "strong" rank identically: exactly [0, 0].
     expect(result.comparisons[1]!.stats.hr).toEqual({ value: 0, low: 0, high: 0 });
-    await expect(runEvaluation({ data: DATA, protocol: 'B', split: 'all', recommenders: [constant('x', 'baseline', [1, 2, 3, 4, 5, 6])], compare: [['x', 'nope']] })).rejects.toThrow('no row named nope');
+    await expect(
+      runEvaluation({ data: DATA, protocol: 'B', split: 'all', recommenders: [constant('x', 'baseline', [1, 2, 3, 4, 5, 6])], compare: [['x', 'nope']] }),
+    ).rejects.toThrow('no row named nope');
   });
 
   it('sweeps the MMR λ of a recommender with a diversity hook into a curve, each λ against λ = 1', async () => {
@@ -127,14 +143,24 @@ describe('runEvaluation', () => {
       image: { dims: 1, rows: [] },
       categories: [['a'], ['b'], ['a'], ['b'], ['a'], ['c']],
     };
-    const result = await runEvaluation({ data: DATA, protocol: 'B', split: 'all', recommenders: [diverse], content, k: 2, curve: { recommender: 'diverse', lambdas: [1, 0.5] } });
+    const result = await runEvaluation({
+      data: DATA,
+      protocol: 'B',
+      split: 'all',
+      recommenders: [diverse],
+      content,
+      k: 2,
+      curve: { recommender: 'diverse', lambdas: [1, 0.5] },
+    });
     expect(result.curve!.results.map((r) => r.name)).toEqual(['λ=1', 'λ=0.5']);
     expect(result.curve!.results[0]!.stats.hr).toEqual(result.results[0]!.stats.hr);
     expect(result.curve!.comparisons.map((c) => [c.a, c.b])).toEqual([['λ=0.5', 'λ=1']]);
     expect(formatEvaluationTable(result)).toContain('Accuracy–diversity curve: diverse');
     const svg = mmrCurveSvg(result);
     expect(svg.match(/<circle /g)?.length).toBe(2 * 2);
-    await expect(runEvaluation({ data: DATA, protocol: 'B', split: 'all', recommenders: [new FixedOrder()], curve: { recommender: 'fixed', lambdas: [1] } })).rejects.toThrow('has no diversity');
+    await expect(
+      runEvaluation({ data: DATA, protocol: 'B', split: 'all', recommenders: [new FixedOrder()], curve: { recommender: 'fixed', lambdas: [1] } }),
+    ).rejects.toThrow('has no diversity');
   });
 });
 
@@ -143,10 +169,25 @@ describe('parseEvalArgs', () => {
     const args = parseEvalArgs(['--protocol', 'both', '--split', 'all'], '/repo');
     expect(args.out).toBe('/repo/eval-results/ml100k-all-B-A.json');
     expect(args.protocols).toEqual(['B', 'A']);
-    expect(args).toMatchObject({ steps: 3, coldShare: 0.2, resamples: 1000, bootstrapSeed: 42, compare: [], lists: [], curve: 'Hybrid late', curveNamed: false });
+    expect(args).toMatchObject({
+      steps: 3,
+      coldShare: 0.2,
+      resamples: 1000,
+      bootstrapSeed: 42,
+      compare: [],
+      lists: [],
+      curve: 'Hybrid late',
+      curveNamed: false,
+    });
     expect(parseEvalArgs(['--protocol', 'B,C'], '/repo').protocols).toEqual(['B', 'C-random', 'C-newest']);
-    const more = parseEvalArgs(['--compare', 'a:b', '--compare=c d:e', '--lists', 'product=out/x.jsonl', '--only', 'none', '--curve', 'none', '--lambdas', '1,0.5'], '/repo');
-    expect(more.compare).toEqual([['a', 'b'], ['c d', 'e']]);
+    const more = parseEvalArgs(
+      ['--compare', 'a:b', '--compare=c d:e', '--lists', 'product=out/x.jsonl', '--only', 'none', '--curve', 'none', '--lambdas', '1,0.5'],
+      '/repo',
+    );
+    expect(more.compare).toEqual([
+      ['a', 'b'],
+      ['c d', 'e'],
+    ]);
     expect(more.lists[0]).toMatchObject({ name: 'product' });
     expect(more.only).toEqual([]);
     expect(more.curve).toBeUndefined();
@@ -157,7 +198,11 @@ describe('parseEvalArgs', () => {
     expect(() => parseEvalArgs(['--resamples', '10'], '/repo')).toThrow('--resamples must be an integer ≥ 100');
     expect(() => parseEvalArgs(['--lambdas', '1.5'], '/repo')).toThrow('each λ must be in [0, 1]');
     expect(() => parseEvalArgs(['--split', 'dev', '--split', 'test'], '/repo')).toThrow('--split given twice');
-    expect(parseEvalArgs(['--only', 'ease, item-knn', '--limit-users=50'], '/repo')).toMatchObject({ only: ['ease', 'item-knn'], limitUsers: 50, split: 'dev' });
+    expect(parseEvalArgs(['--only', 'ease, item-knn', '--limit-users=50'], '/repo')).toMatchObject({
+      only: ['ease', 'item-knn'],
+      limitUsers: 50,
+      split: 'dev',
+    });
     expect(() => parseEvalArgs(['--out', '/repo/public/x/results.json'], '/repo')).toThrow('public/ is shipped');
     expect(() => parseEvalArgs(['--out', '/repo/dist/results.json'], '/repo')).toThrow('dist/ is shipped');
     expect(parseEvalArgs(['--out', '/repo/publications/r.json'], '/repo').out).toBe('/repo/publications/r.json');

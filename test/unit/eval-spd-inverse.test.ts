@@ -5,7 +5,8 @@ import { itemAt } from '../../src/shared/item-at.ts';
 
 function multiply(a: Float64Array, b: Float64Array, n: number): Float64Array {
   const c = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) for (let j = 0; j < n; j++) c[i * n + j] = itemAt(c, i * n + j) + (itemAt(a, i * n + k) * itemAt(b, k * n + j));
+  for (let i = 0; i < n; i++)
+    for (let k = 0; k < n; k++) for (let j = 0; j < n; j++) c[i * n + j] = itemAt(c, i * n + j) + itemAt(a, i * n + k) * itemAt(b, k * n + j);
   return c;
 }
 
@@ -34,7 +35,9 @@ describe('invertSpd', () => {
   it('matches the 2×2 closed form and rejects matrices that are not positive definite', () => {
     const [p, q, r] = [4, 1, 3];
     const det = p * r - q * q;
-    expect([...invertSpd(new Float64Array([p, q, q, r]), 2)].map((v) => +v.toFixed(12))).toEqual([r / det, -q / det, -q / det, p / det].map((v) => +v.toFixed(12)));
+    expect([...invertSpd(new Float64Array([p, q, q, r]), 2)].map((v) => +v.toFixed(12))).toEqual(
+      [r / det, -q / det, -q / det, p / det].map((v) => +v.toFixed(12)),
+    );
     expect(() => invertSpd(new Float64Array([1, 2, 2, 1]), 2)).toThrow('not positive definite');
     expect(() => invertSpd(new Float64Array(5), 2)).toThrow('expected 2×2');
   });

@@ -11,7 +11,11 @@ describe('tieHash (MurmurHash3 x86_32 of the two ids, seed 0)', () => {
   });
 
   it('is an unsigned 32-bit integer that depends on the pair, not only on one id', () => {
-    for (const [u, i] of [[1, 1], [5, 1682], [4294967295, 1]]) {
+    for (const [u, i] of [
+      [1, 1],
+      [5, 1682],
+      [4294967295, 1],
+    ]) {
       const h = tieHash(u!, i!);
       expect(Number.isInteger(h) && h >= 0 && h < 2 ** 32).toBe(true);
     }
@@ -40,7 +44,10 @@ describe('byTimeThenTieHash', () => {
   it('does not depend on the order the ratings arrive in (ids in any order give the same sequence)', () => {
     const random = mulberry32(5);
     const ratings = Array.from({ length: 60 }, (_, i) => r(3, i, Math.floor(random() * 4)));
-    const expected = ratings.slice().sort(byTimeThenTieHash).map((x) => x.item);
+    const expected = ratings
+      .slice()
+      .sort(byTimeThenTieHash)
+      .map((x) => x.item);
     for (let trial = 0; trial < 5; trial++) {
       const shuffled = ratings.slice();
       for (let i = shuffled.length - 1; i > 0; i--) {

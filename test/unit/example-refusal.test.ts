@@ -21,7 +21,9 @@ describe('videoFileProblem', () => {
     const { videoFileProblem } = await import('../../src/demo/video-file-problem.ts');
     expect(videoFileProblem({ type: 'video/mp4', size: 728_751 }, 'cockatoo.mp4')).toBeUndefined();
     expect(videoFileProblem({ type: '', size: 10 }, 'clip')).toBeUndefined();
-    expect(videoFileProblem({ type: 'image/png', size: 10 }, 'frog.png')).toBe('“frog.png” is not a video (it is image/png). Choose a video file (MP4 or WebM, at most 60 s).');
+    expect(videoFileProblem({ type: 'image/png', size: 10 }, 'frog.png')).toBe(
+      '“frog.png” is not a video (it is image/png). Choose a video file (MP4 or WebM, at most 60 s).',
+    );
     expect(videoFileProblem({ type: 'video/webm', size: 0 }, 'x.webm')).toBe('“x.webm” is empty. Choose a video file (MP4 or WebM, at most 60 s).');
     expect(videoFileProblem({ type: 'video/webm', size: 300 * 1048576 }, 'big.webm')).toMatch(/^“big\.webm” is 300 MB; a video example can be at most 200 MB/);
   });

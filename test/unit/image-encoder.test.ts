@@ -34,7 +34,6 @@ function norm(v: Float32Array): number {
   return Math.sqrt(cosine(v, v));
 }
 
-
 function solid(width: number, height: number, rgba: [number, number, number, number]): RgbaImage {
   const data = new Uint8ClampedArray(width * height * 4);
   for (let i = 0; i < data.length; i += 4) data.set(rgba, i);
@@ -57,7 +56,13 @@ describe('sniffImageFormat', () => {
     expect(detectImageFormat(bytes(0xff, 0xd8, 0xff, 0xe0, 0, 0x10))).toBe('jpeg');
     expect(detectImageFormat(text('GIF89a\x01\x00'))).toBe('gif');
     expect(detectImageFormat(text('RIFF\x10\x00\x00\x00WEBPVP8 '))).toBe('webp');
-    expect(detectImageFormat(text('<?xml version="1.0"?>\n<!-- hi -->\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "x" [\n<!ENTITY a "b">\n]>\n<svg xmlns="http://www.w3.org/2000/svg"/>'))).toBe('svg');
+    expect(
+      detectImageFormat(
+        text(
+          '<?xml version="1.0"?>\n<!-- hi -->\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "x" [\n<!ENTITY a "b">\n]>\n<svg xmlns="http://www.w3.org/2000/svg"/>',
+        ),
+      ),
+    ).toBe('svg');
     expect(detectImageFormat(text('\ufeff  <svg:svg xmlns:svg="http://www.w3.org/2000/svg"></svg:svg>'))).toBe('svg');
     expect(detectImageFormat(text('<html><svg></svg></html>'))).toBeUndefined();
   });
@@ -67,7 +72,11 @@ describe('sniffImageFormat', () => {
     await expectInputError(() => sniffImageFormat(text('BM\x36\x00\x00\x00\x00\x00')), 'unsupported-format', /BMP/);
     await expectInputError(() => sniffImageFormat(bytes(0x49, 0x49, 0x2a, 0x00, 8, 0, 0, 0)), 'unsupported-format', /TIFF/);
     await expectInputError(() => sniffImageFormat(bytes(0x00, 0x01, 0x02, 0xfe)), 'unsupported-format', /unknown format \(first bytes: 00 01 02 fe\)/);
-    await expectInputError(() => sniffImageFormat(text('just some notes\n'), 'notes.png'), 'unsupported-format', /notes\.png is text, not an image; expected PNG, JPEG, WebP, GIF or SVG/);
+    await expectInputError(
+      () => sniffImageFormat(text('just some notes\n'), 'notes.png'),
+      'unsupported-format',
+      /notes\.png is text, not an image; expected PNG, JPEG, WebP, GIF or SVG/,
+    );
   });
 });
 
@@ -136,7 +145,11 @@ describe('decodeImageBytes (Node)', () => {
     await expectInputError(decodeImageBytes(garbagePng, 'bad.png'), 'corrupt-image', /bad\.png looks like PNG but could not be decoded/);
     const truncated = readFileSync(stamp(SEDAN)).subarray(0, 100);
     await expectInputError(decodeImageBytes(truncated, 'cut.png'), 'corrupt-image', /PNG/);
-    await expectInputError(decodeImageBytes(new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect'), 'bad.svg'), 'corrupt-image', /bad\.svg is not a valid SVG/);
+    await expectInputError(
+      decodeImageBytes(new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect'), 'bad.svg'),
+      'corrupt-image',
+      /bad\.svg is not a valid SVG/,
+    );
     await expectInputError(decodeImageBytes(new TextEncoder().encode('hello, world\n'), 'notes.txt'), 'unsupported-format', /notes\.txt/);
     await expectInputError(decodeImageBytes(Uint8Array.from([0x42, 0x4d, 0x3a, 0, 0, 0, 0, 0, 0, 0, 0x36, 0, 0, 0]), 'old.bmp'), 'unsupported-format', /BMP/);
   });

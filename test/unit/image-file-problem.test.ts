@@ -29,11 +29,17 @@ describe('imageFileProblem', () => {
 
   it('refuses a text file renamed .png by its bytes', async () => {
     const problem = await imageFileProblem(new Blob(['just some notes'], { type: 'image/png' }), 'notes.png');
-    expect(problem).toBe('“notes.png” is not a picture this page can read: its contents are not PNG, JPEG, GIF, WebP or SVG. Choose a PNG, JPEG, GIF, WebP or SVG picture.');
+    expect(problem).toBe(
+      '“notes.png” is not a picture this page can read: its contents are not PNG, JPEG, GIF, WebP or SVG. Choose a PNG, JPEG, GIF, WebP or SVG picture.',
+    );
   });
 
   it('refuses by MIME type before reading, and an empty file', async () => {
-    expect(await imageFileProblem(new Blob([frogWebp], { type: 'audio/ogg' }), 'frog.ogg')).toBe('“frog.ogg” is not a picture (it is audio/ogg). Choose a PNG, JPEG, GIF, WebP or SVG picture.');
-    expect(await imageFileProblem(new Blob([], { type: 'image/png' }), 'empty.png')).toBe('“empty.png” is empty. Choose a PNG, JPEG, GIF, WebP or SVG picture.');
+    expect(await imageFileProblem(new Blob([frogWebp], { type: 'audio/ogg' }), 'frog.ogg')).toBe(
+      '“frog.ogg” is not a picture (it is audio/ogg). Choose a PNG, JPEG, GIF, WebP or SVG picture.',
+    );
+    expect(await imageFileProblem(new Blob([], { type: 'image/png' }), 'empty.png')).toBe(
+      '“empty.png” is empty. Choose a PNG, JPEG, GIF, WebP or SVG picture.',
+    );
   });
 });

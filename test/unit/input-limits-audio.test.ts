@@ -31,12 +31,20 @@ describe('sound length from the container, before decoding', () => {
   });
 
   it('refuses hours-long FLAC, Opus and MP3 files of about a megabyte as too-long without decoding', async () => {
-    const cases: Array<[SoundFixtureFormat, number]> = [['flac', 3600], ['opus', 1200], ['mp3', 1200]];
+    const cases: Array<[SoundFixtureFormat, number]> = [
+      ['flac', 3600],
+      ['opus', 1200],
+      ['mp3', 1200],
+    ];
     for (const [format, seconds] of cases) {
       const bytes = makeSound(dir, format, seconds);
       expect(bytes.byteLength, format).toBeLessThan(2_000_000);
       expect(duration(bytes), format).toBeGreaterThanOrEqual(seconds);
-      await expectInputError(decodeAudioBytes(bytes, `long.${format}`), 'too-long', new RegExp(`long\\.${format}: the sound is ${seconds}\\.\\d s long .*the limit is ${MAX_DECODE_AUDIO_SECONDS} s`));
+      await expectInputError(
+        decodeAudioBytes(bytes, `long.${format}`),
+        'too-long',
+        new RegExp(`long\\.${format}: the sound is ${seconds}\\.\\d s long .*the limit is ${MAX_DECODE_AUDIO_SECONDS} s`),
+      );
       await expectInputError(decodeAudioBytes(bytes, `long.${format}`, { maxSeconds: MAX_EXAMPLE_AUDIO_SECONDS }), 'too-long', /the limit is 30 s/);
     }
   });
@@ -76,7 +84,7 @@ describe('Opus length from its packets', () => {
     const lying = bytes.slice();
     // Every page's granule position set to 0, with its CRC made right again: an intact file that lies.
     const view = new DataView(lying.buffer);
-    for (let at = 0; at + 27 <= lying.length; ) {
+    for (let at = 0; at + 27 <= lying.length;) {
       view.setBigInt64(at + 6, 0n, true);
       const segments = lying[at + 26]!;
       let body = 0;

@@ -17,7 +17,8 @@ let endlessBytesSent = 0;
 let stalledClosed = false;
 
 beforeAll(async () => {
-  for (const kind of ['float16-nan', 'float16-inf', 'int8-huge-scale', 'endless-body'] as HostileCatalogKind[]) catalogs.set(kind, await hostileCatalogFiles(kind));
+  for (const kind of ['float16-nan', 'float16-inf', 'int8-huge-scale', 'endless-body'] as HostileCatalogKind[])
+    catalogs.set(kind, await hostileCatalogFiles(kind));
   server = createServer((request, response) => {
     const [, kind, ...rest] = (request.url ?? '').split('/');
     const path = rest.join('/');
@@ -116,6 +117,8 @@ describe('catalog caps, checked before allocating', () => {
     expect(error.message).toBe('a newer loadCatalog call replaced this one');
     await expect.poll(() => stalledClosed).toBe(true);
     // An already aborted signal fetches nothing.
-    await expect(loadCatalogFiles(`${base}stalled/`, { caches: null, signal: controller.signal })).rejects.toThrow('a newer loadCatalog call replaced this one');
+    await expect(loadCatalogFiles(`${base}stalled/`, { caches: null, signal: controller.signal })).rejects.toThrow(
+      'a newer loadCatalog call replaced this one',
+    );
   });
 });

@@ -19,7 +19,11 @@ describe('SVG sniff (linear time)', () => {
     }
     // The same whitespace before a real root still is SVG, and every prolog item is still skipped.
     expect(isSvgText(`${' \n'.repeat(30_000)}<svg xmlns="http://www.w3.org/2000/svg"/>`)).toBe(true);
-    expect(isSvgText('<?xml version="1.0"?>\n<!-- by hand -->\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" [\n<!ENTITY ns_svg "http://www.w3.org/2000/svg">\n]>\n<svg:svg xmlns:svg="x">')).toBe(true);
+    expect(
+      isSvgText(
+        '<?xml version="1.0"?>\n<!-- by hand -->\n<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" [\n<!ENTITY ns_svg "http://www.w3.org/2000/svg">\n]>\n<svg:svg xmlns:svg="x">',
+      ),
+    ).toBe(true);
     expect(isSvgText('<!DOCTYPE svg [ <!ENTITY a "]"> ] ><svg>')).toBe(true);
     expect(isSvgText('<svgx>')).toBe(false);
     expect(isSvgText('<html><svg>')).toBe(false);
@@ -43,12 +47,18 @@ describe('picture limits, read from the header before decoding', () => {
       expect(png.byteLength).toBeLessThan(1_200_000);
       await expectInputError(() => checkImageLimits(png, 'png', 'huge.png'), 'too-large', new RegExp(`huge\\.png is ${side}×${side} pixels`));
       await expectInputError(decodeImageBytes(png, 'huge.png'), 'too-large', /the limit is 40 megapixels/);
-      expect(await imageFileProblem(new Blob([png as Uint8Array<ArrayBuffer>], { type: 'image/png' }), 'huge.png')).toMatch(new RegExp(`^“huge\\.png” is ${side}×${side} pixels .*Choose a smaller picture\\.$`));
+      expect(await imageFileProblem(new Blob([png as Uint8Array<ArrayBuffer>], { type: 'image/png' }), 'huge.png')).toMatch(
+        new RegExp(`^“huge\\.png” is ${side}×${side} pixels .*Choose a smaller picture\\.$`),
+      );
     }
   });
 
   it('refuses a real decodable 48 MP JPEG by its header, and accepts one at the limit', async () => {
-    const jpeg = new Uint8Array(await sharp({ create: { width: 8000, height: 6000, channels: 3, background: '#336699' } }).jpeg({ quality: 50 }).toBuffer());
+    const jpeg = new Uint8Array(
+      await sharp({ create: { width: 8000, height: 6000, channels: 3, background: '#336699' } })
+        .jpeg({ quality: 50 })
+        .toBuffer(),
+    );
     await expectInputError(decodeImageBytes(jpeg, 'photo.jpg'), 'too-large', /photo\.jpg is 8000×6000 pixels \(48\.0 megapixels\)/);
     const side = Math.floor(Math.sqrt(MAX_IMAGE_PIXELS));
     const atLimit = pngClaimingSize(side, side, 1000);
@@ -56,7 +66,11 @@ describe('picture limits, read from the header before decoding', () => {
   });
 
   it('refuses a header that gives no size as corrupt-image', async () => {
-    await expectInputError(() => checkImageLimits(Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0), 'png', 'cut.png'), 'corrupt-image', /cut\.png looks like PNG but could not be decoded \(its header gives no picture size/);
+    await expectInputError(
+      () => checkImageLimits(Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0), 'png', 'cut.png'),
+      'corrupt-image',
+      /cut\.png looks like PNG but could not be decoded \(its header gives no picture size/,
+    );
   });
 });
 
@@ -66,8 +80,16 @@ describe('SVG limits, checked with a streaming parser before resvg', () => {
     expect(bomb.byteLength).toBeLessThan(4000);
     await expectInputError(() => checkSvgLimits(bomb, 'bomb.svg'), 'too-large', new RegExp(`expands to more than ${MAX_SVG_ELEMENTS} elements`));
     await expectInputError(decodeImageBytes(bomb, 'bomb.svg'), 'too-large');
-    await expectInputError(() => checkSvgLimits(utf8(svgPatternBomb(40)), 'pattern.svg'), 'too-large', new RegExp(`chained more than ${MAX_SVG_REFERENCE_DEPTH} deep`));
-    await expectInputError(() => checkSvgLimits(utf8(`<svg>${'<g>'.repeat(300)}${'</g>'.repeat(300)}</svg>`), 'deep.svg'), 'too-large', /nested more than 256 deep/);
+    await expectInputError(
+      () => checkSvgLimits(utf8(svgPatternBomb(40)), 'pattern.svg'),
+      'too-large',
+      new RegExp(`chained more than ${MAX_SVG_REFERENCE_DEPTH} deep`),
+    );
+    await expectInputError(
+      () => checkSvgLimits(utf8(`<svg>${'<g>'.repeat(300)}${'</g>'.repeat(300)}</svg>`), 'deep.svg'),
+      'too-large',
+      /nested more than 256 deep/,
+    );
   });
 
   it('accepts honest references (a small fan-out, a cycle resvg skips) and counts them', () => {

@@ -31,10 +31,10 @@ const INPUT: ItemGraphInput = {
   content: [{ data: new Float32Array([1, 0, 0.6, 0.8, 0, 1, -1, 0]), dims: 2, row: (i) => i }],
 };
 
-
 function edgeList(g: ItemGraphData): Array<[number, number, number, string]> {
   const out: Array<[number, number, number, string]> = [];
-  for (let v = 0; v + 1 < g.offsets.length; v++) for (let e = g.offsets[v]!; e < g.offsets[v + 1]!; e++) out.push([v, g.targets[e]!, Math.round(g.weights[e]! * 1e6) / 1e6, GRAPH_EDGE_KINDS[g.kinds[e]!]!]);
+  for (let v = 0; v + 1 < g.offsets.length; v++)
+    for (let e = g.offsets[v]!; e < g.offsets[v + 1]!; e++) out.push([v, g.targets[e]!, Math.round(g.weights[e]! * 1e6) / 1e6, GRAPH_EDGE_KINDS[g.kinds[e]!]!]);
   return out;
 }
 
@@ -74,7 +74,10 @@ describe('buildItemGraph', () => {
   });
 
   it('bounds the degree: neighbours per kind, and members per attribute (most popular kept)', () => {
-    const g = buildItemGraph({ ...INPUT, popularity: new Float32Array([0.1, 0.9, 0.5, 0]) }, { ...DEFAULT_ITEM_GRAPH_OPTIONS, maxNeighbours: 1, maxMembers: 2 });
+    const g = buildItemGraph(
+      { ...INPUT, popularity: new Float32Array([0.1, 0.9, 0.5, 0]) },
+      { ...DEFAULT_ITEM_GRAPH_OPTIONS, maxNeighbours: 1, maxMembers: 2 },
+    );
     const edges = edgeList(g);
     // category:a keeps items 1 and 2 (popularity 0.9, 0.5), not 0.
     expect(edges.filter(([from]) => from === 4).map(([, to]) => to)).toEqual([1, 2]);
@@ -84,7 +87,11 @@ describe('buildItemGraph', () => {
   });
 
   it('reads attribute values from metadata fields', () => {
-    expect(metadataAttributes({ keywords: ['Cat', ' dog ', ''], creator: 'Ann', file: 'x.svg', n: 3 }, ['keywords', 'creator', 'n'])).toEqual(['keywords:cat', 'keywords:dog', 'creator:ann']);
+    expect(metadataAttributes({ keywords: ['Cat', ' dog ', ''], creator: 'Ann', file: 'x.svg', n: 3 }, ['keywords', 'creator', 'n'])).toEqual([
+      'keywords:cat',
+      'keywords:dog',
+      'creator:ann',
+    ]);
     expect(metadataAttributes(undefined, ['keywords'])).toEqual([]);
   });
 });
@@ -103,7 +110,14 @@ function tinyGraph(): ItemGraph {
 
 describe('personalised PageRank', () => {
   it('matches the closed form on two nodes linked both ways', () => {
-    const g = new ItemGraph({ itemCount: 2, labels: [], offsets: Uint32Array.from([0, 1, 2]), targets: Uint32Array.from([1, 0]), weights: Float32Array.from([1, 1]), kinds: new Uint8Array(2) });
+    const g = new ItemGraph({
+      itemCount: 2,
+      labels: [],
+      offsets: Uint32Array.from([0, 1, 2]),
+      targets: Uint32Array.from([1, 0]),
+      weights: Float32Array.from([1, 1]),
+      kinds: new Uint8Array(2),
+    });
     // p_A = r + (1 − r)·p_B, p_B = (1 − r)·p_A  →  p_A = 1 / (2 − r), p_B = (1 − r) / (2 − r)
     const r = 0.3;
     const result = g.personalisedPageRank([{ index: 0, weight: 1 }], { restart: r, maxSteps: 500, tolerance: 1e-9 });
@@ -250,14 +264,34 @@ describe('the graph feature in the hybrid ranking', () => {
     expect(scored.active).toContain('graph');
     expect(Array.from(scored.features.graph)).toEqual(Array.from(graph.itemScores([{ index: 0, weight: 1 }])));
     expect(scored.features.graph[1]).toBe(1); // q: co-occurrence, category and keyword shared with p
-    const explanation = explainItem(1, { space, signals, tokens, weights: model.weights, features: featureRow(scored.features, 1), recentItems: 3, recentDecay: 0.5, rules: [] });
+    const explanation = explainItem(1, {
+      space,
+      signals,
+      tokens,
+      weights: model.weights,
+      features: featureRow(scored.features, 1),
+      recentItems: 3,
+      recentDecay: 0.5,
+      rules: [],
+    });
     expect(explanation.graph).toBeGreaterThan(0.5);
     expect(explanation.summary).toMatch(/ linked through the item graph\.$/);
     // Weight 0 (the default): no share, and the ranking is the one without the graph.
     const off = await scoreItems(space, signals, tokens, PRIOR_FUSION_MODEL);
     const none = await scoreItems(space, new CollaborativeSignals(4, (id) => space.indexOf(id), undefined), tokens, PRIOR_FUSION_MODEL);
     expect(Array.from(off.scores)).toEqual(Array.from(none.scores));
-    expect(explainItem(1, { space, signals, tokens, weights: PRIOR_FUSION_MODEL.weights, features: featureRow(off.features, 1), recentItems: 3, recentDecay: 0.5, rules: [] }).graph).toBeUndefined();
+    expect(
+      explainItem(1, {
+        space,
+        signals,
+        tokens,
+        weights: PRIOR_FUSION_MODEL.weights,
+        features: featureRow(off.features, 1),
+        recentItems: 3,
+        recentDecay: 0.5,
+        rules: [],
+      }).graph,
+    ).toBeUndefined();
     space.release(true);
   });
 });

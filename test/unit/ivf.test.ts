@@ -69,7 +69,7 @@ describe('IVF partitions', () => {
     const first = await ivf.search(query(0), 10, { nprobe: 3 });
     expect(first.partitionsProbed).toBe(3);
     expect(first.bytesFetched).toBeGreaterThan(0);
-    expect(first.bytesFetched).toBeLessThan(COUNT * (DIMS + 8) / 2);
+    expect(first.bytesFetched).toBeLessThan((COUNT * (DIMS + 8)) / 2);
     const again = await ivf.search(query(0), 10, { nprobe: 3 });
     expect(again.bytesFetched).toBe(0);
     expect(Array.from(again.rows)).toEqual(Array.from(first.rows));

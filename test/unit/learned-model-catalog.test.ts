@@ -28,7 +28,11 @@ import { initNodeTf } from '../../src/node/node-tf.ts';
 
 const temp = mkdtempSync(join(tmpdir(), 'learned-catalog-'));
 
-const load = (dir: string) => loadCatalogFiles(`${pathToFileURL(dir).href}/`, { caches: null, fetch: async (url) => new Response(new Uint8Array(readFileSync(new URL(url.split('?')[0]!)))) });
+const load = (dir: string) =>
+  loadCatalogFiles(`${pathToFileURL(dir).href}/`, {
+    caches: null,
+    fetch: async (url) => new Response(new Uint8Array(readFileSync(new URL(url.split('?')[0]!)))),
+  });
 
 describe('learned model in the catalog (builder, loader, for-you)', () => {
   const logDir = join(temp, 'with-log');
@@ -135,7 +139,10 @@ describe('learned model in the catalog (builder, loader, for-you)', () => {
       const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as CatalogManifest;
       await change(dir, manifest);
       writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
-      return load(dir).then(() => 'loaded', (error: unknown) => error);
+      return load(dir).then(
+        () => 'loaded',
+        (error: unknown) => error,
+      );
     };
     const flip = (path: string, at: number, value: (bytes: Uint8Array) => void) => {
       const bytes = new Uint8Array(readFileSync(path));

@@ -16,11 +16,21 @@ import { initNodeTf } from '../../src/node/node-tf.ts';
 // (4-d) vectors are seeded noise around a group direction; item 3 has no image, item 7 no text.
 // Users walk inside one group, so the next item is predictable from the group.
 const N = 12;
-const config = modelConfig({ modalities: [{ name: 'text', dims: 6 }, { name: 'image', dims: 4 }], dims: 8, maxLength: 5, blocks: 1, idItems: N });
+const config = modelConfig({
+  modalities: [
+    { name: 'text', dims: 6 },
+    { name: 'image', dims: 4 },
+  ],
+  dims: 8,
+  maxLength: 5,
+  blocks: 1,
+  idItems: N,
+});
 
 function fixture(): { content: ItemContentInputs; sequences: number[][] } {
   const random = mulberry32(11);
-  const noise = (dims: number, group: number): Float32Array => Float32Array.from({ length: dims }, (_, d) => (d % 3 === group ? 1 : 0) + 0.3 * (random() - 0.5));
+  const noise = (dims: number, group: number): Float32Array =>
+    Float32Array.from({ length: dims }, (_, d) => (d % 3 === group ? 1 : 0) + 0.3 * (random() - 0.5));
   const text = Array.from({ length: N }, (_, i) => (i === 7 ? undefined : noise(6, i % 3)));
   const image = Array.from({ length: N }, (_, i) => (i === 3 ? undefined : noise(4, i % 3)));
   const hasId = new Uint8Array(N).fill(1);
@@ -52,19 +62,41 @@ describe('learned model (item tower + causal self-attention user model)', () => 
     expect(() => checkWeights(config, missing)).toThrow(/user.norm.beta is missing/);
   });
 
-  it('gives gather a gradient equal to the one-hot product\'s (repeated rows add up)', () => {
-    const table = tf.tensor2d([[1, 2], [3, 4], [5, 6]]);
+  it("gives gather a gradient equal to the one-hot product's (repeated rows add up)", () => {
+    const table = tf.tensor2d([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
     const indices = Int32Array.from([2, 0, 2]);
-    const weights = tf.tensor2d([[1, -1], [0.5, 2], [3, 0]]);
+    const weights = tf.tensor2d([
+      [1, -1],
+      [0.5, 2],
+      [3, 0],
+    ]);
     const viaGather = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(differentiableGather(t as tf.Tensor2D, indices), weights)))(table);
-    const viaOneHot = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.matMul(tf.oneHot(tf.tensor1d(indices, 'int32'), 3).toFloat(), t as tf.Tensor2D), weights)))(table);
-    expect(viaGather.arraySync()).toEqual([[0.5, 2], [0, 0], [4, -1]]);
+    const viaOneHot = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.matMul(tf.oneHot(tf.tensor1d(indices, 'int32'), 3).toFloat(), t as tf.Tensor2D), weights)))(
+      table,
+    );
+    expect(viaGather.arraySync()).toEqual([
+      [0.5, 2],
+      [0, 0],
+      [4, -1],
+    ]);
     expect(viaGather.arraySync()).toEqual(viaOneHot.arraySync());
     tf.dispose([table, weights, viaGather, viaOneHot]);
   });
 
   it('pads histories on the left and keeps the most recent events', () => {
-    expect([...historyRows([[1, 2], [1, 2, 3, 4, 5, 6, 7]], 5)]).toEqual([PAD, PAD, PAD, 1, 2, 3, 4, 5, 6, 7]);
+    expect([
+      ...historyRows(
+        [
+          [1, 2],
+          [1, 2, 3, 4, 5, 6, 7],
+        ],
+        5,
+      ),
+    ]).toEqual([PAD, PAD, PAD, 1, 2, 3, 4, 5, 6, 7]);
   });
 
   it('gives unit item vectors for any subset of modalities, and none leaks a tensor', () => {
@@ -131,7 +163,11 @@ describe('learned model (item tower + causal self-attention user model)', () => 
   });
 });
 
-const GOLDEN = { bestEpoch: 1, validationLoss: 1.3319577111138239, userHead: [-2.37823224067688, 0.041661906987428665, 0.11538339406251907, 1.3243589401245117] };
+const GOLDEN = {
+  bestEpoch: 1,
+  validationLoss: 1.3319577111138239,
+  userHead: [-2.37823224067688, 0.041661906987428665, 0.11538339406251907, 1.3243589401245117],
+};
 
 describe('learned model training options', () => {
   beforeAll(async () => {
@@ -164,7 +200,7 @@ describe('learned model training options', () => {
     expect(Number.isFinite(a.validationLoss)).toBe(true);
   });
 
-  it('the content alignment loss brings a warm item\'s content-only vector toward its full vector', async () => {
+  it("the content alignment loss brings a warm item's content-only vector toward its full vector", async () => {
     const { content, sequences } = fixture();
     const alignment = async (weight: number): Promise<number> => {
       const result = await trainSequenceModel(config, content, sequences, { ...training, contentAlignment: weight });

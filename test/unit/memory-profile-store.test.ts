@@ -12,7 +12,13 @@ describe('MemoryProfileStore', () => {
     expect((await store.events({ catalog: 'shop', limit: 1 })).map((e) => e.itemId)).toEqual(['d']);
     const ids = (await store.events()).map((e) => e.id);
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
-    await store.putAdhocItem({ id: 'ex-1', modality: 'text', vector: new Float32Array([0.6, 0.8]), encoder: { name: 'e', version: '1', dims: 2 }, label: 'a red fruit' } as never);
+    await store.putAdhocItem({
+      id: 'ex-1',
+      modality: 'text',
+      vector: new Float32Array([0.6, 0.8]),
+      encoder: { name: 'e', version: '1', dims: 2 },
+      label: 'a red fruit',
+    } as never);
     expect((await store.adhocItem('ex-1'))?.label).toBe('a red fruit');
     await store.putModelState({ key: 'shop', version: 1, weights: [1, 2], updates: 3 });
     expect(await store.counts()).toEqual({ events: 3, adhocItems: 1, modelStates: 1 });

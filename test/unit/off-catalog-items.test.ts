@@ -65,8 +65,10 @@ const serve: typeof fetch = async (input) => {
 };
 
 function recommenderWith(profile: MemoryProfileStore): OnDeviceRecommender {
-  return new OnDeviceRecommender(recommenderCatalog(files, loaded.sharedSpace), async () => profile, (itemId, content, modalities) =>
-    embedOffCatalogContent(itemId, content, modalities, contentEncoders(), ORIGIN, serve),
+  return new OnDeviceRecommender(
+    recommenderCatalog(files, loaded.sharedSpace),
+    async () => profile,
+    (itemId, content, modalities) => embedOffCatalogContent(itemId, content, modalities, contentEncoders(), ORIGIN, serve),
   );
 }
 
@@ -77,7 +79,12 @@ beforeAll(async () => {
   nodeEncoders = new NodeEncoders();
   carBytes = new Uint8Array(readFileSync(join(findOrFetchOpenclipart({ png: false }), CAR_SVG)));
   const items = tuxPaintSourceItems(findOrFetchTuxPaintStamps(), { ids: FIXTURE_STAMP_IDS });
-  const summary = await buildCatalog(items, { outDir: catalogDir, encoders: nodeEncoders, modalities: ['text', 'image'], createdAt: '2026-01-01T00:00:00.000Z' });
+  const summary = await buildCatalog(items, {
+    outDir: catalogDir,
+    encoders: nodeEncoders,
+    modalities: ['text', 'image'],
+    createdAt: '2026-01-01T00:00:00.000Z',
+  });
   expect(summary.sharedSpace).toHaveProperty('dims');
   files = await loadCatalogFiles(`${pathToFileURL(catalogDir).href}/`, {
     caches: null,
@@ -137,15 +144,34 @@ describe('off-catalog items', () => {
   it('an off-catalog item without content, with empty content, a corrupt picture or a foreign URL is refused with a typed error, and nothing is stored', async () => {
     const profile = new MemoryProfileStore({}, 'test');
     const recs = recommenderWith(profile);
-    const refusal = (promise: Promise<unknown>) => promise.then(() => undefined, (e: unknown) => e as Error);
+    const refusal = (promise: Promise<unknown>) =>
+      promise.then(
+        () => undefined,
+        (e: unknown) => e as Error,
+      );
     const cases: Array<[string, Promise<unknown>, string, RegExp]> = [
       ['no content', recs.track('view', 'sku-1'), 'InvalidRequestError', /unknown item id "sku-1" .*needs its content/],
       ['empty content', recs.track('view', 'sku-2', { content: {} }), 'InvalidRequestError', /is empty/],
       ['an unknown field', recs.track('view', 'sku-3', { content: { name: 'Car' } as never }), 'InvalidRequestError', /unknown field "name"/],
-      ['a sound only (no audio in this catalog)', recs.track('view', 'sku-4', { content: { audio: new Blob([new Uint8Array(10)]) } }), 'InvalidRequestError', /has no vectors of/],
+      [
+        'a sound only (no audio in this catalog)',
+        recs.track('view', 'sku-4', { content: { audio: new Blob([new Uint8Array(10)]) } }),
+        'InvalidRequestError',
+        /has no vectors of/,
+      ],
       ['an empty title', recs.track('view', 'sku-5', { content: { title: '   ' } }), 'EncoderInputError', /^\[empty-text\]/],
-      ['a corrupt picture, with a good title', recs.track('view', 'sku-6', { content: { title: 'Old car', image: new Blob([carBytes.slice(0, 300)]) } }), 'EncoderInputError', /^\[(corrupt-image|unsupported-format)\]/],
-      ['a picture of another origin', recs.track('view', 'sku-7', { content: { image: 'https://tracker.example/car.svg' } }), 'InvalidRequestError', /not this page's origin/],
+      [
+        'a corrupt picture, with a good title',
+        recs.track('view', 'sku-6', { content: { title: 'Old car', image: new Blob([carBytes.slice(0, 300)]) } }),
+        'EncoderInputError',
+        /^\[(corrupt-image|unsupported-format)\]/,
+      ],
+      [
+        'a picture of another origin',
+        recs.track('view', 'sku-7', { content: { image: 'https://tracker.example/car.svg' } }),
+        'InvalidRequestError',
+        /not this page's origin/,
+      ],
       ['a missing picture', recs.track('view', 'sku-8', { content: { image: '/gone.png' } }), 'InvalidRequestError', /answered 404/],
     ];
     for (const [what, promise, name, message] of cases) {
@@ -153,8 +179,13 @@ describe('off-catalog items', () => {
       expect(error?.name, what).toBe(name);
       expect(error?.message, what).toMatch(message);
     }
-    expect(encoderInputProblem(await refusal(recs.track('view', 'sku-9', { content: { image: new Blob([new Uint8Array([1, 2, 3])]) } })))).toMatch(/corrupt-image|unsupported-format/);
-    expect(fetched.filter((url) => !url.startsWith(ORIGIN)), 'nothing fetched from another origin').toEqual([]);
+    expect(encoderInputProblem(await refusal(recs.track('view', 'sku-9', { content: { image: new Blob([new Uint8Array([1, 2, 3])]) } })))).toMatch(
+      /corrupt-image|unsupported-format/,
+    );
+    expect(
+      fetched.filter((url) => !url.startsWith(ORIGIN)),
+      'nothing fetched from another origin',
+    ).toEqual([]);
     expect(await profile.counts()).toEqual({ events: 0, adhocItems: 0, modelStates: 0 });
     recs.catalog.space.release(true);
   });
@@ -163,10 +194,21 @@ describe('off-catalog items', () => {
     const profile = new MemoryProfileStore({}, 'test');
     const encoder = { name: 'e', version: '1', dims: 2 };
     await profile.putAdhocItem({ id: 'example-1', modality: 'text', vector: new Float32Array([1, 0]), encoder, createdAt: 1 });
-    for (const [n, at] of [[1, 10], [2, 20], [3, 30], [4, 40]] as const) {
+    for (const [n, at] of [
+      [1, 10],
+      [2, 20],
+      [3, 30],
+      [4, 40],
+    ] as const) {
       const vectors = (['text', 'image'] as const).map((modality) => ({ modality, vector: new Float32Array([0, n]), encoder }));
       await storeOffCatalogItem(profile, `offcat:sku:${n}`, `item ${n}`, vectors, { max: 2, createdAt: at });
     }
-    expect((await profile.adhocItems()).map((a) => a.id)).toEqual(['example-1', 'offcat:sku:3:image', 'offcat:sku:3:text', 'offcat:sku:4:image', 'offcat:sku:4:text']);
+    expect((await profile.adhocItems()).map((a) => a.id)).toEqual([
+      'example-1',
+      'offcat:sku:3:image',
+      'offcat:sku:3:text',
+      'offcat:sku:4:image',
+      'offcat:sku:4:text',
+    ]);
   });
 });

@@ -41,7 +41,6 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   return d;
 }
 
-
 function load(extra: Partial<Parameters<typeof loadTransformersTextEncoder>[0]> = {}): Promise<Encoder<string>> {
   return loadTransformersTextEncoder({ modelId: TINY_MODEL_ID, localModelPath: modelsDir, dims: TINY_HIDDEN_SIZE, ...extra });
 }

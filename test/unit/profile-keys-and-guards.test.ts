@@ -68,7 +68,7 @@ describe('catalogProfileKey', () => {
     expect(a).not.toBe(b);
   });
 
-  it('offers the old name-based key only to a catalog on the page\'s own origin', () => {
+  it("offers the old name-based key only to a catalog on the page's own origin", () => {
     expect(legacyProfileKey('https://shop.example/catalogs/tux/', 'tuxpaint', 'https://shop.example')).toBe('tuxpaint');
     expect(legacyProfileKey('https://evil.example/catalogs/tux/', 'tuxpaint', 'https://shop.example')).toBeUndefined();
     expect(legacyProfileKey('file:///srv/catalogs/tux/', 'tuxpaint', undefined)).toBeUndefined();
@@ -137,7 +137,9 @@ describe('one id length limit', () => {
   it('a 600-character id is refused with a typed error by both, naming the limit', async () => {
     const id = 'x'.repeat(600);
     expect(() => parseCatalogManifest(json(['a', id, 'c', 'd']), 'manifest.json')).toThrow(CatalogFormatError);
-    expect(() => parseCatalogManifest(json(['a', id, 'c', 'd']), 'manifest.json')).toThrow(`manifest.json: items[1]: field "id" has 600 characters; the limit is ${MAX_ID_LENGTH}`);
+    expect(() => parseCatalogManifest(json(['a', id, 'c', 'd']), 'manifest.json')).toThrow(
+      `manifest.json: items[1]: field "id" has 600 characters; the limit is ${MAX_ID_LENGTH}`,
+    );
     const longName = { ...(json(IDS) as object), name: 'n'.repeat(600) };
     expect(() => parseCatalogManifest(longName, 'manifest.json')).toThrow(`field "name" has 600 characters; the limit is ${MAX_ID_LENGTH}`);
     const profile = new MemoryProfileStore({}, 'test');
@@ -148,15 +150,20 @@ describe('one id length limit', () => {
 });
 
 describe('search examples', () => {
-  const example = (version: string, name = 't') => ({ modality: 'text' as const, vector: new Float32Array([0.6, 0.8]), encoder: { name, version, dims: 2 }, label: 'a fig' });
+  const example = (version: string, name = 't') => ({
+    modality: 'text' as const,
+    vector: new Float32Array([0.6, 0.8]),
+    encoder: { name, version, dims: 2 },
+    label: 'a fig',
+  });
 
-  it('refuses an example from another encoder than the catalog\'s with a typed error, storing nothing', async () => {
+  it("refuses an example from another encoder than the catalog's with a typed error, storing nothing", async () => {
     const profile = new MemoryProfileStore({}, 'test');
     const recommender = new OnDeviceRecommender(catalogAt('https://shop.example/c/', 'https://shop.example'), async () => profile);
     const error = await recommender.searchByExample(example('2'), 2).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EncoderMismatchError);
     expect((error as Error).message).toBe(
-      '[encoder-mismatch] the text example was embedded by t@2 (2 dims), but the catalog\'s text vectors were built with t@1 (2 dims); rebuild the catalog with this app\'s encoders',
+      "[encoder-mismatch] the text example was embedded by t@2 (2 dims), but the catalog's text vectors were built with t@1 (2 dims); rebuild the catalog with this app's encoders",
     );
     await expect(recommender.searchByExample(example('1', 'other'), 2)).rejects.toThrow(/^\[encoder-mismatch\] /);
     expect(await profile.counts()).toEqual({ events: 0, adhocItems: 0, modelStates: 0 });

@@ -56,7 +56,7 @@ describe('principalComponents', () => {
     const count = 200;
     const dims = 16;
     let state = 7;
-    const next = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648) - 0.5;
+    const next = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5;
     // Correlated columns with a decaying spectrum.
     const data = new Float32Array(count * dims);
     for (let r = 0; r < count; r++) {

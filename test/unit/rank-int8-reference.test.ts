@@ -40,7 +40,11 @@ describe('int8 matrix and reference ranking', () => {
       for (let j = 0; j < dims; j++) s += matrix.codes[r * dims + j]! * query[j]!;
       return s * matrix.scales[r]!;
     });
-    const expected = decodedScores.map((s, i) => [s, i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]).slice(0, 10).map(([, i]) => i);
+    const expected = decodedScores
+      .map((s, i) => [s, i] as const)
+      .sort((a, b) => b[0] - a[0] || a[1] - b[1])
+      .slice(0, 10)
+      .map(([, i]) => i);
     expect(Array.from(rankInt8Reference(matrix, query, 10).indices)).toEqual(expected);
   });
 });

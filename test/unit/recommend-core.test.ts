@@ -44,7 +44,14 @@ function manifest(signals?: CatalogSignals): CatalogManifest {
     createdAt: '2025-01-01T00:00:00Z',
     encoders: { text: { modality: 'text', name: 't', version: '1', dims: 2 }, image: { modality: 'image', name: 'i', version: '1', dims: 3 } },
     vectorFiles: { text: file(2, 5), image: file(3, 4) },
-    items: IDS.map((id, i) => ({ id, title: id.toUpperCase(), category: CATEGORIES[i]!, vectorRows: i < 4 ? { text: i, image: i } : { text: i }, ...(id === 'c' ? { stock: 0 } : {}), price: i + 1 })),
+    items: IDS.map((id, i) => ({
+      id,
+      title: id.toUpperCase(),
+      category: CATEGORIES[i]!,
+      vectorRows: i < 4 ? { text: i, image: i } : { text: i },
+      ...(id === 'c' ? { stock: 0 } : {}),
+      price: i + 1,
+    })),
     ...(signals ? { signals } : {}),
   };
 }
@@ -64,7 +71,12 @@ const SIGNALS: CatalogSignals = {
     { item: 'a', count: 2, sessions: 2, score: 0.5 },
   ],
   coOccurrence: { a: [{ item: 'c', score: 0.8, sessions: 2 }] },
-  transitions: { a: [{ item: 'd', p: 0.75, sessions: 3 }, { item: 'b', p: 0.25, sessions: 1 }] },
+  transitions: {
+    a: [
+      { item: 'd', p: 0.75, sessions: 3 },
+      { item: 'b', p: 0.25, sessions: 1 },
+    ],
+  },
 };
 
 beforeAll(async () => {
@@ -128,7 +140,14 @@ describe('contentFeatures and scoreItems', () => {
   it('attention attends to the history item a candidate resembles most', async () => {
     const s = space();
     const lookup = { catalogItem: catalogItemLookup(s), adhocItem: () => undefined };
-    const tokens = historyTokens([{ type: 'view', itemId: 'a', at: 1 }, { type: 'view', itemId: 'c', at: 2 }], lookup, { halfLife: 1000 });
+    const tokens = historyTokens(
+      [
+        { type: 'view', itemId: 'a', at: 1 },
+        { type: 'view', itemId: 'c', at: 2 },
+      ],
+      lookup,
+      { halfLife: 1000 },
+    );
     const late = await contentFeatures(s, tokens, { head: 'late' });
     const attention = await contentFeatures(s, tokens, { head: 'attention', temperature: 0.05 });
     // Item a: late = mean(cos(a,a)=1, cos(a,c)=0) ≈ 0.5; attention ≈ 1 (it attends to itself).
@@ -160,7 +179,9 @@ describe('business rules', () => {
     expect(passesFilter(items[0]!, { field: 'category', in: ['fruit'] })).toBe(true);
     expect(passesFilter(items[2]!, { field: 'category', in: ['fruit'] })).toBe(false);
     expect(Array.from(allowedItems(items, { filters: [{ field: 'price', min: 2, max: 4 }] }, none))).toEqual([0, 1, 0, 1, 0]); // c is out of stock
-    expect(Array.from(allowedItems(items, { excludeSeen: true }, { ...none, seen: new Set(['a']), inCart: new Set(['b']), dismissed: new Set(['d']) }))).toEqual([0, 0, 0, 0, 1]);
+    expect(
+      Array.from(allowedItems(items, { excludeSeen: true }, { ...none, seen: new Set(['a']), inCart: new Set(['b']), dismissed: new Set(['d']) })),
+    ).toEqual([0, 0, 0, 0, 1]);
     expect(Array.from(allowedItems(items, { filters: [{ field: 'category', in: ['meat'] }] }, none))).toEqual([0, 0, 0, 0, 0]);
     expect(() => checkFilters([{ field: 'price' }])).toThrow('filters[0] (price): give at least one of in, notIn, min, max');
   });
@@ -200,7 +221,9 @@ describe('fitting and on-device learning', () => {
     expect(frozen.weights.sequential).toBe(0);
     const mlp = fitMlp(cases, weights, { iterations: 5 });
     expect(mlp.report.pairAccuracyAfter).toBe(1);
-    expect(mlpForward([1, 0, 0, 0, 1, 0, 0, 0], mlp.mlp.hidden, mlp.mlp.w1, mlp.mlp.b1, mlp.mlp.w2, mlp.mlp.b2)).toBeGreaterThan(mlpForward([1, 0, 0, 0, 0, 0, 0, 0], mlp.mlp.hidden, mlp.mlp.w1, mlp.mlp.b1, mlp.mlp.w2, mlp.mlp.b2));
+    expect(mlpForward([1, 0, 0, 0, 1, 0, 0, 0], mlp.mlp.hidden, mlp.mlp.w1, mlp.mlp.b1, mlp.mlp.w2, mlp.mlp.b2)).toBeGreaterThan(
+      mlpForward([1, 0, 0, 0, 0, 0, 0, 0], mlp.mlp.hidden, mlp.mlp.w1, mlp.mlp.b1, mlp.mlp.w2, mlp.mlp.b2),
+    );
   });
 
   it('a click moves the personal weights towards what the clicked item had, within the bound', () => {
@@ -220,10 +243,25 @@ describe('explainItem', () => {
     const s = space(SIGNALS);
     const signals = new CollaborativeSignals(5, (id) => s.indexOf(id), SIGNALS);
     const lookup = { catalogItem: catalogItemLookup(s), adhocItem: () => undefined };
-    const tokens = historyTokens([{ type: 'view', itemId: 'c', at: 1 }, { type: 'view', itemId: 'a', at: 2 }], lookup);
+    const tokens = historyTokens(
+      [
+        { type: 'view', itemId: 'c', at: 1 },
+        { type: 'view', itemId: 'a', at: 2 },
+      ],
+      lookup,
+    );
     const model = withHead(PRIOR_FUSION_MODEL, 'late');
     const scored = await scoreItems(s, signals, tokens, model);
-    const e = explainItem(3, { space: s, signals, tokens, weights: model.weights, features: featureRow(scored.features, 3), recentItems: 3, recentDecay: 0.5, rules: [] });
+    const e = explainItem(3, {
+      space: s,
+      signals,
+      tokens,
+      weights: model.weights,
+      features: featureRow(scored.features, 3),
+      recentItems: 3,
+      recentDecay: 0.5,
+      rules: [],
+    });
     const total = Object.values(e.modalities).reduce((a, b) => a + b!, 0) + e.collaborative;
     expect(total).toBeCloseTo(1, 2);
     expect(e.signals.sequential).toBeGreaterThan(0); // a → d is the top transition

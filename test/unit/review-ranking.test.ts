@@ -34,7 +34,10 @@ beforeAll(async () => {
   const items = tuxPaintSourceItems(findOrFetchTuxPaintStamps(), { ids: FIXTURE_STAMP_IDS });
   await buildCatalog(items, { outDir: temp, encoders, modalities: ['text'], createdAt: '2026-01-01T00:00:00.000Z' });
   await encoders.dispose();
-  files = await loadCatalogFiles(`${pathToFileURL(temp).href}/`, { caches: null, fetch: async (url) => new Response(new Uint8Array(readFileSync(new URL(url.split('?')[0]!)))) });
+  files = await loadCatalogFiles(`${pathToFileURL(temp).href}/`, {
+    caches: null,
+    fetch: async (url) => new Response(new Uint8Array(readFileSync(new URL(url.split('?')[0]!)))),
+  });
   loaded = new LoadedCatalog(files);
 }, 300_000);
 
@@ -44,13 +47,18 @@ afterAll(() => {
 });
 
 /** A fresh profile with views of `viewed` (default: bread, cheese, pizza), then `then`; the for-you order over every item, seen ones included. */
-async function forYouAfter(then: (recs: OnDeviceRecommender) => Promise<unknown>, viewed = ['food/bread', 'food/cheese', 'food/pizza']): Promise<{ ids: string[]; profile: MemoryProfileStore }> {
+async function forYouAfter(
+  then: (recs: OnDeviceRecommender) => Promise<unknown>,
+  viewed = ['food/bread', 'food/cheese', 'food/pizza'],
+): Promise<{ ids: string[]; profile: MemoryProfileStore }> {
   const profile = new MemoryProfileStore({}, 'test');
   const recs = new OnDeviceRecommender(recommenderCatalog(files, loaded.sharedSpace), async () => profile);
   let at = 1000;
   for (const id of viewed) await recs.track('view', id, { at: at++ });
   await then(recs);
-  const ids = (await recs.recommend({ mode: 'for-you', k: FIXTURE_STAMP_IDS.length, diversity: false, rules: { excludeSeen: false } }, { record: false })).map((i) => i.id);
+  const ids = (await recs.recommend({ mode: 'for-you', k: FIXTURE_STAMP_IDS.length, diversity: false, rules: { excludeSeen: false } }, { record: false })).map(
+    (i) => i.id,
+  );
   recs.catalog.space.release(true);
   return { ids, profile };
 }
@@ -58,7 +66,10 @@ async function forYouAfter(then: (recs: OnDeviceRecommender) => Promise<unknown>
 /** The item most like `id` (the engine's `similar`), leaving out the three viewed. */
 async function nearestUnviewed(id: string): Promise<string> {
   const recs = new OnDeviceRecommender(recommenderCatalog(files, loaded.sharedSpace), async () => new MemoryProfileStore({}, 'test'));
-  const similar = await recs.recommend({ mode: 'similar', itemId: id, k: 5, diversity: false, rules: { excludeIds: [id, 'food/bread', 'food/cheese'] } }, { record: false });
+  const similar = await recs.recommend(
+    { mode: 'similar', itemId: id, k: 5, diversity: false, rules: { excludeIds: [id, 'food/bread', 'food/cheese'] } },
+    { record: false },
+  );
   recs.catalog.space.release(true);
   return similar[0]!.id;
 }
@@ -101,7 +112,12 @@ describe('review events in the ranking', () => {
     const bought = { type: 'purchase', itemId: 'food/pizza', at: 1 };
     expect(tokens([bought, { type: 'review', itemId: 'food/pizza', at: 2, sentiment: 0.05 }])[0]!.weight).toBeCloseTo(-0.9, 12);
     expect(tokens([bought, { type: 'review', itemId: 'food/pizza', at: 2, sentiment: 0.9 }])[0]!.weight).toBeCloseTo(4 + 3.2, 12);
-    expect(tokens([{ type: 'review', itemId: 'food/pizza', at: 1, sentiment: 0.05 }, { type: 'review', itemId: 'food/pizza', at: 2, sentiment: 0.9 }])[0]!.weight).toBeCloseTo(3.2, 12);
+    expect(
+      tokens([
+        { type: 'review', itemId: 'food/pizza', at: 1, sentiment: 0.05 },
+        { type: 'review', itemId: 'food/pizza', at: 2, sentiment: 0.9 },
+      ])[0]!.weight,
+    ).toBeCloseTo(3.2, 12);
     catalog.space.release(true);
   });
 

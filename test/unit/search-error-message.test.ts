@@ -18,18 +18,24 @@ describe('searchErrorMessage', () => {
     expect(searchErrorMessage(cloned(new EncoderInputError('too-long', 'the sound lasts 41 s; at most 30 s')), 'audio')).toBe(
       'That sound is too long to use as an example: the sound lasts 41 s; at most 30 s',
     );
-    expect(searchErrorMessage(cloned(new EncoderInputError('empty-text', 'text #1 is empty')), 'text')).toBe('Type a few words describing what you are looking for.');
+    expect(searchErrorMessage(cloned(new EncoderInputError('empty-text', 'text #1 is empty')), 'text')).toBe(
+      'Type a few words describing what you are looking for.',
+    );
   });
 
   it('words the video problems (too long, damaged, a codec the browser lacks) for people', () => {
-    expect(searchErrorMessage(cloned(new EncoderInputError('too-long', 'video: the video is 65.2 s long; the limit is 60 s. Use a shorter clip.')), 'video')).toBe(
-      'That video is too long to use as an example: video: the video is 65.2 s long; the limit is 60 s. Use a shorter clip.',
-    );
+    expect(
+      searchErrorMessage(cloned(new EncoderInputError('too-long', 'video: the video is 65.2 s long; the limit is 60 s. Use a shorter clip.')), 'video'),
+    ).toBe('That video is too long to use as an example: video: the video is 65.2 s long; the limit is 60 s. Use a shorter clip.');
     expect(searchErrorMessage(cloned(new EncoderInputError('corrupt-video', 'clip.webm: reading its frames failed')), 'video')).toBe(
       'That video could not be read; the file looks damaged: clip.webm: reading its frames failed',
     );
-    expect(searchErrorMessage(cloned(new EncoderInputError('undecodable-video', 'clip.ogv: its video codec is not one a browser decodes')), 'video')).toMatch(/^This browser cannot play that video's format/);
-    expect(searchErrorMessage(cloned(new EncoderInputError('too-large', 'its frames are 7680×4320')), 'video')).toBe('That video is too large to use as an example: its frames are 7680×4320');
+    expect(searchErrorMessage(cloned(new EncoderInputError('undecodable-video', 'clip.ogv: its video codec is not one a browser decodes')), 'video')).toMatch(
+      /^This browser cannot play that video's format/,
+    );
+    expect(searchErrorMessage(cloned(new EncoderInputError('too-large', 'its frames are 7680×4320')), 'video')).toBe(
+      'That video is too large to use as an example: its frames are 7680×4320',
+    );
   });
 
   it('passes any other failure on with its message', () => {

@@ -53,13 +53,22 @@ describe('sentiment head (logistic regression on text-encoder vectors)', () => {
 
   it('reads an unmistakable review the right way round', async () => {
     const fit = trainLogisticHead(train.vectors, train.labels, { l2: 0.3 });
-    const [good, bad] = (await encoders.embedText(['I love it, it works perfectly and I would buy it again.', 'Terrible, it broke after a day. A complete waste of money.'])).vectors;
+    const [good, bad] = (
+      await encoders.embedText(['I love it, it works perfectly and I would buy it again.', 'Terrible, it broke after a day. A complete waste of money.'])
+    ).vectors;
     expect(positiveProbability(fit, good!)).toBeGreaterThan(0.8);
     expect(positiveProbability(fit, bad!)).toBeLessThan(0.2);
   });
 
   it('refuses a damaged head, another encoder, or a vector of the wrong length', () => {
-    const good = { format: SENTIMENT_HEAD_FORMAT, version: 1, encoder: { name: 'use-lite', version: '1-mixed-sp1', dims: 2 }, weights: [1, -1], bias: 0, trainedOn: { corpora: [], sentences: 0, l2: 0 } };
+    const good = {
+      format: SENTIMENT_HEAD_FORMAT,
+      version: 1,
+      encoder: { name: 'use-lite', version: '1-mixed-sp1', dims: 2 },
+      weights: [1, -1],
+      bias: 0,
+      trainedOn: { corpora: [], sentences: 0, l2: 0 },
+    };
     const head = parseSentimentHead(good);
     expect(positiveProbability(head, [0, 0])).toBe(0.5);
     expect(positiveProbability(head, [1, 0])).toBeCloseTo(1 / (1 + Math.exp(-1)), 12);

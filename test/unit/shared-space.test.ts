@@ -37,7 +37,9 @@ const IMAGE_DIMS = 40;
 
 function matmul(a: Float32Array, rows: number, inner: number, b: Float32Array, cols: number): Float32Array {
   const out = new Float32Array(rows * cols);
-  for (let r = 0; r < rows; r++) for (let k = 0; k < inner; k++) for (let c = 0; c < cols; c++) out[r * cols + c] = itemAt(out, r * cols + c) + (itemAt(a, r * inner + k) * itemAt(b, k * cols + c));
+  for (let r = 0; r < rows; r++)
+    for (let k = 0; k < inner; k++)
+      for (let c = 0; c < cols; c++) out[r * cols + c] = itemAt(out, r * cols + c) + itemAt(a, r * inner + k) * itemAt(b, k * cols + c);
   return out;
 }
 
@@ -47,7 +49,8 @@ function syntheticData(): { data: SharedSpaceTrainingData; text: Float32Array; i
   const centres = gaussian(random, CATEGORIES.length * latent, 1);
   const codes = new Float32Array(N * latent);
   const offsets = gaussian(random, N * latent, 1);
-  for (let i = 0; i < N; i++) for (let d = 0; d < latent; d++) codes[i * latent + d] = itemAt(centres, (i % CATEGORIES.length) * latent + d) * 0.7 + itemAt(offsets, i * latent + d);
+  for (let i = 0; i < N; i++)
+    for (let d = 0; d < latent; d++) codes[i * latent + d] = itemAt(centres, (i % CATEGORIES.length) * latent + d) * 0.7 + itemAt(offsets, i * latent + d);
   const text = matmul(codes, N, latent, gaussian(random, latent * TEXT_DIMS, 1), TEXT_DIMS);
   const textNoise = gaussian(random, text.length, 0.3);
   text.forEach((_, i) => (text[i] = itemAt(text, i) + itemAt(textNoise, i)));
@@ -76,13 +79,19 @@ function syntheticData(): { data: SharedSpaceTrainingData; text: Float32Array; i
 /** Text→image retrieval on the given items with a space: R@1 of the same item. */
 function textToImageRecall(space: SharedSpace, fixture: ReturnType<typeof syntheticData>, items: number[]): number {
   const withImage = items.filter((i) => fixture.imageItems.includes(i));
-  const queries = space.projectRows('text', Float32Array.from(withImage.flatMap((i) => [...fixture.text.subarray(i * TEXT_DIMS, (i + 1) * TEXT_DIMS)])), withImage.length);
+  const queries = space.projectRows(
+    'text',
+    Float32Array.from(withImage.flatMap((i) => [...fixture.text.subarray(i * TEXT_DIMS, (i + 1) * TEXT_DIMS)])),
+    withImage.length,
+  );
   const gallery = space.projectRows(
     'image',
-    Float32Array.from(withImage.flatMap((i) => {
-      const row = fixture.imageItems.indexOf(i);
-      return [...fixture.image.subarray(row * IMAGE_DIMS, (row + 1) * IMAGE_DIMS)];
-    })),
+    Float32Array.from(
+      withImage.flatMap((i) => {
+        const row = fixture.imageItems.indexOf(i);
+        return [...fixture.image.subarray(row * IMAGE_DIMS, (row + 1) * IMAGE_DIMS)];
+      }),
+    ),
     withImage.length,
   );
   const categories = fixture.data.items.map((item) => itemAt(item.category.split('/'), 0));
@@ -103,7 +112,14 @@ describe('trainSharedSpace', () => {
     expect(tf.memory().numTensors).toBe(before);
     expect(trained.losses).toHaveLength(150);
     expect(trained.stats.finalLoss).toBeLessThan(trained.stats.initialLoss * 0.6);
-    expect(trained.stats).toMatchObject({ items: fixture.imageItems.length, dims: 16, steps: 150, batchSize: 32, seed: 3, pairs: { 'text-image': fixture.imageItems.length } });
+    expect(trained.stats).toMatchObject({
+      items: fixture.imageItems.length,
+      dims: 16,
+      steps: 150,
+      batchSize: 32,
+      seed: 3,
+      pairs: { 'text-image': fixture.imageItems.length },
+    });
     expect(trained.weights.projections.text!.kernel).toHaveLength(TEXT_DIMS * 16);
     expect(trained.weights.projections.image!.bias).toHaveLength(16);
   });
@@ -130,7 +146,10 @@ describe('trainSharedSpace', () => {
     const trainItems = Array.from({ length: 40 }, (_, i) => i);
     const partial = await trainSharedSpace(fixture.data, { dims: 8, steps: 5, seed: 1, trainItems });
     expect(partial.stats.items).toBe(trainItems.filter((i) => i % 5 !== 4).length); // items with both modalities
-    const withSignals = await trainSharedSpace({ ...fixture.data, coOccurrence: { 'item-0': [{ item: 'item-1', score: 0.8 }] } }, { dims: 8, steps: 5, seed: 1 });
+    const withSignals = await trainSharedSpace(
+      { ...fixture.data, coOccurrence: { 'item-0': [{ item: 'item-1', score: 0.8 }] } },
+      { dims: 8, steps: 5, seed: 1 },
+    );
     expect(withSignals.stats.coOccurrenceWeight).toBeGreaterThan(0);
     expect(partial.stats.coOccurrenceWeight).toBe(0);
   });
@@ -195,7 +214,12 @@ describe('SharedSpace', () => {
       }
       expect(norm).toBeCloseTo(1, 6);
       // By hand: x · kernel + bias, normalised.
-      const z = Array.from({ length: 6 }, (_, j) => itemAt(weights.projections.text!.bias, j) + [0, 1, 2, 3].reduce((s, i) => s + itemAt(rows, r * 4 + i) * itemAt(weights.projections.text!.kernel, i * 6 + j), 0));
+      const z = Array.from(
+        { length: 6 },
+        (_, j) =>
+          itemAt(weights.projections.text!.bias, j) +
+          [0, 1, 2, 3].reduce((s, i) => s + itemAt(rows, r * 4 + i) * itemAt(weights.projections.text!.kernel, i * 6 + j), 0),
+      );
       const n = Math.hypot(...z);
       z.forEach((v, j) => expect(js[j]).toBeCloseTo(v / n, 5));
     }
@@ -211,7 +235,9 @@ describe('SharedSpace', () => {
     const x = tf.zeros([2, 3]) as tf.Tensor2D;
     expect(() => space.project('text', x)).toThrow('shared space text: expected rows of 4 values, got shape [2, 3]');
     x.dispose();
-    expect(() => new SharedSpace({ dims: 6, projections: { text: { inputDims: 4, kernel: new Float32Array(23), bias: new Float32Array(6) } } })).toThrow(/kernel has 23 values/);
+    expect(() => new SharedSpace({ dims: 6, projections: { text: { inputDims: 4, kernel: new Float32Array(23), bias: new Float32Array(6) } } })).toThrow(
+      /kernel has 23 values/,
+    );
   });
 });
 
@@ -250,7 +276,13 @@ async function catalogFixture(weights: SharedSpaceWeights, quantization: 'float1
       { id: 'a/two', title: 'Two', category: 'a', vectorRows: { text: 1 } },
       { id: 'b/three', title: 'Three', category: 'b', vectorRows: { text: 2, audio: 0 } },
     ],
-    sharedSpace: { path: 'shared-space/weights.json', bytes: encoded.specBytes.byteLength, sha256: await sha256Hex(encoded.specBytes), dims: weights.dims, modalities: ['text', 'audio'] },
+    sharedSpace: {
+      path: 'shared-space/weights.json',
+      bytes: encoded.specBytes.byteLength,
+      sha256: await sha256Hex(encoded.specBytes),
+      dims: weights.dims,
+      modalities: ['text', 'audio'],
+    },
   } as Record<string, any>;
   const files = new Map<string, Uint8Array>([
     [`${BASE}manifest.json`, new TextEncoder().encode(JSON.stringify(manifest))],
@@ -335,7 +367,13 @@ describe('shared-space files', () => {
     const fixture = await catalogFixture(weights);
     const { fetch, calls } = fakeFetch(fixture.files);
     const files = await loadCatalogFiles(BASE, { fetch, caches: null });
-    expect(calls).toEqual([`${BASE}manifest.json`, `${BASE}vectors/text.int8`, `${BASE}vectors/audio.float16`, `${BASE}shared-space/weights.json`, `${BASE}shared-space/weights.bin`]);
+    expect(calls).toEqual([
+      `${BASE}manifest.json`,
+      `${BASE}vectors/text.int8`,
+      `${BASE}vectors/audio.float16`,
+      `${BASE}shared-space/weights.json`,
+      `${BASE}shared-space/weights.bin`,
+    ]);
     expect(files.sharedSpace!.files.map((f) => [f.path, f.bytes, f.fromCache])).toEqual([
       ['shared-space/weights.json', fixture.encoded.specBytes.byteLength, false],
       ['shared-space/weights.bin', fixture.encoded.weightsBytes.byteLength, false],
@@ -435,22 +473,51 @@ describe('shared-space files', () => {
 
   const spec = `${BASE}shared-space/weights.json`;
   const specCases: Array<[string, (s: Record<string, any>) => void, string, ((m: Record<string, any>) => void)?]> = [
-    ['input dims not the encoder\'s', (s) => {
-      s.modalities.text.inputDims = 5;
-      s.weightsManifest[0].weights[0].shape = [5, 6];
-    }, `${spec}: modalities.text: field "inputDims" is 5, but encoders.text has dims 4`],
-    ['another encoder version', (s) => (s.modalities.audio.encoder.version = '2'), `${spec}: modalities.audio: trained on encoder fixture-audio@2, but the catalog's audio vectors come from fixture-audio@1`],
-    ['dims not the manifest\'s', (s) => (s.dims = 7), `${spec}: field "dims" is 7, but the manifest's sharedSpace has dims 6`],
-    ['a kernel of the wrong shape', (s) => (s.weightsManifest[0].weights[2].shape = [3, 7]), `${spec}: weightsManifest[0].weights[2]: field "shape" must be [3, 6] (got [3, 7])`],
-    ['weights out of order', (s) => s.weightsManifest[0].weights.reverse(), `${spec}: weightsManifest[0].weights[0]: field "name" must be "text/kernel" (got "audio/bias")`],
+    [
+      "input dims not the encoder's",
+      (s) => {
+        s.modalities.text.inputDims = 5;
+        s.weightsManifest[0].weights[0].shape = [5, 6];
+      },
+      `${spec}: modalities.text: field "inputDims" is 5, but encoders.text has dims 4`,
+    ],
+    [
+      'another encoder version',
+      (s) => (s.modalities.audio.encoder.version = '2'),
+      `${spec}: modalities.audio: trained on encoder fixture-audio@2, but the catalog's audio vectors come from fixture-audio@1`,
+    ],
+    ["dims not the manifest's", (s) => (s.dims = 7), `${spec}: field "dims" is 7, but the manifest's sharedSpace has dims 6`],
+    [
+      'a kernel of the wrong shape',
+      (s) => (s.weightsManifest[0].weights[2].shape = [3, 7]),
+      `${spec}: weightsManifest[0].weights[2]: field "shape" must be [3, 6] (got [3, 7])`,
+    ],
+    [
+      'weights out of order',
+      (s) => s.weightsManifest[0].weights.reverse(),
+      `${spec}: weightsManifest[0].weights[0]: field "name" must be "text/kernel" (got "audio/bias")`,
+    ],
     ['weightsBytes off', (s) => (s.weightsBytes = 100), `${spec}: field "weightsBytes" is 100, but the weights listed take 108 bytes`],
-    ['unknown quantization', (s) => (s.weightsManifest[0].weights[1].quantization = { dtype: 'int4' }), `${spec}: weightsManifest[0].weights[1].quantization: field "dtype" must be "float16" or "uint8" (got "int4")`],
-    ['a binary outside its folder', (s) => (s.weightsManifest[0].paths = ['../weights.bin']), `${spec}: weightsManifest[0]: field "paths" must be one file name next to the spec (got an array)`],
+    [
+      'unknown quantization',
+      (s) => (s.weightsManifest[0].weights[1].quantization = { dtype: 'int4' }),
+      `${spec}: weightsManifest[0].weights[1].quantization: field "dtype" must be "float16" or "uint8" (got "int4")`,
+    ],
+    [
+      'a binary outside its folder',
+      (s) => (s.weightsManifest[0].paths = ['../weights.bin']),
+      `${spec}: weightsManifest[0]: field "paths" must be one file name next to the spec (got an array)`,
+    ],
     ['another format', (s) => (s.format = 'tfjs-layers'), `${spec}: field "format" must be "ondevice-recs/shared-space" (got "tfjs-layers")`],
     ['a newer version', (s) => (s.formatVersion = 2), `${spec}: field "formatVersion" must be 1 (got 2): this app reads shared spaces of version 1`],
     ['a misspelt field', (s) => (s.tempreature = 1), `${spec}: unknown field "tempreature"`],
-    ['modalities not the manifest\'s', (s) => delete s.modalities.audio, `${spec}: modalities: has text, but the manifest's sharedSpace lists text, audio`],
-    ['the catalog changed encoder since', () => undefined, `${spec}: modalities.text: trained on encoder fixture-text@1, but the catalog's text vectors come from fixture-text@9`, (m) => (m.encoders.text.version = '9')],
+    ["modalities not the manifest's", (s) => delete s.modalities.audio, `${spec}: modalities: has text, but the manifest's sharedSpace lists text, audio`],
+    [
+      'the catalog changed encoder since',
+      () => undefined,
+      `${spec}: modalities.text: trained on encoder fixture-text@1, but the catalog's text vectors come from fixture-text@9`,
+      (m) => (m.encoders.text.version = '9'),
+    ],
   ];
 
   it.each(specCases)('refuses a spec with %s', async (_, mutate, message, mutateManifest) => {
@@ -502,16 +569,32 @@ describe('manifest sharedSpace', () => {
   const cases: Array<[string, (e: Record<string, any>, m: Record<string, any>) => unknown, string]> = [
     ['not an object', (_, m) => (m.sharedSpace = 'weights.json'), 'manifest.json: field "sharedSpace" must be an object (got "weights.json")'],
     ['missing path', (e) => delete e.path, 'manifest.json: sharedSpace: missing field "path"'],
-    ['path outside the folder', (e) => (e.path = '../w.json'), 'manifest.json: sharedSpace: field "path" must be a relative path inside the catalog folder (got "../w.json")'],
-    ['path of a vector file', (e) => (e.path = 'vectors/text.int8'), 'manifest.json: sharedSpace: field "path" "vectors/text.int8" is also the path of a vector file'],
+    [
+      'path outside the folder',
+      (e) => (e.path = '../w.json'),
+      'manifest.json: sharedSpace: field "path" must be a relative path inside the catalog folder (got "../w.json")',
+    ],
+    [
+      'path of a vector file',
+      (e) => (e.path = 'vectors/text.int8'),
+      'manifest.json: sharedSpace: field "path" "vectors/text.int8" is also the path of a vector file',
+    ],
     ['bytes 0', (e) => (e.bytes = 0), 'manifest.json: sharedSpace: field "bytes" must be an integer ≥ 1 (got 0)'],
     ['bad sha256', (e) => (e.sha256 = 'xyz'), 'manifest.json: sharedSpace: field "sha256" must be 64 lowercase hex digits (got "xyz")'],
     ['dims not an integer', (e) => (e.dims = 6.5), 'manifest.json: sharedSpace: field "dims" must be an integer ≥ 1 (got 6.5)'],
     ['missing modalities', (e) => delete e.modalities, 'manifest.json: sharedSpace: missing field "modalities"'],
     ['one modality', (e) => (e.modalities = ['text']), 'manifest.json: sharedSpace: field "modalities" must list at least two modalities (got 1)'],
     ['a modality twice', (e) => (e.modalities = ['text', 'text']), 'manifest.json: sharedSpace: field "modalities" lists text twice'],
-    ['an unknown modality', (e) => (e.modalities = ['text', 'video']), 'manifest.json: sharedSpace: field "modalities[1]" must be text, image or audio (got "video")'],
-    ['a modality without vectors', (e) => (e.modalities = ['text', 'image']), 'manifest.json: sharedSpace: field "modalities" lists image, but the catalog has no image vectors (no vectorFiles.image)'],
+    [
+      'an unknown modality',
+      (e) => (e.modalities = ['text', 'video']),
+      'manifest.json: sharedSpace: field "modalities[1]" must be text, image or audio (got "video")',
+    ],
+    [
+      'a modality without vectors',
+      (e) => (e.modalities = ['text', 'image']),
+      'manifest.json: sharedSpace: field "modalities" lists image, but the catalog has no image vectors (no vectorFiles.image)',
+    ],
     ['an unknown field', (e) => (e.weights = 'w.bin'), 'manifest.json: sharedSpace: unknown field "weights"'],
   ];
 

@@ -5,12 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Encoder } from '../../src/engine/encoders/encoder.ts';
 import { normalizeText, SentencePieceTokenizer, type VocabEntry } from '../../src/engine/encoders/text/sentencepiece-tokenizer.ts';
-import {
-  DEFAULT_MAX_TEXT_CHARS,
-  loadUseLiteTextEncoder,
-  USE_LITE_MAX_TOKENS,
-  useLiteVocabPath,
-} from '../../src/engine/encoders/text/use-lite-text-encoder.ts';
+import { DEFAULT_MAX_TEXT_CHARS, loadUseLiteTextEncoder, USE_LITE_MAX_TOKENS, useLiteVocabPath } from '../../src/engine/encoders/text/use-lite-text-encoder.ts';
 import { fileModelSource } from '../../src/node/file-model-source.ts';
 import { initNodeTf } from '../../src/node/node-tf.ts';
 import { expectInputError } from './expect-input-error.ts';
@@ -54,7 +49,6 @@ function cosine(a: Float32Array, b: Float32Array): number {
   for (let i = 0; i < a.length; i++) dot += a[i]! * b[i]!;
   return dot; // both unit length
 }
-
 
 describe('SentencePieceTokenizer', () => {
   const tokenizer = new SentencePieceTokenizer(vocab);

@@ -138,8 +138,31 @@ describe("Y'CbCr → RGBA", () => {
     const { width, height } = opened;
     opened.input.dispose();
     const yuv = execFileSync('ffmpeg', ['-v', 'error', '-ss', '2', '-i', path, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'yuv420p', '-']);
-    const ref = execFileSync('ffmpeg', ['-v', 'error', '-ss', '2', '-i', path, '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgba', '-sws_flags', 'accurate_rnd+full_chroma_int+bitexact', '-']);
-    const ours = yuvToRgba({ format: 'I420', width, height, planes: packedYuvPlanes(new Uint8Array(yuv), 'I420', width, height), matrix: 'bt709', fullRange: false });
+    const ref = execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-ss',
+      '2',
+      '-i',
+      path,
+      '-frames:v',
+      '1',
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'rgba',
+      '-sws_flags',
+      'accurate_rnd+full_chroma_int+bitexact',
+      '-',
+    ]);
+    const ours = yuvToRgba({
+      format: 'I420',
+      width,
+      height,
+      planes: packedYuvPlanes(new Uint8Array(yuv), 'I420', width, height),
+      matrix: 'bt709',
+      fullRange: false,
+    });
     let sum = 0;
     for (let i = 0; i < ours.data.length; i++) sum += Math.abs(ours.data[i]! - ref[i]!);
     const meanDiff = sum / ours.data.length;
@@ -187,11 +210,19 @@ describe('a real clip', () => {
     await expectInputError(openVideo(bytes, 'play113.webm', { maxSeconds: 2 }), 'too-long');
     await expectInputError(openVideo(bytes, 'play113.webm', { maxBytes: 1000 }), 'too-large');
     // Cut short (a broken download): the container declares 5.1 s; a third of the file holds no complete cluster of frames.
-    await expectInputError(openVideo(bytes.subarray(0, Math.floor(bytes.length / 3)), 'cut.webm'), 'corrupt-video', /says it lasts 5\.1 s, but not one frame can be read/);
+    await expectInputError(
+      openVideo(bytes.subarray(0, Math.floor(bytes.length / 3)), 'cut.webm'),
+      'corrupt-video',
+      /says it lasts 5\.1 s, but not one frame can be read/,
+    );
     // Whole, but garbage from a third of the way in: the demuxer stops early, the frames cover too little of the 5.1 s.
     const garbled = Buffer.from(bytes);
     garbled.fill(0x5a, Math.floor(garbled.length / 3));
-    await expectInputError(openVideo(garbled, 'garbled.webm'), 'corrupt-video', /says it lasts 5\.1 s, but (frames for only \d\.\d s|not one frame) can be read/);
+    await expectInputError(
+      openVideo(garbled, 'garbled.webm'),
+      'corrupt-video',
+      /says it lasts 5\.1 s, but (frames for only \d\.\d s|not one frame) can be read/,
+    );
     // The original cinematic: Matroska with MS Video 1, a codec no browser decodes.
     await expectInputError(openVideo(readFileSync(clip()), 'play113.mkv'), 'undecodable-video');
   });

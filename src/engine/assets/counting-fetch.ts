@@ -86,7 +86,11 @@ type TfFetch = (input: RequestInfo | URL, init?: RequestInit) => Promise<Respons
  * is passed through (a copy is read for the weights' total), every other response (the weight
  * shards, fetched in parallel) counts its bytes.
  */
-export function countingModelFetch(modelJsonUrl: string, progress: ModelDownloadProgress, fetchFn: TfFetch = (input, init) => globalThis.fetch(input, init)): TfFetch {
+export function countingModelFetch(
+  modelJsonUrl: string,
+  progress: ModelDownloadProgress,
+  fetchFn: TfFetch = (input, init) => globalThis.fetch(input, init),
+): TfFetch {
   const modelJson = new URL(modelJsonUrl).href;
   return async (input, init) => {
     const response = await fetchFn(input, init);

@@ -30,7 +30,9 @@ export function chooseBackend(candidates: BackendCandidate[], override: string |
       if (forced && isUsable(forced)) {
         return { backend: forced.name, mode: 'forced', reason: `forced by configuration (${describeCandidate(forced)})`, notices };
       }
-      notices.push(`Backend "${override}" was requested but cannot be used here (${forced ? describeCandidate(forced) : 'not probed'}). Choosing by measurement instead.`);
+      notices.push(
+        `Backend "${override}" was requested but cannot be used here (${forced ? describeCandidate(forced) : 'not probed'}). Choosing by measurement instead.`,
+      );
     }
   }
   const best = ranked[0];

@@ -57,12 +57,25 @@ export async function chooseAtStartUp(options: StartUpOptions): Promise<StartUpC
   const { override } = options;
   const int8Probe = makeInt8ProbeData(INT8_PROBE_ITEMS);
 
-
   if (isBackendName(override)) {
     const candidates = [await options.probeBackend(override, options.probeItems, 3)];
-    if (!isUsable(candidates[0]!)) candidates.push(...(await probeAll(BACKEND_NAMES.filter((b) => b !== override), options)));
+    if (!isUsable(candidates[0]!))
+      candidates.push(
+        ...(await probeAll(
+          BACKEND_NAMES.filter((b) => b !== override),
+          options,
+        )),
+      );
     const int8Candidates = await probeInt8All(INT8_RANKER_NAMES, int8Probe);
-    return { choice: chooseBackend(candidates, override), candidates, int8Ranker: chooseInt8(int8Candidates), int8Candidates, remeasure: { backends: [], int8: [] }, key, rememberNow: false };
+    return {
+      choice: chooseBackend(candidates, override),
+      candidates,
+      int8Ranker: chooseInt8(int8Candidates),
+      int8Candidates,
+      remeasure: { backends: [], int8: [] },
+      key,
+      rememberNow: false,
+    };
   }
 
   const remembered = options.remember ? await readRememberedChoice(key) : undefined;
@@ -78,7 +91,10 @@ export async function chooseAtStartUp(options: StartUpOptions): Promise<StartUpC
         backend: remembered.backend,
         mode: 'remembered',
         reason: `measured on this browser and adapter ${describeAge(age)} (${summary}); checked now${stale ? ', measuring again in the background' : ''}`,
-        notices: override !== undefined && override !== '' ? [`Unknown backend "${override}": expected one of ${BACKEND_NAMES.join(', ')}. Using the measured choice instead.`] : [],
+        notices:
+          override !== undefined && override !== ''
+            ? [`Unknown backend "${override}": expected one of ${BACKEND_NAMES.join(', ')}. Using the measured choice instead.`]
+            : [],
       };
       return {
         choice,
@@ -94,17 +110,25 @@ export async function chooseAtStartUp(options: StartUpOptions): Promise<StartUpC
 
   // Measure now, except behind software adapters.
   const deferred = new Map<BackendName, string>();
-  if ('adapter' in gpu && gpu.adapter.software) deferred.set('webgpu', `software adapter (${gpu.adapter.architecture || gpu.adapter.description || 'unknown'}): ${SOFTWARE_NOTE}`);
+  if ('adapter' in gpu && gpu.adapter.software)
+    deferred.set('webgpu', `software adapter (${gpu.adapter.architecture || gpu.adapter.description || 'unknown'}): ${SOFTWARE_NOTE}`);
   const gl = describeWebGlRenderer();
   if ('renderer' in gl && gl.software) deferred.set('webgl', `software renderer (${gl.renderer}): ${SOFTWARE_NOTE}`);
-  const candidates = await probeAll(BACKEND_NAMES.filter((b) => !deferred.has(b) && b !== 'cpu'), options);
+  const candidates = await probeAll(
+    BACKEND_NAMES.filter((b) => !deferred.has(b) && b !== 'cpu'),
+    options,
+  );
   // tfjs's plain-JS backend does WASM's arithmetic without SIMD: where WASM works it is measured later.
   const wasm = candidates.find((c) => c.name === 'wasm');
   if (wasm && isUsable(wasm)) deferred.set('cpu', `plain JS, slower than WebAssembly wherever that works: ${SOFTWARE_NOTE}`);
   else candidates.push(...(await probeAll(['cpu'], options)));
-  for (const [name, why] of deferred) candidates.push({ name, available: true, deferred: why, ...(name === 'webgpu' && 'adapter' in gpu ? { adapter: gpu.adapter } : {}) });
+  for (const [name, why] of deferred)
+    candidates.push({ name, available: true, deferred: why, ...(name === 'webgpu' && 'adapter' in gpu ? { adapter: gpu.adapter } : {}) });
   const int8Deferred: Int8RankerName[] = deferred.has('webgpu') ? ['webgpu'] : [];
-  const int8Candidates = await probeInt8All(INT8_RANKER_NAMES.filter((n) => !int8Deferred.includes(n)), int8Probe);
+  const int8Candidates = await probeInt8All(
+    INT8_RANKER_NAMES.filter((n) => !int8Deferred.includes(n)),
+    int8Probe,
+  );
   for (const name of int8Deferred) int8Candidates.push({ name, available: true, deferred: deferred.get('webgpu')! });
   const choice = chooseBackend(candidates, override);
   return {
@@ -147,7 +171,14 @@ export function mergeCandidates<T extends { name: string }>(before: T[], after: 
   return [...before.filter((c) => !names.has(c.name)), ...after];
 }
 
-export function rememberedRecord(key: string, backend: BackendName, int8: Int8RankerName, candidates: BackendCandidate[], int8Candidates: Int8RankerCandidate[], now: number): RememberedChoice {
+export function rememberedRecord(
+  key: string,
+  backend: BackendName,
+  int8: Int8RankerName,
+  candidates: BackendCandidate[],
+  int8Candidates: Int8RankerCandidate[],
+  now: number,
+): RememberedChoice {
   return { key, backend, int8Ranker: int8, measuredAt: now, candidates, int8Candidates };
 }
 

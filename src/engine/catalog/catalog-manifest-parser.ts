@@ -51,7 +51,9 @@ export function parseCatalogManifest(json: unknown, source: string): CatalogMani
 
   const schemaVersion = top.integer('schemaVersion', 0);
   if (schemaVersion !== CATALOG_SCHEMA_VERSION) {
-    top.fail(`field "schemaVersion" must be ${CATALOG_SCHEMA_VERSION} (got ${schemaVersion}): this app reads catalogs of schema version ${CATALOG_SCHEMA_VERSION}`);
+    top.fail(
+      `field "schemaVersion" must be ${CATALOG_SCHEMA_VERSION} (got ${schemaVersion}): this app reads catalogs of schema version ${CATALOG_SCHEMA_VERSION}`,
+    );
   }
   const name = top.string('name');
   if (name.length > MAX_ID_LENGTH) top.fail(`field "name" has ${name.length} characters; the limit is ${MAX_ID_LENGTH}`);
@@ -102,7 +104,11 @@ export function parseCatalogManifest(json: unknown, source: string): CatalogMani
   if (graphJson !== undefined) manifest.graph = parseCatalogGraph(source, graphJson);
   if (learnedJson !== undefined) {
     const otherPaths = [...Object.values(vectorFiles).map((f) => f.path), ...(sharedSpace ? [sharedSpace.path] : [])];
-    manifest.learnedModel = parseLearnedModel(source, learnedJson, { itemCount: items.length, encoderDims: Object.fromEntries(Object.entries(encoders).map(([m, e]) => [m, e.dims])), otherPaths });
+    manifest.learnedModel = parseLearnedModel(source, learnedJson, {
+      itemCount: items.length,
+      encoderDims: Object.fromEntries(Object.entries(encoders).map(([m, e]) => [m, e.dims])),
+      otherPaths,
+    });
   }
   return manifest;
 }
@@ -128,11 +134,7 @@ function parseEncoders(source: string, json: Json): Partial<Record<Modality, Enc
   return Object.fromEntries(entries);
 }
 
-function parseVectorFiles(
-  source: string,
-  json: Json,
-  encoders: Partial<Record<Modality, EncoderInfo>>,
-): Partial<Record<Modality, CatalogVectorFile>> {
+function parseVectorFiles(source: string, json: Json, encoders: Partial<Record<Modality, EncoderInfo>>): Partial<Record<Modality, CatalogVectorFile>> {
   const paths = new Map<string, Modality>();
   const entries = checkModalityKeys(source, 'vectorFiles', json).map((modality): [Modality, CatalogVectorFile] => {
     const f = objectAt(source, `vectorFiles.${modality}`, json[modality]);
@@ -274,7 +276,9 @@ function parseFusion(source: string, json: Json): CatalogFusionModel {
   const weightsJson = f.object('weights');
   const w = new Fields(source, 'fusion.weights', weightsJson);
   // `graph` came last (catalogs built before it have no weight for it: 0, and MLP rows for the others only).
-  const weights = Object.fromEntries(FEATURES.map((name) => [name, name === 'graph' ? (w.number(name, -1e6, 1e6, 'optional') ?? 0) : (w.number(name, -1e6, 1e6) as number)])) as Record<FeatureName, number>;
+  const weights = Object.fromEntries(
+    FEATURES.map((name) => [name, name === 'graph' ? (w.number(name, -1e6, 1e6, 'optional') ?? 0) : (w.number(name, -1e6, 1e6) as number)]),
+  ) as Record<FeatureName, number>;
   w.noOthers();
   const out: CatalogFusionModel = {
     head,
@@ -304,7 +308,10 @@ function parseFusion(source: string, json: Json): CatalogFusionModel {
       if (list.length !== length || !list.every((x) => typeof x === 'number' && Number.isFinite(x))) m.fail(`field "${name}" must be ${length} finite numbers`);
       return list as number[];
     };
-    const w1 = m.array('w1').length === (FEATURES.length - 1) * hidden ? [...numbers('w1', (FEATURES.length - 1) * hidden), ...new Array<number>(hidden).fill(0)] : numbers('w1', FEATURES.length * hidden);
+    const w1 =
+      m.array('w1').length === (FEATURES.length - 1) * hidden
+        ? [...numbers('w1', (FEATURES.length - 1) * hidden), ...new Array<number>(hidden).fill(0)]
+        : numbers('w1', FEATURES.length * hidden);
     out.mlp = { hidden, w1, b1: numbers('b1', hidden), w2: numbers('w2', hidden), b2: m.number('b2', -1e6, 1e6) as number };
     m.noOthers();
   }

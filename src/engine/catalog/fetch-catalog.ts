@@ -178,7 +178,19 @@ export async function loadCatalogFiles(catalogUrl: string, options: LoadCatalogO
     const url = catalogFileUrl(baseUrl, file.path);
     const key = vectorCacheKey(url, file.sha256);
     keep.add(key);
-    const got = await loadVerifiedFile(doFetch, cache, baseUrl, url, key, file.path, 'catalog vector file', (bytes) => decodeVectorFile(bytes, file, url), notices, progress('catalog', `${modality} vectors`, file.bytes), file.bytes);
+    const got = await loadVerifiedFile(
+      doFetch,
+      cache,
+      baseUrl,
+      url,
+      key,
+      file.path,
+      'catalog vector file',
+      (bytes) => decodeVectorFile(bytes, file, url),
+      notices,
+      progress('catalog', `${modality} vectors`, file.bytes),
+      file.bytes,
+    );
     bytesFetched += got.bytesFetched;
     vectors[modality] = { data: got.value, dims: file.dims, count: file.count };
     fromCache[modality] = got.fromCache;
@@ -191,7 +203,19 @@ export async function loadCatalogFiles(catalogUrl: string, options: LoadCatalogO
     const specUrl = catalogFileUrl(baseUrl, entry.path);
     const specKey = vectorCacheKey(specUrl, entry.sha256);
     keep.add(specKey);
-    const spec = await loadVerifiedFile(doFetch, cache, baseUrl, specUrl, specKey, entry.path, 'catalog shared-space spec', (bytes) => decodeSharedSpaceSpecFile(bytes, manifest, specUrl), notices, progress('shared-space', 'shared-space spec', entry.bytes), entry.bytes);
+    const spec = await loadVerifiedFile(
+      doFetch,
+      cache,
+      baseUrl,
+      specUrl,
+      specKey,
+      entry.path,
+      'catalog shared-space spec',
+      (bytes) => decodeSharedSpaceSpecFile(bytes, manifest, specUrl),
+      notices,
+      progress('shared-space', 'shared-space spec', entry.bytes),
+      entry.bytes,
+    );
     const weightsPath = sharedSpaceWeightsPath(entry, spec.value);
     const weightsUrl = catalogFileUrl(baseUrl, weightsPath);
     const weightsKey = vectorCacheKey(weightsUrl, spec.value.weightsSha256);
@@ -229,12 +253,26 @@ export async function loadCatalogFiles(catalogUrl: string, options: LoadCatalogO
       const url = catalogFileUrl(baseUrl, path);
       const key = vectorCacheKey(url, sha256);
       keep.add(key);
-      const got = await loadVerifiedFile(doFetch, cache, baseUrl, url, key, path, what, (b) => decode(b, url), notices, progress('catalog', what, bytes), bytes);
+      const got = await loadVerifiedFile(
+        doFetch,
+        cache,
+        baseUrl,
+        url,
+        key,
+        path,
+        what,
+        (b) => decode(b, url),
+        notices,
+        progress('catalog', what, bytes),
+        bytes,
+      );
       bytesFetched += got.bytesFetched;
       return got.value;
     };
     const weights = await load(learned.path, learned.sha256, learned.bytes, 'learned model', (b, url) => decodeLearnedWeights(b, learned, layout, url));
-    const itemVectors = await load(learned.itemVectors.path, learned.itemVectors.sha256, learned.itemVectors.bytes, 'learned item vectors', (b, url) => decodeLearnedItemVectors(b, learned.itemVectors, url));
+    const itemVectors = await load(learned.itemVectors.path, learned.itemVectors.sha256, learned.itemVectors.bytes, 'learned item vectors', (b, url) =>
+      decodeLearnedItemVectors(b, learned.itemVectors, url),
+    );
     learnedModel = { entry: learned, weights, itemVectors };
   }
 
@@ -244,14 +282,38 @@ export async function loadCatalogFiles(catalogUrl: string, options: LoadCatalogO
     const url = catalogFileUrl(baseUrl, graphEntry.path);
     const key = vectorCacheKey(url, graphEntry.sha256);
     keep.add(key);
-    const got = await loadVerifiedFile(doFetch, cache, baseUrl, url, key, graphEntry.path, 'catalog item graph', (bytes) => decodeItemGraphFile(bytes, graphEntry, manifest.items.length, url), notices, progress('catalog', 'item graph', graphEntry.bytes), graphEntry.bytes);
+    const got = await loadVerifiedFile(
+      doFetch,
+      cache,
+      baseUrl,
+      url,
+      key,
+      graphEntry.path,
+      'catalog item graph',
+      (bytes) => decodeItemGraphFile(bytes, graphEntry, manifest.items.length, url),
+      notices,
+      progress('catalog', 'item graph', graphEntry.bytes),
+      graphEntry.bytes,
+    );
     bytesFetched += got.bytesFetched;
     graph = got.value;
   }
 
   signal?.throwIfAborted();
   if (cache) await pruneOtherVersions(cache, baseUrl, keep, notices);
-  return { baseUrl, manifest, vectors, files, fromCache, ...(sharedSpace ? { sharedSpace } : {}), ...(learnedModel ? { learnedModel } : {}), ...(graph ? { graph } : {}), bytesFetched, notices, ms: now() - started };
+  return {
+    baseUrl,
+    manifest,
+    vectors,
+    files,
+    fromCache,
+    ...(sharedSpace ? { sharedSpace } : {}),
+    ...(learnedModel ? { learnedModel } : {}),
+    ...(graph ? { graph } : {}),
+    bytesFetched,
+    notices,
+    ms: now() - started,
+  };
 }
 
 /**
@@ -280,7 +342,8 @@ async function fetchBytes(doFetch: FetchFn, url: string, what: string, progress:
   try {
     bytes = await readBodyCounting(response, (n) => progress.add(n), maxBytes);
   } catch (error) {
-    if (error instanceof BodyTooLongError) throw new CatalogFormatError(`${what} ${url}: too long: more than the ${maxBytes} bytes expected (download stopped there)`);
+    if (error instanceof BodyTooLongError)
+      throw new CatalogFormatError(`${what} ${url}: too long: more than the ${maxBytes} bytes expected (download stopped there)`);
     if (isAbort(error)) throw error;
     throw new Error(`${what} ${url}: the download broke off: ${(error as Error).message}`, { cause: error });
   }

@@ -3,7 +3,10 @@ import type { CatalogItemCard } from '../../protocol/catalog-view.ts';
 import { catalogFileUrl, type CatalogItem } from './catalog-manifest.ts';
 
 /** Absolute URLs of an item's image (a video's poster), sound and video, for the fields it has. */
-export function itemMediaUrls(catalogBaseUrl: string, item: Pick<CatalogItem, 'image' | 'audio' | 'video'>): { imageUrl?: string; audioUrl?: string; videoUrl?: string } {
+export function itemMediaUrls(
+  catalogBaseUrl: string,
+  item: Pick<CatalogItem, 'image' | 'audio' | 'video'>,
+): { imageUrl?: string; audioUrl?: string; videoUrl?: string } {
   return {
     ...(item.image !== undefined ? { imageUrl: catalogFileUrl(catalogBaseUrl, item.image) } : {}),
     ...(item.audio !== undefined ? { audioUrl: catalogFileUrl(catalogBaseUrl, item.audio) } : {}),

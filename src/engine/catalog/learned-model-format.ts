@@ -60,7 +60,10 @@ export interface ShippedWeight {
  * The arrays a model file holds, in order. Mirrors `weightSpecs` (model-weights.ts), which
  * the worker checks the decoded arrays against again; `pooling` ships the tower only.
  */
-export function shippedWeights(entry: Pick<CatalogLearnedModel, 'dims' | 'maxLength' | 'blocks' | 'idItems' | 'userModel'>, modalityDims: ReadonlyArray<{ name: string; dims: number }>): ShippedWeight[] {
+export function shippedWeights(
+  entry: Pick<CatalogLearnedModel, 'dims' | 'maxLength' | 'blocks' | 'idItems' | 'userModel'>,
+  modalityDims: ReadonlyArray<{ name: string; dims: number }>,
+): ShippedWeight[] {
   const d = entry.dims;
   const out: ShippedWeight[] = [];
   for (const m of modalityDims) out.push({ name: `tower.${m.name}.kernel`, size: m.dims * d }, { name: `tower.${m.name}.bias`, size: d });
@@ -81,7 +84,10 @@ export function shippedWeights(entry: Pick<CatalogLearnedModel, 'dims' | 'maxLen
 }
 
 /** The tower's modalities with their encoder dims. */
-export function towerModalities(entry: Pick<CatalogLearnedModel, 'modalities'>, encoderDims: Partial<Record<Modality, number>>): Array<{ name: Modality; dims: number }> {
+export function towerModalities(
+  entry: Pick<CatalogLearnedModel, 'modalities'>,
+  encoderDims: Partial<Record<Modality, number>>,
+): Array<{ name: Modality; dims: number }> {
   return entry.modalities.map((m) => ({ name: m, dims: encoderDims[m] ?? 0 }));
 }
 
@@ -105,11 +111,18 @@ export function encodeLearnedWeights(weights: ReadonlyMap<string, Float32Array>,
  * Checks a fetched weights file against its entry (length, SHA-256, every value finite) and
  * splits it into named arrays. Throws CatalogFormatError naming the file and the problem.
  */
-export async function decodeLearnedWeights(bytes: Uint8Array, entry: CatalogLearnedModel, layout: readonly ShippedWeight[], source: string): Promise<Map<string, Float32Array>> {
+export async function decodeLearnedWeights(
+  bytes: Uint8Array,
+  entry: CatalogLearnedModel,
+  layout: readonly ShippedWeight[],
+  source: string,
+): Promise<Map<string, Float32Array>> {
   const expected = layout.reduce((s, w) => s + w.size, 0) * 4;
   if (bytes.byteLength !== entry.bytes || bytes.byteLength !== expected) {
     const problem = bytes.byteLength < expected ? 'truncated' : bytes.byteLength > expected ? 'too long' : 'size differs from the manifest';
-    throw new CatalogFormatError(`${source}: ${problem}: the model's config takes ${expected} bytes, the manifest says ${entry.bytes}, the file has ${bytes.byteLength}`);
+    throw new CatalogFormatError(
+      `${source}: ${problem}: the model's config takes ${expected} bytes, the manifest says ${entry.bytes}, the file has ${bytes.byteLength}`,
+    );
   }
   const digest = await sha256Hex(bytes);
   if (digest !== entry.sha256) throw new CatalogFormatError(`${source}: sha256 mismatch: manifest has ${entry.sha256}, file has ${digest}`);
@@ -132,7 +145,9 @@ export async function decodeLearnedWeights(bytes: Uint8Array, entry: CatalogLear
 /** Checks the item-vector file (length, SHA-256, scales) and returns its bytes for a zero-copy int8 view. */
 export async function decodeLearnedItemVectors(bytes: Uint8Array, file: CatalogVectorFile, source: string): Promise<Uint8Array> {
   if (bytes.byteLength !== file.bytes) {
-    throw new CatalogFormatError(`${source}: ${bytes.byteLength < file.bytes ? 'truncated' : 'too long'}: expected ${file.bytes} bytes, got ${bytes.byteLength}`);
+    throw new CatalogFormatError(
+      `${source}: ${bytes.byteLength < file.bytes ? 'truncated' : 'too long'}: expected ${file.bytes} bytes, got ${bytes.byteLength}`,
+    );
   }
   const digest = await sha256Hex(bytes);
   if (digest !== file.sha256) throw new CatalogFormatError(`${source}: sha256 mismatch: manifest has ${file.sha256}, file has ${digest}`);
@@ -147,7 +162,8 @@ function fail(source: string, problem: string): never {
 
 function intField(source: string, json: Json, key: string, min: number, max: number): number {
   const v = json[key];
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max) fail(source, `field "${key}" must be an integer from ${min} to ${max} (got ${describe(v)})`);
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max)
+    fail(source, `field "${key}" must be an integer from ${min} to ${max} (got ${describe(v)})`);
   return v;
 }
 
@@ -164,7 +180,11 @@ const VECTOR_KNOWN = ['path', 'format', 'count', 'dims', 'bytes', 'sha256'];
  * modalities have encoders, the item vectors have one int8 row per item of the model's
  * width, the weights file has exactly the size the config implies, paths are distinct.
  */
-export function parseLearnedModel(source: string, json: unknown, context: { itemCount: number; encoderDims: Partial<Record<Modality, number>>; otherPaths: readonly string[] }): CatalogLearnedModel {
+export function parseLearnedModel(
+  source: string,
+  json: unknown,
+  context: { itemCount: number; encoderDims: Partial<Record<Modality, number>>; otherPaths: readonly string[] },
+): CatalogLearnedModel {
   if (!isObject(json)) fail(source, `must be an object (got ${describe(json)})`);
   const unknown = Object.keys(json).find((k) => !KNOWN.includes(k));
   if (unknown !== undefined) fail(source, `unknown field "${unknown}"`);
@@ -175,16 +195,21 @@ export function parseLearnedModel(source: string, json: unknown, context: { item
   const blocks = intField(source, json, 'blocks', 1, 2);
   const idItems = intField(source, json, 'idItems', 0, context.itemCount);
   if (idItems !== 0 && idItems !== context.itemCount) fail(source, `field "idItems" must be 0 or the number of items (${context.itemCount}), got ${idItems}`);
-  if (json.userModel !== 'sequence' && json.userModel !== 'pooling') fail(source, `field "userModel" must be "sequence" or "pooling" (got ${describe(json.userModel)})`);
+  if (json.userModel !== 'sequence' && json.userModel !== 'pooling')
+    fail(source, `field "userModel" must be "sequence" or "pooling" (got ${describe(json.userModel)})`);
   const list = json.modalities;
   if (!Array.isArray(list) || list.length === 0) fail(source, `field "modalities" must be a non-empty array`);
   const modalities = MODALITIES.filter((m) => list.includes(m));
   if (modalities.length !== list.length) fail(source, `field "modalities" must list distinct modalities (text, image, audio), got ${describe(list)}`);
   for (const m of modalities) if (context.encoderDims[m] === undefined) fail(source, `field "modalities" lists ${m}, but the catalog has no ${m} encoder`);
   const blendWeight = json.blendWeight;
-  if (typeof blendWeight !== 'number' || !Number.isFinite(blendWeight) || blendWeight < 0 || blendWeight > 100) fail(source, `field "blendWeight" must be a number from 0 to 100 (got ${describe(blendWeight)})`);
+  if (typeof blendWeight !== 'number' || !Number.isFinite(blendWeight) || blendWeight < 0 || blendWeight > 100)
+    fail(source, `field "blendWeight" must be a number from 0 to 100 (got ${describe(blendWeight)})`);
   const training = json.training;
-  if (!isObject(training) || !Object.values(training).every((v) => (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'string' || typeof v === 'boolean')) {
+  if (
+    !isObject(training) ||
+    !Object.values(training).every((v) => (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'string' || typeof v === 'boolean')
+  ) {
     fail(source, 'field "training" must be an object of numbers, strings and booleans');
   }
   const entry: CatalogLearnedModel = {
@@ -202,9 +227,14 @@ export function parseLearnedModel(source: string, json: unknown, context: { item
     training: training as CatalogLearnedModel['training'],
   };
   const expected = shippedWeights(entry, towerModalities(entry, context.encoderDims)).reduce((s, w) => s + w.size, 0) * 4;
-  if (entry.bytes !== expected) fail(source, `field "bytes" is ${entry.bytes}, but a model of this config (dims ${dims}, ${modalities.join('+')}, ${entry.userModel}) takes ${expected} bytes`);
+  if (entry.bytes !== expected)
+    fail(
+      source,
+      `field "bytes" is ${entry.bytes}, but a model of this config (dims ${dims}, ${modalities.join('+')}, ${entry.userModel}) takes ${expected} bytes`,
+    );
   const paths = [entry.path, entry.itemVectors.path];
-  if (paths[0] === paths[1] || paths.some((p) => context.otherPaths.includes(p))) fail(source, `paths ${describe(paths)} must differ from each other and from the catalog's other files`);
+  if (paths[0] === paths[1] || paths.some((p) => context.otherPaths.includes(p)))
+    fail(source, `paths ${describe(paths)} must differ from each other and from the catalog's other files`);
   return entry;
 }
 

@@ -45,7 +45,9 @@ export class LoadedCatalog {
       const file = files.manifest.vectorFiles[modality]!;
       if (!decoded) throw new Error(`catalog ${files.manifest.name}: no decoded vectors for ${modality}`);
       if (decoded.dims !== file.dims || decoded.count !== file.count || decoded.data.length !== file.count * file.dims) {
-        throw new Error(`catalog ${files.manifest.name}: ${modality} vectors do not match the manifest (${decoded.count} × ${decoded.dims}, manifest ${file.count} × ${file.dims})`);
+        throw new Error(
+          `catalog ${files.manifest.name}: ${modality} vectors do not match the manifest (${decoded.count} × ${decoded.dims}, manifest ${file.count} × ${file.dims})`,
+        );
       }
       this.byModality.set(modality, {
         dims: file.dims,
@@ -61,7 +63,8 @@ export class LoadedCatalog {
         if (!p) continue;
         const m = this.byModality.get(modality);
         if (!m) throw new Error(`catalog ${files.manifest.name}: the shared space projects ${modality}, but the catalog has no ${modality} vectors`);
-        if (p.inputDims !== m.dims) throw new Error(`catalog ${files.manifest.name}: the shared space takes ${p.inputDims}-d ${modality} vectors, the catalog has ${m.dims}-d`);
+        if (p.inputDims !== m.dims)
+          throw new Error(`catalog ${files.manifest.name}: the shared space takes ${p.inputDims}-d ${modality} vectors, the catalog has ${m.dims}-d`);
       }
       this.sharedSpace = new SharedSpace(weights);
     } else this.sharedSpace = undefined;
@@ -189,7 +192,9 @@ export class LoadedCatalog {
     this.require(modality);
     if (!this.sharedSpace) throw new RangeError(`catalog "${this.manifest.name}" has no shared space`);
     if (!this.sharedSpace.has(modality)) {
-      throw new RangeError(`the shared space of catalog "${this.manifest.name}" has no ${String(modality)} projection (it has: ${this.sharedSpace.modalities.join(', ')})`);
+      throw new RangeError(
+        `the shared space of catalog "${this.manifest.name}" has no ${String(modality)} projection (it has: ${this.sharedSpace.modalities.join(', ')})`,
+      );
     }
     return this.sharedSpace;
   }

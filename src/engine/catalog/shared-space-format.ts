@@ -162,7 +162,10 @@ export async function encodeSharedSpace(weights: SharedSpaceWeights, options: En
     }
     modalities[modality] = { inputDims: p.inputDims, encoder: { name: encoder.name, version: encoder.version } };
     const names = weightNames(modality);
-    for (const [name, shape, values] of [[names.kernel, [p.inputDims, dims], p.kernel], [names.bias, [dims], p.bias]] as const) {
+    for (const [name, shape, values] of [
+      [names.kernel, [p.inputDims, dims], p.kernel],
+      [names.bias, [dims], p.bias],
+    ] as const) {
       const q = quantize(values, quantization);
       entries.push({ name, shape: [...shape], dtype: 'float32', ...q.entry });
       parts.push(q.bytes);
@@ -193,7 +196,6 @@ export async function encodeSharedSpace(weights: SharedSpaceWeights, options: En
 // ---------------------------------------------------------------------------------------
 // parse + decode (worker)
 
-
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 const FILE_NAME = /^[^/\\\u0000-\u001f\u007f]+$/;
 
@@ -212,7 +214,8 @@ export function parseSharedSpaceSpec(json: unknown, source: string, manifest: Ca
     if (extra !== undefined) fail(where, `unknown field "${extra}"`);
   };
   const positiveInt = (where: string, key: string, value: unknown, min = 1): number => {
-    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min) fail(where, `field "${key}" must be an integer ≥ ${min} (got ${describe(value)})`);
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min)
+      fail(where, `field "${key}" must be an integer ≥ ${min} (got ${describe(value)})`);
     return value as number;
   };
   const entry = manifest.sharedSpace;
@@ -222,7 +225,10 @@ export function parseSharedSpaceSpec(json: unknown, source: string, manifest: Ca
   known('', top, ['format', 'formatVersion', 'dims', 'temperature', 'modalities', 'weightsManifest', 'weightsBytes', 'weightsSha256', 'training']);
   if (top.format !== SHARED_SPACE_FORMAT) fail('', `field "format" must be "${SHARED_SPACE_FORMAT}" (got ${describe(top.format)})`);
   if (top.formatVersion !== SHARED_SPACE_FORMAT_VERSION) {
-    fail('', `field "formatVersion" must be ${SHARED_SPACE_FORMAT_VERSION} (got ${describe(top.formatVersion)}): this app reads shared spaces of version ${SHARED_SPACE_FORMAT_VERSION}`);
+    fail(
+      '',
+      `field "formatVersion" must be ${SHARED_SPACE_FORMAT_VERSION} (got ${describe(top.formatVersion)}): this app reads shared spaces of version ${SHARED_SPACE_FORMAT_VERSION}`,
+    );
   }
   const dims = positiveInt('', 'dims', top.dims);
   if (dims !== entry.dims) fail('', `field "dims" is ${dims}, but the manifest's sharedSpace has dims ${entry.dims}`);
@@ -231,7 +237,8 @@ export function parseSharedSpaceSpec(json: unknown, source: string, manifest: Ca
   }
   if (!isObject(top.training)) fail('', `field "training" must be an object (got ${describe(top.training)})`);
   const weightsBytes = positiveInt('', 'weightsBytes', top.weightsBytes);
-  if (typeof top.weightsSha256 !== 'string' || !SHA256_HEX.test(top.weightsSha256)) fail('', `field "weightsSha256" must be 64 lowercase hex digits (got ${describe(top.weightsSha256)})`);
+  if (typeof top.weightsSha256 !== 'string' || !SHA256_HEX.test(top.weightsSha256))
+    fail('', `field "weightsSha256" must be 64 lowercase hex digits (got ${describe(top.weightsSha256)})`);
 
   // Modalities: exactly the manifest's, each matching the catalog's encoder.
   if (!isObject(top.modalities)) fail('', `field "modalities" must be an object (got ${describe(top.modalities)})`);
@@ -255,12 +262,16 @@ export function parseSharedSpaceSpec(json: unknown, source: string, manifest: Ca
     const enc = mj.encoder as Json;
     known(`${where}.encoder`, enc, ['name', 'version']);
     for (const key of ['name', 'version']) {
-      if (typeof enc[key] !== 'string' || (enc[key] as string).trim() === '') fail(`${where}.encoder`, `field "${key}" must be a non-empty string (got ${describe(enc[key])})`);
+      if (typeof enc[key] !== 'string' || (enc[key] as string).trim() === '')
+        fail(`${where}.encoder`, `field "${key}" must be a non-empty string (got ${describe(enc[key])})`);
     }
     const catalogEncoder = manifest.encoders[modality]!;
     if (inputDims !== catalogEncoder.dims) fail(where, `field "inputDims" is ${inputDims}, but encoders.${modality} has dims ${catalogEncoder.dims}`);
     if (enc.name !== catalogEncoder.name || enc.version !== catalogEncoder.version) {
-      fail(where, `trained on encoder ${enc.name as string}@${enc.version as string}, but the catalog's ${modality} vectors come from ${catalogEncoder.name}@${catalogEncoder.version}`);
+      fail(
+        where,
+        `trained on encoder ${enc.name as string}@${enc.version as string}, but the catalog's ${modality} vectors come from ${catalogEncoder.name}@${catalogEncoder.version}`,
+      );
     }
     modalities[modality] = { inputDims, encoder: { name: enc.name as string, version: enc.version as string } };
   }
@@ -308,12 +319,17 @@ export function parseSharedSpaceSpec(json: unknown, source: string, manifest: Ca
         out.quantization = { dtype: 'float16' };
       } else if (qj.dtype === 'uint8') {
         known(`${where}.quantization`, qj, ['dtype', 'min', 'scale']);
-        if (typeof qj.min !== 'number' || !Number.isFinite(qj.min)) fail(`${where}.quantization`, `field "min" must be a finite number (got ${describe(qj.min)})`);
-        if (typeof qj.scale !== 'number' || !Number.isFinite(qj.scale) || qj.scale < 0) fail(`${where}.quantization`, `field "scale" must be a number ≥ 0 (got ${describe(qj.scale)})`);
+        if (typeof qj.min !== 'number' || !Number.isFinite(qj.min))
+          fail(`${where}.quantization`, `field "min" must be a finite number (got ${describe(qj.min)})`);
+        if (typeof qj.scale !== 'number' || !Number.isFinite(qj.scale) || qj.scale < 0)
+          fail(`${where}.quantization`, `field "scale" must be a number ≥ 0 (got ${describe(qj.scale)})`);
         out.quantization = { dtype: 'uint8', min: qj.min as number, scale: qj.scale as number };
       } else fail(`${where}.quantization`, `field "dtype" must be "float16" or "uint8" (got ${describe(qj.dtype)})`);
     }
-    total += entryBytes(out, want.shape.reduce((a, b) => a * b, 1));
+    total += entryBytes(
+      out,
+      want.shape.reduce((a, b) => a * b, 1),
+    );
     return out;
   });
   if (total !== weightsBytes) fail('', `field "weightsBytes" is ${weightsBytes}, but the weights listed take ${total} bytes`);
@@ -336,7 +352,9 @@ export async function decodeSharedSpaceSpecFile(bytes: Uint8Array, manifest: Cat
   const entry = manifest.sharedSpace;
   if (!entry) throw new CatalogFormatError(`${source}: the catalog manifest has no sharedSpace entry`);
   if (bytes.byteLength !== entry.bytes) {
-    throw new CatalogFormatError(`${source}: ${bytes.byteLength < entry.bytes ? 'truncated' : 'too long'}: expected ${entry.bytes} bytes, got ${bytes.byteLength}`);
+    throw new CatalogFormatError(
+      `${source}: ${bytes.byteLength < entry.bytes ? 'truncated' : 'too long'}: expected ${entry.bytes} bytes, got ${bytes.byteLength}`,
+    );
   }
   const digest = await sha256Hex(bytes);
   if (digest !== entry.sha256) throw new CatalogFormatError(`${source}: sha256 mismatch: manifest has ${entry.sha256}, file has ${digest}`);
@@ -352,7 +370,9 @@ export async function decodeSharedSpaceSpecFile(bytes: Uint8Array, manifest: Cat
 /** Checks the binary's size and SHA-256 against the spec and decodes every weight to float32. */
 export async function decodeSharedSpaceWeights(bytes: Uint8Array, spec: SharedSpaceSpec, source: string): Promise<SharedSpaceWeights> {
   if (bytes.byteLength !== spec.weightsBytes) {
-    throw new CatalogFormatError(`${source}: ${bytes.byteLength < spec.weightsBytes ? 'truncated' : 'too long'}: expected ${spec.weightsBytes} bytes, got ${bytes.byteLength}`);
+    throw new CatalogFormatError(
+      `${source}: ${bytes.byteLength < spec.weightsBytes ? 'truncated' : 'too long'}: expected ${spec.weightsBytes} bytes, got ${bytes.byteLength}`,
+    );
   }
   const digest = await sha256Hex(bytes);
   if (digest !== spec.weightsSha256) throw new CatalogFormatError(`${source}: sha256 mismatch: weights.json has ${spec.weightsSha256}, file has ${digest}`);

@@ -36,7 +36,9 @@ export class SharedSpace {
       const p = weights.projections[modality];
       if (!p) continue;
       if (!Number.isSafeInteger(p.inputDims) || p.inputDims <= 0 || p.kernel.length !== p.inputDims * dims || p.bias.length !== dims) {
-        throw new RangeError(`shared space ${modality}: kernel has ${p.kernel.length} values and bias ${p.bias.length}, expected ${p.inputDims} × ${dims} and ${dims}`);
+        throw new RangeError(
+          `shared space ${modality}: kernel has ${p.kernel.length} values and bias ${p.bias.length}, expected ${p.inputDims} × ${dims} and ${dims}`,
+        );
       }
       this.projections.set(modality, p);
     }

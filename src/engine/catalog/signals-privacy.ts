@@ -47,8 +47,13 @@ export function parseSignalsPrivacy(source: string, json: unknown): SignalsPriva
   if (noise.mechanism !== 'laplace') fail('.noise', `field "mechanism" must be "laplace" (got ${describe(noise.mechanism)})`);
   const positive = (key: string, integer: boolean, below?: number): number => {
     const value = noise[key];
-    const ok = typeof value === 'number' && Number.isFinite(value) && value > 0 && (!integer || Number.isSafeInteger(value)) && (below === undefined || value < below);
-    if (!ok) fail('.noise', `field "${key}" must be ${integer ? 'an integer ≥ 1' : below === undefined ? 'a finite number > 0' : `a number > 0 and < ${below}`} (got ${describe(value)})`);
+    const ok =
+      typeof value === 'number' && Number.isFinite(value) && value > 0 && (!integer || Number.isSafeInteger(value)) && (below === undefined || value < below);
+    if (!ok)
+      fail(
+        '.noise',
+        `field "${key}" must be ${integer ? 'an integer ≥ 1' : below === undefined ? 'a finite number > 0' : `a number > 0 and < ${below}`} (got ${describe(value)})`,
+      );
     return value as number;
   };
   out.noise = {

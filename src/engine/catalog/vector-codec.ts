@@ -185,7 +185,14 @@ export interface DecodeVectorsOptions {
  * above `maxInt8Scale`), or a float16 value is Infinity or NaN: one NaN would make a
  * ranking's order arbitrary.
  */
-export function decodeVectors(bytes: Uint8Array, format: VectorFormat, count: number, dims: number, source: string, options: DecodeVectorsOptions = {}): Float32Array {
+export function decodeVectors(
+  bytes: Uint8Array,
+  format: VectorFormat,
+  count: number,
+  dims: number,
+  source: string,
+  options: DecodeVectorsOptions = {},
+): Float32Array {
   if (!isVectorFormat(format)) throw new CatalogFormatError(`${source}: unknown vector format ${JSON.stringify(format)} (expected int8 or float16)`);
   if (!Number.isSafeInteger(count) || count < 0) throw new CatalogFormatError(`${source}: count must be a non-negative integer, got ${count}`);
   if (!Number.isSafeInteger(dims) || dims <= 0) throw new CatalogFormatError(`${source}: dims must be a positive integer, got ${dims}`);

@@ -149,7 +149,13 @@ export class BrowserEncoders {
       entry.encoder.then(
         () => {
           progress.finish();
-          entry.finalUpdate = { stage: 'model', label: progress.label, loadedBytes: progress.loadedBytes, ...(progress.totalBytes !== undefined ? { totalBytes: progress.totalBytes } : {}), done: true };
+          entry.finalUpdate = {
+            stage: 'model',
+            label: progress.label,
+            loadedBytes: progress.loadedBytes,
+            ...(progress.totalBytes !== undefined ? { totalBytes: progress.totalBytes } : {}),
+            done: true,
+          };
         },
         // A failed load is not cached: the next call tries again.
         () => this.loading.delete(modality),

@@ -52,10 +52,16 @@ export async function embedOffCatalogContent(
 ): Promise<OffCatalogVector[]> {
   const checked = checkContent(itemId, content);
   const text = offCatalogText(checked);
-  const given: Modality[] = [...(text !== undefined ? (['text'] as const) : []), ...(checked.image !== undefined ? (['image'] as const) : []), ...(checked.audio !== undefined ? (['audio'] as const) : [])];
+  const given: Modality[] = [
+    ...(text !== undefined ? (['text'] as const) : []),
+    ...(checked.image !== undefined ? (['image'] as const) : []),
+    ...(checked.audio !== undefined ? (['audio'] as const) : []),
+  ];
   const usable = given.filter((m) => modalities.includes(m));
   if (usable.length === 0) {
-    throw new InvalidRequestError(`track: off-catalog item ${JSON.stringify(itemId)} has only ${given.join(', ')} content, which this catalog has no vectors of (it has: ${modalities.join(', ')})`);
+    throw new InvalidRequestError(
+      `track: off-catalog item ${JSON.stringify(itemId)} has only ${given.join(', ')} content, which this catalog has no vectors of (it has: ${modalities.join(', ')})`,
+    );
   }
   const out: OffCatalogVector[] = [];
   for (const modality of usable) {
@@ -64,7 +70,9 @@ export async function embedOffCatalogContent(
         ? await encoders.embedText([text!])
         : modality === 'image'
           ? await encoders.embedImages([await fileBytes(itemId, 'image', checked.image!, MAX_IMAGE_BYTES, origin, fetchFn)])
-          : await encoders.embedAudio([await fileBytes(itemId, 'audio', checked.audio!, MAX_AUDIO_BYTES, origin, fetchFn)], { maxSeconds: MAX_EXAMPLE_AUDIO_SECONDS });
+          : await encoders.embedAudio([await fileBytes(itemId, 'audio', checked.audio!, MAX_AUDIO_BYTES, origin, fetchFn)], {
+              maxSeconds: MAX_EXAMPLE_AUDIO_SECONDS,
+            });
     const { name, version, dims } = embedding.encoder;
     out.push({ modality, vector: embedding.vectors[0]!, encoder: { name, version, dims } });
   }
@@ -73,7 +81,8 @@ export async function embedOffCatalogContent(
 
 function checkContent(itemId: string, content: unknown): OffCatalogContent {
   const where = `track: content of off-catalog item ${JSON.stringify(itemId)}`;
-  if (typeof content !== 'object' || content === null || Array.isArray(content)) throw new InvalidRequestError(`${where} must be an object { title, description, image, audio }`);
+  if (typeof content !== 'object' || content === null || Array.isArray(content))
+    throw new InvalidRequestError(`${where} must be an object { title, description, image, audio }`);
   const fields = content as Record<string, unknown>;
   const unknown = Object.keys(fields).find((key) => !CONTENT_FIELDS.has(key));
   if (unknown !== undefined) throw new InvalidRequestError(`${where}: unknown field ${JSON.stringify(unknown)} (expected title, description, image, audio)`);
@@ -82,7 +91,8 @@ function checkContent(itemId: string, content: unknown): OffCatalogContent {
   }
   for (const key of ['image', 'audio'] as const) {
     const value = fields[key];
-    if (value !== undefined && typeof value !== 'string' && !(value instanceof Blob)) throw new InvalidRequestError(`${where}: ${key} must be a Blob or a same-origin URL`);
+    if (value !== undefined && typeof value !== 'string' && !(value instanceof Blob))
+      throw new InvalidRequestError(`${where}: ${key} must be a Blob or a same-origin URL`);
   }
   const checked = fields as OffCatalogContent;
   if (checked.title === undefined && checked.description === undefined && checked.image === undefined && checked.audio === undefined) {
@@ -92,7 +102,14 @@ function checkContent(itemId: string, content: unknown): OffCatalogContent {
 }
 
 /** A Blob's bytes, or a same-origin URL's, at most `maxBytes`. */
-async function fileBytes(itemId: string, what: 'image' | 'audio', source: Blob | string, maxBytes: number, origin: string, fetchFn: typeof fetch): Promise<ArrayBuffer> {
+async function fileBytes(
+  itemId: string,
+  what: 'image' | 'audio',
+  source: Blob | string,
+  maxBytes: number,
+  origin: string,
+  fetchFn: typeof fetch,
+): Promise<ArrayBuffer> {
   const label = `the ${what} of off-catalog item ${JSON.stringify(itemId)}`;
   const tooLarge = () => new EncoderInputError('too-large', `${label} is larger than ${(maxBytes / 1048576).toFixed(0)} MB`);
   if (source instanceof Blob) {
@@ -105,7 +122,8 @@ async function fileBytes(itemId: string, what: 'image' | 'audio', source: Blob |
   } catch {
     throw new InvalidRequestError(`track: ${label}: ${JSON.stringify(source.slice(0, 200))} is not a URL`);
   }
-  if (url.origin !== new URL(origin).origin) throw new InvalidRequestError(`track: ${label}: ${url.origin} is not this page's origin; only same-origin files are fetched, so nothing leaves the device`);
+  if (url.origin !== new URL(origin).origin)
+    throw new InvalidRequestError(`track: ${label}: ${url.origin} is not this page's origin; only same-origin files are fetched, so nothing leaves the device`);
   let response: Response;
   try {
     response = await fetchFn(url.href, { credentials: 'same-origin', redirect: 'error' });

@@ -70,10 +70,17 @@ export function decodeItemGraph(bytes: Uint8Array, entry: Pick<CatalogGraphEntry
   const magic = String.fromCharCode(...bytes.subarray(0, 4));
   if (magic !== ITEM_GRAPH_MAGIC) fail(`not an item graph file (starts with ${JSON.stringify(magic)}, expected "${ITEM_GRAPH_MAGIC}")`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const [version, items, nodeCount, edgeCount, labelBytes] = [0, 1, 2, 3, 4].map((i) => view.getUint32(4 + 4 * i, true)) as [number, number, number, number, number];
+  const [version, items, nodeCount, edgeCount, labelBytes] = [0, 1, 2, 3, 4].map((i) => view.getUint32(4 + 4 * i, true)) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   if (version !== ITEM_GRAPH_VERSION) fail(`format version ${version}; this app reads version ${ITEM_GRAPH_VERSION}`);
   if (items !== itemCount) fail(`made for ${items} items, the catalog has ${itemCount}`);
-  if (nodeCount !== entry.nodes || edgeCount !== entry.edges) fail(`holds ${nodeCount} nodes and ${edgeCount} edges, the manifest says ${entry.nodes} and ${entry.edges}`);
+  if (nodeCount !== entry.nodes || edgeCount !== entry.edges)
+    fail(`holds ${nodeCount} nodes and ${edgeCount} edges, the manifest says ${entry.nodes} and ${entry.edges}`);
   if (nodeCount < itemCount || labelBytes % 4 !== 0) fail('header is inconsistent (fewer nodes than items, or unaligned labels)');
   const expected = HEADER_BYTES + labelBytes + 4 * (nodeCount + 1) + 8 * edgeCount + pad4(edgeCount);
   if (bytes.length !== expected) fail(`${bytes.length} bytes, expected ${expected} for ${nodeCount} nodes and ${edgeCount} edges`);
@@ -83,7 +90,8 @@ export function decodeItemGraph(bytes: Uint8Array, entry: Pick<CatalogGraphEntry
   } catch {
     fail('node labels are not UTF-8 JSON');
   }
-  if (!Array.isArray(labels) || labels.length !== nodeCount - itemCount || !labels.every((l) => typeof l === 'string')) fail(`node labels must be ${nodeCount - itemCount} strings`);
+  if (!Array.isArray(labels) || labels.length !== nodeCount - itemCount || !labels.every((l) => typeof l === 'string'))
+    fail(`node labels must be ${nodeCount - itemCount} strings`);
   let at = HEADER_BYTES + labelBytes;
   const offsets = new Uint32Array(nodeCount + 1);
   for (let v = 0; v <= nodeCount; v++, at += 4) offsets[v] = view.getUint32(at, true);
@@ -100,7 +108,8 @@ export function decodeItemGraph(bytes: Uint8Array, entry: Pick<CatalogGraphEntry
     if (!(Number.isFinite(weights[e]) && weights[e]! > 0)) fail(`edge ${e} has weight ${weights[e]}, not a positive finite number`);
   }
   const kinds = bytes.slice(at, at + edgeCount);
-  for (let e = 0; e < edgeCount; e++) if (kinds[e]! >= GRAPH_EDGE_KINDS.length) fail(`edge ${e} has kind ${kinds[e]}, not one of the ${GRAPH_EDGE_KINDS.length} kinds`);
+  for (let e = 0; e < edgeCount; e++)
+    if (kinds[e]! >= GRAPH_EDGE_KINDS.length) fail(`edge ${e} has kind ${kinds[e]}, not one of the ${GRAPH_EDGE_KINDS.length} kinds`);
   return { itemCount, labels: labels as string[], offsets, targets, weights, kinds };
 }
 
@@ -120,7 +129,8 @@ export function parseCatalogGraph(source: string, json: Json): CatalogGraphEntry
   if (typeof sha256 !== 'string' || !SHA256_HEX.test(sha256)) fail(`field "sha256" must be 64 lowercase hex digits (got ${describe(sha256)})`);
   const count = (field: string): number => {
     const value = json[field];
-    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) fail(`field "${field}" must be a non-negative integer (got ${describe(value)})`);
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)
+      fail(`field "${field}" must be a non-negative integer (got ${describe(value)})`);
     return value as number;
   };
   return { path: path as string, bytes: count('bytes'), sha256: sha256 as string, nodes: count('nodes'), edges: count('edges') };
@@ -129,7 +139,9 @@ export function parseCatalogGraph(source: string, json: Json): CatalogGraphEntry
 /** The loader's check of a fetched graph file: size and SHA-256 as the manifest says, then decoded. */
 export async function decodeItemGraphFile(bytes: Uint8Array, entry: CatalogGraphEntry, itemCount: number, source: string): Promise<ItemGraphData> {
   if (bytes.byteLength !== entry.bytes) {
-    throw new CatalogFormatError(`${source}: ${bytes.byteLength < entry.bytes ? 'truncated' : 'too long'}: expected ${entry.bytes} bytes, got ${bytes.byteLength}`);
+    throw new CatalogFormatError(
+      `${source}: ${bytes.byteLength < entry.bytes ? 'truncated' : 'too long'}: expected ${entry.bytes} bytes, got ${bytes.byteLength}`,
+    );
   }
   const digest = await sha256Hex(bytes);
   if (digest !== entry.sha256) throw new CatalogFormatError(`${source}: sha256 mismatch: manifest has ${entry.sha256}, file has ${digest}`);

@@ -84,7 +84,8 @@ export class ItemGraph {
   /** Out-edges of a node as (target, weight, kind). */
   edges(node: number): Array<{ target: number; weight: number; kind: GraphEdgeKind }> {
     const out = [];
-    for (let e = this.offsets[node]!; e < this.offsets[node + 1]!; e++) out.push({ target: this.targets[e]!, weight: this.weights[e]!, kind: GRAPH_EDGE_KINDS[this.kinds[e]!]! });
+    for (let e = this.offsets[node]!; e < this.offsets[node + 1]!; e++)
+      out.push({ target: this.targets[e]!, weight: this.weights[e]!, kind: GRAPH_EDGE_KINDS[this.kinds[e]!]! });
     return out;
   }
 

@@ -62,14 +62,18 @@ const PATH = /^(?!\/)(?!.*(^|\/)\.\.?(\/|$))[^\\\u0000-\u001f]+$/;
 function fileEntry(source: string, where: string, json: unknown): IvfFileEntry {
   if (!isObject(json)) throw new CatalogFormatError(`${source}: ${where}: must be an object (got ${describe(json)})`);
   const { path, bytes, sha256 } = json;
-  if (typeof path !== 'string' || !PATH.test(path)) throw new CatalogFormatError(`${source}: ${where}: field "path" must be a relative path (got ${describe(path)})`);
-  if (typeof bytes !== 'number' || !Number.isSafeInteger(bytes) || bytes < 0) throw new CatalogFormatError(`${source}: ${where}: field "bytes" must be a non-negative integer (got ${describe(bytes)})`);
-  if (typeof sha256 !== 'string' || !SHA256_HEX.test(sha256)) throw new CatalogFormatError(`${source}: ${where}: field "sha256" must be 64 lowercase hex digits (got ${describe(sha256)})`);
+  if (typeof path !== 'string' || !PATH.test(path))
+    throw new CatalogFormatError(`${source}: ${where}: field "path" must be a relative path (got ${describe(path)})`);
+  if (typeof bytes !== 'number' || !Number.isSafeInteger(bytes) || bytes < 0)
+    throw new CatalogFormatError(`${source}: ${where}: field "bytes" must be a non-negative integer (got ${describe(bytes)})`);
+  if (typeof sha256 !== 'string' || !SHA256_HEX.test(sha256))
+    throw new CatalogFormatError(`${source}: ${where}: field "sha256" must be 64 lowercase hex digits (got ${describe(sha256)})`);
   return { path, bytes, sha256 };
 }
 
 function count(source: string, where: string, value: unknown, field: string): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw new CatalogFormatError(`${source}: ${where}: field "${field}" must be a non-negative integer (got ${describe(value)})`);
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0)
+    throw new CatalogFormatError(`${source}: ${where}: field "${field}" must be a non-negative integer (got ${describe(value)})`);
   return value;
 }
 
@@ -77,24 +81,30 @@ function count(source: string, where: string, value: unknown, field: string): nu
 export function parseIvfIndex(json: unknown, source: string): IvfIndexFile {
   if (!isObject(json)) throw new CatalogFormatError(`${source}: must be a JSON object (got ${describe(json)})`);
   if (json.format !== IVF_FORMAT || json.formatVersion !== IVF_FORMAT_VERSION) {
-    throw new CatalogFormatError(`${source}: expected format "${IVF_FORMAT}" version ${IVF_FORMAT_VERSION} (got ${describe(json.format)} version ${describe(json.formatVersion)})`);
+    throw new CatalogFormatError(
+      `${source}: expected format "${IVF_FORMAT}" version ${IVF_FORMAT_VERSION} (got ${describe(json.format)} version ${describe(json.formatVersion)})`,
+    );
   }
   const dims = count(source, 'index', json.dims, 'dims');
   if (dims < 1) throw new CatalogFormatError(`${source}: field "dims" must be at least 1`);
   const total = count(source, 'index', json.count, 'count');
   const centroidsJson = json.centroids as Json;
   const centroids = { ...fileEntry(source, 'centroids', centroidsJson), count: count(source, 'centroids', centroidsJson?.count, 'count') };
-  if (centroids.bytes !== vectorFileByteLength('int8', centroids.count, dims)) throw new CatalogFormatError(`${source}: centroids: ${centroids.bytes} bytes is not ${centroids.count} int8 rows of ${dims}`);
+  if (centroids.bytes !== vectorFileByteLength('int8', centroids.count, dims))
+    throw new CatalogFormatError(`${source}: centroids: ${centroids.bytes} bytes is not ${centroids.count} int8 rows of ${dims}`);
   if (!Array.isArray(json.partitions)) throw new CatalogFormatError(`${source}: field "partitions" must be an array`);
-  if (json.partitions.length !== centroids.count) throw new CatalogFormatError(`${source}: ${json.partitions.length} partitions but ${centroids.count} centroids`);
+  if (json.partitions.length !== centroids.count)
+    throw new CatalogFormatError(`${source}: ${json.partitions.length} partitions but ${centroids.count} centroids`);
   const categories = json.categories === undefined ? undefined : json.categories;
-  if (categories !== undefined && (!Array.isArray(categories) || !categories.every((c) => typeof c === 'string'))) throw new CatalogFormatError(`${source}: field "categories" must be an array of strings`);
+  if (categories !== undefined && (!Array.isArray(categories) || !categories.every((c) => typeof c === 'string')))
+    throw new CatalogFormatError(`${source}: field "categories" must be an array of strings`);
   let rows = 0;
   const partitions = json.partitions.map((entry: unknown, i: number): IvfPartitionEntry => {
     const where = `partitions[${i}]`;
     const file = fileEntry(source, where, entry);
     const n = count(source, where, (entry as Json).count, 'count');
-    if (file.bytes !== ivfPartitionByteLength(n, dims)) throw new CatalogFormatError(`${source}: ${where}: ${file.bytes} bytes is not ${n} rows of ${dims} (${ivfPartitionByteLength(n, dims)})`);
+    if (file.bytes !== ivfPartitionByteLength(n, dims))
+      throw new CatalogFormatError(`${source}: ${where}: ${file.bytes} bytes is not ${n} rows of ${dims} (${ivfPartitionByteLength(n, dims)})`);
     rows += n;
     const out: IvfPartitionEntry = { ...file, count: n };
     const cats = (entry as Json).categories;

@@ -161,7 +161,13 @@ export class IvfIndex {
     }
     const entry = this.index.partitions[p]!;
     const url = catalogFileUrl(this.baseUrl, entry.path);
-    const got = await verifiedFile(this.options.fetch ?? ((input, init) => globalThis.fetch(input, init)), this.cache, url, entry.sha256, ivfPartitionByteLength(entry.count, this.index.dims));
+    const got = await verifiedFile(
+      this.options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+      this.cache,
+      url,
+      entry.sha256,
+      ivfPartitionByteLength(entry.count, this.index.dims),
+    );
     const { rows, body } = partitionView(got.bytes, entry.count);
     let matrix: Int8Matrix;
     if (this.options.wasmMatrices && entry.count > 0) {
@@ -213,7 +219,13 @@ async function fetchBytes(doFetch: FetchFn, url: string): Promise<Uint8Array<Arr
 }
 
 /** A file pinned by its hash: from the Cache API when a copy passes, else fetched, checked and cached. */
-async function verifiedFile(doFetch: FetchFn, cache: Cache | undefined, url: string, sha256: string, bytes: number): Promise<{ bytes: Uint8Array; fetched: number }> {
+async function verifiedFile(
+  doFetch: FetchFn,
+  cache: Cache | undefined,
+  url: string,
+  sha256: string,
+  bytes: number,
+): Promise<{ bytes: Uint8Array; fetched: number }> {
   const key = vectorCacheKey(url, sha256);
   const check = async (data: Uint8Array) => {
     if (data.byteLength !== bytes) throw new CatalogFormatError(`${url}: expected ${bytes} bytes, got ${data.byteLength}`);

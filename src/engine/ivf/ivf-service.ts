@@ -30,7 +30,10 @@ export class IvfService {
     if (!Number.isInteger(request.k) || request.k < 1) throw new RangeError(`ivfSearch: k must be a positive integer, got ${request.k}`);
     const categories = request.categories?.map((name) => index.index.categories?.indexOf(name) ?? -1).filter((i) => i >= 0);
     const searchStarted = performance.now();
-    const result = await index.search(request.query, request.k, { ...(request.nprobe ? { nprobe: request.nprobe } : {}), ...(categories ? { categories } : {}) });
+    const result = await index.search(request.query, request.k, {
+      ...(request.nprobe ? { nprobe: request.nprobe } : {}),
+      ...(categories ? { categories } : {}),
+    });
     return {
       rows: Array.from(result.rows),
       scores: Array.from(result.scores),

@@ -12,7 +12,12 @@ import { topEigenpairs } from '../../shared/symmetric-eigen.ts';
  * itemCount × dims row-major factors V·Σ^½ (rows of items never seen are 0), rescaled so the
  * mean norm of the seen items' rows is `meanNorm`. Deterministic for a seed.
  */
-export function collaborativeItemFactors(sequences: ReadonlyArray<ReadonlyArray<number>>, itemCount: number, dims: number, { meanNorm = 1, seed = 1, iterations = 20 } = {}): Float32Array {
+export function collaborativeItemFactors(
+  sequences: ReadonlyArray<ReadonlyArray<number>>,
+  itemCount: number,
+  dims: number,
+  { meanNorm = 1, seed = 1, iterations = 20 } = {},
+): Float32Array {
   const users = sequences.map((seq) => [...new Set(seq)]);
   const rank = Math.min(dims, itemCount);
   // Xᵀ·(X·Q): per user, the sum of Q's rows over their items, added back to those rows.

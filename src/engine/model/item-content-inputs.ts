@@ -18,7 +18,12 @@ export interface ItemContentInputs {
 }
 
 /** Content inputs from per-item vectors (undefined = the item lacks that modality). */
-export function contentInputs(config: SequenceModelConfig, rows: ReadonlyArray<ReadonlyArray<ArrayLike<number> | undefined>>, count: number, hasId?: Uint8Array): ItemContentInputs {
+export function contentInputs(
+  config: SequenceModelConfig,
+  rows: ReadonlyArray<ReadonlyArray<ArrayLike<number> | undefined>>,
+  count: number,
+  hasId?: Uint8Array,
+): ItemContentInputs {
   const m = config.modalities.length;
   if (rows.length !== m) throw new Error(`content inputs: ${rows.length} modalities, the model has ${m}`);
   const present = new Uint8Array(count * m);
@@ -50,7 +55,10 @@ export function towerTensors(config: SequenceModelConfig, inputs: ItemContentInp
   };
   if (hasId && config.idItems > 0) {
     out.idMask = tf.tensor2d(Float32Array.from(hasId), [n, 1]);
-    out.ids = tf.tensor1d(Int32Array.from({ length: n }, (_, i) => (hasId[i] && i < config.idItems ? i : 0)), 'int32');
+    out.ids = tf.tensor1d(
+      Int32Array.from({ length: n }, (_, i) => (hasId[i] && i < config.idItems ? i : 0)),
+      'int32',
+    );
   }
   return out;
 }

@@ -31,7 +31,8 @@ const MASKED = -1e9;
  */
 export function itemVectors(params: ModelParameters, inputs: TowerInputs, attribution?: (gates: tf.Tensor2D) => void): tf.Tensor2D {
   const config = params.config;
-  if (inputs.modalities.length !== config.modalities.length) throw new Error(`item tower: ${inputs.modalities.length} modalities given, the model has ${config.modalities.length}`);
+  if (inputs.modalities.length !== config.modalities.length)
+    throw new Error(`item tower: ${inputs.modalities.length} modalities given, the model has ${config.modalities.length}`);
   return tf.tidy(() => {
     const projected = config.modalities.map((m, i) => {
       const x = inputs.modalities[i]!;
@@ -40,7 +41,13 @@ export function itemVectors(params: ModelParameters, inputs: TowerInputs, attrib
     });
     // Gate logit per modality: w·tanh(h_m) + b_m; absent modalities get −1e9.
     const gateKernel = params.get('tower.gate.kernel') as tf.Tensor2D;
-    const logits = tf.add(tf.concat(projected.map((h) => tf.matMul(tf.tanh(h), gateKernel)), 1), params.get('tower.gate.bias'));
+    const logits = tf.add(
+      tf.concat(
+        projected.map((h) => tf.matMul(tf.tanh(h), gateKernel)),
+        1,
+      ),
+      params.get('tower.gate.bias'),
+    );
     const masked = tf.add(logits, tf.mul(tf.sub(1, inputs.present), MASKED));
     const gates = tf.softmax(masked, 1) as tf.Tensor2D;
     // An item with no modality at all keeps a zero content part (not a mix of biases).

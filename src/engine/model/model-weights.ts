@@ -69,7 +69,8 @@ export function checkWeights(config: SequenceModelConfig, weights: ModelWeights)
   for (const spec of specs) {
     const values = weights.get(spec.name);
     if (!values) throw new Error(`model weights: ${spec.name} is missing`);
-    if (values.length !== size(spec.shape)) throw new Error(`model weights: ${spec.name} has ${values.length} values, expected ${size(spec.shape)} (${spec.shape.join('×')})`);
+    if (values.length !== size(spec.shape))
+      throw new Error(`model weights: ${spec.name} has ${values.length} values, expected ${size(spec.shape)} (${spec.shape.join('×')})`);
     for (let i = 0; i < values.length; i++) {
       if (!Number.isFinite(values[i]!)) throw new Error(`model weights: ${spec.name}[${i}] is not finite`);
     }

@@ -149,7 +149,12 @@ function shuffle<T>(items: T[], random: () => number): T[] {
  * Train on `sequences` (per user, item rows oldest first) over the items of `content`.
  * Returns the best epoch's weights; every tensor made here is disposed.
  */
-export async function trainSequenceModel(config: SequenceModelConfig, content: ItemContentInputs, sequences: ReadonlyArray<ReadonlyArray<number>>, options: TrainingOptions): Promise<TrainingResult> {
+export async function trainSequenceModel(
+  config: SequenceModelConfig,
+  content: ItemContentInputs,
+  sequences: ReadonlyArray<ReadonlyArray<number>>,
+  options: TrainingOptions,
+): Promise<TrainingResult> {
   const epochs = options.epochs ?? 40;
   const patience = options.patience ?? 3;
   const budget = options.timeBudgetMs ?? DEFAULT_TIME_BUDGET_MS;
@@ -185,8 +190,13 @@ export async function trainSequenceModel(config: SequenceModelConfig, content: I
   if (windows.length === 0) throw new Error('training needs at least one sequence of 2 or more events');
 
   const rank = options.inputRank ?? 64;
-  const projections = config.modalities.map((shape) => (rank > 0 && shape.dims > rank ? randomProjection(shape.dims, rank, options.seed ^ hashName(shape.name)) : undefined));
-  const trainConfig: SequenceModelConfig = { ...config, modalities: config.modalities.map((shape, k) => ({ ...shape, dims: projections[k] ? rank : shape.dims })) };
+  const projections = config.modalities.map((shape) =>
+    rank > 0 && shape.dims > rank ? randomProjection(shape.dims, rank, options.seed ^ hashName(shape.name)) : undefined,
+  );
+  const trainConfig: SequenceModelConfig = {
+    ...config,
+    modalities: config.modalities.map((shape, k) => ({ ...shape, dims: projections[k] ? rank : shape.dims })),
+  };
   /** The trained weights in the config's own shapes (projections folded into the kernels). */
   const folded = (weights: ModelWeights): ModelWeights => {
     const out: ModelWeights = new Map(weights);
@@ -197,7 +207,8 @@ export async function trainSequenceModel(config: SequenceModelConfig, content: I
     return out;
   };
   const start = initialWeights(trainConfig, options.seed);
-  if (config.idItems > 0 && (options.warmStart ?? true)) start.set('tower.id', collaborativeItemFactors(trainSeqs, config.idItems, config.dims, { seed: options.seed }));
+  if (config.idItems > 0 && (options.warmStart ?? true))
+    start.set('tower.id', collaborativeItemFactors(trainSeqs, config.idItems, config.dims, { seed: options.seed }));
   const params = ModelParameters.fromWeights(trainConfig, start, true);
   // Negative sampling distribution Q over the seen items (cumulative, for a binary search).
   const counts = new Float64Array(n);
@@ -241,11 +252,27 @@ export async function trainSequenceModel(config: SequenceModelConfig, content: I
       const part = checked.slice(start, start + 256);
       total += tf.tidy(() => {
         const items = itemVectors(params, fullInputs);
-        const rows = tf.tensor2d(historyRows(part.map((v) => v.history), l), [part.length, l], 'int32');
+        const rows = tf.tensor2d(
+          historyRows(
+            part.map((v) => v.history),
+            l,
+          ),
+          [part.length, l],
+          'int32',
+        );
         const states = userStates(params, items, rows);
         const last = tf.squeeze(tf.slice(states, [0, l - 1, 0], [-1, 1, -1]), [1]);
         const logp = tf.logSoftmax(tf.add(tf.matMul(last, items, false, true), softmaxMask));
-        const picked = tf.mul(logp, tf.oneHot(tf.tensor1d(part.map((v) => v.target), 'int32'), n));
+        const picked = tf.mul(
+          logp,
+          tf.oneHot(
+            tf.tensor1d(
+              part.map((v) => v.target),
+              'int32',
+            ),
+            n,
+          ),
+        );
         return -tf.sum(picked).dataSync()[0]!;
       });
     }
@@ -269,8 +296,14 @@ export async function trainSequenceModel(config: SequenceModelConfig, content: I
       for (let start = 0; start < order.length; start += batchSize) {
         const batch = order.slice(start, start + batchSize);
         const b = batch.length;
-        const inputRows = historyRows(batch.map((w) => w.input), l);
-        const targetRows = historyRows(batch.map((w) => w.target), l);
+        const inputRows = historyRows(
+          batch.map((w) => w.input),
+          l,
+        );
+        const targetRows = historyRows(
+          batch.map((w) => w.target),
+          l,
+        );
         // Modality dropout: hide each present modality with some chance, never all of an item's.
         const present = Float32Array.from(content.present);
         for (let i = 0; i < n; i++) {
@@ -293,31 +326,50 @@ export async function trainSequenceModel(config: SequenceModelConfig, content: I
           const negatives = full ? seenItems : Int32Array.from({ length: negativeCount }, drawNegative);
           // logQ: −log(K·Q(item)) on every sampled logit, the positive's included (a no-op when uniform).
           const corrected = !full && negativePower !== 0;
-          const negativeShift = corrected ? tf.tensor2d(Float32Array.from(negatives, (j) => -Math.log(negatives.length * probability(j))), [1, negatives.length]) : undefined;
-          const positiveShift = corrected ? tf.tensor2d(Float32Array.from(positives, (j) => -Math.log(negatives.length * Math.max(probability(j), 1e-12))), [b * l, 1]) : undefined;
+          const negativeShift = corrected
+            ? tf.tensor2d(
+                Float32Array.from(negatives, (j) => -Math.log(negatives.length * probability(j))),
+                [1, negatives.length],
+              )
+            : undefined;
+          const positiveShift = corrected
+            ? tf.tensor2d(
+                Float32Array.from(positives, (j) => -Math.log(negatives.length * Math.max(probability(j), 1e-12))),
+                [b * l, 1],
+              )
+            : undefined;
           // The content-only vectors are pulled toward the full ones as they stand before the step.
           const alignTarget = alignWeight ? itemVectors(params, fullInputs) : undefined;
           // A sampled negative equal to the position's own target is masked out.
           const collisions = tf.tensor2d(
-            Float32Array.from({ length: b * l * negatives.length }, (_, k) => (negatives[k % negatives.length] === positives[Math.floor(k / negatives.length)] ? -1e9 : 0)),
+            Float32Array.from({ length: b * l * negatives.length }, (_, k) =>
+              negatives[k % negatives.length] === positives[Math.floor(k / negatives.length)] ? -1e9 : 0,
+            ),
             [b * l, negatives.length],
           );
-          return optimizer.minimize(() => {
-            const items = itemVectors(params, stepInputs);
-            const states = userStates(params, items, rows, { dropout: { rate: dropout, seed }, rowValues: inputRows }).reshape([b * l, config.dims]) as tf.Tensor2D;
-            let positive: tf.Tensor = tf.sum(tf.mul(states, differentiableGather(items, positives)), 1, true);
-            let negative: tf.Tensor = tf.add(tf.matMul(states, differentiableGather(items, negatives), false, true), collisions);
-            if (positiveShift && negativeShift) {
-              positive = tf.add(positive, positiveShift);
-              negative = tf.add(negative, negativeShift);
-            }
-            const picked = tf.squeeze(tf.slice(tf.logSoftmax(tf.concat([positive, negative], 1)), [0, 0], [-1, 1]), [1]);
-            const likelihood = tf.div(tf.neg(tf.sum(tf.mul(picked, weight))), tf.maximum(tf.sum(weight), 1)) as tf.Scalar;
-            if (!alignWeight || !alignTarget) return likelihood;
-            const contentOnly = itemVectors(params, { modalities: matrices, present: stepInputs.present });
-            const gap = tf.sum(tf.mul(tf.sub(1, tf.sum(tf.mul(contentOnly, alignTarget), 1)), alignWeight));
-            return tf.add(likelihood, gap) as tf.Scalar;
-          }, true, params.variables())!;
+          return optimizer.minimize(
+            () => {
+              const items = itemVectors(params, stepInputs);
+              const states = userStates(params, items, rows, { dropout: { rate: dropout, seed }, rowValues: inputRows }).reshape([
+                b * l,
+                config.dims,
+              ]) as tf.Tensor2D;
+              let positive: tf.Tensor = tf.sum(tf.mul(states, differentiableGather(items, positives)), 1, true);
+              let negative: tf.Tensor = tf.add(tf.matMul(states, differentiableGather(items, negatives), false, true), collisions);
+              if (positiveShift && negativeShift) {
+                positive = tf.add(positive, positiveShift);
+                negative = tf.add(negative, negativeShift);
+              }
+              const picked = tf.squeeze(tf.slice(tf.logSoftmax(tf.concat([positive, negative], 1)), [0, 0], [-1, 1]), [1]);
+              const likelihood = tf.div(tf.neg(tf.sum(tf.mul(picked, weight))), tf.maximum(tf.sum(weight), 1)) as tf.Scalar;
+              if (!alignWeight || !alignTarget) return likelihood;
+              const contentOnly = itemVectors(params, { modalities: matrices, present: stepInputs.present });
+              const gap = tf.sum(tf.mul(tf.sub(1, tf.sum(tf.mul(contentOnly, alignTarget), 1)), alignWeight));
+              return tf.add(likelihood, gap) as tf.Scalar;
+            },
+            true,
+            params.variables(),
+          )!;
         });
         lossSum += (await loss.data())[0]!;
         loss.dispose();
@@ -339,4 +391,3 @@ export async function trainSequenceModel(config: SequenceModelConfig, content: I
   }
   return { weights: folded(best.weights), epochs: Math.min(epoch, epochs), bestEpoch: best.epoch, validationLoss: best.loss };
 }
-

@@ -53,7 +53,10 @@ export function userStates(params: ModelParameters, items: tf.Tensor2D, rows: tf
     const index = tf.where(tf.greaterEqual(rows, 0), rows, tf.fill(rows.shape, n, 'int32'));
     const embedded = (
       options.rowValues
-        ? differentiableGather(table as tf.Tensor2D, options.rowValues.map((r) => (r >= 0 ? r : n)))
+        ? differentiableGather(
+            table as tf.Tensor2D,
+            options.rowValues.map((r) => (r >= 0 ? r : n)),
+          )
         : tf.gather(table, index.reshape([b * l]) as tf.Tensor1D)
     ).reshape([b, l, d]);
     // Unit item vectors scaled by √d so they and the positions start on the same scale.
@@ -63,7 +66,15 @@ export function userStates(params: ModelParameters, items: tf.Tensor2D, rows: tf
     const causal = causalMask(l);
     for (let block = 0; block < blocks; block++) {
       const last = block === blocks - 1;
-      x = selfAttentionBlock(params, block, x, keyMask, causal, options.dropout ? { rate: options.dropout.rate, seed: options.dropout.seed + 101 * (block + 1) } : undefined, last ? options.attention : undefined);
+      x = selfAttentionBlock(
+        params,
+        block,
+        x,
+        keyMask,
+        causal,
+        options.dropout ? { rate: options.dropout.rate, seed: options.dropout.seed + 101 * (block + 1) } : undefined,
+        last ? options.attention : undefined,
+      );
     }
     return layerNorm(x, params.get('user.norm.gamma'), params.get('user.norm.beta')) as tf.Tensor3D;
   });

@@ -11,7 +11,14 @@ import { rankInt8Reference } from './rank-int8-reference.ts';
 import { allocateInt8MatrixInWasm } from './wasm/rank-int8-wasm.ts';
 import { WebGpuInt8Ranker } from './webgpu/rank-int8-webgpu.ts';
 
-export async function benchmarkInt8Rankers(options: { items: number; dims: number; k: number; runs: number; rankers?: string[]; maxRunMs?: number }): Promise<Int8RankBenchmarkRow[]> {
+export async function benchmarkInt8Rankers(options: {
+  items: number;
+  dims: number;
+  k: number;
+  runs: number;
+  rankers?: string[];
+  maxRunMs?: number;
+}): Promise<Int8RankBenchmarkRow[]> {
   const { items, dims, k, runs } = options;
   const matrix = allocateInt8MatrixInWasm(items, dims);
   const random = mulberry32(3);
@@ -27,9 +34,22 @@ export async function benchmarkInt8Rankers(options: { items: number; dims: numbe
     const ranker = await int8Ranker(name);
     if ('problem' in ranker) continue;
     const got = await ranker.rank(matrix, query, k);
-    const correct = got.indices.length === expected.indices.length && got.indices.every((row, i) => row === expected.indices[i] && got.scores[i] === expected.scores[i]);
-    const stats = name === 'js' && options.maxRunMs !== undefined && items * dims > 64e6 ? summarize([await timeOnce(() => ranker.rank(matrix, query, k))]) : await timeRunsWithin(() => Promise.resolve(ranker.rank(matrix, query, k)), runs, options.maxRunMs);
-    rows.push({ ranker: name, items, dims, k, bytesRead: items * (dims + 4), correct, ...stats, ...(ranker instanceof WebGpuInt8Ranker ? { software: ranker.adapter.software } : {}) });
+    const correct =
+      got.indices.length === expected.indices.length && got.indices.every((row, i) => row === expected.indices[i] && got.scores[i] === expected.scores[i]);
+    const stats =
+      name === 'js' && options.maxRunMs !== undefined && items * dims > 64e6
+        ? summarize([await timeOnce(() => ranker.rank(matrix, query, k))])
+        : await timeRunsWithin(() => Promise.resolve(ranker.rank(matrix, query, k)), runs, options.maxRunMs);
+    rows.push({
+      ranker: name,
+      items,
+      dims,
+      k,
+      bytesRead: items * (dims + 4),
+      correct,
+      ...stats,
+      ...(ranker instanceof WebGpuInt8Ranker ? { software: ranker.adapter.software } : {}),
+    });
     if (ranker instanceof WebGpuInt8Ranker) ranker.release(matrix);
   }
   return rows;

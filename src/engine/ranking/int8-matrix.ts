@@ -52,7 +52,8 @@ export function int8MatrixView(bytes: Uint8Array, count: number, dims: number): 
 
 /** Quantises row-major float32 rows with the catalog's rule (scale = max|x| / 127, round half away from zero). */
 export function quantizeInt8Rows(vectors: Float32Array, dims: number): Int8Matrix {
-  if (!Number.isInteger(dims) || dims <= 0 || vectors.length % dims !== 0) throw new RangeError(`int8 matrix: ${vectors.length} values are not rows of ${dims}`);
+  if (!Number.isInteger(dims) || dims <= 0 || vectors.length % dims !== 0)
+    throw new RangeError(`int8 matrix: ${vectors.length} values are not rows of ${dims}`);
   const count = vectors.length / dims;
   const scales = new Float32Array(count);
   const codes = new Int8Array(count * dims);

@@ -22,18 +22,22 @@ function fieldValue(item: CatalogItem, field: string): unknown {
 
 export function checkFilters(filters: readonly FieldFilter[]): void {
   filters.forEach((f, i) => {
-    if (typeof f !== 'object' || f === null || typeof f.field !== 'string' || f.field === '') throw new InvalidRequestError(`filters[${i}]: needs a "field" name`);
+    if (typeof f !== 'object' || f === null || typeof f.field !== 'string' || f.field === '')
+      throw new InvalidRequestError(`filters[${i}]: needs a "field" name`);
     if (f.in === undefined && f.notIn === undefined && f.min === undefined && f.max === undefined) {
       throw new InvalidRequestError(`filters[${i}] (${f.field}): give at least one of in, notIn, min, max`);
     }
-    for (const key of ['in', 'notIn'] as const) if (f[key] !== undefined && !Array.isArray(f[key])) throw new InvalidRequestError(`filters[${i}] (${f.field}): "${key}" must be an array`);
-    for (const key of ['min', 'max'] as const) if (f[key] !== undefined && !Number.isFinite(f[key])) throw new InvalidRequestError(`filters[${i}] (${f.field}): "${key}" must be a finite number`);
+    for (const key of ['in', 'notIn'] as const)
+      if (f[key] !== undefined && !Array.isArray(f[key])) throw new InvalidRequestError(`filters[${i}] (${f.field}): "${key}" must be an array`);
+    for (const key of ['min', 'max'] as const)
+      if (f[key] !== undefined && !Number.isFinite(f[key])) throw new InvalidRequestError(`filters[${i}] (${f.field}): "${key}" must be a finite number`);
   });
 }
 
 export function passesFilter(item: CatalogItem, filter: FieldFilter): boolean {
   const value = fieldValue(item, filter.field);
-  const equals = (wanted: string | number) => (filter.field === 'category' && typeof value === 'string' ? categoryMatches(value, String(wanted)) : value === wanted);
+  const equals = (wanted: string | number) =>
+    filter.field === 'category' && typeof value === 'string' ? categoryMatches(value, String(wanted)) : value === wanted;
   if (filter.in && !filter.in.some(equals)) return false;
   if (filter.notIn && filter.notIn.some(equals)) return false;
   if (filter.min !== undefined && !(typeof value === 'number' && value >= filter.min)) return false;

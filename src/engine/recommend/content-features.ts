@@ -38,21 +38,37 @@ export interface ModalityFeature {
   tokens: number;
 }
 
-export async function contentFeatures(space: ItemSpace, tokens: readonly HistoryToken[], options: ContentFeatureOptions): Promise<Partial<Record<Modality | 'shared', ModalityFeature>>> {
+export async function contentFeatures(
+  space: ItemSpace,
+  tokens: readonly HistoryToken[],
+  options: ContentFeatureOptions,
+): Promise<Partial<Record<Modality | 'shared', ModalityFeature>>> {
   const out: Partial<Record<Modality | 'shared', ModalityFeature>> = {};
   const totalWeight = tokens.reduce((sum, t) => sum + Math.abs(t.weight), 0);
   if (totalWeight === 0) return out;
   for (const modality of space.modalities) {
     const withModality = tokens.filter((t) => t.vectors[modality] !== undefined && t.vectors[modality]!.length === space.dims(modality));
     if (withModality.length === 0) continue;
-    const raw = await aggregate(space.matrix(modality), withModality.map((t) => unit(t.vectors[modality]!)), withModality, options);
+    const raw = await aggregate(
+      space.matrix(modality),
+      withModality.map((t) => unit(t.vectors[modality]!)),
+      withModality,
+      options,
+    );
     out[modality] = { raw, z: standardise(raw, space.presence(modality)), tokens: withModality.length };
   }
   // The shared space compares across modalities: a photo the user gave with text-only items, a sound with pictures.
   if (space.shared) {
-    const projected = tokens.map((t) => ({ t, v: space.sharedVectorOf(t.vectors) })).filter((x): x is { t: HistoryToken; v: Float32Array } => x.v !== undefined);
+    const projected = tokens
+      .map((t) => ({ t, v: space.sharedVectorOf(t.vectors) }))
+      .filter((x): x is { t: HistoryToken; v: Float32Array } => x.v !== undefined);
     if (projected.length > 0) {
-      const raw = await aggregate(space.sharedMatrix(), projected.map((x) => x.v), projected.map((x) => x.t), options);
+      const raw = await aggregate(
+        space.sharedMatrix(),
+        projected.map((x) => x.v),
+        projected.map((x) => x.t),
+        options,
+      );
       out.shared = { raw, z: standardise(raw, space.sharedPresence()), tokens: projected.length };
     }
   }
@@ -60,7 +76,12 @@ export async function contentFeatures(space: ItemSpace, tokens: readonly History
 }
 
 /** `items` (N × d, on the backend) against the tokens' unit vectors (each d long). */
-async function aggregate(items: tf.Tensor2D, vectors: readonly Float32Array[], tokens: readonly HistoryToken[], options: ContentFeatureOptions): Promise<Float32Array> {
+async function aggregate(
+  items: tf.Tensor2D,
+  vectors: readonly Float32Array[],
+  tokens: readonly HistoryToken[],
+  options: ContentFeatureOptions,
+): Promise<Float32Array> {
   const dims = items.shape[1];
   // Built transposed (d × L) here: a plain matMul is several times faster than transposeB on wasm.
   const historyT = new Float32Array(tokens.length * dims);

@@ -65,8 +65,10 @@ export function explainItem(index: number, input: ExplainInput): Explanation {
     }
     if (token.itemIndex !== undefined) {
       const r = recent.indexOf(token);
-      if (r >= 0) part += Math.max(0, weights.sequential) * input.recentDecay ** r * (signals.next(token.itemIndex).find((n) => n.index === index)?.weight ?? 0);
-      part += Math.max(0, weights.coOccurrence) * (token.weight / totalWeight) * (signals.coOccurring(token.itemIndex).find((n) => n.index === index)?.weight ?? 0);
+      if (r >= 0)
+        part += Math.max(0, weights.sequential) * input.recentDecay ** r * (signals.next(token.itemIndex).find((n) => n.index === index)?.weight ?? 0);
+      part +=
+        Math.max(0, weights.coOccurrence) * (token.weight / totalWeight) * (signals.coOccurring(token.itemIndex).find((n) => n.index === index)?.weight ?? 0);
     }
     return part;
   });
@@ -78,17 +80,36 @@ export function explainItem(index: number, input: ExplainInput): Explanation {
     .slice(0, 3)
     .map(({ token, part }) => ({ id: token.key, title: token.title, ...(token.adhoc ? { adhoc: true } : {}), share: round3(part / partTotal) }));
 
-  return { summary: summarise(because, modalities, signalsShare, collaborative, graph), because, modalities, collaborative, signals: signalsShare, ...(graph > 0 ? { graph } : {}), rules: input.rules };
+  return {
+    summary: summarise(because, modalities, signalsShare, collaborative, graph),
+    because,
+    modalities,
+    collaborative,
+    signals: signalsShare,
+    ...(graph > 0 ? { graph } : {}),
+    rules: input.rules,
+  };
 }
 
-function summarise(because: Explanation['because'], modalities: Explanation['modalities'], signals: Explanation['signals'], collaborative: number, graph: number): string {
+function summarise(
+  because: Explanation['because'],
+  modalities: Explanation['modalities'],
+  signals: Explanation['signals'],
+  collaborative: number,
+  graph: number,
+): string {
   const sources = because.slice(0, 2).map((b) => (b.adhoc ? `your ${b.title ? `"${b.title}"` : 'example'}` : (b.title ?? b.id)));
   const lead = sources.length ? `Because of ${sources.join(' and ')}` : 'Picked for you';
   const strongest = Object.entries(modalities).sort((a, b) => b[1] - a[1])[0];
   const reasons: string[] = [];
   if (strongest && strongest[1] > 0) reasons.push(`${percent(strongest[1])} ${strongest[0] === 'shared' ? 'cross-modal' : strongest[0]} similarity`);
   if (collaborative > 0) {
-    const main = signals.sequential >= signals.coOccurrence && signals.sequential >= signals.popularity ? 'what shoppers viewed next' : signals.coOccurrence >= signals.popularity ? 'what shoppers viewed together' : 'popularity';
+    const main =
+      signals.sequential >= signals.coOccurrence && signals.sequential >= signals.popularity
+        ? 'what shoppers viewed next'
+        : signals.coOccurrence >= signals.popularity
+          ? 'what shoppers viewed together'
+          : 'popularity';
     reasons.push(`${percent(collaborative)} ${main}`);
   }
   if (graph > 0) reasons.push(`${percent(graph)} linked through the item graph`);

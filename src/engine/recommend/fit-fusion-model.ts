@@ -112,7 +112,11 @@ export interface MlpWeights {
  * linear fit (hidden unit 0 carries w·x + c, the others start small and seeded), so it can
  * only improve on it in training likelihood.
  */
-export function fitMlp(cases: readonly PairwiseCase[], linear: FeatureWeights, options: FitOptions & { hidden?: number; seed?: number } = {}): { mlp: MlpWeights; report: FitReport } {
+export function fitMlp(
+  cases: readonly PairwiseCase[],
+  linear: FeatureWeights,
+  options: FitOptions & { hidden?: number; seed?: number } = {},
+): { mlp: MlpWeights; report: FitReport } {
   const hidden = options.hidden ?? 8;
   const epochs = options.iterations ?? 30;
   const lr = options.learningRate ?? 0.01;
@@ -157,9 +161,11 @@ export function fitMlp(cases: readonly PairwiseCase[], linear: FeatureWeights, o
   }
   b2 = 0;
   const after = evaluate(cases, score);
-  return { mlp: { hidden, w1, b1, w2, b2 }, report: { before: before.ll, after: after.ll, pairAccuracyBefore: before.accuracy, pairAccuracyAfter: after.accuracy } };
+  return {
+    mlp: { hidden, w1, b1, w2, b2 },
+    report: { before: before.ll, after: after.ll, pairAccuracyBefore: before.accuracy, pairAccuracyAfter: after.accuracy },
+  };
 }
-
 
 /** Share of cases whose positive ranks in the top k among all its candidates under linear weights `w`. */
 export function topKRate(cases: readonly PairwiseCase[], w: FeatureWeights, k = 10): number {

@@ -66,12 +66,18 @@ export function withHead(model: FusionModel, head: FusionHeadName): FusionModel 
  * configured head overrides the catalog's (the `mlp` head needs the catalog's MLP weights,
  * without them it runs as `late`).
  */
-export function catalogFusionModel(
-  shipped: Omit<FusionModel, 'source'> | undefined,
-  head: FusionHeadName | undefined,
-): FusionModel {
+export function catalogFusionModel(shipped: Omit<FusionModel, 'source'> | undefined, head: FusionHeadName | undefined): FusionModel {
   const model: FusionModel = shipped
-    ? { head: shipped.head, weights: { ...shipped.weights }, temperature: shipped.temperature, recentItems: shipped.recentItems, recentDecay: shipped.recentDecay, halfLife: shipped.halfLife, ...(shipped.mlp ? { mlp: shipped.mlp } : {}), source: 'trained' }
+    ? {
+        head: shipped.head,
+        weights: { ...shipped.weights },
+        temperature: shipped.temperature,
+        recentItems: shipped.recentItems,
+        recentDecay: shipped.recentDecay,
+        halfLife: shipped.halfLife,
+        ...(shipped.mlp ? { mlp: shipped.mlp } : {}),
+        source: 'trained',
+      }
     : { ...PRIOR_FUSION_MODEL };
   const wanted = head ?? model.head;
   return { ...model, head: wanted === 'mlp' && !model.mlp ? 'late' : wanted };

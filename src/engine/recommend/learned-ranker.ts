@@ -52,7 +52,13 @@ export class LearnedRanker {
   constructor(files: LoadedLearnedModelFiles, encoderDims: Partial<Record<Modality, number>>) {
     const { entry } = files;
     this.entry = entry;
-    this.config = modelConfig({ modalities: towerModalities(entry, encoderDims), dims: entry.dims, maxLength: entry.maxLength, blocks: entry.blocks, idItems: entry.idItems });
+    this.config = modelConfig({
+      modalities: towerModalities(entry, encoderDims),
+      dims: entry.dims,
+      maxLength: entry.maxLength,
+      blocks: entry.blocks,
+      idItems: entry.idItems,
+    });
     this.weights = files.weights;
     if (entry.userModel === 'sequence') {
       try {
@@ -64,7 +70,13 @@ export class LearnedRanker {
     this.matrix = int8MatrixView(files.itemVectors, entry.itemVectors.count, entry.dims);
     this.userConfig = { ...this.config, modalities: [{ name: 'none', dims: 1 }], idItems: 0 };
     this.userWeights = new Map([...this.weights].filter(([name]) => name.startsWith('user.')));
-    for (const [name, size] of [['tower.none.kernel', entry.dims], ['tower.none.bias', entry.dims], ['tower.gate.kernel', entry.dims], ['tower.gate.bias', 1]] as const) this.userWeights.set(name, new Float32Array(size));
+    for (const [name, size] of [
+      ['tower.none.kernel', entry.dims],
+      ['tower.none.bias', entry.dims],
+      ['tower.gate.kernel', entry.dims],
+      ['tower.gate.bias', 1],
+    ] as const)
+      this.userWeights.set(name, new Float32Array(size));
   }
 
   get itemCount(): number {
@@ -154,7 +166,10 @@ export class LearnedRanker {
 const EVENT_WEIGHTS: Readonly<Record<string, number>> = { view: 1, click: 1.5, 'add-to-cart': 3, purchase: 4 };
 
 /** A profile's catalog events → the learned model's history (oldest first; dismissals and unknown items left out). */
-export function learnedHistory(events: ReadonlyArray<{ type: string; itemId?: string; at: number }>, indexOf: (id: string) => number | undefined): LearnedHistoryEvent[] {
+export function learnedHistory(
+  events: ReadonlyArray<{ type: string; itemId?: string; at: number }>,
+  indexOf: (id: string) => number | undefined,
+): LearnedHistoryEvent[] {
   const out: Array<LearnedHistoryEvent & { at: number; order: number }> = [];
   events.forEach((e, order) => {
     const weight = EVENT_WEIGHTS[e.type];

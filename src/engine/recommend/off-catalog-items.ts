@@ -26,7 +26,8 @@ export type OffCatalogStore = Pick<ProfileStore, 'putAdhocItem' | 'adhocItem' | 
 
 /** The history's key of an off-catalog item (an event's `adhocId`). */
 export function offCatalogKey(itemId: string): string {
-  if (itemId.length === 0 || itemId.length > MAX_OFF_CATALOG_ID_LENGTH) throw new InvalidRequestError(`track: an item id must have 1 to ${MAX_OFF_CATALOG_ID_LENGTH} characters, got ${itemId.length}`);
+  if (itemId.length === 0 || itemId.length > MAX_OFF_CATALOG_ID_LENGTH)
+    throw new InvalidRequestError(`track: an item id must have 1 to ${MAX_OFF_CATALOG_ID_LENGTH} characters, got ${itemId.length}`);
   return `${PREFIX}${itemId}`;
 }
 
@@ -59,7 +60,14 @@ export async function storeOffCatalogItem(
   { max = MAX_OFF_CATALOG_ITEMS, createdAt = Date.now() }: { max?: number; createdAt?: number } = {},
 ): Promise<void> {
   for (const v of vectors) {
-    await store.putAdhocItem({ id: `${key}:${v.modality}`, modality: v.modality, vector: v.vector, encoder: v.encoder, createdAt, ...(title ? { label: title.slice(0, 200) } : {}) });
+    await store.putAdhocItem({
+      id: `${key}:${v.modality}`,
+      modality: v.modality,
+      vector: v.vector,
+      encoder: v.encoder,
+      createdAt,
+      ...(title ? { label: title.slice(0, 200) } : {}),
+    });
   }
   const groups = new Map<string, { createdAt: number; ids: string[] }>();
   for (const item of await store.adhocItems()) {

@@ -76,7 +76,16 @@ export interface RecommenderCatalog {
  */
 export type RecommenderProfile = Pick<
   ProfileStore,
-  'addEvent' | 'events' | 'pendingCount' | 'putAdhocItem' | 'adhocItem' | 'adhocItems' | 'deleteAdhocItems' | 'modelState' | 'putModelState' | 'adoptLegacyCatalogKey'
+  | 'addEvent'
+  | 'events'
+  | 'pendingCount'
+  | 'putAdhocItem'
+  | 'adhocItem'
+  | 'adhocItems'
+  | 'deleteAdhocItems'
+  | 'modelState'
+  | 'putModelState'
+  | 'adoptLegacyCatalogKey'
 >;
 
 /** Embeds an off-catalog item's content in the catalog's modalities (the worker's encoders); absent where there are none (batch CLI). */
@@ -127,26 +136,41 @@ export class OnDeviceRecommender {
 
   /** `sentiment`: a review's P(positive), read by the engine from `extra.text` (required for reviews). */
   async track(type: TrackedEventType, itemId: string, extra: TrackExtra = {}, sentiment?: number): Promise<TrackResult> {
-    if (!(EVENT_TYPES as readonly string[]).includes(type)) throw new InvalidRequestError(`track: unknown event type ${JSON.stringify(type)} (expected one of ${EVENT_TYPES.join(', ')})`);
+    if (!(EVENT_TYPES as readonly string[]).includes(type))
+      throw new InvalidRequestError(`track: unknown event type ${JSON.stringify(type)} (expected one of ${EVENT_TYPES.join(', ')})`);
     if (typeof itemId !== 'string') throw new InvalidRequestError(`track: the item id must be a string, got ${typeof itemId}`);
-    if (extra.dwellMs !== undefined && (!Number.isFinite(extra.dwellMs) || extra.dwellMs < 0)) throw new InvalidRequestError(`track: dwellMs must be a number ≥ 0, got ${extra.dwellMs}`);
+    if (extra.dwellMs !== undefined && (!Number.isFinite(extra.dwellMs) || extra.dwellMs < 0))
+      throw new InvalidRequestError(`track: dwellMs must be a number ≥ 0, got ${extra.dwellMs}`);
     if (extra.dwellMs !== undefined && type !== 'view') throw new InvalidRequestError(`track: dwellMs is only for views, not ${type}`);
     if (extra.text !== undefined && type !== 'review') throw new InvalidRequestError(`track: text is only for reviews, not ${type}`);
-    if (type === 'review' && (typeof extra.text !== 'string' || sentiment === undefined)) throw new InvalidRequestError('track: a review needs { text } and its sentiment');
+    if (type === 'review' && (typeof extra.text !== 'string' || sentiment === undefined))
+      throw new InvalidRequestError('track: a review needs { text } and its sentiment');
     const review = type === 'review' ? { text: extra.text!, sentiment: sentiment! } : {};
     // A catalog item is never embedded again, whatever content comes with it.
     const inCatalog = this.space.indexOf(itemId) !== undefined;
     const subject = inCatalog ? { itemId } : { adhocId: await this.offCatalogItem(itemId, extra.content) };
     let stored = true;
     try {
-      await (await this.profile()).addEvent({ type, ...subject, catalog: this.catalog.profileKey, ...(extra.at !== undefined ? { at: extra.at } : {}), ...(extra.dwellMs !== undefined ? { dwellMs: extra.dwellMs } : {}), ...review });
+      await (
+        await this.profile()
+      ).addEvent({
+        type,
+        ...subject,
+        catalog: this.catalog.profileKey,
+        ...(extra.at !== undefined ? { at: extra.at } : {}),
+        ...(extra.dwellMs !== undefined ? { dwellMs: extra.dwellMs } : {}),
+        ...review,
+      });
     } catch (error) {
       // Storage full: the store keeps the event in its pending queue (nothing lost) and says so.
       if ((error as { code?: string }).code !== 'quota-exceeded') throw error;
       stored = false;
     }
     const learned = inCatalog && POSITIVE_FEEDBACK.has(type) ? await this.learnFrom(itemId) : false;
-    const verdict = sentiment !== undefined && type === 'review' ? { review: { polarity: sentiment >= 0.5 ? ('positive' as const) : ('negative' as const), positive: sentiment } } : {};
+    const verdict =
+      sentiment !== undefined && type === 'review'
+        ? { review: { polarity: sentiment >= 0.5 ? ('positive' as const) : ('negative' as const), positive: sentiment } }
+        : {};
     return { stored, pending: (await this.profile()).pendingCount(), learned, ...verdict };
   }
 
@@ -159,9 +183,14 @@ export class OnDeviceRecommender {
     const store = await this.profile();
     if (await hasOffCatalogItem(store, key)) return key;
     if (content === undefined) {
-      throw new InvalidRequestError(`track: unknown item id ${JSON.stringify(itemId)} (not in catalog "${this.catalog.name}"; an item the catalog lacks needs its content: { content: { title, image, audio } })`);
+      throw new InvalidRequestError(
+        `track: unknown item id ${JSON.stringify(itemId)} (not in catalog "${this.catalog.name}"; an item the catalog lacks needs its content: { content: { title, image, audio } })`,
+      );
     }
-    if (!this.embedOffCatalog) throw new InvalidRequestError(`track: item ${JSON.stringify(itemId)} is not in catalog "${this.catalog.name}" and this engine has no encoders to embed its content`);
+    if (!this.embedOffCatalog)
+      throw new InvalidRequestError(
+        `track: item ${JSON.stringify(itemId)} is not in catalog "${this.catalog.name}" and this engine has no encoders to embed its content`,
+      );
     const vectors = await this.embedOffCatalog(itemId, content, this.space.modalities);
     const { title, description } = content as { title?: string; description?: string };
     await storeOffCatalogItem(store, key, title ?? description, vectors);
@@ -186,15 +215,21 @@ export class OnDeviceRecommender {
         const items = this.finish(scored, tokens, model, k, request, { excludeSeen: true, ...request.rules }, context);
         if (options.record === false || items.length === 0) return items;
         this.lastShown = { ids: items.map((i) => i.id), scored };
-        await (await this.profile()).addEvent({ type: 'shown', itemId: items[0]!.id, catalog: this.catalog.profileKey, context: { mode: 'for-you', shownIds: items.map((i) => i.id) } }).catch(() => undefined);
+        await (
+          await this.profile()
+        )
+          .addEvent({ type: 'shown', itemId: items[0]!.id, catalog: this.catalog.profileKey, context: { mode: 'for-you', shownIds: items.map((i) => i.id) } })
+          .catch(() => undefined);
         return items;
       }
       case 'similar': {
         const index = this.space.indexOf(request.itemId ?? '');
         if (request.itemId === undefined) throw new InvalidRequestError('recommend: mode "similar" needs an itemId');
-        if (index === undefined) throw new InvalidRequestError(`recommend: unknown item id ${JSON.stringify(request.itemId)} (not in catalog "${this.catalog.name}")`);
+        if (index === undefined)
+          throw new InvalidRequestError(`recommend: unknown item id ${JSON.stringify(request.itemId)} (not in catalog "${this.catalog.name}")`);
         const modality = request.modality ?? 'fused';
-        if (modality !== 'fused' && !this.space.modalities.includes(modality)) throw new InvalidRequestError(`recommend: the catalog has no ${modality} vectors (it has: ${this.space.modalities.join(', ')})`);
+        if (modality !== 'fused' && !this.space.modalities.includes(modality))
+          throw new InvalidRequestError(`recommend: the catalog has no ${modality} vectors (it has: ${this.space.modalities.join(', ')})`);
         const lookup = catalogItemLookup(this.space)(request.itemId)!;
         const vectors = modality === 'fused' ? lookup.vectors : { [modality]: lookup.vectors[modality] };
         if (modality !== 'fused' && !vectors[modality]) return [];
@@ -204,8 +239,16 @@ export class OnDeviceRecommender {
         return this.finish(scored, [token], model, k, request, { excludeIds: [request.itemId], ...request.rules }, context);
       }
       case 'by-example': {
-        const example = request.itemId !== undefined ? await (await this.profile()).adhocItem(request.itemId) : (await (await this.profile()).adhocItems()).sort((a, b) => b.createdAt - a.createdAt)[0];
-        if (!example) throw new InvalidRequestError(request.itemId !== undefined ? `recommend: no example with id ${JSON.stringify(request.itemId)}` : 'recommend: no example yet: call searchByExample first');
+        const example =
+          request.itemId !== undefined
+            ? await (await this.profile()).adhocItem(request.itemId)
+            : (await (await this.profile()).adhocItems()).sort((a, b) => b.createdAt - a.createdAt)[0];
+        if (!example)
+          throw new InvalidRequestError(
+            request.itemId !== undefined
+              ? `recommend: no example with id ${JSON.stringify(request.itemId)}`
+              : 'recommend: no example yet: call searchByExample first',
+          );
         return this.byExample(example, k, request, context);
       }
       case 'popular':
@@ -219,10 +262,16 @@ export class OnDeviceRecommender {
    * next to its frames), each stored and viewed as its own ad-hoc item and ranked together with
    * the example as one token; a modality the catalog lacks is left out.
    */
-  async searchByExample(example: Omit<AdhocItem, 'id' | 'createdAt'>, k: number, companions: ReadonlyArray<Omit<AdhocItem, 'id' | 'createdAt'>> = []): Promise<{ exampleId: string; items: RecommendedItem[] }> {
+  async searchByExample(
+    example: Omit<AdhocItem, 'id' | 'createdAt'>,
+    k: number,
+    companions: ReadonlyArray<Omit<AdhocItem, 'id' | 'createdAt'>> = [],
+  ): Promise<{ exampleId: string; items: RecommendedItem[] }> {
     validateRequest({ mode: 'by-example', k });
     if (!this.space.modalities.includes(example.modality)) {
-      throw new InvalidRequestError(`searchByExample: catalog "${this.catalog.name}" has no ${example.modality} vectors to compare a ${example.modality} example with (it has: ${this.space.modalities.join(', ')})`);
+      throw new InvalidRequestError(
+        `searchByExample: catalog "${this.catalog.name}" has no ${example.modality} vectors to compare a ${example.modality} example with (it has: ${this.space.modalities.join(', ')})`,
+      );
     }
     for (const vector of [example, ...companions]) this.checkEncoder(vector.modality, vector.encoder);
     const id = `example-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
@@ -250,12 +299,21 @@ export class OnDeviceRecommender {
     }
   }
 
-  private async byExample(example: AdhocItem, k: number, request: RecommendRequest, context: RuleContext, companions: readonly AdhocItem[] = []): Promise<RecommendedItem[]> {
+  private async byExample(
+    example: AdhocItem,
+    k: number,
+    request: RecommendRequest,
+    context: RuleContext,
+    companions: readonly AdhocItem[] = [],
+  ): Promise<RecommendedItem[]> {
     const vectors: HistoryToken['vectors'] = { [example.modality]: example.vector };
     for (const companion of companions) vectors[companion.modality] = companion.vector;
     const token: HistoryToken = { key: example.id, adhoc: true, title: example.label, vectors, weight: 1, position: 0 };
     const model = similarModel(this.catalog.model, 'fused');
-    const scored = await scoreItems(this.space, this.catalog.signals, [token], { ...model, weights: { ...model.weights, sequential: 0, coOccurrence: 0, popularity: 0 } });
+    const scored = await scoreItems(this.space, this.catalog.signals, [token], {
+      ...model,
+      weights: { ...model.weights, sequential: 0, coOccurrence: 0, popularity: 0 },
+    });
     return this.finish(scored, [token], model, k, request, { ...request.rules }, context);
   }
 
@@ -268,7 +326,16 @@ export class OnDeviceRecommender {
     const normalised = standardise(scores, allowed);
     const touched = applyBoosts(this.space.items, normalised, request.rules?.boost);
     // The default cap (a soft one) shows the breadth of the shop; a cap the caller sets is hard.
-    const diversity = request.diversity === false ? undefined : { lambda: 0.9, perCategoryCap: Math.max(1, Math.ceil(k / 4)), categoryDepth: 1, fillToK: request.diversity?.perCategoryCap === undefined, ...request.diversity };
+    const diversity =
+      request.diversity === false
+        ? undefined
+        : {
+            lambda: 0.9,
+            perCategoryCap: Math.max(1, Math.ceil(k / 4)),
+            categoryDepth: 1,
+            fillToK: request.diversity?.perCategoryCap === undefined,
+            ...request.diversity,
+          };
     const picked = this.pick(normalised, allowed, k, diversity, request.rules?.pin);
     return picked.map((index) => ({
       id: this.space.items[index]!.id,
@@ -287,7 +354,15 @@ export class OnDeviceRecommender {
     }));
   }
 
-  private finish(scored: ScoredItems, tokens: readonly HistoryToken[], model: FusionModel, k: number, request: RecommendRequest, rules: Omit<BusinessRules, 'filters'>, context: RuleContext): RecommendedItem[] {
+  private finish(
+    scored: ScoredItems,
+    tokens: readonly HistoryToken[],
+    model: FusionModel,
+    k: number,
+    request: RecommendRequest,
+    rules: Omit<BusinessRules, 'filters'>,
+    context: RuleContext,
+  ): RecommendedItem[] {
     const allowed = allowedItems(this.space.items, { ...rules, filters: request.filters }, context);
     const normalised = standardise(scored.scores, allowed);
     const touched = applyBoosts(this.space.items, normalised, rules.boost);
@@ -321,7 +396,13 @@ export class OnDeviceRecommender {
   }
 
   /** Pins first (if allowed), then the top of the pool, diversified by MMR when asked. */
-  private pick(scores: Float32Array, allowed: Uint8Array, k: number, diversity: { lambda?: number; perCategoryCap?: number; categoryDepth?: number; fillToK?: boolean } | undefined, pin: string[] = []): number[] {
+  private pick(
+    scores: Float32Array,
+    allowed: Uint8Array,
+    k: number,
+    diversity: { lambda?: number; perCategoryCap?: number; categoryDepth?: number; fillToK?: boolean } | undefined,
+    pin: string[] = [],
+  ): number[] {
     const pinned = pin.map((id) => this.space.indexOf(id)).filter((i): i is number => i !== undefined && allowed[i] === 1);
     const taken = new Set(pinned);
     const candidates: number[] = [];
@@ -380,7 +461,7 @@ export class OnDeviceRecommender {
   }
 
   private async catalogEvents(): Promise<ProfileEvent[]> {
-    return (await (await this.profile()).events({ catalog: this.catalog.profileKey, limit: HISTORY_WINDOW, excludeTypes: ['shown'] }));
+    return await (await this.profile()).events({ catalog: this.catalog.profileKey, limit: HISTORY_WINDOW, excludeTypes: ['shown'] });
   }
 
   private async historyTokens(events: readonly ProfileEvent[]): Promise<HistoryToken[]> {
@@ -395,22 +476,20 @@ export class OnDeviceRecommender {
         continue;
       }
       const item = await store.adhocItem(id);
-      if (item && item.vector.length === dimsOf(item.modality)) adhoc.set(id, { ...(item.label !== undefined ? { title: item.label } : {}), vectors: { [item.modality]: item.vector } });
+      if (item && item.vector.length === dimsOf(item.modality))
+        adhoc.set(id, { ...(item.label !== undefined ? { title: item.label } : {}), vectors: { [item.modality]: item.vector } });
     }
-    return historyTokens(
-      events,
-      { catalogItem: catalogItemLookup(this.space), adhocItem: (id) => adhoc.get(id) },
-      { halfLife: this.catalog.model.halfLife },
-    );
+    return historyTokens(events, { catalogItem: catalogItemLookup(this.space), adhocItem: (id) => adhoc.get(id) }, { halfLife: this.catalog.model.halfLife });
   }
 
   private async personalState(): Promise<PersonalState> {
     if (this.personal) return this.personal;
     const saved = await (await this.profile()).modelState(this.modelKey);
     // A state saved before the `graph` feature (last in FEATURES) lacks its offset: 0.
-    this.personal = saved && saved.version === MODEL_STATE_VERSION && (saved.weights.length === FEATURES.length || saved.weights.length === FEATURES.length - 1)
-      ? { offsets: Object.fromEntries(FEATURES.map((f, i) => [f, saved.weights[i] ?? 0])) as FeatureWeights, updates: saved.updates }
-      : emptyPersonalState();
+    this.personal =
+      saved && saved.version === MODEL_STATE_VERSION && (saved.weights.length === FEATURES.length || saved.weights.length === FEATURES.length - 1)
+        ? { offsets: Object.fromEntries(FEATURES.map((f, i) => [f, saved.weights[i] ?? 0])) as FeatureWeights, updates: saved.updates }
+        : emptyPersonalState();
     return this.personal;
   }
 
@@ -428,7 +507,9 @@ export class OnDeviceRecommender {
     const next = learnFromFeedback(this.catalog.model.weights, await this.personalState(), positive, skipped);
     this.personal = next;
     this.lastShown = { ...shown, ids: shown.ids.filter((id) => id !== itemId) };
-    await (await this.profile()).putModelState({ key: this.modelKey, version: MODEL_STATE_VERSION, weights: FEATURES.map((f) => next.offsets[f]), updates: next.updates });
+    await (
+      await this.profile()
+    ).putModelState({ key: this.modelKey, version: MODEL_STATE_VERSION, weights: FEATURES.map((f) => next.offsets[f]), updates: next.updates });
     return true;
   }
 
@@ -464,15 +545,26 @@ function similarModel(model: FusionModel, modality: Modality | 'fused'): FusionM
   return {
     ...model,
     head: model.head === 'mlp' ? 'late' : model.head,
-    weights: { text: content('text'), image: content('image'), audio: content('audio'), shared: content('shared'), sequential: 0, coOccurrence: modality === 'fused' ? model.weights.coOccurrence : 0, popularity: 0, graph: 0 },
+    weights: {
+      text: content('text'),
+      image: content('image'),
+      audio: content('audio'),
+      shared: content('shared'),
+      sequential: 0,
+      coOccurrence: modality === 'fused' ? model.weights.coOccurrence : 0,
+      popularity: 0,
+      graph: 0,
+    },
   };
 }
 
 export function validateRequest(request: Partial<RecommendRequest>): { k: number } {
   if (typeof request !== 'object' || request === null) throw new InvalidRequestError('recommend: expected an options object { mode, k, … }');
-  if (!(RECOMMEND_MODES as readonly unknown[]).includes(request.mode)) throw new InvalidRequestError(`recommend: unknown mode ${JSON.stringify(request.mode)} (expected one of ${RECOMMEND_MODES.join(', ')})`);
+  if (!(RECOMMEND_MODES as readonly unknown[]).includes(request.mode))
+    throw new InvalidRequestError(`recommend: unknown mode ${JSON.stringify(request.mode)} (expected one of ${RECOMMEND_MODES.join(', ')})`);
   const k = request.k;
-  if (typeof k !== 'number' || !Number.isInteger(k) || k <= 0) throw new InvalidRequestError(`recommend: k must be a whole number ≥ 1, got ${JSON.stringify(k)}`);
+  if (typeof k !== 'number' || !Number.isInteger(k) || k <= 0)
+    throw new InvalidRequestError(`recommend: k must be a whole number ≥ 1, got ${JSON.stringify(k)}`);
   if (k > MAX_K) throw new InvalidRequestError(`recommend: k must be at most ${MAX_K}, got ${k}`);
   if (request.filters !== undefined) {
     if (!Array.isArray(request.filters)) throw new InvalidRequestError('recommend: filters must be an array');
@@ -480,8 +572,10 @@ export function validateRequest(request: Partial<RecommendRequest>): { k: number
   }
   const d = request.diversity;
   if (d !== undefined && d !== false) {
-    if (d.lambda !== undefined && !(d.lambda >= 0 && d.lambda <= 1)) throw new InvalidRequestError(`recommend: diversity.lambda must be in [0, 1], got ${d.lambda}`);
-    if (d.perCategoryCap !== undefined && !(Number.isInteger(d.perCategoryCap) && d.perCategoryCap >= 1)) throw new InvalidRequestError(`recommend: diversity.perCategoryCap must be a whole number ≥ 1, got ${d.perCategoryCap}`);
+    if (d.lambda !== undefined && !(d.lambda >= 0 && d.lambda <= 1))
+      throw new InvalidRequestError(`recommend: diversity.lambda must be in [0, 1], got ${d.lambda}`);
+    if (d.perCategoryCap !== undefined && !(Number.isInteger(d.perCategoryCap) && d.perCategoryCap >= 1))
+      throw new InvalidRequestError(`recommend: diversity.perCategoryCap must be a whole number ≥ 1, got ${d.perCategoryCap}`);
   }
   return { k };
 }

@@ -41,10 +41,12 @@ export interface PrincipalComponents {
 
 /** PCA of `count` row-major rows of `dims` values in `data`. */
 export function principalComponents(data: ArrayLike<number>, count: number, dims: number, options: PcaOptions = {}): PrincipalComponents {
-  if (!Number.isSafeInteger(count) || count < 1 || !Number.isSafeInteger(dims) || dims < 1) throw new RangeError(`PCA needs at least one row of at least one value, got ${count} × ${dims}`);
+  if (!Number.isSafeInteger(count) || count < 1 || !Number.isSafeInteger(dims) || dims < 1)
+    throw new RangeError(`PCA needs at least one row of at least one value, got ${count} × ${dims}`);
   if (data.length !== count * dims) throw new RangeError(`PCA: expected ${count} × ${dims} = ${count * dims} values, got ${data.length}`);
   const components = options.components ?? 2;
-  if (!Number.isSafeInteger(components) || components < 1 || components > dims) throw new RangeError(`PCA: components must be from 1 to ${dims}, got ${components}`);
+  if (!Number.isSafeInteger(components) || components < 1 || components > dims)
+    throw new RangeError(`PCA: components must be from 1 to ${dims}, got ${components}`);
   const maxIterations = options.maxIterations ?? 500;
   const tolerance = options.tolerance ?? 1e-7;
   const random = mulberry32(options.seed ?? 1);

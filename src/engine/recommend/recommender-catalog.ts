@@ -17,7 +17,11 @@ import { LearnedRanker } from './learned-ranker.ts';
 import { catalogProfileKey, legacyProfileKey } from '../store/catalog-profile-key.ts';
 
 /** `sharedSpace`: the loaded catalog's (LoadedCatalog.sharedSpace); it is disposed with that catalog, not here. */
-export function recommenderCatalog(files: Pick<LoadedCatalogFiles, 'manifest' | 'vectors' | 'baseUrl' | 'learnedModel' | 'graph'>, sharedSpace: SharedSpace | undefined, fusionHead?: FusionHeadName): RecommenderCatalog {
+export function recommenderCatalog(
+  files: Pick<LoadedCatalogFiles, 'manifest' | 'vectors' | 'baseUrl' | 'learnedModel' | 'graph'>,
+  sharedSpace: SharedSpace | undefined,
+  fusionHead?: FusionHeadName,
+): RecommenderCatalog {
   const { manifest } = files;
   const rows = Object.fromEntries(Object.entries(files.vectors).map(([m, v]) => [m, { data: v!.data, dims: v!.dims }]));
   const space = new ItemSpace(manifest, rows, sharedSpace);

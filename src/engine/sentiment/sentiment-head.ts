@@ -35,11 +35,15 @@ export class SentimentHeadError extends Error {
 /** Checks a parsed head.json; throws SentimentHeadError naming what is wrong. */
 export function parseSentimentHead(json: unknown, source = 'head.json'): SentimentHead {
   const head = json as Partial<SentimentHead> | null;
-  if (typeof head !== 'object' || head === null || head.format !== SENTIMENT_HEAD_FORMAT) throw new SentimentHeadError(`${source} is not a sentiment head (format ${SENTIMENT_HEAD_FORMAT})`);
-  if (head.version !== SENTIMENT_HEAD_VERSION) throw new SentimentHeadError(`${source} has version ${String(head.version)}; this engine reads version ${SENTIMENT_HEAD_VERSION}`);
+  if (typeof head !== 'object' || head === null || head.format !== SENTIMENT_HEAD_FORMAT)
+    throw new SentimentHeadError(`${source} is not a sentiment head (format ${SENTIMENT_HEAD_FORMAT})`);
+  if (head.version !== SENTIMENT_HEAD_VERSION)
+    throw new SentimentHeadError(`${source} has version ${String(head.version)}; this engine reads version ${SENTIMENT_HEAD_VERSION}`);
   const encoder = head.encoder;
-  if (typeof encoder?.name !== 'string' || typeof encoder.version !== 'string' || !Number.isInteger(encoder.dims)) throw new SentimentHeadError(`${source}: encoder must be {name, version, dims}`);
-  if (!Array.isArray(head.weights) || head.weights.length !== encoder.dims || !head.weights.every(Number.isFinite)) throw new SentimentHeadError(`${source}: weights must be ${encoder.dims} finite numbers`);
+  if (typeof encoder?.name !== 'string' || typeof encoder.version !== 'string' || !Number.isInteger(encoder.dims))
+    throw new SentimentHeadError(`${source}: encoder must be {name, version, dims}`);
+  if (!Array.isArray(head.weights) || head.weights.length !== encoder.dims || !head.weights.every(Number.isFinite))
+    throw new SentimentHeadError(`${source}: weights must be ${encoder.dims} finite numbers`);
   if (typeof head.bias !== 'number' || !Number.isFinite(head.bias)) throw new SentimentHeadError(`${source}: bias must be a finite number`);
   return head as SentimentHead;
 }

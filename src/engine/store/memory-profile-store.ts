@@ -52,7 +52,11 @@ export class MemoryProfileStore extends ProfileStore {
     const { sinceId, sinceAt, limit, catalog, excludeTypes } = query;
     if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 0)) throw new RangeError(`events: limit must be an integer >= 0, got ${limit}`);
     const found = this.eventList.filter(
-      (e) => (catalog === undefined || e.catalog === catalog) && (excludeTypes === undefined || !excludeTypes.includes(e.type)) && (sinceId === undefined || e.id > sinceId) && (sinceAt === undefined || e.at >= sinceAt),
+      (e) =>
+        (catalog === undefined || e.catalog === catalog) &&
+        (excludeTypes === undefined || !excludeTypes.includes(e.type)) &&
+        (sinceId === undefined || e.id > sinceId) &&
+        (sinceAt === undefined || e.at >= sinceAt),
     );
     return (limit === undefined ? found : limit === 0 ? [] : found.slice(-limit)).map((e) => ({ ...e }));
   }

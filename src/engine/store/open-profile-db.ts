@@ -41,7 +41,9 @@ function blockedError(action: string, name: string, ms: number): ProfileStoreErr
 function openError(name: string, error: unknown, action: 'open' | 'delete' = 'open'): ProfileStoreError {
   if (error instanceof ProfileStoreError) return error;
   if (isQuotaError(error)) {
-    return new ProfileStoreError('quota-exceeded', `could not ${action} the profile database "${name}": storage is full. Free up disk space and reload.`, { cause: error });
+    return new ProfileStoreError('quota-exceeded', `could not ${action} the profile database "${name}": storage is full. Free up disk space and reload.`, {
+      cause: error,
+    });
   }
   if ((error as { name?: unknown } | null)?.name === 'VersionError') {
     return new ProfileStoreError(
@@ -63,12 +65,7 @@ function openError(name: string, error: unknown, action: 'open' | 'delete' = 'op
  * cannot be cancelled, so if it succeeds later the late connection is closed at once.
  * (idb's openDB always uses the global factory; this takes any, e.g. a Storage Bucket's.)
  */
-export function openProfileDb(
-  factory: IDBFactory | undefined,
-  name: string,
-  blockedTimeoutMs: number,
-  hooks: ConnectionHooks,
-): Promise<ProfileConnection> {
+export function openProfileDb(factory: IDBFactory | undefined, name: string, blockedTimeoutMs: number, hooks: ConnectionHooks): Promise<ProfileConnection> {
   return new Promise((resolve, reject) => {
     let settled = false;
     let timer: ReturnType<typeof setTimeout> | undefined;

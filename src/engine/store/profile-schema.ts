@@ -21,4 +21,3 @@ export interface ProfileDb extends DBSchema {
   'model-states': { key: string; value: ModelState };
   meta: { key: MetaRecord['key']; value: MetaRecord };
 }
-

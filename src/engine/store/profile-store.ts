@@ -109,7 +109,7 @@ export class ProfileStore {
           'quota-exceeded',
           `storage is full, so the event could not be saved yet. It is kept in memory (${this.pending.size} waiting` +
             `${dropped > 0 ? `; the ${dropped} oldest waiting were dropped` : ''}) and is saved with the next successful write. ` +
-            'Free up disk space or clear other sites\' data; forget() clears this profile.',
+            "Free up disk space or clear other sites' data; forget() clears this profile.",
           { cause: error },
         );
       }
@@ -124,7 +124,10 @@ export class ProfileStore {
     if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 0)) throw new RangeError(`events: limit must be an integer >= 0, got ${limit}`);
     if (limit === 0) return [];
     const matches = (e: ProfileEvent): boolean =>
-      (catalog === undefined || e.catalog === catalog) && (excludeTypes === undefined || !excludeTypes.includes(e.type)) && (sinceId === undefined || e.id > sinceId) && (sinceAt === undefined || e.at >= sinceAt);
+      (catalog === undefined || e.catalog === catalog) &&
+      (excludeTypes === undefined || !excludeTypes.includes(e.type)) &&
+      (sinceId === undefined || e.id > sinceId) &&
+      (sinceAt === undefined || e.at >= sinceAt);
     return this.run('read events', (db) =>
       runTransaction(db, ['events'], 'readonly', async (tx) => {
         const store = tx.objectStore('events');
@@ -282,9 +285,7 @@ export class ProfileStore {
   // ---- personal model ----
 
   async modelState(key: string): Promise<ModelState | undefined> {
-    return this.run('read the model state', (db) =>
-      runTransaction(db, ['model-states'], 'readonly', (tx) => tx.objectStore('model-states').get(key)),
-    );
+    return this.run('read the model state', (db) => runTransaction(db, ['model-states'], 'readonly', (tx) => tx.objectStore('model-states').get(key)));
   }
 
   /** Stores (or replaces) the model state of `state.key`; rejects 'too-large' above 64 KiB of JSON. */

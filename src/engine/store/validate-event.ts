@@ -95,10 +95,11 @@ export function validateEvent(input: unknown, now: number): EventRecord {
   if (event.type === 'review' || input.text !== undefined || input.sentiment !== undefined) {
     if (event.type !== 'review') fail(input.text !== undefined ? 'text' : 'sentiment', `is only for 'review' events, not '${event.type}'`);
     const text = input.text;
-    if (typeof text !== 'string' || text.trim().length === 0) fail('text', 'must be the review\'s non-blank words', text);
+    if (typeof text !== 'string' || text.trim().length === 0) fail('text', "must be the review's non-blank words", text);
     if (text.length > MAX_REVIEW_CHARS) fail('text', `must be at most ${MAX_REVIEW_CHARS} characters`, text);
     const sentiment = input.sentiment;
-    if (typeof sentiment !== 'number' || !(sentiment >= 0 && sentiment <= 1)) fail('sentiment', 'must be the head\'s P(positive), a number in [0, 1]', sentiment);
+    if (typeof sentiment !== 'number' || !(sentiment >= 0 && sentiment <= 1))
+      fail('sentiment', "must be the head's P(positive), a number in [0, 1]", sentiment);
     event.text = text;
     event.sentiment = sentiment;
   }

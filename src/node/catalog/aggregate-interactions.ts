@@ -234,7 +234,8 @@ export function aggregateInteractions(
 
   // popularity
   let maxWeight = 0;
-  for (let i = 0; i < n; i++) if (itemAt(count, i) > 0 && itemAt(itemSessions, i) >= minSessions && itemAt(weight, i) > maxWeight) maxWeight = itemAt(weight, i);
+  for (let i = 0; i < n; i++)
+    if (itemAt(count, i) > 0 && itemAt(itemSessions, i) >= minSessions && itemAt(weight, i) > maxWeight) maxWeight = itemAt(weight, i);
   const popularity: PopularityEntry[] = [];
   for (let i = 0; i < n; i++) {
     if (itemAt(count, i) === 0 || itemAt(itemSessions, i) < minSessions) continue;
@@ -257,7 +258,12 @@ export function aggregateInteractions(
     addRelated(a, b, both);
     addRelated(b, a, both);
   }
-  const coOccurrence = topLists(related, ids, k, (x: RelatedItem, y: RelatedItem) => y.score - x.score || y.sessions - x.sessions || compareIds(x.item, y.item));
+  const coOccurrence = topLists(
+    related,
+    ids,
+    k,
+    (x: RelatedItem, y: RelatedItem) => y.score - x.score || y.sessions - x.sessions || compareIds(x.item, y.item),
+  );
 
   // transitions
   const next = new Map<number, NextItem[]>();
@@ -338,7 +344,6 @@ function badTimestamp(value: unknown): string {
   const shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
   return `bad timestamp ${shown} (expected seconds or milliseconds since 1970, or an ISO 8601 date-time)`;
 }
-
 
 /**
  * An interaction log as CSV with a header naming the columns `session`, `item`, `timestamp`

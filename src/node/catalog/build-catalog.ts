@@ -45,7 +45,14 @@ import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CATALOG_SCHEMA_VERSION, MODALITIES, type CatalogManifest } from '../../engine/catalog/catalog-manifest.ts';
 import type { Modality } from '../../protocol/embedding.ts';
-import { CatalogInputError, DEFAULT_BATCH_SIZE, type BuildCatalogOptions, type BuildSummary, type RefusedInput, type SourceItem } from './build-catalog-types.ts';
+import {
+  CatalogInputError,
+  DEFAULT_BATCH_SIZE,
+  type BuildCatalogOptions,
+  type BuildSummary,
+  type RefusedInput,
+  type SourceItem,
+} from './build-catalog-types.ts';
 import { writeAtomic } from './catalog-build-files.ts';
 import { embedItems, type EmbedInputs } from './embed-items.ts';
 import { removeItemGraphFile, writeItemGraphFile } from './item-graph-files.ts';
@@ -116,14 +123,23 @@ export async function buildCatalog(items: readonly SourceItem[], options: BuildC
     };
     const first = itemAt(empty, 0);
     throw new CatalogInputError(
-      `${sourceItemLabel(first.source, prepared.indexOf(first))} has no usable modality (${reasons(first)})` + (empty.length > 1 ? ` — and ${empty.length - 1} more items: ${empty.slice(1, 6).map((e) => JSON.stringify(e.source.id)).join(', ')}` : ''),
+      `${sourceItemLabel(first.source, prepared.indexOf(first))} has no usable modality (${reasons(first)})` +
+        (empty.length > 1
+          ? ` — and ${empty.length - 1} more items: ${empty
+              .slice(1, 6)
+              .map((e) => JSON.stringify(e.source.id))
+              .join(', ')}`
+          : ''),
     );
   }
 
   const { manifestItems, rows, mediaBytes, video } = await writeCatalogMedia(prepared, modalities, vectors, videos, names, options);
   const { encodersInfo, vectorFiles, summaries, stored } = await writeVectorFiles(outDir, modalities, format, rows, embedded, mediaBytes);
   const noticePath = writeNotice(outDir, options);
-  const { signals, report: interactionsReport } = aggregateSignals(options, manifestItems.map((i) => i.id));
+  const { signals, report: interactionsReport } = aggregateSignals(
+    options,
+    manifestItems.map((i) => i.id),
+  );
 
   const manifest: CatalogManifest = {
     schemaVersion: CATALOG_SCHEMA_VERSION,

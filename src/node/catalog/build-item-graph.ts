@@ -76,7 +76,11 @@ export function buildItemGraph(input: ItemGraphInput, options: ItemGraphOptions 
     const old = adjacency[from]!.get(to);
     if (!old || old.weight < w) adjacency[from]!.set(to, { weight: w, kind: kindIndex(kind) });
   };
-  const best = (list: readonly GraphNeighbour[]) => [...list].filter((x) => x.index >= 0 && x.index < n).sort((a, b) => b.weight - a.weight || a.index - b.index).slice(0, options.maxNeighbours);
+  const best = (list: readonly GraphNeighbour[]) =>
+    [...list]
+      .filter((x) => x.index >= 0 && x.index < n)
+      .sort((a, b) => b.weight - a.weight || a.index - b.index)
+      .slice(0, options.maxNeighbours);
 
   for (let i = 0; i < n; i++) {
     for (const nb of best(input.coOccurrence?.(i) ?? [])) {
@@ -135,7 +139,11 @@ export function buildItemGraph(input: ItemGraphInput, options: ItemGraphOptions 
 /** Keeps at most `max` members: the most popular (ties by index), else evenly spaced in index order. */
 function capMembers(items: number[], max: number, popularity: Float32Array | undefined): number[] {
   if (items.length <= max) return items;
-  if (popularity) return [...items].sort((a, b) => popularity[b]! - popularity[a]! || a - b).slice(0, max).sort((a, b) => a - b);
+  if (popularity)
+    return [...items]
+      .sort((a, b) => popularity[b]! - popularity[a]! || a - b)
+      .slice(0, max)
+      .sort((a, b) => a - b);
   return Array.from({ length: max }, (_, j) => items[Math.floor((j * items.length) / max)]!);
 }
 
@@ -182,7 +190,10 @@ function contentNeighbours(input: ItemGraphInput, k: number): GraphNeighbour[][]
     });
     const scored: GraphNeighbour[] = [];
     for (let j = 0; j < n; j++) if (count[j]! > 0) scored.push({ index: j, weight: sum[j]! / count[j]! });
-    out[i] = scored.filter((x) => x.weight > 0).sort((a, b) => b.weight - a.weight || a.index - b.index).slice(0, k);
+    out[i] = scored
+      .filter((x) => x.weight > 0)
+      .sort((a, b) => b.weight - a.weight || a.index - b.index)
+      .slice(0, k);
   }
   return out;
 }

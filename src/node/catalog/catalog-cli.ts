@@ -114,7 +114,24 @@ function parseSharedSpaceArgs(rest: string[]): SharedSpaceArgs {
 function parseArgs(argv: string[]): Args {
   const [command, ...rest] = argv;
   if (command !== 'build' && command !== 'merge') throw new UsageError(command ? `unknown command "${command}"` : 'missing command "build"');
-  const values = ['source', 'out', 'media', 'limit', 'ids', 'format', 'interactions', ...SIGNAL_FLAGS, 'modalities', 'name', 'currency', 'batch', 'progress-file', 'learned-epochs', 'learned-seed', ...(command === 'build' ? ['shard', 'workers'] : ['shards'])];
+  const values = [
+    'source',
+    'out',
+    'media',
+    'limit',
+    'ids',
+    'format',
+    'interactions',
+    ...SIGNAL_FLAGS,
+    'modalities',
+    'name',
+    'currency',
+    'batch',
+    'progress-file',
+    'learned-epochs',
+    'learned-seed',
+    ...(command === 'build' ? ['shard', 'workers'] : ['shards']),
+  ];
   const flags = readCliFlags(rest, { values, booleans: ['no-shared-space', 'no-learned-model', 'item-graph'], positionals: true });
   const positional = flags.positionals;
   const source = flags.value('source');
@@ -143,10 +160,13 @@ function parseArgs(argv: string[]): Args {
   } else throw new UsageError(`unknown --source "${source}" (expected tuxpaint, openclipart, debian-videos, jsonl or csv)`);
   const limit = integer('limit');
   if (limit !== undefined) args.limit = limit;
-  if (flags.has('no-learned-model') && (flags.has('learned-epochs') || flags.has('learned-seed'))) throw new UsageError('--no-learned-model does not go with --learned-epochs / --learned-seed');
+  if (flags.has('no-learned-model') && (flags.has('learned-epochs') || flags.has('learned-seed')))
+    throw new UsageError('--no-learned-model does not go with --learned-epochs / --learned-seed');
   const learnedEpochs = integer('learned-epochs');
   const learnedSeed = integer('learned-seed');
-  args.learnedModel = flags.has('no-learned-model') ? false : { ...(learnedEpochs ? { epochs: learnedEpochs } : {}), ...(learnedSeed ? { seed: learnedSeed } : {}) };
+  args.learnedModel = flags.has('no-learned-model')
+    ? false
+    : { ...(learnedEpochs ? { epochs: learnedEpochs } : {}), ...(learnedSeed ? { seed: learnedSeed } : {}) };
   const batch = integer('batch');
   if (batch !== undefined) args.batch = batch;
   const workers = integer('workers');
@@ -164,7 +184,11 @@ function parseArgs(argv: string[]): Args {
     if (shards === undefined) throw new UsageError('merge needs --shards N (how many shard builds to join)');
     args.merge = shards;
   }
-  if (flags.has('ids')) args.ids = (flags.value('ids') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  if (flags.has('ids'))
+    args.ids = (flags.value('ids') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   if (flags.has('modalities')) {
     const list = (flags.value('modalities') ?? '').split(',').map((s) => s.trim());
     const bad = list.find((m) => !isModality(m));
@@ -181,7 +205,8 @@ function parseArgs(argv: string[]): Args {
     if (!args.interactions) throw new UsageError(`--${SIGNAL_FLAGS.find((f) => flags.has(f))} is about aggregating --interactions: give --interactions FILE`);
     args.signals = signals;
   }
-  if (args.currency !== undefined && !/^[A-Z]{3}$/.test(args.currency)) throw new UsageError(`--currency must be an ISO 4217 code like EUR (got "${args.currency}")`);
+  if (args.currency !== undefined && !/^[A-Z]{3}$/.test(args.currency))
+    throw new UsageError(`--currency must be an ISO 4217 code like EUR (got "${args.currency}")`);
   return args;
 }
 
@@ -193,7 +218,8 @@ function signalOptions(flags: CliFlags<string, never, string>): AggregateOptions
     const value = flags.value(key);
     if (value === undefined) return undefined;
     const n = /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
-    if (!(n >= min) || (integer && !Number.isInteger(n))) throw new UsageError(`--${key} must be ${integer ? 'an integer' : 'a number'} ≥ ${min} (got "${value}")`);
+    if (!(n >= min) || (integer && !Number.isInteger(n)))
+      throw new UsageError(`--${key} must be ${integer ? 'an integer' : 'a number'} ≥ ${min} (got "${value}")`);
     return n;
   };
   const options: AggregateOptions = {};
@@ -275,7 +301,9 @@ function buildStatusOf({ done, total, reused, elapsed }: BuildProgress): Catalog
 function printSummary(summary: BuildSummary): void {
   const lines: string[] = [];
   lines.push(`catalog: ${resolve(summary.outDir)}`);
-  lines.push(`items: ${summary.items}   vectors: ${summary.format}   build: ${summary.seconds.toFixed(1)} s, ${summary.secondsPer100Items.toFixed(1)} s per 100 items (${summary.itemsEmbeddedThisRun} embedded this run)`);
+  lines.push(
+    `items: ${summary.items}   vectors: ${summary.format}   build: ${summary.seconds.toFixed(1)} s, ${summary.secondsPer100Items.toFixed(1)} s per 100 items (${summary.itemsEmbeddedThisRun} embedded this run)`,
+  );
   lines.push('modality  items  embedded  resumed  vector B/item  media B/item  encoder');
   for (const [modality, s] of Object.entries(summary.modalities)) {
     if (!s) continue;
@@ -290,7 +318,9 @@ function printSummary(summary: BuildSummary): void {
   }
   if (summary.interactions) {
     const r = summary.interactions;
-    lines.push(`interactions: ${r.rows} rows, ${r.events} on catalog items (${r.droppedEvents} dropped, ${r.unknownItems} unknown items), ${r.sessions} sessions`);
+    lines.push(
+      `interactions: ${r.rows} rows, ${r.events} on catalog items (${r.droppedEvents} dropped, ${r.unknownItems} unknown items), ${r.sessions} sessions`,
+    );
   }
   if (summary.videos) {
     const v = summary.videos;
@@ -303,7 +333,10 @@ function printSummary(summary: BuildSummary): void {
   if (shared) lines.push(shared);
   const learned = summary.learnedModel;
   if (learned && 'skipped' in learned) lines.push(`learned model: none (${learned.skipped})`);
-  else if (learned) lines.push(`learned model: ${learned.dims}-d, user model ${learned.userModel}, weights ${learned.bytes.weights} B, item vectors ${learned.bytes.itemVectors} B (${learned.bytes.perItem.toFixed(0)} B/item), blend weight ${learned.blendWeight}, ${learned.seconds} s`);
+  else if (learned)
+    lines.push(
+      `learned model: ${learned.dims}-d, user model ${learned.userModel}, weights ${learned.bytes.weights} B, item vectors ${learned.bytes.itemVectors} B (${learned.bytes.perItem.toFixed(0)} B/item), blend weight ${learned.blendWeight}, ${learned.seconds} s`,
+    );
   process.stdout.write(lines.join('\n') + '\n');
 }
 
@@ -348,7 +381,9 @@ async function sharedSpaceCommand(rest: string[]): Promise<number> {
     return 0;
   }
   const binBytes = statSync(join(args.out, SHARED_SPACE_DIR, SHARED_SPACE_BINARY)).size;
-  console.log(describeSharedSpace({ dims: result.entry!.dims, modalities: result.entry!.modalities, bytes: result.entry!.bytes + binBytes, stats: result.stats! }));
+  console.log(
+    describeSharedSpace({ dims: result.entry!.dims, modalities: result.entry!.modalities, bytes: result.entry!.bytes + binBytes, stats: result.stats! }),
+  );
   return 0;
 }
 
@@ -378,8 +413,13 @@ async function ivfCommand(rest: string[]): Promise<number> {
   }
   await initNodeTf('wasm');
   try {
-    const built = await addIvfToCatalog(out, modality, { ...(partitions ? { partitions } : {}), onProgress: (stage, done, total) => process.stderr.write(`ivf: ${stage} ${done}/${total}\n`) });
-    console.log(`ivf: ${built.partitions} partitions of ${modality} (rows per partition ${built.sizes.min}/${built.sizes.median}/${built.sizes.max} min/median/max) in ${built.seconds.toFixed(1)} s → ${out}/ivf/${modality}/`);
+    const built = await addIvfToCatalog(out, modality, {
+      ...(partitions ? { partitions } : {}),
+      onProgress: (stage, done, total) => process.stderr.write(`ivf: ${stage} ${done}/${total}\n`),
+    });
+    console.log(
+      `ivf: ${built.partitions} partitions of ${modality} (rows per partition ${built.sizes.min}/${built.sizes.median}/${built.sizes.max} min/median/max) in ${built.seconds.toFixed(1)} s → ${out}/ivf/${modality}/`,
+    );
     return 0;
   } catch (error) {
     if ((error as Error).name !== 'CatalogFormatError') throw error;
@@ -460,7 +500,8 @@ async function main(argv: string[]): Promise<number> {
     options.learnedModel = args.learnedModel;
     if (args.itemGraph) options.graph = {};
     if (!args.sharedSpace) options.sharedSpace = false;
-    else options.sharedSpace = { onProgress: (step, loss) => process.stderr.write(`shared space: step ${step}, loss ${loss.toFixed(3)}\n`), progressEvery: 100 };
+    else
+      options.sharedSpace = { onProgress: (step, loss) => process.stderr.write(`shared space: step ${step}, loss ${loss.toFixed(3)}\n`), progressEvery: 100 };
 
     options.video = {
       onReencode: (id, index, total) => process.stderr.write(`re-encoding video ${index + 1}/${total} (${id}) to WebM VP9 + Opus …\n`),
@@ -476,7 +517,9 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`shard ${args.shard.index}/${args.shard.count}: embedding ${slice.length} of ${items.length} items into ${dir} …\n`);
       const summary = await buildCatalog(slice, { ...options, outDir: dir, encoders, onProgress: progress.update, embedOnly: true, sharedSpace: false });
       progress.end();
-      console.log(`shard ${args.shard.index}/${args.shard.count}: ${summary.items} items (${summary.itemsEmbeddedThisRun} embedded this run) in ${summary.seconds.toFixed(1)} s`);
+      console.log(
+        `shard ${args.shard.index}/${args.shard.count}: ${summary.items} items (${summary.itemsEmbeddedThisRun} embedded this run) in ${summary.seconds.toFixed(1)} s`,
+      );
       await encoders.dispose();
       return 0;
     }
@@ -487,7 +530,10 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`building ${items.length} items into ${args.out} as ${workers} parallel shard processes …\n`);
       // Shards report on stderr (prefixed); the status file (if any) is this process's, written from the merge on.
       const own = ['--workers', '--progress-file'];
-      await runShardProcesses(argv.slice(1).filter((arg, i, all) => !own.includes(arg) && !own.includes(all[i - 1]!) && !own.some((flag) => arg.startsWith(`${flag}=`))), workers);
+      await runShardProcesses(
+        argv.slice(1).filter((arg, i, all) => !own.includes(arg) && !own.includes(all[i - 1]!) && !own.some((flag) => arg.startsWith(`${flag}=`))),
+        workers,
+      );
       shards = workers;
     }
     if (shards !== undefined) {
@@ -501,14 +547,22 @@ async function main(argv: string[]): Promise<number> {
       printer.update(p);
       status?.update(buildStatusOf(p));
     };
-    const summary = await buildCatalog(items, { ...options, outDir: args.out, encoders, onProgress, ...(shards !== undefined ? { requireEmbedded: true } : {}) });
+    const summary = await buildCatalog(items, {
+      ...options,
+      outDir: args.out,
+      encoders,
+      onProgress,
+      ...(shards !== undefined ? { requireEmbedded: true } : {}),
+    });
     progress.end();
     if (shards !== undefined) removeShards(args.out);
     status?.now({ phase: 'done', done: summary.items, total: summary.items });
     printSummary(summary);
     if (workers > 1) {
       const seconds = (performance.now() - started) / 1000;
-      console.log(`sharded build: ${items.length} items on ${workers} worker processes in ${seconds.toFixed(1)} s (${(items.length / seconds).toFixed(2)} items/s, merge included)`);
+      console.log(
+        `sharded build: ${items.length} items on ${workers} worker processes in ${seconds.toFixed(1)} s (${(items.length / seconds).toFixed(2)} items/s, merge included)`,
+      );
     }
     await encoders.dispose();
     return 0;

@@ -47,7 +47,11 @@ export function parseControlRecord(text: string): Record<string, string> {
 /** The description as prose: the short line, then the long one's paragraphs joined by spaces. */
 export function descriptionText(record: Record<string, string>): { short: string; long: string } {
   const [short = '', ...rest] = (record['Description'] ?? record['Description-en'] ?? '').split('\n');
-  const paragraphs = rest.join('\n').split(/\n\s*\n/).map((p) => p.replace(/\s+/g, ' ').trim()).filter(Boolean);
+  const paragraphs = rest
+    .join('\n')
+    .split(/\n\s*\n/)
+    .map((p) => p.replace(/\s+/g, ' ').trim())
+    .filter(Boolean);
   return { short: short.trim(), long: paragraphs.join('\n\n') };
 }
 
@@ -98,7 +102,13 @@ export function debianVideoSourceItems(fetcher: DebianVideosFetcher, options: De
         description: long ? `${short}. ${long}` : short,
         category: `${section}/${pkg.name}`,
         videoPath: clip,
-        metadata: { package: pkg.name, version: pkg.version, license: pkg.license, file: inPackage, ...(record['Homepage'] ? { homepage: record['Homepage'] } : {}) },
+        metadata: {
+          package: pkg.name,
+          version: pkg.version,
+          license: pkg.license,
+          file: inPackage,
+          ...(record['Homepage'] ? { homepage: record['Homepage'] } : {}),
+        },
         text: `${title}. ${short}. ${long}`.replace(/\s+/g, ' ').trim(),
         origin: `${pkg.name} ${pkg.version} ${inPackage}`,
       });
@@ -114,13 +124,16 @@ export function debianVideoSourceItems(fetcher: DebianVideosFetcher, options: De
 }
 
 /** NOTICE, copyright files and manifest licences for the packages whose clips are in `items`. */
-export function debianVideosLicense(fetcher: DebianVideosFetcher, items: readonly SourceItem[]): { notice: string; noticeFiles: Record<string, string>; licenses: CatalogLicense[] } {
+export function debianVideosLicense(
+  fetcher: DebianVideosFetcher,
+  items: readonly SourceItem[],
+): { notice: string; noticeFiles: Record<string, string>; licenses: CatalogLicense[] } {
   const used = fetcher.DEBIAN_VIDEO_PACKAGES.filter((pkg) => items.some((item) => item.metadata.package === pkg.name));
   const lines = [
     'This catalog contains video clips from Debian packages: the clips (re-encoded to WebM, VP9',
-    'video and Opus sound, by ffmpeg), a poster frame taken from each, the packages\' descriptions',
+    "video and Opus sound, by ffmpeg), a poster frame taken from each, the packages' descriptions",
     '(item titles and descriptions in manifest.json) and the vectors computed from them. Each',
-    'clip stays under its package\'s licence wherever it goes:',
+    "clip stays under its package's licence wherever it goes:",
     '',
   ];
   const noticeFiles: Record<string, string> = {};
@@ -133,6 +146,11 @@ export function debianVideosLicense(fetcher: DebianVideosFetcher, items: readonl
     noticeFiles[`COPYRIGHT-${pkg.name}`] = fetcher.debianPackageCopyright(pkg.name);
     licenses.push({ name: `${pkg.name} ${pkg.version}: ${clips.length} clip${clips.length === 1 ? '' : 's'}, description`, license: pkg.license });
   }
-  lines.push('', 'Licence texts: https://www.gnu.org/licenses/ (GPL), https://opensource.org/license/mit (MIT / Expat),', 'https://opensource.org/license/bsd-2-clause (BSD-2-Clause); on Debian systems /usr/share/common-licenses/.', '');
+  lines.push(
+    '',
+    'Licence texts: https://www.gnu.org/licenses/ (GPL), https://opensource.org/license/mit (MIT / Expat),',
+    'https://opensource.org/license/bsd-2-clause (BSD-2-Clause); on Debian systems /usr/share/common-licenses/.',
+    '',
+  );
   return { notice: lines.join('\n'), noticeFiles, licenses };
 }

@@ -60,7 +60,9 @@ export async function embedItems(
   const embedBatch = async (modality: Modality, batch: PreparedItem[]): Promise<void> => {
     if (options.requireEmbedded) {
       const ids = batch.map((item) => JSON.stringify(item.source.id));
-      throw new CatalogInputError(`merge: no shard embedded the ${modality} of ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ` and ${ids.length - 5} more` : ''}: run the missing shard builds first`);
+      throw new CatalogInputError(
+        `merge: no shard embedded the ${modality} of ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ` and ${ids.length - 5} more` : ''}: run the missing shard builds first`,
+      );
     }
     const inputs = batch.map((item) => item.inputs[modality]!.input);
     const results: Array<Float32Array | Error> = [];
@@ -137,7 +139,10 @@ export async function embedItems(
     pending = [];
     for (const modality of modalities) {
       // Re-check reuse now: the encoder of this run may have become known.
-      const todo = batch.filter((item) => item.inputs[modality] && !vectors.get(modality)!.has(item.source.id) && !refusedById.get(modality)!.has(item.source.id) && !reuse(modality, item));
+      const todo = batch.filter(
+        (item) =>
+          item.inputs[modality] && !vectors.get(modality)!.has(item.source.id) && !refusedById.get(modality)!.has(item.source.id) && !reuse(modality, item),
+      );
       for (let i = 0; i < todo.length; i += batchSize) await embedBatch(modality, todo.slice(i, i + batchSize));
     }
     done += batch.length;
@@ -159,7 +164,9 @@ export async function embedItems(
   await flushBatch();
   // Catch-up: items whose reused vectors were dropped because the encoder changed.
   for (const modality of modalities) {
-    const missing = prepared.filter((item) => item.inputs[modality] && !vectors.get(modality)!.has(item.source.id) && !refusedById.get(modality)!.has(item.source.id));
+    const missing = prepared.filter(
+      (item) => item.inputs[modality] && !vectors.get(modality)!.has(item.source.id) && !refusedById.get(modality)!.has(item.source.id),
+    );
     for (let i = 0; i < missing.length; i += batchSize) await embedBatch(modality, missing.slice(i, i + batchSize));
   }
   progress();

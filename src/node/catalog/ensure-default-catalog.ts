@@ -23,7 +23,9 @@ import { ensureSentimentHead } from '../sentiment/ensure-sentiment-head.ts';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const manifestPath = join(DEFAULT_CATALOG_DIR, 'manifest.json');
 const catalogCli = (...args: string[]) =>
-  execFileSync(process.execPath, [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'src', 'node', 'catalog', 'catalog-cli.ts'), ...args], { stdio: 'inherit' });
+  execFileSync(process.execPath, [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'src', 'node', 'catalog', 'catalog-cli.ts'), ...args], {
+    stdio: 'inherit',
+  });
 
 if (existsSync(manifestPath)) {
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { items: unknown[]; vectorFiles?: Record<string, unknown>; sharedSpace?: unknown };
@@ -54,7 +56,10 @@ if (existsSync(manifestPath)) {
   } catch (error) {
     // The builder records its own failures; a failure before it (the download) or a crash of it is recorded here.
     const exitCode = (error as { status?: unknown }).status;
-    const message = typeof exitCode === 'number' ? `the catalog builder exited with code ${exitCode}; its error is printed in the terminal` : (error as Error).message.split('\n')[0];
+    const message =
+      typeof exitCode === 'number'
+        ? `the catalog builder exited with code ${exitCode}; its error is printed in the terminal`
+        : (error as Error).message.split('\n')[0];
     if (readCatalogBuildStatus(DEFAULT_CATALOG_BUILD_STATUS_FILE)?.phase !== 'failed') status.now({ phase: 'failed', done: 0, total: 0, message });
     console.error(`default catalog: ${message}`);
     process.exit(1);

@@ -29,8 +29,10 @@ export async function writeItemGraphFile(
 ): Promise<CatalogGraphEntry> {
   const { items, signals } = manifest;
   const index = new Map(items.map((item, i) => [item.id, i]));
-  const neighbours = <T extends { item: string }>(table: Record<string, T[]> | undefined, weightOf: (n: T) => number) => (i: number): GraphNeighbour[] =>
-    (table?.[items[i]!.id] ?? []).flatMap((n) => (index.has(n.item) ? [{ index: index.get(n.item)!, weight: weightOf(n) }] : []));
+  const neighbours =
+    <T extends { item: string }>(table: Record<string, T[]> | undefined, weightOf: (n: T) => number) =>
+    (i: number): GraphNeighbour[] =>
+      (table?.[items[i]!.id] ?? []).flatMap((n) => (index.has(n.item) ? [{ index: index.get(n.item)!, weight: weightOf(n) }] : []));
   const popularity = new Float32Array(items.length);
   for (const p of signals?.popularity ?? []) if (index.has(p.item)) popularity[index.get(p.item)!] = p.score;
   const graph = buildItemGraph(
@@ -40,7 +42,11 @@ export async function writeItemGraphFile(
       attributes: items.map((item) => metadataAttributes(item.metadata, options.attributeFields ?? DEFAULT_ATTRIBUTE_FIELDS)),
       coOccurrence: neighbours(signals?.coOccurrence, (n) => n.score),
       transitions: neighbours(signals?.transitions, (n) => n.p),
-      content: (Object.entries(stored) as Array<[Modality, Float32Array]>).map(([m, data]) => ({ data, dims: manifest.vectorFiles[m]!.dims, row: (i: number) => items[i]!.vectorRows[m] })),
+      content: (Object.entries(stored) as Array<[Modality, Float32Array]>).map(([m, data]) => ({
+        data,
+        dims: manifest.vectorFiles[m]!.dims,
+        row: (i: number) => items[i]!.vectorRows[m],
+      })),
       ...(signals ? { popularity } : {}),
     },
     { ...DEFAULT_ITEM_GRAPH_OPTIONS, ...options },
@@ -51,7 +57,13 @@ export async function writeItemGraphFile(
   const temp = `${path}.tmp-${process.pid}`;
   writeFileSync(temp, bytes);
   renameSync(temp, path);
-  return { path: ITEM_GRAPH_PATH, bytes: bytes.byteLength, sha256: await sha256Hex(bytes), nodes: graph.itemCount + graph.labels.length, edges: graph.targets.length };
+  return {
+    path: ITEM_GRAPH_PATH,
+    bytes: bytes.byteLength,
+    sha256: await sha256Hex(bytes),
+    nodes: graph.itemCount + graph.labels.length,
+    edges: graph.targets.length,
+  };
 }
 
 export function removeItemGraphFile(outDir: string): void {

@@ -23,7 +23,10 @@ export async function addIvfToCatalog(dir: string, modality: Modality, options: 
   const folder = `ivf/${modality}`;
   rmSync(join(dir, folder), { recursive: true, force: true });
   const built = await buildIvf(join(dir, folder), matrix, { categoryOf: (row) => manifest.items[owners[row]!]?.category, ...options });
-  manifest.ivf = { ...manifest.ivf, [modality]: { path: `${folder}/index.json`, bytes: built.indexBytes, sha256: built.indexSha256, partitions: built.partitions } };
+  manifest.ivf = {
+    ...manifest.ivf,
+    [modality]: { path: `${folder}/index.json`, bytes: built.indexBytes, sha256: built.indexSha256, partitions: built.partitions },
+  };
   const temp = `${manifestPath}.tmp-${process.pid}`;
   writeFileSync(temp, JSON.stringify(manifest) + '\n');
   renameSync(temp, manifestPath);

@@ -19,7 +19,14 @@ import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Modality } from '../../protocol/embedding.ts';
 import { catalogModalities, type CatalogManifest } from '../../engine/catalog/catalog-manifest.ts';
-import { decodeLearnedItemVectors, decodeLearnedWeights, encodeLearnedWeights, shippedWeights, towerModalities, type CatalogLearnedModel } from '../../engine/catalog/learned-model-format.ts';
+import {
+  decodeLearnedItemVectors,
+  decodeLearnedWeights,
+  encodeLearnedWeights,
+  shippedWeights,
+  towerModalities,
+  type CatalogLearnedModel,
+} from '../../engine/catalog/learned-model-format.ts';
 import { encodeVectors, sha256Hex } from '../../engine/catalog/vector-codec.ts';
 import { contentInputs, disposeTowerInputs, towerTensors } from '../../engine/model/item-content-inputs.ts';
 import { itemVectors } from '../../engine/model/item-tower.ts';
@@ -79,7 +86,8 @@ export interface LearnedModelSummary {
 /** Why the stage cannot run for this catalog, or undefined. */
 export function learnedModelSkipReason(manifest: CatalogManifest, hasLog: boolean): string | undefined {
   if (manifest.items.length < 2) return 'fewer than 2 items';
-  if (!hasLog && catalogModalities(manifest).length < 2) return 'no interaction log and fewer than 2 modalities (no cross-modal objective to train the tower on)';
+  if (!hasLog && catalogModalities(manifest).length < 2)
+    return 'no interaction log and fewer than 2 modalities (no cross-modal objective to train the tower on)';
   return undefined;
 }
 
@@ -87,18 +95,23 @@ export function removeLearnedModelFiles(outDir: string): void {
   rmSync(join(outDir, LEARNED_MODEL_DIR), { recursive: true, force: true });
 }
 
-export async function buildLearnedModel(input: LearnedModelStageInput, options: LearnedModelBuildOptions = {}): Promise<{ entry: CatalogLearnedModel; summary: LearnedModelSummary }> {
+export async function buildLearnedModel(
+  input: LearnedModelStageInput,
+  options: LearnedModelBuildOptions = {},
+): Promise<{ entry: CatalogLearnedModel; summary: LearnedModelSummary }> {
   const started = performance.now();
   const { manifest, stored } = input;
   const seed = options.seed ?? 1;
   const modalities = catalogModalities(manifest);
   const encoderDims = Object.fromEntries(modalities.map((m) => [m, manifest.encoders[m]!.dims])) as Partial<Record<Modality, number>>;
   const n = manifest.items.length;
-  const rowsOf = modalities.map((m) => manifest.items.map((item) => {
-    const row = item.vectorRows[m];
-    const dims = encoderDims[m]!;
-    return row === undefined ? undefined : stored[m]!.subarray(row * dims, (row + 1) * dims);
-  }));
+  const rowsOf = modalities.map((m) =>
+    manifest.items.map((item) => {
+      const row = item.vectorRows[m];
+      const dims = encoderDims[m]!;
+      return row === undefined ? undefined : stored[m]!.subarray(row * dims, (row + 1) * dims);
+    }),
+  );
 
   const sessions = input.interactions ? sessionSequences(input.interactions.rows, manifest) : undefined;
   const hasLog = sessions !== undefined && sessions.some((s) => s.length >= 2);
@@ -125,13 +138,28 @@ export async function buildLearnedModel(input: LearnedModelStageInput, options: 
     for (const s of trainSeqs) for (const i of s) warm[i] = 1;
     const content = contentInputs(config, rowsOf, n, warm);
     // A fixed epoch count and no wall-clock budget: the same log and seed give the same files on any machine.
-    const result = await trainSequenceModel(config, content, trainSeqs, { seed, epochs: options.epochs ?? 5, timeBudgetMs: Infinity, ...(options.onEpoch ? { onEpoch: options.onEpoch } : {}) });
+    const result = await trainSequenceModel(config, content, trainSeqs, {
+      seed,
+      epochs: options.epochs ?? 5,
+      timeBudgetMs: Infinity,
+      ...(options.onEpoch ? { onEpoch: options.onEpoch } : {}),
+    });
     weights = result.weights;
-    Object.assign(training, { source: 'interaction-log', sequences: trainSeqs.length, epochs: result.epochs, bestEpoch: result.bestEpoch, validationLoss: round4(result.validationLoss) });
+    Object.assign(training, {
+      source: 'interaction-log',
+      sequences: trainSeqs.length,
+      epochs: result.epochs,
+      bestEpoch: result.bestEpoch,
+      validationLoss: round4(result.validationLoss),
+    });
   } else {
     userModel = 'pooling';
     config = modelConfig({ modalities: modalities.map((m) => ({ name: m, dims: encoderDims[m]! })), dims });
-    const shared = await trainSharedSpace(sharedSpaceDataFromCatalog(manifest, stored), { dims, seed, ...(options.towerSteps !== undefined ? { steps: options.towerSteps } : {}) });
+    const shared = await trainSharedSpace(sharedSpaceDataFromCatalog(manifest, stored), {
+      dims,
+      seed,
+      ...(options.towerSteps !== undefined ? { steps: options.towerSteps } : {}),
+    });
     weights = initialWeights(config, seed);
     for (const m of modalities) {
       const p = shared.weights.projections[m]!;
@@ -178,17 +206,28 @@ export async function buildLearnedModel(input: LearnedModelStageInput, options: 
   if (hasLog && input.space && heldOut.length > 0) {
     // The ranker is built from the bytes as shipped (decoded and checked as the worker does).
     const ranker = new LearnedRanker(
-      { entry, weights: await decodeLearnedWeights(weightBytes, entry, layout, LEARNED_WEIGHTS_PATH), itemVectors: await decodeLearnedItemVectors(vectorBytes, entry.itemVectors, LEARNED_VECTORS_PATH) },
+      {
+        entry,
+        weights: await decodeLearnedWeights(weightBytes, entry, layout, LEARNED_WEIGHTS_PATH),
+        itemVectors: await decodeLearnedItemVectors(vectorBytes, entry.itemVectors, LEARNED_VECTORS_PATH),
+      },
       encoderDims,
     );
     const fit = await fitBlendWeight(input.space, manifest, ranker, heldOut, input.interactions!, options.blendCases ?? 300, seed);
     entry.blendWeight = fit.weight;
-    Object.assign(training, { blendCases: fit.cases, validationTop10Fusion: round4(fit.top10[0]!), validationTop10Blended: round4(fit.top10[BLEND_GRID.indexOf(fit.weight as (typeof BLEND_GRID)[number])]!) });
+    Object.assign(training, {
+      blendCases: fit.cases,
+      validationTop10Fusion: round4(fit.top10[0]!),
+      validationTop10Blended: round4(fit.top10[BLEND_GRID.indexOf(fit.weight as (typeof BLEND_GRID)[number])]!),
+    });
   }
   // Build time goes in the summary only: the manifest must be the same bytes for the same inputs (sharded = single build).
   const seconds = Math.round((performance.now() - started) / 100) / 10;
 
-  for (const [path, bytes] of [[LEARNED_WEIGHTS_PATH, weightBytes], [LEARNED_VECTORS_PATH, vectorBytes]] as const) {
+  for (const [path, bytes] of [
+    [LEARNED_WEIGHTS_PATH, weightBytes],
+    [LEARNED_VECTORS_PATH, vectorBytes],
+  ] as const) {
     const file = join(input.outDir, path);
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(`${file}.tmp`, bytes);
@@ -240,7 +279,15 @@ async function fitBlendWeight(
   const keptRows = heldOut.flatMap((h) => h.rows);
   const heldSessions = new Set(heldOut.map((h) => h.rows[0]?.session));
   for (const row of interactions.rows) if (!heldSessions.has(row.session)) keptRows.push(row);
-  const signals = new CollaborativeSignals(space.itemCount, (id) => space.indexOf(id), aggregateInteractions(keptRows, space.items.map((i) => i.id), interactions.options).signals);
+  const signals = new CollaborativeSignals(
+    space.itemCount,
+    (id) => space.indexOf(id),
+    aggregateInteractions(
+      keptRows,
+      space.items.map((i) => i.id),
+      interactions.options,
+    ).signals,
+  );
   const fusion = catalogFusionModel(manifest.fusion, undefined);
   const random = mulberry32(seed ^ 0xb1e4d);
   const order = heldOut.map((_, i) => i);
@@ -253,7 +300,11 @@ async function fitBlendWeight(
   let cases = 0;
   for (const c of order.slice(0, maxCases).map((i) => heldOut[i]!)) {
     if (c.history.includes(c.target)) continue;
-    const tokens = historyTokens(c.rows.map((r) => ({ type: 'view', itemId: r.item, at: timestampSeconds(r.timestamp) * 1000 })), { catalogItem: lookup, adhocItem: () => undefined }, { halfLife: fusion.halfLife });
+    const tokens = historyTokens(
+      c.rows.map((r) => ({ type: 'view', itemId: r.item, at: timestampSeconds(r.timestamp) * 1000 })),
+      { catalogItem: lookup, adhocItem: () => undefined },
+      { halfLife: fusion.halfLife },
+    );
     const scored = await scoreItems(space, signals, tokens, fusion);
     const user = ranker.userVector(c.history.map((item) => ({ item, weight: 1 })));
     if (!user) continue;

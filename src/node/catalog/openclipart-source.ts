@@ -194,7 +194,10 @@ function listSvgs(svgDir: string): { files: Candidate[]; links: { id: string; pa
       const path = join(folder, entry.name);
       if (entry.isDirectory()) walk(path);
       else if (/\.svg$/i.test(entry.name)) {
-        const id = relative(svgDir, path).split(sep).join('/').replace(/\.svg$/i, '');
+        const id = relative(svgDir, path)
+          .split(sep)
+          .join('/')
+          .replace(/\.svg$/i, '');
         if (entry.isSymbolicLink()) links.push({ id, path });
         else if (entry.isFile()) files.push({ id, category: categoryOf(id), path });
       }
@@ -208,7 +211,10 @@ function listSvgs(svgDir: string): { files: Candidate[]; links: { id: string; pa
 /** How many of each group to take so the total is `limit`: equal shares, small groups giving their spare to the rest. */
 function quotas(sizes: readonly number[], limit: number): number[] {
   const result = sizes.map(() => 0);
-  let left = Math.min(limit, sizes.reduce((a, b) => a + b, 0));
+  let left = Math.min(
+    limit,
+    sizes.reduce((a, b) => a + b, 0),
+  );
   let open = sizes.map((_, i) => i).filter((i) => itemAt(sizes, i) > 0);
   while (left > 0 && open.length > 0) {
     const share = Math.floor(left / open.length);
@@ -360,7 +366,6 @@ export interface OpenclipartLicense {
   version?: string;
 }
 
-
 export function openclipartLicense(dir: string): OpenclipartLicense {
   // .cache/openclipart/root/usr/share/openclipart → .cache/openclipart/*.deb
   const version = debianPackageVersion(OPENCLIPART_SVG_PACKAGE, resolve(dir, '..', 'doc', OPENCLIPART_SVG_PACKAGE), resolve(dir, '..', '..', '..', '..'));
@@ -375,7 +380,7 @@ export function openclipartLicense(dir: string): OpenclipartLicense {
     'The Open Clip Art Library releases its clip art into the PUBLIC DOMAIN (Creative Commons',
     'Public Domain Dedication / Certification, https://creativecommons.org/publicdomain/mark/1.0/):',
     'it may be copied, modified and distributed for any purpose without permission or',
-    'attribution. The artists are named, where known, in each item\'s metadata.creator.',
+    "attribution. The artists are named, where known, in each item's metadata.creator.",
     '',
     `Source: the Debian package ${OPENCLIPART_SVG_PACKAGE}${version ? ` version ${version}` : ''}` +
       (usesPng ? ` (and its PNG renders, ${OPENCLIPART_PNG_PACKAGE})` : ''),

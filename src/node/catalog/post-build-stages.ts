@@ -80,7 +80,13 @@ export async function trainCatalogFusion(
   );
   try {
     const head = options.fusion?.head ?? 'late';
-    const trained = await trainFusionModel({ space, rows: options.interactions.rows, signalOptions: options.interactions.options, base: withHead(PRIOR_FUSION_MODEL, head), mlp: head === 'mlp' });
+    const trained = await trainFusionModel({
+      space,
+      rows: options.interactions.rows,
+      signalOptions: options.interactions.options,
+      base: withHead(PRIOR_FUSION_MODEL, head),
+      mlp: head === 'mlp',
+    });
     const { model } = trained;
     manifest.fusion = {
       head,
@@ -90,7 +96,12 @@ export async function trainCatalogFusion(
       recentDecay: model.recentDecay,
       halfLife: model.halfLife,
       ...(model.mlp ? { mlp: model.mlp } : {}),
-      training: { cases: trained.cases, validationTop10Prior: round4(trained.validationTop10.base), validationTop10Fitted: round4(trained.validationTop10.fitted), keptFitted: trained.keptFitted },
+      training: {
+        cases: trained.cases,
+        validationTop10Prior: round4(trained.validationTop10.base),
+        validationTop10Fitted: round4(trained.validationTop10.fitted),
+        keptFitted: trained.keptFitted,
+      },
     };
     return manifest.fusion.training;
   } finally {

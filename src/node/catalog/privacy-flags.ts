@@ -10,7 +10,10 @@ import type { AggregateOptions } from './aggregate-interactions.ts';
 export const PRIVACY_FLAGS = ['min-sessions', 'epsilon', 'noise-seed'];
 
 /** The flags → aggregation options; `fail` throws the CLI's usage error. */
-export function privacyOptions(flags: { value(name: string): string | undefined }, fail: (message: string) => never): Pick<AggregateOptions, 'minSessions' | 'privacy'> {
+export function privacyOptions(
+  flags: { value(name: string): string | undefined },
+  fail: (message: string) => never,
+): Pick<AggregateOptions, 'minSessions' | 'privacy'> {
   const out: Pick<AggregateOptions, 'minSessions' | 'privacy'> = {};
   const k = flags.value('min-sessions');
   if (k !== undefined) {

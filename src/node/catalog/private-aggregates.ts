@@ -105,7 +105,12 @@ function countOthers(events: SessionEvents, kept: ReadonlyMap<number, number>, l
 export function privateAggregates(input: PrivateAggregateInput): PrivateRelease {
   const { ids, k, maxGapSeconds, transitionWindow, maxSessionItems, minSessions, privacy } = input;
   const epsilon = check('epsilon', privacy.epsilon, Number.isFinite(privacy.epsilon) && privacy.epsilon > 0, 'a finite number > 0');
-  const delta = check('delta', privacy.delta ?? DEFAULT_DELTA, (privacy.delta ?? DEFAULT_DELTA) > 0 && (privacy.delta ?? DEFAULT_DELTA) < 1, 'a number > 0 and < 1');
+  const delta = check(
+    'delta',
+    privacy.delta ?? DEFAULT_DELTA,
+    (privacy.delta ?? DEFAULT_DELTA) > 0 && (privacy.delta ?? DEFAULT_DELTA) < 1,
+    'a number > 0 and < 1',
+  );
   const m = privacy.maxItemsPerSession ?? DEFAULT_MAX_ITEMS_PER_SESSION;
   const P = privacy.maxPairsPerSession ?? DEFAULT_MAX_PAIRS_PER_SESSION;
   check('maxItemsPerSession', m, Number.isSafeInteger(m) && m >= 1, 'an integer ≥ 1');
@@ -243,7 +248,7 @@ export function privateAggregates(input: PrivateAggregateInput): PrivateRelease 
 
   const byId = <T>(lists: Map<number, T[]>, order: (x: T, y: T) => number): Record<string, T[]> => {
     const keys = [...lists.keys()].sort((a, b) => compareIds(itemAt(ids, a), itemAt(ids, b)));
-    return Object.fromEntries(keys.map((key) => [ids[key], lists.get(key)!.sort(order).slice(0, k)]));
+    return Object.fromEntries(keys.map((key) => [itemAt(ids, key), lists.get(key)!.sort(order).slice(0, k)]));
   };
   return {
     signals: {

@@ -76,28 +76,34 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
  * Run `catalog-cli build <args> --shard i/n` for every i as parallel child processes, their
  * progress lines prefixed on stderr. Resolves when all exit 0; rejects naming the first that failed.
  */
-export async function runShardProcesses(buildArgs: string[], count: number, log: (line: string) => void = (line) => process.stderr.write(`${line}\n`)): Promise<void> {
+export async function runShardProcesses(
+  buildArgs: string[],
+  count: number,
+  log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+): Promise<void> {
   const cli = join(root, 'src', 'node', 'catalog', 'catalog-cli.ts');
   const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-  const runs = Array.from({ length: count }, (_, index) =>
-    new Promise<void>((resolvePromise, reject) => {
-      const child = spawn(process.execPath, [tsx, cli, 'build', ...buildArgs, '--shard', `${index}/${count}`], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let tail = '';
-      const forward = (chunk: Buffer) => {
-        const text = tail + chunk.toString('utf8').replace(/\r/g, '\n');
-        const lines = text.split('\n');
-        tail = lines.pop() ?? '';
-        for (const line of lines) if (line.trim() !== '') log(`[shard ${index}/${count}] ${line}`);
-      };
-      child.stdout.on('data', forward);
-      child.stderr.on('data', forward);
-      child.on('error', reject);
-      child.on('close', (code) => {
-        if (tail.trim() !== '') log(`[shard ${index}/${count}] ${tail}`);
-        if (code === 0) resolvePromise();
-        else reject(new Error(`shard ${index}/${count} exited with code ${code}`));
-      });
-    }),
+  const runs = Array.from(
+    { length: count },
+    (_, index) =>
+      new Promise<void>((resolvePromise, reject) => {
+        const child = spawn(process.execPath, [tsx, cli, 'build', ...buildArgs, '--shard', `${index}/${count}`], { stdio: ['ignore', 'pipe', 'pipe'] });
+        let tail = '';
+        const forward = (chunk: Buffer) => {
+          const text = tail + chunk.toString('utf8').replace(/\r/g, '\n');
+          const lines = text.split('\n');
+          tail = lines.pop() ?? '';
+          for (const line of lines) if (line.trim() !== '') log(`[shard ${index}/${count}] ${line}`);
+        };
+        child.stdout.on('data', forward);
+        child.stderr.on('data', forward);
+        child.on('error', reject);
+        child.on('close', (code) => {
+          if (tail.trim() !== '') log(`[shard ${index}/${count}] ${tail}`);
+          if (code === 0) resolvePromise();
+          else reject(new Error(`shard ${index}/${count} exited with code ${code}`));
+        });
+      }),
   );
   const results = await Promise.allSettled(runs);
   const failed = results.find((r) => r.status === 'rejected');

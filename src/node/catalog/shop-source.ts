@@ -126,7 +126,6 @@ export function parseShopJsonl(text: string, mediaDir: string, source = 'product
   return items;
 }
 
-
 /** Products from CSV with a header line; `mediaDir` is where the `image` / `audio` paths start. */
 export function parseShopCsv(text: string, mediaDir: string, source = 'products.csv'): SourceItem[] {
   const records = csvRecords(text, source, (message) => new CatalogInputError(message));

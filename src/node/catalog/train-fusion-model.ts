@@ -61,10 +61,16 @@ export async function trainFusionModel(options: TrainFusionOptions): Promise<Tra
  * the base weights do: a pairwise likelihood is not the top-10 metric, and on some logs it
  * moves weight to signals that do not decide the top of the list.
  */
-export function fitFusionModel(cases: readonly PairwiseCase[], base: FusionModel, options: Pick<TrainFusionOptions, 'frozenAtZero' | 'mlp' | 'seed'> = {}): TrainedFusion {
+export function fitFusionModel(
+  cases: readonly PairwiseCase[],
+  base: FusionModel,
+  options: Pick<TrainFusionOptions, 'frozenAtZero' | 'mlp' | 'seed'> = {},
+): TrainedFusion {
   const fitCases = cases.filter((_, i) => i % 2 === 0);
   const validation = cases.filter((_, i) => i % 2 === 1);
-  const baseWeights = Object.fromEntries(Object.entries(base.weights).map(([f, w]) => [f, options.frozenAtZero?.includes(f) ? 0 : w])) as FusionModel['weights'];
+  const baseWeights = Object.fromEntries(
+    Object.entries(base.weights).map(([f, w]) => [f, options.frozenAtZero?.includes(f) ? 0 : w]),
+  ) as FusionModel['weights'];
   // Dynamic hard negatives (Zhang et al. 2013): each round re-mines every case's negatives
   // from the top 50 of the current weights (plus as many random ones), so the fit keeps
   // fixing what is actually at the top of the list instead of over-fitting one fixed set.
@@ -92,7 +98,15 @@ export function fitFusionModel(cases: readonly PairwiseCase[], base: FusionModel
       model.source = 'trained';
     }
   }
-  return { model, cases: cases.length, linear: linear!.report, validationTop10, keptFitted: keepFitted, mlp: mlpReport, ...(mlpTop10 !== undefined ? { mlpValidationTop10: mlpTop10 } : {}) };
+  return {
+    model,
+    cases: cases.length,
+    linear: linear!.report,
+    validationTop10,
+    keptFitted: keepFitted,
+    mlp: mlpReport,
+    ...(mlpTop10 !== undefined ? { mlpValidationTop10: mlpTop10 } : {}),
+  };
 }
 
 const DNS_ROUNDS = 4;
@@ -106,7 +120,9 @@ function mineNegatives(c: PairwiseCase, w: FusionModel['weights'], random: () =>
   const row = (i: number) => Object.fromEntries(FEATURES.map((f, k) => [f, x[i * dims + k]!])) as FeatureRow;
   const scores = new Float32Array(m);
   for (let i = 0; i < m; i++) scores[i] = FEATURES.reduce((s, f, k) => s + w[f] * x[i * dims + k]!, 0);
-  const top = Array.from({ length: m - 1 }, (_, i) => i + 1).sort((a, b) => scores[b]! - scores[a]!).slice(0, 50);
+  const top = Array.from({ length: m - 1 }, (_, i) => i + 1)
+    .sort((a, b) => scores[b]! - scores[a]!)
+    .slice(0, 50);
   const out: FeatureRow[] = [];
   for (let i = 0; i < 10 && top.length; i++) out.push(row(top[Math.floor(random() * top.length)]!));
   for (let i = 0; i < 10 && m > 1; i++) out.push(row(1 + Math.floor(random() * (m - 1))));
@@ -135,7 +151,11 @@ export async function trainingCases(options: TrainFusionOptions): Promise<Pairwi
     if (new Set(list.map((r) => r.item)).size >= 3) heldOut.set(session, list[list.length - 1]!);
     kept.push(...(heldOut.has(session) ? list.slice(0, -1) : list));
   }
-  const manifestSignals = aggregateInteractions(kept, space.items.map((i) => i.id), options.signalOptions).signals;
+  const manifestSignals = aggregateInteractions(
+    kept,
+    space.items.map((i) => i.id),
+    options.signalOptions,
+  ).signals;
   const signals = new CollaborativeSignals(space.itemCount, (id) => space.indexOf(id), manifestSignals, options.graph?.(manifestSignals));
 
   const candidates = [...heldOut.keys()].sort();
@@ -167,7 +187,8 @@ export async function trainingCases(options: TrainFusionOptions): Promise<Pairwi
     order.sort((a, b) => scored.scores[b]! - scored.scores[a]!);
     const hard = order.slice(0, options.hardPool ?? 50);
     const negatives = [];
-    for (let i = 0; i < count * (options.hardShare ?? 1) && hard.length > 0; i++) negatives.push(featureRow(scored.features, hard[Math.floor(random() * hard.length)]!));
+    for (let i = 0; i < count * (options.hardShare ?? 1) && hard.length > 0; i++)
+      negatives.push(featureRow(scored.features, hard[Math.floor(random() * hard.length)]!));
     while (negatives.length < count) {
       const j = Math.floor(random() * space.itemCount);
       if (j !== positive && !seen.has(j)) negatives.push(featureRow(scored.features, j));

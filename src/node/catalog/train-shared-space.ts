@@ -177,7 +177,8 @@ export function categoryAffinity(a: readonly string[], b: readonly string[]): nu
  */
 export async function trainSharedSpace(data: SharedSpaceTrainingData, options: TrainSharedSpaceOptions = {}): Promise<TrainedSharedSpace> {
   const started = performance.now();
-  const o = { ...SHARED_SPACE_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as TrainingSettings & TrainSharedSpaceOptions;
+  const o = { ...SHARED_SPACE_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) } as TrainingSettings &
+    TrainSharedSpaceOptions;
   const { dims, steps, learningRate, weightDecay, seed } = o;
   if (!(Number.isSafeInteger(dims) && dims >= 1)) throw new RangeError(`dims must be a positive integer, got ${dims}`);
   if (!(Number.isSafeInteger(steps) && steps >= 1)) throw new RangeError(`steps must be a positive integer, got ${steps}`);
@@ -260,8 +261,14 @@ export async function trainSharedSpace(data: SharedSpaceTrainingData, options: T
     inputs.set(m, normalised);
     // tidy disposes the initial values; the variables themselves are kept.
     const init = gaussian(random, d * dims, 1 / Math.sqrt(d));
-    kernels.set(m, tf.tidy(() => tf.variable(tf.tensor2d(init, [d, dims]), true)));
-    biases.set(m, tf.tidy(() => tf.variable(tf.zeros([dims]), true)));
+    kernels.set(
+      m,
+      tf.tidy(() => tf.variable(tf.tensor2d(init, [d, dims]), true)),
+    );
+    biases.set(
+      m,
+      tf.tidy(() => tf.variable(tf.zeros([dims]), true)),
+    );
   }
   /**
    * a·b whose gradients are plain products too (dy·bᵀ, aᵀ·dy with explicit transposes):
@@ -272,7 +279,10 @@ export async function trainSharedSpace(data: SharedSpaceTrainingData, options: T
     save([a, b]);
     return {
       value: tf.matMul(a, b),
-      gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => [tf.matMul(dy, tf.transpose(saved[1] as tf.Tensor2D)), tf.matMul(tf.transpose(saved[0] as tf.Tensor2D), dy)],
+      gradFunc: (dy: tf.Tensor2D, saved: tf.Tensor[]) => [
+        tf.matMul(dy, tf.transpose(saved[1] as tf.Tensor2D)),
+        tf.matMul(tf.transpose(saved[0] as tf.Tensor2D), dy),
+      ],
     };
   }) as unknown as Parameters<typeof tf.customGrad>[0]) as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
 
@@ -343,7 +353,7 @@ export async function trainSharedSpace(data: SharedSpaceTrainingData, options: T
       for (const i of rowsWith) {
         const scale = weight / rowsWith.length / itemAt(sums, i);
         for (let j = 0; j < nc; j++) row[j] = columnItems[j] === rowItems[i] ? 0 : affinity(itemAt(rowItems, i), itemAt(columnItems, j));
-        for (let j = 0; j < nc; j++) out[i * nc + j] = itemAt(out, i * nc + j) + (itemAt(row, j) * scale);
+        for (let j = 0; j < nc; j++) out[i * nc + j] = itemAt(out, i * nc + j) + itemAt(row, j) * scale;
       }
     }
     return out;
@@ -407,7 +417,9 @@ export async function trainSharedSpace(data: SharedSpaceTrainingData, options: T
               pairLosses.push(tf.div(tf.add(lossAB, lossBA), 2) as tf.Scalar);
             }
             // (A batch where no pair has two items: a zero loss that still reaches the variables.)
-            let total = (pairLosses.length > 0 ? tf.div(tf.addN(pairLosses), pairLosses.length) : tf.mul(0, tf.addN([...kernels.values()].map((k) => tf.sum(k))))) as tf.Scalar;
+            let total = (
+              pairLosses.length > 0 ? tf.div(tf.addN(pairLosses), pairLosses.length) : tf.mul(0, tf.addN([...kernels.values()].map((k) => tf.sum(k))))
+            ) as tf.Scalar;
             if (weightDecay > 0) {
               const penalty = tf.addN([...kernels.values()].map((k) => tf.sum(tf.square(k))));
               total = tf.add(total, tf.mul(weightDecay, penalty)) as tf.Scalar;
@@ -417,7 +429,7 @@ export async function trainSharedSpace(data: SharedSpaceTrainingData, options: T
         true,
         varList,
       );
-      const value = itemAt((await cost!.data()), 0);
+      const value = itemAt(await cost!.data(), 0);
       cost!.dispose();
       if (o.learnTemperature) {
         tf.tidy(() => logScale.assign(tf.clipByValue(logScale, Math.log(1), Math.log(40))));
@@ -440,12 +452,12 @@ export async function trainSharedSpace(data: SharedSpaceTrainingData, options: T
         for (let j = 0; j < dims; j++) {
           const v = itemAt(w, i * dims + j) / scale;
           kernel[i * dims + j] = v;
-          bias[j] = itemAt(bias, j) - (itemAt(mean, i) * v);
+          bias[j] = itemAt(bias, j) - itemAt(mean, i) * v;
         }
       }
       projections[m] = { inputDims: d, kernel, bias: Float32Array.from(bias) };
     }
-    const temperature = o.learnTemperature ? 1 / Math.exp(itemAt((await logScale.data()), 0)) : o.temperature;
+    const temperature = o.learnTemperature ? 1 / Math.exp(itemAt(await logScale.data(), 0)) : o.temperature;
     const tenth = Math.max(1, Math.round(losses.length / 10));
     const mean = (list: number[]) => list.reduce((s, v) => s + v, 0) / list.length;
     return {

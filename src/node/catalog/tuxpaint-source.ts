@@ -93,7 +93,6 @@ function docDir(stampsDir: string): string {
   return resolve(stampsDir, '..', '..', 'doc', TUXPAINT_PACKAGE);
 }
 
-
 export function tuxPaintLicense(stampsDir: string): TuxPaintLicense {
   // .cache/tuxpaint/root/usr/share/tuxpaint/stamps → .cache/tuxpaint/*.deb
   const version = debianPackageVersion(TUXPAINT_PACKAGE, docDir(stampsDir), resolve(stampsDir, '..', '..', '..', '..', '..'));

@@ -3,7 +3,14 @@ import type { Modality } from '../../protocol/embedding.ts';
 import { containerDurationSeconds } from '../../shared/audio/container-duration.ts';
 import { sniffAudioFormat } from '../../shared/audio/sniff-audio-format.ts';
 import { CATEGORY_PATTERN } from '../../engine/catalog/catalog-category.ts';
-import { CatalogInputError, DEFAULT_MAX_AUDIO_BYTES, DEFAULT_MAX_AUDIO_SECONDS, type BuildCatalogOptions, type RefusedInput, type SourceItem } from './build-catalog-types.ts';
+import {
+  CatalogInputError,
+  DEFAULT_MAX_AUDIO_BYTES,
+  DEFAULT_MAX_AUDIO_SECONDS,
+  type BuildCatalogOptions,
+  type RefusedInput,
+  type SourceItem,
+} from './build-catalog-types.ts';
 import { sha256Of } from './catalog-build-files.ts';
 import { itemAt } from '../../shared/item-at.ts';
 
@@ -31,7 +38,12 @@ export function sourceItemLabel(item: SourceItem, index: number): string {
   return `item ${JSON.stringify(item.id)}${item.origin ? ` (${item.origin})` : ` (#${index})`}`;
 }
 
-export function validateSourceItems(items: readonly SourceItem[], modalities: readonly Modality[], options: BuildCatalogOptions, refused: RefusedInput[]): PreparedItem[] {
+export function validateSourceItems(
+  items: readonly SourceItem[],
+  modalities: readonly Modality[],
+  options: BuildCatalogOptions,
+  refused: RefusedInput[],
+): PreparedItem[] {
   const maxAudioBytes = options.maxAudioBytes ?? DEFAULT_MAX_AUDIO_BYTES;
   const maxAudioSeconds = options.maxAudioSeconds ?? DEFAULT_MAX_AUDIO_SECONDS;
   if (items.length === 0) throw new CatalogInputError('the source has no items');
@@ -41,18 +53,22 @@ export function validateSourceItems(items: readonly SourceItem[], modalities: re
     const fail = (problem: string): never => {
       throw new CatalogInputError(`${where}: ${problem}`);
     };
-    if (typeof item.id !== 'string' || item.id.trim() === '') throw new CatalogInputError(`item #${index}${item.origin ? ` (${item.origin})` : ''}: missing field "id"`);
+    if (typeof item.id !== 'string' || item.id.trim() === '')
+      throw new CatalogInputError(`item #${index}${item.origin ? ` (${item.origin})` : ''}: missing field "id"`);
     const first = seen.get(item.id);
     if (first !== undefined) fail(`duplicate id, first used by ${sourceItemLabel(itemAt(items, first), first)}`);
     seen.set(item.id, index);
     if (typeof item.title !== 'string' || item.title.trim() === '') fail('missing field "title"');
-    if (typeof item.category !== 'string' || !CATEGORY_PATTERN.test(item.category)) fail(`field "category" must be a "/"-separated path like "animals/birds" (got ${JSON.stringify(item.category)})`);
+    if (typeof item.category !== 'string' || !CATEGORY_PATTERN.test(item.category))
+      fail(`field "category" must be a "/"-separated path like "animals/birds" (got ${JSON.stringify(item.category)})`);
     if (item.price !== undefined && !(Number.isFinite(item.price) && item.price >= 0)) fail(`field "price" must be a number ≥ 0 (got ${item.price})`);
-    if (item.stock !== undefined && !(Number.isSafeInteger(item.stock) && item.stock >= 0)) fail(`field "stock" must be a non-negative integer (got ${item.stock})`);
+    if (item.stock !== undefined && !(Number.isSafeInteger(item.stock) && item.stock >= 0))
+      fail(`field "stock" must be a non-negative integer (got ${item.stock})`);
 
     const inputs: PreparedItem['inputs'] = {};
     if (item.videoPath !== undefined) {
-      if (item.imagePath !== undefined || item.audioPath !== undefined) fail('a video item takes its picture (the poster frame) and its sound (the soundtrack) from the video: drop "image" / "audio"');
+      if (item.imagePath !== undefined || item.audioPath !== undefined)
+        fail('a video item takes its picture (the poster frame) and its sound (the soundtrack) from the video: drop "image" / "audio"');
       if (!existsSync(item.videoPath) || !statSync(item.videoPath).isFile()) fail(`video file not found: ${item.videoPath}`);
       // Keys and inputs are set by CatalogVideos.prepare once the clip is re-encoded.
       for (const modality of ['image', 'audio'] as const) if (modalities.includes(modality)) inputs[modality] = { input: item.videoPath, key: '' };
@@ -61,7 +77,10 @@ export function validateSourceItems(items: readonly SourceItem[], modalities: re
       const text = textToEmbed(item);
       inputs.text = { input: text, key: sha256Of(text) };
     }
-    for (const [modality, path] of [['image', item.imagePath], ['audio', item.audioPath]] as const) {
+    for (const [modality, path] of [
+      ['image', item.imagePath],
+      ['audio', item.audioPath],
+    ] as const) {
       if (path === undefined) continue;
       let size: number;
       try {
@@ -82,7 +101,12 @@ export function validateSourceItems(items: readonly SourceItem[], modalities: re
         const format = sniffAudioFormat(bytes);
         const seconds = format ? containerDurationSeconds(bytes, format) : undefined;
         if (seconds !== undefined && seconds > maxAudioSeconds) {
-          refused.push({ id: item.id, modality, problem: 'audio-too-long', message: `${path}: ${seconds.toFixed(1)} s, over the limit of ${maxAudioSeconds} s` });
+          refused.push({
+            id: item.id,
+            modality,
+            problem: 'audio-too-long',
+            message: `${path}: ${seconds.toFixed(1)} s, over the limit of ${maxAudioSeconds} s`,
+          });
           continue;
         }
       }

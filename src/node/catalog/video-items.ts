@@ -41,7 +41,8 @@ import { reencodeSettingsKey, reencodeToWebm, type ReencodeOptions } from '../vi
 import { probeDurationSeconds } from '../video/run-ffmpeg.ts';
 
 /** The git-ignored cache of re-encoded clips and their posters: VIDEO_CACHE_DIR, else the repository's .cache/video-webm. */
-export const DEFAULT_VIDEO_CACHE_DIR = process.env.VIDEO_CACHE_DIR || resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '.cache', 'video-webm');
+export const DEFAULT_VIDEO_CACHE_DIR =
+  process.env.VIDEO_CACHE_DIR || resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '.cache', 'video-webm');
 
 export interface VideoBuildOptions extends ReencodeOptions {
   /** Longest clip taken, seconds (default MAX_CATALOG_VIDEO_SECONDS). */
@@ -105,7 +106,11 @@ function writeAtomic(path: string, data: Uint8Array): void {
  * The clip re-encoded to WebM in the cache (made now if missing): its path, the clip's SHA-256
  * and, when it was encoded in this call, how many seconds that took.
  */
-export async function cachedWebm(videoPath: string, options: VideoBuildOptions = {}, onStart?: () => void): Promise<{ path: string; clipKey: string; reencoded?: number }> {
+export async function cachedWebm(
+  videoPath: string,
+  options: VideoBuildOptions = {},
+  onStart?: () => void,
+): Promise<{ path: string; clipKey: string; reencoded?: number }> {
   const clipKey = sha256(readFileSync(videoPath));
   const path = join(options.cacheDir ?? DEFAULT_VIDEO_CACHE_DIR, `${clipKey}-${reencodeSettingsKey(options)}.webm`);
   if (existsSync(path)) return { path, clipKey };
@@ -140,7 +145,8 @@ export class CatalogVideos {
   async prepare(items: VideoBuildItem[], refused: VideoRefusal[]): Promise<void> {
     const videos = items.filter((item) => item.source.videoPath !== undefined);
     if (videos.length === 0) return;
-    if (!this.encoders.embedImagePixels || !this.encoders.embedPcmAudio) throw new Error('video items need encoders with embedImagePixels and embedPcmAudio (NodeEncoders has them)');
+    if (!this.encoders.embedImagePixels || !this.encoders.embedPcmAudio)
+      throw new Error('video items need encoders with embedImagePixels and embedPcmAudio (NodeEncoders has them)');
     const maxSeconds = this.options.maxSeconds ?? MAX_CATALOG_VIDEO_SECONDS;
     const settings = reencodeSettingsKey(this.options);
     for (const [index, item] of videos.entries()) {
@@ -240,7 +246,11 @@ export class CatalogVideos {
   }
 
   /** One Embedding for `paths` in order: WebMs through `one`, the rest in one call to `others`. */
-  private async mixed(paths: readonly string[], others: (paths: string[]) => Promise<Embedding>, one: (path: string) => Promise<{ encoder: Embedding['encoder']; vector: Float32Array }>): Promise<Embedding> {
+  private async mixed(
+    paths: readonly string[],
+    others: (paths: string[]) => Promise<Embedding>,
+    one: (path: string) => Promise<{ encoder: Embedding['encoder']; vector: Float32Array }>,
+  ): Promise<Embedding> {
     const vectors = new Array<Float32Array>(paths.length);
     let encoder: Embedding['encoder'] | undefined;
     let backend = '';

@@ -28,7 +28,14 @@ export function mediaNames(ids: readonly string[]): Map<string, string> {
 }
 
 /** The file name extension of a copied sound, by its sniffed container (an unknown one never reaches here: it did not embed). */
-const AUDIO_EXTENSION: Record<AudioContainer | 'unknown', string> = { 'ogg-vorbis': '.ogg', 'ogg-opus': '.ogg', flac: '.flac', wav: '.wav', mp3: '.mp3', unknown: '.bin' };
+const AUDIO_EXTENSION: Record<AudioContainer | 'unknown', string> = {
+  'ogg-vorbis': '.ogg',
+  'ogg-opus': '.ogg',
+  flac: '.flac',
+  wav: '.wav',
+  mp3: '.mp3',
+  unknown: '.bin',
+};
 
 /** What the media stage wrote: the manifest's items (with their vector rows) and the bytes shipped. */
 export interface CatalogMedia {
@@ -76,7 +83,9 @@ export async function writeCatalogMedia(
       const path = join(outDir, rel);
       if (!existsSync(path)) {
         const rgba = await decodeImageBytes(readFileSync(inputs.image.input), inputs.image.input);
-        const webp = await sharp(Buffer.from(rgba.data.buffer, rgba.data.byteOffset, rgba.data.byteLength), { raw: { width: rgba.width, height: rgba.height, channels: 4 } })
+        const webp = await sharp(Buffer.from(rgba.data.buffer, rgba.data.byteOffset, rgba.data.byteLength), {
+          raw: { width: rgba.width, height: rgba.height, channels: 4 },
+        })
           .resize({ width: imageMaxSide, height: imageMaxSide, fit: 'inside', withoutEnlargement: true })
           .webp({ quality: 80, alphaQuality: 80, effort: 4 })
           .toBuffer();

@@ -30,6 +30,12 @@ export function classifyHeldOut(set: LabelledVectors, options: { folds?: number;
   return CLASSIFIERS.map(([classifier, predictor]) => {
     const predicted = crossValidatedPredictions(set.vectors, y, labels.length, predictor, options.folds ?? 5, options.seed ?? 42).map((c) => labels[c]!);
     const confusion = confusionMatrix(labels, set.labels, predicted);
-    return { classifier, report: classificationReport(confusion), confusion, mostConfused: mostConfusedPairs(set.ids, set.labels, predicted, 10, 5), majorityAccuracy: majority };
+    return {
+      classifier,
+      report: classificationReport(confusion),
+      confusion,
+      mostConfused: mostConfusedPairs(set.ids, set.labels, predicted, 10, 5),
+      majorityAccuracy: majority,
+    };
   });
 }

@@ -56,15 +56,15 @@ export function linearProbePredictor(options: { steps?: number; learningRate?: n
           if (z > max) max = z;
         }
         let sum = 0;
-        for (let c = 0; c < classes; c++) sum += (logits[c] = Math.exp(logits[c]! - max));
+        for (let c = 0; c < classes; c++) sum += logits[c] = Math.exp(logits[c]! - max);
         for (let c = 0; c < classes; c++) {
           const g = logits[c]! / sum - (train.labels[i] === c ? 1 : 0);
           gb[c] = itemAt(gb, c) + g;
-          for (let j = 0; j < d; j++) gw[c * d + j] = itemAt(gw, c * d + j) + (g * x[j]!);
+          for (let j = 0; j < d; j++) gw[c * d + j] = itemAt(gw, c * d + j) + g * x[j]!;
         }
       }
-      for (let c = 0; c < classes; c++) b[c] = itemAt(b, c) - ((lr * gb[c]!) / n);
-      for (let q = 0; q < w.length; q++) w[q] = itemAt(w, q) - (lr * (gw[q]! / n + l2 * w[q]!));
+      for (let c = 0; c < classes; c++) b[c] = itemAt(b, c) - (lr * gb[c]!) / n;
+      for (let q = 0; q < w.length; q++) w[q] = itemAt(w, q) - lr * (gw[q]! / n + l2 * w[q]!);
     }
     return test.map((x) => {
       let best = 0;
@@ -98,14 +98,25 @@ export function stratifiedFolds(labels: readonly number[], folds: number, seed: 
 }
 
 /** Held-out predictions for every item: fold f is predicted by a model fitted on the other folds. */
-export function crossValidatedPredictions(vectors: Float32Array[], labels: number[], classes: number, predictor: Predictor, folds: number, seed: number): number[] {
+export function crossValidatedPredictions(
+  vectors: Float32Array[],
+  labels: number[],
+  classes: number,
+  predictor: Predictor,
+  folds: number,
+  seed: number,
+): number[] {
   const fold = stratifiedFolds(labels, folds, seed);
   const out = new Array<number>(labels.length).fill(-1);
   for (let f = 0; f < folds; f++) {
     const trainIdx = labels.map((_, i) => i).filter((i) => fold[i] !== f);
     const testIdx = labels.map((_, i) => i).filter((i) => fold[i] === f);
     if (testIdx.length === 0) continue;
-    const predicted = predictor({ vectors: trainIdx.map((i) => vectors[i]!), labels: trainIdx.map((i) => labels[i]!) }, testIdx.map((i) => vectors[i]!), classes);
+    const predicted = predictor(
+      { vectors: trainIdx.map((i) => vectors[i]!), labels: trainIdx.map((i) => labels[i]!) },
+      testIdx.map((i) => vectors[i]!),
+      classes,
+    );
     testIdx.forEach((i, r) => (out[i] = predicted[r]!));
   }
   return out;

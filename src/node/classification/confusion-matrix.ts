@@ -24,7 +24,8 @@ export function confusionMatrix(labels: readonly string[], actual: readonly stri
   actual.forEach((a, i) => {
     const row = index.get(a);
     const column = index.get(predicted[i]!);
-    if (row === undefined || column === undefined) throw new RangeError(`confusionMatrix: unknown label ${JSON.stringify(row === undefined ? a : predicted[i])}`);
+    if (row === undefined || column === undefined)
+      throw new RangeError(`confusionMatrix: unknown label ${JSON.stringify(row === undefined ? a : predicted[i])}`);
     counts[row]![column]! += 1;
   });
   return { labels: [...labels], counts };

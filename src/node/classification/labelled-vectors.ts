@@ -40,7 +40,10 @@ export function withLargeClasses(name: string, ids: string[], labels: string[], 
     labels: labels.filter((_, i) => keep[i]),
     vectors: vectors.filter((_, i) => keep[i]).map(normalised),
     droppedItems: keep.filter((k) => !k).length,
-    droppedClasses: [...count].filter(([, c]) => c < minPerClass).map(([l]) => l).sort(),
+    droppedClasses: [...count]
+      .filter(([, c]) => c < minPerClass)
+      .map(([l]) => l)
+      .sort(),
   };
 }
 
@@ -60,7 +63,13 @@ export function catalogLabelledVectors(dir: string, minPerClass: number): Labell
   };
   const out = modalities.map((m) => {
     const items = manifest.items.filter((i) => i.vectorRows[m] !== undefined);
-    return withLargeClasses(m, items.map((i) => i.id), items.map((i) => top(i.category)), items.map((i) => vectorOf(m, i.vectorRows[m]!)), minPerClass);
+    return withLargeClasses(
+      m,
+      items.map((i) => i.id),
+      items.map((i) => top(i.category)),
+      items.map((i) => vectorOf(m, i.vectorRows[m]!)),
+      minPerClass,
+    );
   });
   const totalDims = modalities.reduce((s, m) => s + rows.get(m)!.dims, 0);
   const fused = manifest.items.map((item) => {
@@ -73,6 +82,14 @@ export function catalogLabelledVectors(dir: string, minPerClass: number): Labell
     }
     return v;
   });
-  out.push(withLargeClasses(`fused (${modalities.join('+')})`, manifest.items.map((i) => i.id), manifest.items.map((i) => top(i.category)), fused, minPerClass));
+  out.push(
+    withLargeClasses(
+      `fused (${modalities.join('+')})`,
+      manifest.items.map((i) => i.id),
+      manifest.items.map((i) => top(i.category)),
+      fused,
+      minPerClass,
+    ),
+  );
   return out;
 }

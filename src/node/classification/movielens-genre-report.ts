@@ -43,7 +43,11 @@ function dot(a: Float32Array, b: Float32Array): number {
 
 /** Held-out multi-label kNN predictions (rule in the file comment). */
 export function knnMultiLabel(vectors: Float32Array[], genres: string[][], labels: readonly string[], k = K): string[][] {
-  const fold = stratifiedFolds(genres.map((g) => labels.indexOf(g[0]!)), FOLDS, SEED);
+  const fold = stratifiedFolds(
+    genres.map((g) => labels.indexOf(g[0]!)),
+    FOLDS,
+    SEED,
+  );
   return vectors.map((x, i) => {
     const near = vectors
       .map((v, j) => [j === i || fold[j] === fold[i] ? -Infinity : dot(x, v), j] as const)
@@ -116,8 +120,14 @@ export async function runMovieLensGenreReport(dataDir: string | undefined, only:
     const multi = withIntervals(labels, genres, predicted);
     // The floor: predicting every movie's set as the most frequent genre alone.
     const majority = labels.reduce((a, b) => (genres.filter((g) => g.includes(b)).length > genres.filter((g) => g.includes(a)).length ? b : a));
-    const floor = withIntervals(labels, genres, genres.map(() => [majority]));
-    console.log(`${set.name}\tmulti-label, ${have.length} movies, ${labels.length} genres\tkNN k=${K}\tmacro F1 ${fmt(multi.intervals.macroF1)}\tmicro F1 ${fmt(multi.intervals.microF1)}\t(floor "all ${majority}": micro F1 ${fmt(floor.intervals.microF1)})`);
+    const floor = withIntervals(
+      labels,
+      genres,
+      genres.map(() => [majority]),
+    );
+    console.log(
+      `${set.name}\tmulti-label, ${have.length} movies, ${labels.length} genres\tkNN k=${K}\tmacro F1 ${fmt(multi.intervals.macroF1)}\tmicro F1 ${fmt(multi.intervals.microF1)}\t(floor "all ${majority}": micro F1 ${fmt(floor.intervals.microF1)})`,
+    );
     console.log(`  per genre F1: ${multi.report.labels.map((c) => `${c.label} ${c.f1.toFixed(2)}`).join(', ')}`);
     const single = withLargeClasses(
       set.name,
@@ -129,18 +139,33 @@ export async function runMovieLensGenreReport(dataDir: string | undefined, only:
     const runs = classifyHeldOut(single, { folds: FOLDS, seed: SEED });
     for (const run of runs) {
       const r = run.report;
-      console.log(`${set.name}\tsingle-genre, ${single.ids.length} movies\t${run.classifier}\taccuracy ${r.accuracy.toFixed(3)}\tmacro P/R/F1 ${r.macro.precision.toFixed(3)}/${r.macro.recall.toFixed(3)}/${r.macro.f1.toFixed(3)}\tmajority ${run.majorityAccuracy.toFixed(3)}`);
-      console.log(`  most confused: ${run.mostConfused.slice(0, 3).map((p) => `${p.actual}→${p.predicted} ${p.count} (movies ${p.items.slice(0, 3).join(', ')})`).join('; ')}`);
+      console.log(
+        `${set.name}\tsingle-genre, ${single.ids.length} movies\t${run.classifier}\taccuracy ${r.accuracy.toFixed(3)}\tmacro P/R/F1 ${r.macro.precision.toFixed(3)}/${r.macro.recall.toFixed(3)}/${r.macro.f1.toFixed(3)}\tmajority ${run.majorityAccuracy.toFixed(3)}`,
+      );
+      console.log(
+        `  most confused: ${run.mostConfused
+          .slice(0, 3)
+          .map((p) => `${p.actual}→${p.predicted} ${p.count} (movies ${p.items.slice(0, 3).join(', ')})`)
+          .join('; ')}`,
+      );
       const svg = join(outDir, `classification-movielens-${set.name.split(' ')[0]}-${run.classifier.split(' ')[0]}.svg`.replace(/[^\w./-]+/g, '-'));
       writeFileSync(svg, confusionMatrixSvg(run.confusion, `MovieLens single-genre movies: ${set.name}, ${run.classifier} (5-fold held out)`));
     }
     results.push({
       set: set.name,
-      multiLabel: { movies: have.length, classifier: `kNN (k=${K}, cosine, genre if ≥ half the neighbours have it)`, ...multi, majorityFloor: { genre: majority, ...floor } },
+      multiLabel: {
+        movies: have.length,
+        classifier: `kNN (k=${K}, cosine, genre if ≥ half the neighbours have it)`,
+        ...multi,
+        majorityFloor: { genre: majority, ...floor },
+      },
       singleLabel: { movies: single.ids.length, droppedItems: single.droppedItems, droppedClasses: single.droppedClasses, runs },
     });
   }
   const file = join(outDir, 'classification-movielens.json');
-  writeFileSync(file, `${JSON.stringify({ dataset: data.dataDir, createdAt: new Date().toISOString(), folds: FOLDS, seed: SEED, bootstrap: { resamples: 1000, level: 0.95, over: 'movies' }, plotText: 'title. plot (no genre names)', results }, null, 1)}\n`);
+  writeFileSync(
+    file,
+    `${JSON.stringify({ dataset: data.dataDir, createdAt: new Date().toISOString(), folds: FOLDS, seed: SEED, bootstrap: { resamples: 1000, level: 0.95, over: 'movies' }, plotText: 'title. plot (no genre names)', results }, null, 1)}\n`,
+  );
   console.log(`wrote ${file}`);
 }

@@ -26,7 +26,12 @@ const f1Of = (p: number, r: number) => (p + r > 0 ? (2 * p * r) / (p + r) : 0);
  * `actual[i]` and `predicted[i]` are item i's label sets; `weights[i]` (default 1) counts the
  * item that many times (bootstrap resamples). Labels outside `labels` are an error.
  */
-export function multiLabelReport(labels: readonly string[], actual: ReadonlyArray<readonly string[]>, predicted: ReadonlyArray<readonly string[]>, weights?: ArrayLike<number>): MultiLabelReport {
+export function multiLabelReport(
+  labels: readonly string[],
+  actual: ReadonlyArray<readonly string[]>,
+  predicted: ReadonlyArray<readonly string[]>,
+  weights?: ArrayLike<number>,
+): MultiLabelReport {
   if (actual.length !== predicted.length) throw new Error(`multiLabelReport: ${actual.length} true sets but ${predicted.length} predicted`);
   const index = new Map(labels.map((l, i) => [l, i]));
   const tp = new Float64Array(labels.length);

@@ -47,7 +47,8 @@ export async function readArMembers(path: string): Promise<ArMember[]> {
       if (!/^\d+$/.test(sizeField)) throw new ArFormatError(`${path}: member header at byte ${position} has no valid size ("${sizeField}")`);
       const size = Number(sizeField);
       const offset = position + HEADER_BYTES;
-      if (offset + size > fileSize) throw new ArFormatError(`${path}: member at byte ${position} claims ${size} bytes but the file ends ${fileSize - offset} bytes later`);
+      if (offset + size > fileSize)
+        throw new ArFormatError(`${path}: member at byte ${position} claims ${size} bytes but the file ends ${fileSize - offset} bytes later`);
       // GNU ar ends names with "/"; BSD-style names ("#1/N") do not occur in .deb files (deb(5)).
       const name = text.slice(0, 16).trimEnd().replace(/\/$/, '');
       if (name.startsWith('#1/')) throw new ArFormatError(`${path}: BSD long member names are not used in .deb files ("${name}")`);

@@ -45,13 +45,55 @@ export const OPENCLIPART_PNG: DebianPackagePin = {
  * and tests (scripts/fetch-debian-videos.mjs lists their clips and licences).
  */
 export const DEBIAN_VIDEO_PINS: readonly DebianPackagePin[] = [
-  { name: 'planetblupi-common', version: '1.14.2-3', filename: 'pool/main/p/planetblupi/planetblupi-common_1.14.2-3_all.deb', size: 22_256_360, sha256: '4b0c6381e7f72e44585cb0ae766d33d40627c866dee0b4447c77bbc42df87304' },
-  { name: 'freecol', version: '1.0.0-1', filename: 'pool/main/f/freecol/freecol_1.0.0-1_all.deb', size: 141_993_064, sha256: '4ee2d052ff86d7a16eec296cd42cad4c215cca11c179cd6d5f8a732b5637184d' },
-  { name: 'fillets-ng-data', version: '1.0.1-1.1', filename: 'pool/main/f/fillets-ng-data/fillets-ng-data_1.0.1-1.1_all.deb', size: 70_633_484, sha256: '25de89afd8b1adf7bcace8290248a6a22c89cd42300317e69000e162c032cf84' },
-  { name: 'boswars-data', version: '2.7+svn160110-5', filename: 'pool/main/b/boswars/boswars-data_2.7+svn160110-5_all.deb', size: 74_066_604, sha256: '36098b478576810a786eb9d75b54e45f4d5fa507332fa8bf3360c14814ecc016' },
-  { name: 'renpy-demo', version: '8.0.3+dfsg-1', filename: 'pool/main/r/renpy/renpy-demo_8.0.3+dfsg-1_all.deb', size: 26_368_944, sha256: 'b7599368598cd7a96e89772d48d7c89327fcc8d4490e0760eceda0bd792025d5' },
-  { name: 'openboard-common', version: '1.6.4+dfsg-1', filename: 'pool/main/o/openboard/openboard-common_1.6.4+dfsg-1_all.deb', size: 11_035_620, sha256: '3a5a22299ac1be43c88c4ff69a44ef4886407cfc0e6b478934c70cf5a1714d28' },
-  { name: 'python3-imageio', version: '2.4.1-5', filename: 'pool/main/p/python-imageio/python3-imageio_2.4.1-5_all.deb', size: 3_137_404, sha256: '4467164fe9fc96f24ef2a50133ef71734294116845c3fc28ca5b102e1d6041e8' },
+  {
+    name: 'planetblupi-common',
+    version: '1.14.2-3',
+    filename: 'pool/main/p/planetblupi/planetblupi-common_1.14.2-3_all.deb',
+    size: 22_256_360,
+    sha256: '4b0c6381e7f72e44585cb0ae766d33d40627c866dee0b4447c77bbc42df87304',
+  },
+  {
+    name: 'freecol',
+    version: '1.0.0-1',
+    filename: 'pool/main/f/freecol/freecol_1.0.0-1_all.deb',
+    size: 141_993_064,
+    sha256: '4ee2d052ff86d7a16eec296cd42cad4c215cca11c179cd6d5f8a732b5637184d',
+  },
+  {
+    name: 'fillets-ng-data',
+    version: '1.0.1-1.1',
+    filename: 'pool/main/f/fillets-ng-data/fillets-ng-data_1.0.1-1.1_all.deb',
+    size: 70_633_484,
+    sha256: '25de89afd8b1adf7bcace8290248a6a22c89cd42300317e69000e162c032cf84',
+  },
+  {
+    name: 'boswars-data',
+    version: '2.7+svn160110-5',
+    filename: 'pool/main/b/boswars/boswars-data_2.7+svn160110-5_all.deb',
+    size: 74_066_604,
+    sha256: '36098b478576810a786eb9d75b54e45f4d5fa507332fa8bf3360c14814ecc016',
+  },
+  {
+    name: 'renpy-demo',
+    version: '8.0.3+dfsg-1',
+    filename: 'pool/main/r/renpy/renpy-demo_8.0.3+dfsg-1_all.deb',
+    size: 26_368_944,
+    sha256: 'b7599368598cd7a96e89772d48d7c89327fcc8d4490e0760eceda0bd792025d5',
+  },
+  {
+    name: 'openboard-common',
+    version: '1.6.4+dfsg-1',
+    filename: 'pool/main/o/openboard/openboard-common_1.6.4+dfsg-1_all.deb',
+    size: 11_035_620,
+    sha256: '3a5a22299ac1be43c88c4ff69a44ef4886407cfc0e6b478934c70cf5a1714d28',
+  },
+  {
+    name: 'python3-imageio',
+    version: '2.4.1-5',
+    filename: 'pool/main/p/python-imageio/python3-imageio_2.4.1-5_all.deb',
+    size: 3_137_404,
+    sha256: '4467164fe9fc96f24ef2a50133ef71734294116845c3fc28ca5b102e1d6041e8',
+  },
 ];
 
 /**

@@ -41,8 +41,10 @@ export async function hashFile(path: string): Promise<{ sha256: string; size: nu
 
 /** Throws `[size-mismatch]` / `[hash-mismatch]` unless the measured file is the pinned one. */
 export function checkPinned(pin: DebianPackagePin, measured: { sha256: string; size: number }, source: string): void {
-  if (measured.size !== pin.size) throw new DebianPackageError('size-mismatch', `${source} has ${measured.size} bytes, but ${pin.name} ${pin.version} has ${pin.size}; refused`);
-  if (measured.sha256 !== pin.sha256) throw new DebianPackageError('hash-mismatch', `${source} has SHA-256 ${measured.sha256}, but ${pin.name} ${pin.version} has ${pin.sha256}; refused`);
+  if (measured.size !== pin.size)
+    throw new DebianPackageError('size-mismatch', `${source} has ${measured.size} bytes, but ${pin.name} ${pin.version} has ${pin.size}; refused`);
+  if (measured.sha256 !== pin.sha256)
+    throw new DebianPackageError('hash-mismatch', `${source} has SHA-256 ${measured.sha256}, but ${pin.name} ${pin.version} has ${pin.sha256}; refused`);
 }
 
 /**

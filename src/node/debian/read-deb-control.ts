@@ -18,7 +18,8 @@ export async function readDebControl(debPath: string): Promise<string> {
   const compression = member.name.slice('control.tar'.length);
   const raw = createReadStream(debPath, { start: member.offset, end: member.offset + member.size - 1 });
   let tarStream: Readable;
-  if (compression === '.xz') tarStream = Readable.fromWeb(new XzReadableStream(Readable.toWeb(raw) as ReadableStream<Uint8Array>) as WebReadableStream<Uint8Array>);
+  if (compression === '.xz')
+    tarStream = Readable.fromWeb(new XzReadableStream(Readable.toWeb(raw) as ReadableStream<Uint8Array>) as WebReadableStream<Uint8Array>);
   else if (compression === '.gz') tarStream = raw.pipe(createGunzip());
   else if (compression === '') tarStream = raw;
   else throw new DebianPackageError('unsupported-compression', `${debPath}: ${member.name} is compressed with ${compression.slice(1)}`);
@@ -32,9 +33,13 @@ export async function readDebControl(debPath: string): Promise<string> {
         entry.on('end', () => (control = Buffer.concat(chunks).toString('utf8')));
       },
     });
-    parser.on('end', () => (control === undefined ? reject(new DebianPackageError('not-a-deb', `${debPath}: no ./control in ${member.name}`)) : resolve(control)));
+    parser.on('end', () =>
+      control === undefined ? reject(new DebianPackageError('not-a-deb', `${debPath}: no ./control in ${member.name}`)) : resolve(control),
+    );
     parser.on('error', reject);
-    tarStream.on('error', (error: Error) => reject(new DebianPackageError('not-a-deb', `${debPath}: ${member.name} could not be decompressed (${error.message})`)));
+    tarStream.on('error', (error: Error) =>
+      reject(new DebianPackageError('not-a-deb', `${debPath}: ${member.name} could not be decompressed (${error.message})`)),
+    );
     tarStream.pipe(parser);
   });
 }

@@ -7,7 +7,11 @@ const PHASE_LABELS: Record<FetchPhase, string> = { downloading: 'download', unpa
  * A progress bar on stderr for a package's download and unpacking (MB, speed, ETA), by
  * cli-progress: redrawn in place on a terminal, a line every few seconds in a log (CI).
  */
-export function terminalByteProgress(name: string): { update: (phase: FetchPhase, done: number, total: number) => void; log: (line: string) => void; stop: () => void } {
+export function terminalByteProgress(name: string): {
+  update: (phase: FetchPhase, done: number, total: number) => void;
+  log: (line: string) => void;
+  stop: () => void;
+} {
   let bar: cliProgress.SingleBar | undefined;
   let current: FetchPhase | undefined;
   const mb = (bytes: number) => (bytes / 1e6).toFixed(1);

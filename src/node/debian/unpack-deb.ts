@@ -33,13 +33,19 @@ export async function debMembers(debPath: string): Promise<{ data: ArMember; com
     throw error;
   }
   const [first] = members;
-  if (first?.name !== 'debian-binary') throw new DebianPackageError('not-a-deb', `${debPath}: the first member is ${first ? `"${first.name}"` : 'missing'}, not "debian-binary"`);
+  if (first?.name !== 'debian-binary')
+    throw new DebianPackageError('not-a-deb', `${debPath}: the first member is ${first ? `"${first.name}"` : 'missing'}, not "debian-binary"`);
   const version = await readMember(debPath, first);
-  if (!/^2\.\d+\n/.test(version)) throw new DebianPackageError('not-a-deb', `${debPath}: unsupported package format ${JSON.stringify(version.trim())} (expected 2.x)`);
+  if (!/^2\.\d+\n/.test(version))
+    throw new DebianPackageError('not-a-deb', `${debPath}: unsupported package format ${JSON.stringify(version.trim())} (expected 2.x)`);
   const data = members.find((m) => m.name.startsWith('data.tar'));
   if (!data) throw new DebianPackageError('not-a-deb', `${debPath}: no data.tar member (members: ${members.map((m) => m.name).join(', ')})`);
   const compression = data.name.slice('data.tar'.length);
-  if (!(compression in DECOMPRESSORS)) throw new DebianPackageError('unsupported-compression', `${debPath}: ${data.name} is compressed with ${compression.slice(1)}; only xz, gzip and plain tar can be unpacked without dpkg-deb`);
+  if (!(compression in DECOMPRESSORS))
+    throw new DebianPackageError(
+      'unsupported-compression',
+      `${debPath}: ${data.name} is compressed with ${compression.slice(1)}; only xz, gzip and plain tar can be unpacked without dpkg-deb`,
+    );
   return { data, compression };
 }
 
@@ -58,14 +64,17 @@ export async function unpackDeb(debPath: string, destDir: string, options: { onP
   });
   file.on('error', (error) => counter.destroy(error));
   const decompress = DECOMPRESSORS[compression];
-  if (decompress === undefined) throw new DebianPackageError('unsupported-compression', `${debPath}: data.tar${compression} cannot be unpacked without dpkg-deb`);
+  if (decompress === undefined)
+    throw new DebianPackageError('unsupported-compression', `${debPath}: data.tar${compression} cannot be unpacked without dpkg-deb`);
   const tarStream = decompress(file.pipe(counter));
   await new Promise<void>((resolve, reject) => {
     // strict: a damaged entry is an error, not a warning and a half-written tree.
     const unpack = extractTar({ cwd: destDir, strict: true, preserveOwner: false });
     unpack.on('close', () => resolve());
     unpack.on('error', reject);
-    tarStream.on('error', (error: Error) => reject(new DebianPackageError('not-a-deb', `${debPath}: ${data.name} could not be decompressed (${error.message})`)));
+    tarStream.on('error', (error: Error) =>
+      reject(new DebianPackageError('not-a-deb', `${debPath}: ${data.name} could not be decompressed (${error.message})`)),
+    );
     tarStream.pipe(unpack);
   });
 }

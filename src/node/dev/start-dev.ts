@@ -13,11 +13,15 @@ const viteArgs = ['--host', '127.0.0.1', '--port', '5173', '--clearScreen', 'fal
 
 const vite = spawn(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), ...viteArgs], { cwd: root, stdio: 'inherit' });
 // A process group of its own, so stopping it reaches the builder it runs (a grandchild) too.
-const catalog: ChildProcess = spawn(process.execPath, [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'src', 'node', 'catalog', 'ensure-default-catalog.ts')], {
-  cwd: root,
-  stdio: 'inherit',
-  detached: true,
-});
+const catalog: ChildProcess = spawn(
+  process.execPath,
+  [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'src', 'node', 'catalog', 'ensure-default-catalog.ts')],
+  {
+    cwd: root,
+    stdio: 'inherit',
+    detached: true,
+  },
+);
 const stopCatalog = (signal: NodeJS.Signals) => {
   if (catalog.exitCode !== null || catalog.signalCode !== null || catalog.pid === undefined) return;
   try {
@@ -28,7 +32,10 @@ const stopCatalog = (signal: NodeJS.Signals) => {
 };
 
 catalog.on('exit', (code) => {
-  if (code !== 0 && code !== null) console.error(`\nnpm start: the default catalog could not be built (exit ${code}); the page says why. The dev server keeps running; fix the cause and run npm start again (the build resumes).`);
+  if (code !== 0 && code !== null)
+    console.error(
+      `\nnpm start: the default catalog could not be built (exit ${code}); the page says why. The dev server keeps running; fix the cause and run npm start again (the build resumes).`,
+    );
 });
 vite.on('exit', (code, signal) => {
   stopCatalog('SIGTERM');

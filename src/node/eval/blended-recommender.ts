@@ -29,7 +29,9 @@ export class BlendedRecommender implements EvaluatedRecommender {
     for (const p of this.parts) {
       const scores = await p.recommender.score(user);
       out ??= new Float32Array(scores.length);
-      const rankable = user.candidates ? Array.from(user.candidates).filter((i) => !seen.has(i)) : Array.from({ length: scores.length }, (_, i) => i).filter((i) => !seen.has(i));
+      const rankable = user.candidates
+        ? Array.from(user.candidates).filter((i) => !seen.has(i))
+        : Array.from({ length: scores.length }, (_, i) => i).filter((i) => !seen.has(i));
       let mean = 0;
       for (const i of rankable) mean += scores[i]!;
       mean /= Math.max(rankable.length, 1);

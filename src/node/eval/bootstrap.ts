@@ -89,14 +89,23 @@ export interface IntervalOptions {
   range?: readonly [number, number];
 }
 
-export function estimate(statistic: UserStatistic, users: number, weights: readonly Float64Array[], options: IntervalOptions = {}): { estimate: Estimate; replicates: Float64Array } {
+export function estimate(
+  statistic: UserStatistic,
+  users: number,
+  weights: readonly Float64Array[],
+  options: IntervalOptions = {},
+): { estimate: Estimate; replicates: Float64Array } {
   const replicates = replicate(statistic, weights);
   const value = statistic(new Float64Array(users).fill(1));
   return { estimate: interval(value, replicates, options), replicates };
 }
 
 /** The paired difference a − b: its point value and the interval of the per-resample differences. */
-export function pairedDifference(a: { value: number; replicates: Float64Array }, b: { value: number; replicates: Float64Array }, options: IntervalOptions = {}): Estimate {
+export function pairedDifference(
+  a: { value: number; replicates: Float64Array },
+  b: { value: number; replicates: Float64Array },
+  options: IntervalOptions = {},
+): Estimate {
   if (a.replicates.length !== b.replicates.length) throw new Error('pairedDifference: the two rows were not scored on the same resamples');
   const diff = a.replicates.map((v, i) => v - b.replicates[i]!);
   return interval(a.value - b.value, diff, options);

@@ -22,7 +22,13 @@ function quantile(sorted: readonly number[], q: number): number {
 
 /** `values[i]` belongs to `clusters[i]`; the statistic is the mean over the queries of the drawn clusters. */
 export function clusterBootstrap(values: readonly number[], clusters: readonly string[], resamples = 2000, seed = 1): Interval {
-  return pairedClusterBootstrap(values, values.map(() => 0), clusters, resamples, seed);
+  return pairedClusterBootstrap(
+    values,
+    values.map(() => 0),
+    clusters,
+    resamples,
+    seed,
+  );
 }
 
 /** Interval of mean(a) − mean(b) over resampled clusters (a and b hold the same queries, in the same order). */

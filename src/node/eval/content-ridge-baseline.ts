@@ -106,7 +106,7 @@ export class ContentRidgeBaseline implements EvaluatedRecommender {
         for (let j = 0; j < nw; j++) {
           const kij = inverse[i * nw + j]!;
           const vj = warm[j]! * f;
-          for (let c = 0; c < f; c++) z[i * f + c] = itemAt(z, i * f + c) + (kij * svd.factors[vj + c]!);
+          for (let c = 0; c < f; c++) z[i * f + c] = itemAt(z, i * f + c) + kij * svd.factors[vj + c]!;
         }
       }
       for (const item of cold) {
@@ -114,7 +114,7 @@ export class ContentRidgeBaseline implements EvaluatedRecommender {
         if (space.rows[item]) {
           for (let i = 0; i < nw; i++) {
             const kv = kernel(item, warm[i]!);
-            for (let c = 0; c < f; c++) row[c] = itemAt(row, c) + (kv * z[i * f + c]!);
+            for (let c = 0; c < f; c++) row[c] = itemAt(row, c) + kv * z[i * f + c]!;
           }
         }
         factors.set(row, item * f);

@@ -71,7 +71,13 @@ class EngineEvaluationContext {
     let c = this.cases.get(key);
     if (!c) {
       c = this.catalog(format).then((catalog) =>
-        trainingCases({ space: catalog.space, rows: trainRows(this.train!), signalOptions: this.signalOptions, base: withHead(PRIOR_FUSION_MODEL, head), graph: catalog.graphFor }),
+        trainingCases({
+          space: catalog.space,
+          rows: trainRows(this.train!),
+          signalOptions: this.signalOptions,
+          base: withHead(PRIOR_FUSION_MODEL, head),
+          graph: catalog.graphFor,
+        }),
       );
       this.cases.set(key, c);
     }
@@ -84,7 +90,9 @@ class EngineEvaluationContext {
     const key = `${user.user}/${user.history.length}/${head}/${format}`;
     let f = this.features.get(key);
     if (!f) {
-      f = this.catalog(format).then((catalog) => scoreItems(catalog.space, catalog.signals, this.tokens(catalog, user.history, user.historyTimes), withHead(PRIOR_FUSION_MODEL, head)));
+      f = this.catalog(format).then((catalog) =>
+        scoreItems(catalog.space, catalog.signals, this.tokens(catalog, user.history, user.historyTimes), withHead(PRIOR_FUSION_MODEL, head)),
+      );
       this.features.set(key, f);
     }
     return f;
@@ -97,7 +105,11 @@ class EngineEvaluationContext {
   }
 
   dispose(): void {
-    for (const c of this.catalogs.values()) void c.then((catalog) => catalog.dispose(), () => undefined);
+    for (const c of this.catalogs.values())
+      void c.then(
+        (catalog) => catalog.dispose(),
+        () => undefined,
+      );
     this.catalogs.clear();
     this.cases.clear();
     this.features.clear();
@@ -153,7 +165,9 @@ class EngineVariant implements EvaluatedRecommender {
     const fitted = fitFusionModel(cases, masked, { frozenAtZero: frozen, mlp: this.spec.head === 'mlp' });
     this.model = fitted.model;
     if (this.spec.uses.includes('graph')) {
-      this.context.log(`  ${this.name}: weights ${JSON.stringify(fitted.model.weights)}, validation top-10 ${fitted.validationTop10.base.toFixed(3)} → ${fitted.validationTop10.fitted.toFixed(3)} (kept fitted: ${fitted.keptFitted})`);
+      this.context.log(
+        `  ${this.name}: weights ${JSON.stringify(fitted.model.weights)}, validation top-10 ${fitted.validationTop10.base.toFixed(3)} → ${fitted.validationTop10.fitted.toFixed(3)} (kept fitted: ${fitted.keptFitted})`,
+      );
     }
   }
 
@@ -190,7 +204,9 @@ class EngineVariant implements EvaluatedRecommender {
       const scored = await scoreItems(catalog.space, catalog.signals, tokens, model);
       const shown = topKUnseen(scored.scores, user.history.slice(0, t), 10);
       const next = user.history[t]!;
-      const skipped = Array.from(shown).filter((i) => i !== next).map((i) => featureRow(scored.features, i));
+      const skipped = Array.from(shown)
+        .filter((i) => i !== next)
+        .map((i) => featureRow(scored.features, i));
       state = learnFromFeedback(this.model.weights, state, featureRow(scored.features, next), skipped);
     }
     return personalWeights(this.model.weights, state);
@@ -217,7 +233,15 @@ export function engineVariants(data: MovieLensData, log: (line: string) => void 
     // The item graph's personalised PageRank as one more feature (docs/evaluation.md "Item graph").
     { name: 'Hybrid + graph', group: 'hybrid', head: 'late', format: 'int8', uses: [...CONTENT, ...COLLABORATIVE, 'graph'], trained: true },
     { name: 'Content + graph', group: 'content', head: 'late', format: 'int8', uses: [...CONTENT, 'graph'], trained: true },
-    { name: 'Hybrid + on-device learning', group: 'hybrid', head: 'late', format: 'int8', uses: [...CONTENT, ...COLLABORATIVE], trained: true, onDeviceSteps: 3 },
+    {
+      name: 'Hybrid + on-device learning',
+      group: 'hybrid',
+      head: 'late',
+      format: 'int8',
+      uses: [...CONTENT, ...COLLABORATIVE],
+      trained: true,
+      onDeviceSteps: 3,
+    },
   ];
   return specs.map((spec) => new EngineVariant(context, spec));
 }

@@ -51,7 +51,23 @@ export const USAGE = `usage: npm run eval -- [options]
   --lambdas 1,0.9,…                          the curve's MMR λ values
   --limit-users N --k 10 --seed 42 --data DIR`;
 
-const FLAGS = ['data', 'protocol', 'split', 'out', 'only', 'groups', 'limit-users', 'k', 'seed', 'steps', 'cold-share', 'resamples', 'bootstrap-seed', 'curve', 'lambdas'] as const;
+const FLAGS = [
+  'data',
+  'protocol',
+  'split',
+  'out',
+  'only',
+  'groups',
+  'limit-users',
+  'k',
+  'seed',
+  'steps',
+  'cold-share',
+  'resamples',
+  'bootstrap-seed',
+  'curve',
+  'lambdas',
+] as const;
 const REPEATABLE = ['compare', 'lists'] as const;
 export const DEFAULT_CURVE = 'Hybrid late';
 export const DEFAULT_LAMBDAS = [1, 0.9, 0.8, 0.7, 0.6, 0.5, 0.3, 0];
@@ -76,7 +92,11 @@ export function parseEvalArgs(argv: string[], repoRoot: string = REPO_ROOT): Eva
   const out = resolve(one('out') ?? resolve(repoRoot, `eval-results/ml100k-${split}-${label}.json`));
   if (!out.endsWith('.json')) throw new Error(`--out must name a .json file, got ${out}`);
   assertNotShipped(out, repoRoot);
-  const list = (name: (typeof FLAGS)[number]) => one(name)?.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = (name: (typeof FLAGS)[number]) =>
+    one(name)
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   const only = one('only') === 'none' ? [] : list('only');
   const compare = flags.all('compare').map((pair): [string, string] => {
     const parts = pair.split(':').map((s) => s.trim());
@@ -130,7 +150,13 @@ export function parseProtocols(raw: string): Protocol[] {
   const out: Protocol[] = [];
   for (const part of raw.split(',').map((s) => s.trim())) {
     const expanded: Protocol[] | undefined =
-      part === 'both' ? ['B', 'A'] : part === 'C' ? ['C-random', 'C-newest'] : ['A', 'B', 'C-random', 'C-newest'].includes(part) ? [part as Protocol] : undefined;
+      part === 'both'
+        ? ['B', 'A']
+        : part === 'C'
+          ? ['C-random', 'C-newest']
+          : ['A', 'B', 'C-random', 'C-newest'].includes(part)
+            ? [part as Protocol]
+            : undefined;
     if (!expanded) throw new Error(`--protocol must be B, A, C, C-random or C-newest (comma-separated), got ${part}`);
     for (const p of expanded) if (!out.includes(p)) out.push(p);
   }

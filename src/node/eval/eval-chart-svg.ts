@@ -17,7 +17,9 @@ const MARGIN = { left: 64, right: 24, top: 56, bottom: 64 };
 
 export function evaluationChartSvg(report: EvaluationReport): string {
   // Each recommender's group is wide enough for its bars and for its name (about 6.5 px a character).
-  const groupWidths = report.runs.map((run) => run.results.length * Math.max(chartColumns(run).length * 22 + 28, ...run.results.map((r) => r.name.length * 6.5 + 12)));
+  const groupWidths = report.runs.map(
+    (run) => run.results.length * Math.max(chartColumns(run).length * 22 + 28, ...run.results.map((r) => r.name.length * 6.5 + 12)),
+  );
   const titleWidth = Math.max(0, ...report.runs.map((run) => panelTitle(run).length * 8.5 + 40));
   const width = Math.ceil(Math.max(560, titleWidth, MARGIN.left + MARGIN.right + Math.max(0, ...groupWidths)));
   const height = Math.max(1, report.runs.length) * PANEL_HEIGHT;
@@ -49,7 +51,15 @@ function panel(run: EvaluationResult, x0: number, y0: number, width: number): st
     out.push(text(plotLeft - 6, y(v) + 4, v.toFixed(top < 0.1 ? 3 : 2), 'end'));
   }
   out.push(`<line x1="${plotLeft}" x2="${plotLeft}" y1="${plotTop}" y2="${plotBottom}" stroke="#333"/>`);
-  out.push(text(x0 + 16, (plotTop + plotBottom) / 2, `score (@${run.k}), bars: 95 % interval`, 'middle', `transform="rotate(-90 ${x0 + 16} ${(plotTop + plotBottom) / 2})"`));
+  out.push(
+    text(
+      x0 + 16,
+      (plotTop + plotBottom) / 2,
+      `score (@${run.k}), bars: 95 % interval`,
+      'middle',
+      `transform="rotate(-90 ${x0 + 16} ${(plotTop + plotBottom) / 2})"`,
+    ),
+  );
   // Legend.
   let lx = plotLeft;
   columns.forEach(([label], m) => {

@@ -53,7 +53,9 @@ async function main(): Promise<void> {
       externalRows: options.lists.map(({ name, file }) => (cases, k) => {
         const read = readRankedLists(readFileSync(file, 'utf8'), file, cases, k, data.itemCount, { name });
         const { droppedSeen, droppedNotCandidate, shortLists } = read.report;
-        console.error(`  ${name}: ${cases.length} lists from ${relative(process.cwd(), file)}; dropped ${droppedSeen} history items, ${droppedNotCandidate} non-candidates; ${shortLists} lists shorter than ${k}`);
+        console.error(
+          `  ${name}: ${cases.length} lists from ${relative(process.cwd(), file)}; dropped ${droppedSeen} history items, ${droppedNotCandidate} non-candidates; ${shortLists} lists shorter than ${k}`,
+        );
         return read;
       }),
       ...(curve ? { curve: { recommender: curve, lambdas: options.lambdas } } : {}),

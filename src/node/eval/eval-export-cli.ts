@@ -61,9 +61,15 @@ function main(): void {
     console.log(`wrote ${relative(process.cwd(), resolve(file))}: ${what}`);
   };
   const interactions = flags.value('interactions');
-  if (interactions) write(interactions, interactionsCsv(built.train), `${built.train.ratings.length} training ratings (protocol ${built.protocol}, split ${split})`);
+  if (interactions)
+    write(interactions, interactionsCsv(built.train), `${built.train.ratings.length} training ratings (protocol ${built.protocol}, split ${split})`);
   const requests = flags.value('requests');
-  if (requests) write(requests, recommendRequests(cases, { k, ...(mmr !== undefined ? { request: { diversity: { lambda: mmr } } } : {}) }), `${cases.length} requests from ${users.size} users`);
+  if (requests)
+    write(
+      requests,
+      recommendRequests(cases, { k, ...(mmr !== undefined ? { request: { diversity: { lambda: mmr } } } : {}) }),
+      `${cases.length} requests from ${users.size} users`,
+    );
 }
 
 try {

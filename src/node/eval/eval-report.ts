@@ -33,9 +33,22 @@ export type Column = [label: string, stat: StatName];
 /** The accuracy columns each protocol reports (DATA.md §3). */
 export function accuracyColumns(result: Pick<EvaluationResult, 'protocol' | 'k'>): Column[] {
   const k = result.k;
-  if (result.protocol === 'B') return [[`HR@${k}`, 'hr'], [`NDCG@${k}`, 'ndcg'], [`cold-target HR@${k}`, 'coldHr']];
-  if (result.protocol === 'A') return [[`P@${k}`, 'precision'], [`R@${k}`, 'recall'], [`NDCG@${k}`, 'ndcg']];
-  return [[`R@${k}`, 'cappedRecall'], [`NDCG@${k}`, 'ndcg']];
+  if (result.protocol === 'B')
+    return [
+      [`HR@${k}`, 'hr'],
+      [`NDCG@${k}`, 'ndcg'],
+      [`cold-target HR@${k}`, 'coldHr'],
+    ];
+  if (result.protocol === 'A')
+    return [
+      [`P@${k}`, 'precision'],
+      [`R@${k}`, 'recall'],
+      [`NDCG@${k}`, 'ndcg'],
+    ];
+  return [
+    [`R@${k}`, 'cappedRecall'],
+    [`NDCG@${k}`, 'ndcg'],
+  ];
 }
 
 /** The beyond-accuracy columns (issue 14 §6); novelty is constant on protocol C and left out there. */
@@ -112,7 +125,10 @@ export function formatEvaluationTable(result: EvaluationResult): string {
   }
   if (result.curve) {
     const columns: Column[] = [...headline, ['ILD genre', 'ildCategory'], ['ILD text', 'ildEmbedding'], [`coverage@${result.k}`, 'coverage']];
-    parts.push(`Accuracy–diversity curve: ${result.curve.recommender} re-ranked by the engine's MMR at each λ (1 = relevance only; the for-you default is 0.8):`, rowsTable(result.curve.results, columns, false));
+    parts.push(
+      `Accuracy–diversity curve: ${result.curve.recommender} re-ranked by the engine's MMR at each λ (1 = relevance only; the for-you default is 0.8):`,
+      rowsTable(result.curve.results, columns, false),
+    );
     if (result.curve.comparisons.length > 0) parts.push(comparisonsTable(result.curve.comparisons, columns));
   }
   return parts.join('\n');

@@ -77,7 +77,9 @@ export class LearnedModelRecommender implements EvaluatedRecommender {
         ...this.options.training,
         seed: this.options.seed ?? 42,
         onEpoch: (epoch, trainLoss, validationLoss) =>
-          log(`${this.name}: epoch ${epoch} train ${trainLoss.toFixed(4)} validation ${validationLoss.toFixed(4)} (${((Date.now() - started) / 1000).toFixed(0)} s)`),
+          log(
+            `${this.name}: epoch ${epoch} train ${trainLoss.toFixed(4)} validation ${validationLoss.toFixed(4)} (${((Date.now() - started) / 1000).toFixed(0)} s)`,
+          ),
       });
       log(`${this.name}: best epoch ${result.bestEpoch} of ${result.epochs}, validation loss ${result.validationLoss.toFixed(4)}`);
       weights = result.weights;

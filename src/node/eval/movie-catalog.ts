@@ -6,7 +6,13 @@
  * it is research-only data.
  */
 import type { Modality } from '../../protocol/embedding.ts';
-import { CATALOG_SCHEMA_VERSION, type CatalogSignals, type CatalogItem, type CatalogManifest, type CatalogVectorFile } from '../../engine/catalog/catalog-manifest.ts';
+import {
+  CATALOG_SCHEMA_VERSION,
+  type CatalogSignals,
+  type CatalogItem,
+  type CatalogManifest,
+  type CatalogVectorFile,
+} from '../../engine/catalog/catalog-manifest.ts';
 import { decodeVectors, encodeVectors, sha256Hex, type VectorFormat } from '../../engine/catalog/vector-codec.ts';
 import { CollaborativeSignals } from '../../engine/recommend/collaborative-signals.ts';
 import { ItemSpace, type ModalityRows } from '../../engine/recommend/item-space.ts';
@@ -52,7 +58,12 @@ export async function movieCatalog(
 ): Promise<MovieCatalog> {
   const format = options.format ?? 'int8';
   const modalities = options.modalities ?? ['text', 'image'];
-  const items: CatalogItem[] = data.movies.map((m) => ({ id: itemId(m.item), title: m.title, category: m.genres[0]?.replace(/[^A-Za-z0-9' -]/g, '') || 'unknown', vectorRows: {} }));
+  const items: CatalogItem[] = data.movies.map((m) => ({
+    id: itemId(m.item),
+    title: m.title,
+    category: m.genres[0]?.replace(/[^A-Za-z0-9' -]/g, '') || 'unknown',
+    vectorRows: {},
+  }));
   const rows: Partial<Record<Modality, ModalityRows>> = {};
   const vectorFiles: CatalogManifest['vectorFiles'] = {};
   const encoders: CatalogManifest['encoders'] = {};
@@ -71,17 +82,40 @@ export async function movieCatalog(
     if (format === 'float32') present.forEach((v, i) => data32.set(v, i * source.dims));
     else data32.set(decodeVectors(bytes, storedFormat, present.length, source.dims, `${modality} vectors`));
     rows[modality] = { data: data32, dims: source.dims };
-    const file: CatalogVectorFile = { path: `vectors/${modality}.${storedFormat}`, format: storedFormat, count: present.length, dims: source.dims, bytes: bytes.byteLength, sha256: await sha256Hex(bytes) };
+    const file: CatalogVectorFile = {
+      path: `vectors/${modality}.${storedFormat}`,
+      format: storedFormat,
+      count: present.length,
+      dims: source.dims,
+      bytes: bytes.byteLength,
+      sha256: await sha256Hex(bytes),
+    };
     vectorFiles[modality] = file;
     encoders[modality] = source.encoder;
   }
-  const manifest: CatalogManifest = { schemaVersion: CATALOG_SCHEMA_VERSION, name: `MovieLens-100k (${format})`, createdAt: new Date(0).toISOString(), encoders, vectorFiles, items };
+  const manifest: CatalogManifest = {
+    schemaVersion: CATALOG_SCHEMA_VERSION,
+    name: `MovieLens-100k (${format})`,
+    createdAt: new Date(0).toISOString(),
+    encoders,
+    vectorFiles,
+    items,
+  };
   if (train) {
-    manifest.signals = aggregateInteractions(trainRows(train), items.map((i) => i.id), options.signalOptions ?? MOVIE_SIGNAL_OPTIONS).signals;
+    manifest.signals = aggregateInteractions(
+      trainRows(train),
+      items.map((i) => i.id),
+      options.signalOptions ?? MOVIE_SIGNAL_OPTIONS,
+    ).signals;
   }
   const space = new ItemSpace(manifest, rows);
   const graphFor = (signals: CatalogSignals | undefined) => new ItemGraph(movieGraph(data, { ...manifest, ...(signals ? { signals } : {}) }, rows));
-  const signals = new CollaborativeSignals(items.length, (id) => space.indexOf(id), manifest.signals, options.graph === false ? undefined : graphFor(manifest.signals));
+  const signals = new CollaborativeSignals(
+    items.length,
+    (id) => space.indexOf(id),
+    manifest.signals,
+    options.graph === false ? undefined : graphFor(manifest.signals),
+  );
   return { manifest, space, signals, graphFor, dispose: () => space.release() };
 }
 
@@ -94,8 +128,10 @@ export async function movieCatalog(
 function movieGraph(data: MovieLensData, manifest: CatalogManifest, rows: Partial<Record<Modality, ModalityRows>>): ReturnType<typeof buildItemGraph> {
   const { items, signals } = manifest;
   const index = new Map(items.map((item, i) => [item.id, i]));
-  const table = <T extends { item: string }>(t: Record<string, T[]> | undefined, w: (n: T) => number) => (i: number) =>
-    (t?.[items[i]!.id] ?? []).map((n) => ({ index: index.get(n.item)!, weight: w(n) }));
+  const table =
+    <T extends { item: string }>(t: Record<string, T[]> | undefined, w: (n: T) => number) =>
+    (i: number) =>
+      (t?.[items[i]!.id] ?? []).map((n) => ({ index: index.get(n.item)!, weight: w(n) }));
   const popularity = new Float32Array(items.length);
   for (const p of signals?.popularity ?? []) popularity[index.get(p.item)!] = p.score;
   return buildItemGraph(
@@ -108,7 +144,11 @@ function movieGraph(data: MovieLensData, manifest: CatalogManifest, rows: Partia
       }),
       coOccurrence: table(signals?.coOccurrence, (n) => n.score),
       transitions: table(signals?.transitions, (n) => n.p),
-      content: (Object.entries(rows) as Array<[Modality, ModalityRows]>).map(([m, r]) => ({ data: r.data, dims: r.dims, row: (i: number) => items[i]!.vectorRows[m] })),
+      content: (Object.entries(rows) as Array<[Modality, ModalityRows]>).map(([m, r]) => ({
+        data: r.data,
+        dims: r.dims,
+        row: (i: number) => items[i]!.vectorRows[m],
+      })),
       popularity,
     },
     DEFAULT_ITEM_GRAPH_OPTIONS,

@@ -38,7 +38,10 @@ async function main(): Promise<void> {
   const flags = readCliFlags(argv, { values: FLAGS }, USAGE);
   const epsilons = flags.has('epsilons') ? parseEpsilons(flags.value('epsilons') ?? '') : DEFAULT_EPSILONS;
   const minSessions = positiveInteger(flags, 'min-sessions', 5);
-  const rows = (flags.value('rows') ?? 'CF only,Hybrid late').split(',').map((s) => s.trim()).filter(Boolean);
+  const rows = (flags.value('rows') ?? 'CF only,Hybrid late')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const noiseSeed = Number(flags.value('noise-seed') ?? 1);
   if (!Number.isSafeInteger(noiseSeed) || noiseSeed < 0) throw new Error(`--noise-seed must be a non-negative integer\n${USAGE}`);
   const out = resolve(flags.value('out') ?? resolve(REPO_ROOT, 'eval-results/privacy-ml100k-dev.json'));
@@ -47,7 +50,9 @@ async function main(): Promise<void> {
   const settings = privacySettings(epsilons, minSessions);
 
   const data = loadMovieLens(flags.value('data') ?? DEFAULT_DATA_DIR);
-  console.error(`MovieLens-100k from ${data.dataDir}: ${data.ratings.length} ratings; settings ${settings.map(settingLabel).join(', ')}; rows ${rows.join(', ')}`);
+  console.error(
+    `MovieLens-100k from ${data.dataDir}: ${data.ratings.length} ratings; settings ${settings.map(settingLabel).join(', ')}; rows ${rows.join(', ')}`,
+  );
   const content = movieItemContent(data.movies, await movieEmbeddings(data, (line) => console.error(line)));
   const recommenders: EvaluatedRecommender[] = [];
   for (const setting of settings) {
@@ -56,7 +61,13 @@ async function main(): Promise<void> {
       const variant = variants.find((v) => v.name === row);
       if (!variant) throw new Error(`--rows: no engine row named ${row}; known: ${variants.map((v) => v.name).join(', ')}`);
       // The same recommender under the setting's name: fit and score are the variant's.
-      recommenders.push({ name: rowName(row, setting), group: variant.group, fit: (train) => variant.fit(train), score: (user) => variant.score(user), dispose: () => variant.dispose?.() });
+      recommenders.push({
+        name: rowName(row, setting),
+        group: variant.group,
+        fit: (train) => variant.fit(train),
+        score: (user) => variant.score(user),
+        dispose: () => variant.dispose?.(),
+      });
     }
   }
   const compare = rows.flatMap((row) => settings.filter((s) => s !== REFERENCE).map((s) => [rowName(row, s), rowName(row, REFERENCE)] as const));
@@ -78,8 +89,14 @@ async function main(): Promise<void> {
   console.log(`\n${table}\n`);
   const md = out.replace(/\.json$/, '.md');
   const svg = out.replace(/\.json$/, '.svg');
-  writeFileSync(out, `${JSON.stringify({ dataset: 'MovieLens-100k (posters and plots)', createdAt: new Date().toISOString(), noiseSeed, settings: settings.map((s) => ({ ...s, epsilon: Number.isFinite(s.epsilon) ? s.epsilon : 'inf' })), rows, result }, null, 1)}\n`);
-  writeFileSync(md, `# Quality against the privacy of the catalog's aggregates\n\nProtocol B, MovieLens-100k dev users (${result.users} users, ${result.cases} cases), 95 % bootstrap intervals over users; differences paired (* = interval excludes 0). Noise seed ${noiseSeed}.\n\n${table}\n`);
+  writeFileSync(
+    out,
+    `${JSON.stringify({ dataset: 'MovieLens-100k (posters and plots)', createdAt: new Date().toISOString(), noiseSeed, settings: settings.map((s) => ({ ...s, epsilon: Number.isFinite(s.epsilon) ? s.epsilon : 'inf' })), rows, result }, null, 1)}\n`,
+  );
+  writeFileSync(
+    md,
+    `# Quality against the privacy of the catalog's aggregates\n\nProtocol B, MovieLens-100k dev users (${result.users} users, ${result.cases} cases), 95 % bootstrap intervals over users; differences paired (* = interval excludes 0). Noise seed ${noiseSeed}.\n\n${table}\n`,
+  );
   writeFileSync(svg, privacyChartSvg(result, rows, settings));
   console.log(`wrote ${[out, md, svg].map((f) => relative(process.cwd(), f)).join(', ')}`);
 }

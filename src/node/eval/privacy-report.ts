@@ -32,7 +32,9 @@ export function privacyTable(result: EvaluationResult, rows: readonly string[], 
       const name = rowName(row, s);
       const reference = rowName(row, REFERENCE);
       const diff = (stat: StatName) => (sameSetting(s, REFERENCE) ? '(reference)' : formatDifference(differenceOf(result, name, reference, stat)));
-      lines.push(`| ${row} | ${s.minSessions} | ${formatEpsilon(s.epsilon)} | ${formatEstimate(estimateOf(result, name, 'hr'))} | ${formatEstimate(estimateOf(result, name, 'ndcg'))} | ${diff('hr')} | ${diff('ndcg')} |`);
+      lines.push(
+        `| ${row} | ${s.minSessions} | ${formatEpsilon(s.epsilon)} | ${formatEstimate(estimateOf(result, name, 'hr'))} | ${formatEstimate(estimateOf(result, name, 'ndcg'))} | ${diff('hr')} | ${diff('ndcg')} |`,
+      );
     }
   }
   return lines.join('\n');
@@ -60,13 +62,22 @@ export function privacyChartSvg(result: EvaluationResult, rows: readonly string[
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="system-ui, sans-serif" font-size="12">`,
     `<rect width="${WIDTH}" height="${HEIGHT}" fill="#fff"/>`,
-    text(M.left, 24, `HR@${result.k} against the privacy of the catalog's aggregates (protocol ${result.protocol}, ${result.split}, ${result.users} users)`, 'start', 'font-weight="600"'),
+    text(
+      M.left,
+      24,
+      `HR@${result.k} against the privacy of the catalog's aggregates (protocol ${result.protocol}, ${result.split}, ${result.users} users)`,
+      'start',
+      'font-weight="600"',
+    ),
     `<line x1="${M.left}" y1="${M.top + plotH}" x2="${M.left + plotW}" y2="${M.top + plotH}" stroke="#333"/>`,
     `<line x1="${M.left}" y1="${M.top}" x2="${M.left}" y2="${M.top + plotH}" stroke="#333"/>`,
   ];
   for (let t = 0; t <= 4; t++) {
     const v = (top * t) / 4;
-    parts.push(`<line x1="${M.left - 4}" y1="${y(v).toFixed(1)}" x2="${M.left + plotW}" y2="${y(v).toFixed(1)}" stroke="#e5e5e5"/>`, text(M.left - 8, y(v) + 4, v.toFixed(3), 'end'));
+    parts.push(
+      `<line x1="${M.left - 4}" y1="${y(v).toFixed(1)}" x2="${M.left + plotW}" y2="${y(v).toFixed(1)}" stroke="#e5e5e5"/>`,
+      text(M.left - 8, y(v) + 4, v.toFixed(3), 'end'),
+    );
   }
   columns.forEach((label, i) => parts.push(text(x(i), M.top + plotH + 18, label, 'middle')));
   parts.push(text(M.left + plotW / 2, HEIGHT - 12, 'minimum sessions K and budget ε (smaller ε: more noise, more privacy)', 'middle'));
@@ -81,7 +92,9 @@ export function privacyChartSvg(result: EvaluationResult, rows: readonly string[
       const cx = x(i) + dx;
       parts.push(`<line x1="${cx.toFixed(1)}" y1="${y(e.low).toFixed(1)}" x2="${cx.toFixed(1)}" y2="${y(e.high).toFixed(1)}" stroke="${colour}"/>`);
       const fill = i === 0 ? '#fff' : colour;
-      parts.push(`<circle cx="${cx.toFixed(1)}" cy="${y(e.value).toFixed(1)}" r="4" fill="${fill}" stroke="${colour}" stroke-width="2"><title>${escapeXml(`${rowName(row, s)}: ${formatEstimate(e)}`)}</title></circle>`);
+      parts.push(
+        `<circle cx="${cx.toFixed(1)}" cy="${y(e.value).toFixed(1)}" r="4" fill="${fill}" stroke="${colour}" stroke-width="2"><title>${escapeXml(`${rowName(row, s)}: ${formatEstimate(e)}`)}</title></circle>`,
+      );
       if (i > 0) points.push(`${cx.toFixed(1)},${y(e.value).toFixed(1)}`);
     });
     if (points.length > 1) parts.push(`<polyline points="${points.join(' ')}" fill="none" stroke="${colour}" stroke-width="1.5"/>`);

@@ -45,7 +45,10 @@ function signalFlags(): string[] {
 /** Runs one of the project's CLIs (tsx) in the repo root; a failure stops the run. */
 function run(script: string, args: string[]): void {
   console.error(`\n$ ${script.replace(/^src\/node\//, '')} ${args.map((a) => (/[\s"]/.test(a) ? JSON.stringify(a) : a)).join(' ')}`);
-  const result = spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), join(REPO_ROOT, script), ...args], { cwd: REPO_ROOT, stdio: 'inherit' });
+  const result = spawnSync(process.execPath, [join(REPO_ROOT, 'node_modules/tsx/dist/cli.mjs'), join(REPO_ROOT, script), ...args], {
+    cwd: REPO_ROOT,
+    stdio: 'inherit',
+  });
   if (result.status !== 0) throw new Error(`${script} failed (exit ${result.status ?? result.signal})`);
 }
 
@@ -86,14 +89,30 @@ function main(): void {
     run('src/node/eval/eval-export-cli.ts', [...common, '--interactions', rel(train), '--requests', rel(requests)]);
     rmSync(catalog, { recursive: true, force: true });
     cpSync(join(embedded, '.shards'), join(catalog, '.shards'), { recursive: true });
-    run('src/node/catalog/catalog-cli.ts', ['merge', ...source, '--out', rel(catalog), '--shards', '1', '--name', `MovieLens-100k ${name}`, '--interactions', rel(train), ...signalFlags()]);
+    run('src/node/catalog/catalog-cli.ts', [
+      'merge',
+      ...source,
+      '--out',
+      rel(catalog),
+      '--shards',
+      '1',
+      '--name',
+      `MovieLens-100k ${name}`,
+      '--interactions',
+      rel(train),
+      ...signalFlags(),
+    ]);
     run('src/node/recommend/recommend-cli.ts', ['--catalog', rel(catalog), '--requests', rel(requests), '--out', rel(lists)]);
     run('src/node/eval/eval-cli.ts', [
       ...common,
-      '--only', row,
-      '--lists', `product path=${rel(lists)}`,
-      '--compare', `product path:${row}`,
-      '--out', rel(join(dir, `${name}-eval.json`)),
+      '--only',
+      row,
+      '--lists',
+      `product path=${rel(lists)}`,
+      '--compare',
+      `product path:${row}`,
+      '--out',
+      rel(join(dir, `${name}-eval.json`)),
       ...(resamples ? ['--resamples', resamples] : []),
     ]);
   }

@@ -73,7 +73,14 @@ export interface RankedListsReport {
  * one case) into a row aligned with `cases`. Every case needs exactly one line; an unknown key,
  * an item outside the catalog or a malformed line is a RankedListsError.
  */
-export function readRankedLists(text: string, source: string, cases: readonly UserCase[], k: number, itemCount: number, row: { name: string; group?: string }): RowLists & { report: RankedListsReport } {
+export function readRankedLists(
+  text: string,
+  source: string,
+  cases: readonly UserCase[],
+  k: number,
+  itemCount: number,
+  row: { name: string; group?: string },
+): RowLists & { report: RankedListsReport } {
   const index = new Map<string, number>();
   const perUser = new Map<number, number[]>();
   cases.forEach((c, i) => {

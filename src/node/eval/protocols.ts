@@ -57,7 +57,8 @@ export const DEFAULT_DEV_STEPS = 3;
 
 export function buildProtocol(data: { itemCount: number; ratings: Rating[] }, options: ProtocolOptions): ProtocolData {
   const { protocol, split, seed = 42, holdout = 0.25 } = options;
-  if (isColdItemProtocol(protocol)) return buildColdItemProtocol(data, { coldSet: protocol === 'C-random' ? 'random' : 'newest', split, seed, share: options.coldShare });
+  if (isColdItemProtocol(protocol))
+    return buildColdItemProtocol(data, { coldSet: protocol === 'C-random' ? 'random' : 'newest', split, seed, share: options.coldShare });
   if (!(holdout > 0 && holdout < 1)) throw new Error(`holdout must be in (0, 1), got ${holdout}`);
   const steps = protocol === 'B' ? (split === 'dev' ? (options.steps ?? DEFAULT_DEV_STEPS) : 1) : undefined;
   if (steps !== undefined && !(Number.isInteger(steps) && steps >= 1)) throw new Error(`steps must be a whole number ≥ 1, got ${options.steps}`);
@@ -78,7 +79,13 @@ export function buildProtocol(data: { itemCount: number; ratings: Rating[] }, op
     }
     const held = randomHoldout(list.length, holdout, userStream(seed, user, 0xa));
     const history = list.filter((_, i) => !held.has(i));
-    cases.push(caseOf(user, history, list.filter((_, i) => held.has(i))));
+    cases.push(
+      caseOf(
+        user,
+        history,
+        list.filter((_, i) => held.has(i)),
+      ),
+    );
     train.push(...history);
   }
   train.sort(byUserThenTime);

@@ -113,7 +113,12 @@ type CaseMeasure = 'hr' | 'ndcg' | 'precision' | 'recall' | 'cappedRecall' | 'il
  * Summarises rows scored on the same cases. `compare` names extra pairs [a, b] (a − b);
  * each non-baseline row is also compared with the best baseline and with "CF only".
  */
-export function runStatistics(cases: readonly UserCase[], rows: readonly RowLists[], context: StatisticsContext, compare: ReadonlyArray<readonly [string, string]> = []): RunStatistics {
+export function runStatistics(
+  cases: readonly UserCase[],
+  rows: readonly RowLists[],
+  context: StatisticsContext,
+  compare: ReadonlyArray<readonly [string, string]> = [],
+): RunStatistics {
   if (cases.length === 0) throw new Error('runStatistics: no cases to summarise');
   for (const row of rows) {
     if (row.lists.length !== cases.length) throw new Error(`runStatistics: row ${row.name} has ${row.lists.length} lists for ${cases.length} cases`);
@@ -143,7 +148,11 @@ export function runStatistics(cases: readonly UserCase[], rows: readonly RowList
     return { summary, replicates };
   });
 
-  const comparisons = pairsToCompare(summaries.map((s) => s.summary), headline, compare).map(({ a, b, reasons }) => {
+  const comparisons = pairsToCompare(
+    summaries.map((s) => s.summary),
+    headline,
+    compare,
+  ).map(({ a, b, reasons }) => {
     const ra = summaries.find((s) => s.summary.name === a)!.replicates;
     const rb = summaries.find((s) => s.summary.name === b)!.replicates;
     const stats: Partial<Record<StatName, Estimate>> = {};
@@ -251,7 +260,12 @@ function rowStatistics(measures: Map<CaseMeasure, Float64Array>, inputs: RowInpu
 }
 
 /** Coverage and Gini of the pooled lists of the drawn users (a user drawn twice shows their lists twice). */
-function exposureStatistics(lists: readonly ArrayLike<number>[], userOf: Int32Array, users: number, context: StatisticsContext): { coverage: UserStatistic; gini: UserStatistic } {
+function exposureStatistics(
+  lists: readonly ArrayLike<number>[],
+  userOf: Int32Array,
+  users: number,
+  context: StatisticsContext,
+): { coverage: UserStatistic; gini: UserStatistic } {
   // Each user's pooled items with counts, so a resample adds w·count per item.
   const perUser: Array<Map<number, number>> = Array.from({ length: users }, () => new Map<number, number>());
   lists.forEach((list, i) => {
@@ -265,7 +279,7 @@ function exposureStatistics(lists: readonly ArrayLike<number>[], userOf: Int32Ar
       const wu = w[u]!;
       if (wu === 0) continue;
       const { items, counts } = flat[u]!;
-      for (let j = 0; j < items.length; j++) x[items[j]!] = itemAt(x, items[j]!) + (wu * counts[j]!);
+      for (let j = 0; j < items.length; j++) x[items[j]!] = itemAt(x, items[j]!) + wu * counts[j]!;
     }
     return x;
   };
@@ -276,7 +290,11 @@ function exposureStatistics(lists: readonly ArrayLike<number>[], userOf: Int32Ar
 }
 
 /** Each non-baseline row vs the best baseline (by the headline) and vs "CF only", then the asked pairs. */
-function pairsToCompare(rows: readonly RowSummary[], headline: StatName, asked: ReadonlyArray<readonly [string, string]>): Array<{ a: string; b: string; reasons: string[] }> {
+function pairsToCompare(
+  rows: readonly RowSummary[],
+  headline: StatName,
+  asked: ReadonlyArray<readonly [string, string]>,
+): Array<{ a: string; b: string; reasons: string[] }> {
   const byName = new Map(rows.map((r) => [r.name.toLowerCase(), r]));
   const out: Array<{ a: string; b: string; reasons: string[] }> = [];
   const add = (a: string, b: string, reason: string) => {
@@ -286,7 +304,10 @@ function pairsToCompare(rows: readonly RowSummary[], headline: StatName, asked: 
     else out.push({ a, b, reasons: [reason] });
   };
   const baselines = rows.filter((r) => r.group === 'baseline');
-  const best = baselines.reduce<RowSummary | undefined>((top, r) => (!top || (r.stats[headline]?.value ?? -Infinity) > (top.stats[headline]?.value ?? -Infinity) ? r : top), undefined);
+  const best = baselines.reduce<RowSummary | undefined>(
+    (top, r) => (!top || (r.stats[headline]?.value ?? -Infinity) > (top.stats[headline]?.value ?? -Infinity) ? r : top),
+    undefined,
+  );
   const cfOnly = byName.get('cf only');
   for (const row of rows) {
     if (row.group === 'baseline') continue;

@@ -35,7 +35,8 @@ export interface CatalogFolder {
 export async function loadCatalogFolder(dir: string): Promise<CatalogFolder> {
   const folder = resolve(dir);
   if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new CatalogFolderError(`catalog folder ${dir} does not exist`);
-  if (!existsSync(resolve(folder, 'manifest.json'))) throw new CatalogFolderError(`${dir} is not a built catalog: it has no manifest.json (build one with npm run catalog -- build …)`);
+  if (!existsSync(resolve(folder, 'manifest.json')))
+    throw new CatalogFolderError(`${dir} is not a built catalog: it has no manifest.json (build one with npm run catalog -- build …)`);
   const files = await loadCatalogFiles(pathToFileURL(`${folder}/`).href, { fetch: fetchFile, caches: null });
   return { files, loaded: new LoadedCatalog(files) };
 }

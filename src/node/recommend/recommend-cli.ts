@@ -45,8 +45,16 @@ function parseArgs(argv: readonly string[]): Args {
   const backend = flags.value('backend') ?? 'wasm';
   if (backend !== 'wasm' && backend !== 'cpu') throw new UsageError(`--backend must be wasm or cpu (got "${backend}")`);
   const head = flags.value('fusion-head');
-  if (head !== undefined && !(FUSION_HEADS as readonly string[]).includes(head)) throw new UsageError(`--fusion-head must be one of ${FUSION_HEADS.join(', ')} (got "${head}")`);
-  return { catalog: required('catalog'), requests: required('requests'), out: required('out'), onError, backend, ...(head !== undefined ? { fusionHead: head as FusionHeadName } : {}) };
+  if (head !== undefined && !(FUSION_HEADS as readonly string[]).includes(head))
+    throw new UsageError(`--fusion-head must be one of ${FUSION_HEADS.join(', ')} (got "${head}")`);
+  return {
+    catalog: required('catalog'),
+    requests: required('requests'),
+    out: required('out'),
+    onError,
+    backend,
+    ...(head !== undefined ? { fusionHead: head as FusionHeadName } : {}),
+  };
 }
 
 /** Writes and waits when the stream's buffer is full (constant memory on long runs). */
@@ -60,7 +68,8 @@ function writer(stream: Writable): (text: string) => Promise<void> {
 function progressPrinter(): { update: (s: BatchStats) => void; end: (s: BatchStats) => void } {
   const tty = process.stderr.isTTY === true;
   let last = 0;
-  const line = (s: BatchStats) => `recommend: ${s.lines} lines, ${s.written} lists, ${s.refused} refused, ${(s.seconds > 0 ? s.lines / s.seconds : 0).toFixed(1)} lines/s, ${s.seconds.toFixed(1)} s`;
+  const line = (s: BatchStats) =>
+    `recommend: ${s.lines} lines, ${s.written} lists, ${s.refused} refused, ${(s.seconds > 0 ? s.lines / s.seconds : 0).toFixed(1)} lines/s, ${s.seconds.toFixed(1)} s`;
   return {
     update(s) {
       const now = Date.now();

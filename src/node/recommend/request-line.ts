@@ -69,7 +69,8 @@ export function parseRequestLine(text: string, source: string, line: number): Re
   if (extra !== undefined) fail(`unknown field "${extra}" (expected user, history, request)`);
 
   const { user } = json;
-  if (!((typeof user === 'string' && user !== '') || (typeof user === 'number' && Number.isFinite(user)))) fail('"user" must be a non-empty string or a number');
+  if (!((typeof user === 'string' && user !== '') || (typeof user === 'number' && Number.isFinite(user))))
+    fail('"user" must be a non-empty string or a number');
 
   const rawHistory = json.history ?? [];
   if (!Array.isArray(rawHistory)) fail('"history" must be a list of events');
@@ -79,8 +80,10 @@ export function parseRequestLine(text: string, source: string, line: number): Re
     const unknown = Object.keys(raw).find((key) => !HISTORY_FIELDS.has(key));
     if (unknown !== undefined) fail(`${where}: unknown field "${unknown}" (expected itemId, type, at, dwellMs)`);
     if (typeof raw.itemId !== 'string' || raw.itemId === '') fail(`${where}.itemId must be a non-empty string`);
-    if (!(EVENT_TYPES as readonly unknown[]).includes(raw.type)) fail(`${where}.type must be one of ${EVENT_TYPES.join(', ')} (got ${JSON.stringify(raw.type)})`);
-    if (raw.at !== undefined && !(typeof raw.at === 'number' && Number.isFinite(raw.at) && raw.at >= 0)) fail(`${where}.at must be ms since 1970 (a number ≥ 0), got ${JSON.stringify(raw.at)}`);
+    if (!(EVENT_TYPES as readonly unknown[]).includes(raw.type))
+      fail(`${where}.type must be one of ${EVENT_TYPES.join(', ')} (got ${JSON.stringify(raw.type)})`);
+    if (raw.at !== undefined && !(typeof raw.at === 'number' && Number.isFinite(raw.at) && raw.at >= 0))
+      fail(`${where}.at must be ms since 1970 (a number ≥ 0), got ${JSON.stringify(raw.at)}`);
     return { ...(raw as unknown as HistoryEntry) };
   });
   const timed = history.filter((e) => e.at !== undefined).length;
@@ -92,6 +95,7 @@ export function parseRequestLine(text: string, source: string, line: number): Re
   if (!isObject(request)) return fail('"request" must be an object {"mode", "k", …}');
   const unknownOption = Object.keys(request).find((key) => !REQUEST_FIELDS.has(key));
   if (unknownOption !== undefined) fail(`request: unknown option "${unknownOption}" (expected ${[...REQUEST_FIELDS].join(', ')})`);
-  if (request.mode === 'by-example') fail('request: mode "by-example" ranks by an example the shopper gave on the device, which a batch line cannot carry (use "similar" with an itemId)');
+  if (request.mode === 'by-example')
+    fail('request: mode "by-example" ranks by an example the shopper gave on the device, which a batch line cannot carry (use "similar" with an itemId)');
   return { user: user as string | number, history, request: request as unknown as RecommendRequest };
 }

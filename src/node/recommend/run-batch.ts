@@ -34,7 +34,12 @@ export interface RunBatchOptions {
 }
 
 /** `lines`: the requests file's lines without their line breaks (e.g. readline); `write` resolves when the writer can take more. */
-export async function runBatch(lines: AsyncIterable<string> | Iterable<string>, write: (text: string) => Promise<void> | void, recommender: BatchRecommender, options: RunBatchOptions): Promise<BatchStats> {
+export async function runBatch(
+  lines: AsyncIterable<string> | Iterable<string>,
+  write: (text: string) => Promise<void> | void,
+  recommender: BatchRecommender,
+  options: RunBatchOptions,
+): Promise<BatchStats> {
   const started = performance.now();
   const stats: BatchStats = { lines: 0, written: 0, refused: 0, unknownHistoryItems: 0, seconds: 0 };
   const unknownBefore = recommender.unknownHistoryItems;

@@ -19,7 +19,10 @@ function usableHead(): string | undefined {
   if (!existsSync(headPath)) return undefined;
   try {
     const head = parseSentimentHead(JSON.parse(readFileSync(headPath, 'utf8')), headPath);
-    const served = head.encoder.name === 'use-lite' && head.encoder.version === `1-${RECOMMENDED_USE_LITE_VARIANT}-sp1` && head.trainedOn.corpora.join() === 'amazon,imdb,yelp';
+    const served =
+      head.encoder.name === 'use-lite' &&
+      head.encoder.version === `1-${RECOMMENDED_USE_LITE_VARIANT}-sp1` &&
+      head.trainedOn.corpora.join() === 'amazon,imdb,yelp';
     return served ? `${head.encoder.name}@${head.encoder.version}, ${head.trainedOn.sentences} sentences` : undefined;
   } catch {
     return undefined;
@@ -33,5 +36,9 @@ export function ensureSentimentHead(): void {
     return;
   }
   console.log(`sentiment head: training it into ${headPath} (first run only)`);
-  execFileSync(process.execPath, [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'src', 'node', 'sentiment', 'sentiment-cli.ts'), '--head-only'], { stdio: 'inherit' });
+  execFileSync(
+    process.execPath,
+    [join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(root, 'src', 'node', 'sentiment', 'sentiment-cli.ts'), '--head-only'],
+    { stdio: 'inherit' },
+  );
 }

@@ -72,14 +72,22 @@ function chooseL2(corpora: Corpora, domains: readonly SentimentDomain[], log: (l
   for (const l2 of L2_GRID) {
     let sum = 0;
     for (const held of domains) {
-      const head = fit(corpora, domains.filter((d) => d !== held), l2);
+      const head = fit(
+        corpora,
+        domains.filter((d) => d !== held),
+        l2,
+      );
       const correct = correctOf(head, corpora[held]);
       sum += correct.reduce((s, c) => s + c, 0) / correct.length;
     }
     inner[String(l2)] = sum / domains.length;
     if (inner[String(l2)]! > best.score) best = { l2, score: inner[String(l2)]! };
   }
-  log(`  l2 by inner leave-one-domain-out over [${domains.join(', ')}]: ${Object.entries(inner).map(([k, v]) => `${k}→${v.toFixed(4)}`).join(' ')} ⇒ ${best.l2}`);
+  log(
+    `  l2 by inner leave-one-domain-out over [${domains.join(', ')}]: ${Object.entries(inner)
+      .map(([k, v]) => `${k}→${v.toFixed(4)}`)
+      .join(' ')} ⇒ ${best.l2}`,
+  );
   return { l2: best.l2, inner };
 }
 
@@ -100,9 +108,15 @@ async function main(): Promise<void> {
   for (const domain of domains) {
     const t0 = Date.now();
     const sentences = raw[domain]!;
-    const embedded = await cachedSentenceVectors(domain, sentences.map((s) => s.text), (texts) => encoders.embedText(texts), CACHE_DIR, (done, total) => {
-      if (done === total || done % 512 === 0) log(`embedding ${domain}: ${done}/${total} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
-    });
+    const embedded = await cachedSentenceVectors(
+      domain,
+      sentences.map((s) => s.text),
+      (texts) => encoders.embedText(texts),
+      CACHE_DIR,
+      (done, total) => {
+        if (done === total || done % 512 === 0) log(`embedding ${domain}: ${done}/${total} (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+      },
+    );
     encoder = embedded.encoder;
     corpora[domain] = { sentences, vectors: embedded.vectors };
   }
@@ -111,17 +125,31 @@ async function main(): Promise<void> {
 
   const results: Record<string, unknown> = {
     encoder: `${encoder.name}@${encoder.version}`,
-    corpora: Object.fromEntries(domains.map((d) => [d, { sentences: corpora[d].sentences.length, positive: corpora[d].sentences.filter((s) => s.label === 1).length }])),
+    corpora: Object.fromEntries(
+      domains.map((d) => [d, { sentences: corpora[d].sentences.length, positive: corpora[d].sentences.filter((s) => s.label === 1).length }]),
+    ),
     interval: '95 % percentile bootstrap over sentences, 1000 resamples, stratified by held-out corpus; differences paired on the same resamples',
     afinnTieRule: 'score 0 (no lexicon word, or cancelling words) counts as positive',
     l2Grid: L2_GRID,
   };
 
   if (!headOnly) {
-    const afinn = Object.fromEntries(SENTIMENT_DOMAINS.map((d) => [d, afinnVerdicts(corpora[d].sentences.map((s) => s.text))])) as Record<SentimentDomain, ReturnType<typeof afinnVerdicts>>;
-    const resamples = Object.fromEntries(SENTIMENT_DOMAINS.map((d, i) => [d, domainResamples(corpora[d].sentences.length, 1000 + i)])) as Record<SentimentDomain, Float64Array[]>;
+    const afinn = Object.fromEntries(SENTIMENT_DOMAINS.map((d) => [d, afinnVerdicts(corpora[d].sentences.map((s) => s.text))])) as Record<
+      SentimentDomain,
+      ReturnType<typeof afinnVerdicts>
+    >;
+    const resamples = Object.fromEntries(SENTIMENT_DOMAINS.map((d, i) => [d, domainResamples(corpora[d].sentences.length, 1000 + i)])) as Record<
+      SentimentDomain,
+      Float64Array[]
+    >;
     const afinnAccuracy = Object.fromEntries(
-      SENTIMENT_DOMAINS.map((d) => [d, accuracy(Float64Array.from(afinn[d], (v, i) => (v.label === corpora[d].sentences[i]!.label ? 1 : 0)), resamples[d])]),
+      SENTIMENT_DOMAINS.map((d) => [
+        d,
+        accuracy(
+          Float64Array.from(afinn[d], (v, i) => (v.label === corpora[d].sentences[i]!.label ? 1 : 0)),
+          resamples[d],
+        ),
+      ]),
     ) as Record<SentimentDomain, AccuracyWithReplicates>;
     const uci = ['amazon', 'imdb', 'yelp'] as const;
     const setups: Record<string, (held: SentimentDomain) => SentimentDomain[]> = {
@@ -140,14 +168,21 @@ async function main(): Promise<void> {
         head[held] = accuracy(correctOf(fitted, corpora[held]), resamples[held]);
         const diff = difference(head[held], afinnAccuracy[held]);
         rows[held] = { trainedOn: train, l2, innerAccuracyByL2: inner, head: head[held].estimate, afinn: afinnAccuracy[held].estimate, headMinusAfinn: diff };
-        log(`  ${held.padEnd(8)} (trained on ${train.join(' + ')}): head ${show(head[held].estimate)}  AFINN ${show(afinnAccuracy[held].estimate)}  head − AFINN ${show(diff)}`);
+        log(
+          `  ${held.padEnd(8)} (trained on ${train.join(' + ')}): head ${show(head[held].estimate)}  AFINN ${show(afinnAccuracy[held].estimate)}  head − AFINN ${show(diff)}`,
+        );
       }
       const means: Record<string, unknown> = {};
-      for (const [name, domains] of [['uci', uci], ['all', SENTIMENT_DOMAINS]] as const) {
+      for (const [name, domains] of [
+        ['uci', uci],
+        ['all', SENTIMENT_DOMAINS],
+      ] as const) {
         const h = meanAccuracy(domains.map((d) => head[d]!));
         const a = meanAccuracy(domains.map((d) => afinnAccuracy[d]));
         means[name] = { head: h.estimate, afinn: a.estimate, headMinusAfinn: difference(h, a) };
-        log(`  mean over ${name === 'uci' ? 'the 3 UCI domains' : 'all 4 held-out corpora'}: head ${show(h.estimate)}  AFINN ${show(a.estimate)}  head − AFINN ${show(difference(h, a))}`);
+        log(
+          `  mean over ${name === 'uci' ? 'the 3 UCI domains' : 'all 4 held-out corpora'}: head ${show(h.estimate)}  AFINN ${show(a.estimate)}  head − AFINN ${show(difference(h, a))}`,
+        );
       }
       setupResults[setup] = { heldOut: rows, mean: means };
     }

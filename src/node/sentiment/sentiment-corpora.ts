@@ -51,10 +51,12 @@ export async function readUciDomain(domain: 'amazon' | 'imdb' | 'yelp'): Promise
   }
   const rows = JSON.parse(await readFile(path, 'utf8')) as Array<{ text?: unknown; class?: unknown }>;
   // Each file ends with one empty row ({"text": "", "class": null}), an artefact of its conversion.
-  return rows.filter((row) => !(row.text === '' && row.class === null)).map((row, i) => {
-    if (typeof row.text !== 'string' || (row.class !== 0 && row.class !== 1)) throw new SentimentCorpusError(`${path} row ${i}: expected {text, class: 0|1}`);
-    return { text: row.text.trim(), label: row.class };
-  });
+  return rows
+    .filter((row) => !(row.text === '' && row.class === null))
+    .map((row, i) => {
+      if (typeof row.text !== 'string' || (row.class !== 0 && row.class !== 1)) throw new SentimentCorpusError(`${path} row ${i}: expected {text, class: 0|1}`);
+      return { text: row.text.trim(), label: row.class };
+    });
 }
 
 /** Pang & Lee's snippets from python3-pattern (downloaded on first use, SHA-256 checked). */

@@ -34,8 +34,8 @@ export function trainLogisticHead(vectors: readonly Float32Array[], labels: read
   // Standardise: the encoder's dimensions differ in scale by orders of magnitude.
   const mean = new Float64Array(d);
   const std = new Float64Array(d);
-  for (const v of vectors) for (let j = 0; j < d; j++) mean[j] = itemAt(mean, j) + (v[j]! / n);
-  for (const v of vectors) for (let j = 0; j < d; j++) std[j] = itemAt(std, j) + ((v[j]! - mean[j]!) ** 2 / n);
+  for (const v of vectors) for (let j = 0; j < d; j++) mean[j] = itemAt(mean, j) + v[j]! / n;
+  for (const v of vectors) for (let j = 0; j < d; j++) std[j] = itemAt(std, j) + (v[j]! - mean[j]!) ** 2 / n;
   for (let j = 0; j < d; j++) std[j] = Math.sqrt(std[j]!) || 1;
   const z = vectors.map((v) => Float64Array.from(v, (x, j) => (x - mean[j]!) / std[j]!));
 
@@ -56,12 +56,12 @@ export function trainLogisticHead(vectors: readonly Float32Array[], labels: read
       const y = labels[i]!;
       loss += -(y * Math.log(p + 1e-12) + (1 - y) * Math.log(1 - p + 1e-12));
       const e = (p - y) / n;
-      for (let j = 0; j < d; j++) grad[j] = itemAt(grad, j) + (e * row[j]!);
+      for (let j = 0; j < d; j++) grad[j] = itemAt(grad, j) + e * row[j]!;
       grad[d] = itemAt(grad, d) + e;
     }
     loss /= n;
     for (let j = 0; j < d; j++) {
-      grad[j] = itemAt(grad, j) + (l2 * w[j]!);
+      grad[j] = itemAt(grad, j) + l2 * w[j]!;
       loss += 0.5 * l2 * w[j]! ** 2;
     }
     for (let j = 0; j <= d; j++) {
@@ -69,7 +69,7 @@ export function trainLogisticHead(vectors: readonly Float32Array[], labels: read
       s[j] = beta2 * s[j]! + (1 - beta2) * grad[j]! ** 2;
       const mHat = m[j]! / (1 - beta1 ** t);
       const sHat = s[j]! / (1 - beta2 ** t);
-      w[j] = itemAt(w, j) - ((lr * mHat) / (Math.sqrt(sHat) + eps));
+      w[j] = itemAt(w, j) - (lr * mHat) / (Math.sqrt(sHat) + eps);
     }
   }
   // Fold the standardisation in: w·((x − μ)/σ) + b = (w/σ)·x + (b − Σ w μ/σ).

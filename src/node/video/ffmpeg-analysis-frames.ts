@@ -20,7 +20,12 @@ export interface NodeAnalysisFrames {
   fullFrames?: RgbaImage[];
 }
 
-export async function ffmpegAnalysisFrames(path: string, opened: OpenedVideo, schedule: FrameScheduleOptions = {}, keepFullFrames = false): Promise<NodeAnalysisFrames> {
+export async function ffmpegAnalysisFrames(
+  path: string,
+  opened: OpenedVideo,
+  schedule: FrameScheduleOptions = {},
+  keepFullFrames = false,
+): Promise<NodeAnalysisFrames> {
   const indices = analysisFrameIndices(opened.timestamps, schedule);
   const wanted = new Map(indices.map((index) => [index, opened.timestamps[index]!] as const));
   const last = indices[indices.length - 1] ?? -1;
@@ -40,7 +45,14 @@ export async function ffmpegAnalysisFrames(path: string, opened: OpenedVideo, sc
         const timestamp = wanted.get(index);
         if (timestamp !== undefined) {
           const planes = packedYuvPlanes(new Uint8Array(buffer.buffer, buffer.byteOffset, frameBytes), 'I420', width, height);
-          const rgba = yuvToRgba({ format: 'I420', width, height, planes, matrix: opened.colorSpace.matrix ?? null, fullRange: opened.colorSpace.fullRange ?? null });
+          const rgba = yuvToRgba({
+            format: 'I420',
+            width,
+            height,
+            planes,
+            matrix: opened.colorSpace.matrix ?? null,
+            fullRange: opened.colorSpace.fullRange ?? null,
+          });
           const turned = rotateRgba(rgba, opened.rotation);
           frames.push(analyseFrame(turned, timestamp));
           if (keepFullFrames) fullFrames.push(turned);

@@ -62,7 +62,8 @@ export function probeVideoSize(path: string): Promise<{ width: number; height: n
   const ffprobe = process.env.FFPROBE_PATH ?? 'ffprobe';
   return new Promise((resolve, reject) => {
     execFile(ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', path], (error, stdout) => {
-      if (error) return reject((error as NodeJS.ErrnoException).code === 'ENOENT' ? new FfmpegMissingError(MISSING) : new Error(`ffprobe ${path}: ${error.message}`));
+      if (error)
+        return reject((error as NodeJS.ErrnoException).code === 'ENOENT' ? new FfmpegMissingError(MISSING) : new Error(`ffprobe ${path}: ${error.message}`));
       const [width, height] = String(stdout).trim().split(',').map(Number);
       if (!(width! > 0 && height! > 0)) return reject(new Error(`ffprobe ${path}: no video size (${String(stdout).trim()})`));
       resolve({ width: width!, height: height! });

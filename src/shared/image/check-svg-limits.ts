@@ -87,9 +87,11 @@ function checkExpansion(nodes: SvgNode[], ids: Map<string, number>, label: strin
   const depth = new Int32Array(nodes.length);
   const visiting = new Uint8Array(nodes.length);
   const visit = (index: number, refDepth: number): void => {
-    if (refDepth > MAX_SVG_REFERENCE_DEPTH) throw tooLarge(label, `whose references (<use>, patterns, url(#…)) are chained more than ${MAX_SVG_REFERENCE_DEPTH} deep`);
+    if (refDepth > MAX_SVG_REFERENCE_DEPTH)
+      throw tooLarge(label, `whose references (<use>, patterns, url(#…)) are chained more than ${MAX_SVG_REFERENCE_DEPTH} deep`);
     if (size[index]! >= 0) {
-      if (refDepth + depth[index]! > MAX_SVG_REFERENCE_DEPTH) throw tooLarge(label, `whose references (<use>, patterns, url(#…)) are chained more than ${MAX_SVG_REFERENCE_DEPTH} deep`);
+      if (refDepth + depth[index]! > MAX_SVG_REFERENCE_DEPTH)
+        throw tooLarge(label, `whose references (<use>, patterns, url(#…)) are chained more than ${MAX_SVG_REFERENCE_DEPTH} deep`);
       return;
     }
     visiting[index] = 1;
@@ -108,7 +110,8 @@ function checkExpansion(nodes: SvgNode[], ids: Map<string, number>, label: strin
       total += size[target]!;
       below = Math.max(below, depth[target]! + 1);
     }
-    if (total > MAX_SVG_ELEMENTS) throw tooLarge(label, `that expands to more than ${MAX_SVG_ELEMENTS} elements through its references (<use>, patterns, url(#…))`);
+    if (total > MAX_SVG_ELEMENTS)
+      throw tooLarge(label, `that expands to more than ${MAX_SVG_ELEMENTS} elements through its references (<use>, patterns, url(#…))`);
     visiting[index] = 0;
     size[index] = total;
     depth[index] = below;

@@ -11,7 +11,10 @@ describe('describeCatalogBuild: the line the first-run page shows', () => {
     [status({ phase: 'embedding', done: 0, total: 0, message: 'loading the encoders' }), 'Building the catalog: loading the encoders…'],
     [status({ phase: 'embedding', done: 412, total: 961 }), 'Building the catalog: 412 of 961 items'],
     [status({ phase: 'embedding', done: 412, total: 961, etaSeconds: 175 }), 'Building the catalog: 412 of 961 items · about 3 min left'],
-    [status({ phase: 'finishing', done: 961, total: 961, message: 'training the shared space and writing the catalog' }), 'Building the catalog: 961 of 961 items · training the shared space and writing the catalog'],
+    [
+      status({ phase: 'finishing', done: 961, total: 961, message: 'training the shared space and writing the catalog' }),
+      'Building the catalog: 961 of 961 items · training the shared space and writing the catalog',
+    ],
     [status({ phase: 'done', done: 961, total: 961 }), 'The catalog is built (961 items); loading it'],
     [status({ phase: 'failed', done: 0, total: 0, message: '[hash-mismatch] refused' }), 'The catalog build failed: [hash-mismatch] refused'],
   ])('%o → %s', (s, text) => {

@@ -8,9 +8,21 @@ import { describe, expect, it } from 'vitest';
  * and in docs/ points at a file that is in git (a picture that exists only on the machine that
  * took it is a broken image for everyone else).
  */
-const pages = ['README.md', ...readdirSync('docs').filter((f) => f.endsWith('.md')).map((f) => join('docs', f))];
+const pages = [
+  'README.md',
+  ...readdirSync('docs')
+    .filter((f) => f.endsWith('.md'))
+    .map((f) => join('docs', f)),
+];
 const tracked = new Set(execFileSync('git', ['ls-files'], { encoding: 'utf8' }).split('\n').filter(Boolean));
-const trackedDirs = new Set([...tracked].flatMap((file) => file.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))));
+const trackedDirs = new Set(
+  [...tracked].flatMap((file) =>
+    file
+      .split('/')
+      .slice(0, -1)
+      .map((_, i, parts) => parts.slice(0, i + 1).join('/')),
+  ),
+);
 
 /** Relative targets of `[text](target)` and `![alt](target)`, without #anchors; external URLs and mailto: skipped. */
 function relativeTargets(markdown: string): Array<{ target: string; image: boolean }> {

@@ -48,7 +48,18 @@ function tableNames(header: string): string[] {
 describe('custom-elements.json', () => {
   it('is what the analyzer makes from the source now (run `npm run analyze:widget` after changing the widget)', () => {
     // The analyzer joins --outdir to the working folder, so it gets a relative path.
-    execFileSync(process.execPath, ['node_modules/@custom-elements-manifest/analyzer/cem.js', 'analyze', '--config', 'custom-elements-manifest.config.mjs', '--outdir', relative(process.cwd(), out)], { stdio: 'ignore' });
+    execFileSync(
+      process.execPath,
+      [
+        'node_modules/@custom-elements-manifest/analyzer/cem.js',
+        'analyze',
+        '--config',
+        'custom-elements-manifest.config.mjs',
+        '--outdir',
+        relative(process.cwd(), out),
+      ],
+      { stdio: 'ignore' },
+    );
     expect(JSON.parse(readFileSync(join(out, 'custom-elements.json'), 'utf8'))).toEqual(committed);
   });
 

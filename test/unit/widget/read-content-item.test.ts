@@ -18,7 +18,10 @@ describe('read-content-item', () => {
   });
 
   it('reads an element: title, description and same-origin files; a foreign picture is left out; no content is no item', () => {
-    const car = contentOfAttributes(attributes({ 'data-rec-title': 'Old car', 'data-rec-image': '/m/car.svg', 'data-rec-audio': 'https://cdn.example/horn.ogg' }), BASE);
+    const car = contentOfAttributes(
+      attributes({ 'data-rec-title': 'Old car', 'data-rec-image': '/m/car.svg', 'data-rec-audio': 'https://cdn.example/horn.ogg' }),
+      BASE,
+    );
     expect(car?.content).toEqual({ title: 'Old car', image: 'https://shop.example/m/car.svg' });
     expect(car?.id).toMatch(/^content:[0-9a-f]{16}$/);
     expect(contentOfAttributes(attributes({ 'data-rec-image': 'https://cdn.example/car.png' }), BASE)).toBeUndefined();

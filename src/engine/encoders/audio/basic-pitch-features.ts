@@ -75,13 +75,7 @@ export function writeBasicPitchWindows(samples: Float32Array, out: Float32Array,
  * Pools one clip's model outputs. `note` holds [windows, 172, 88] and `contour`
  * [windows, 172, 264] for this clip's windows, starting at window `firstWindow`.
  */
-export function poolBasicPitch(
-  note: Float32Array,
-  contour: Float32Array,
-  firstWindow: number,
-  windowCount: number,
-  sampleCount: number,
-): Float32Array {
+export function poolBasicPitch(note: Float32Array, contour: Float32Array, firstWindow: number, windowCount: number, sampleCount: number): Float32Array {
   const wanted = basicPitchFrameCount(sampleCount);
   const noteSum = new Float64Array(BP_NOTES);
   const noteMax = new Float64Array(BP_NOTES);
@@ -106,7 +100,7 @@ export function poolBasicPitch(
   for (let k = 0; k < BP_NOTES; k++) {
     out[k] = noteSum[k]! * inv;
     out[BP_NOTES + k] = noteMax[k]!;
-    out[2 * BP_NOTES + k] = (contourSum[3 * k]! + contourSum[3 * k + 1]! + contourSum[3 * k + 2]!) * inv / 3;
+    out[2 * BP_NOTES + k] = ((contourSum[3 * k]! + contourSum[3 * k + 1]! + contourSum[3 * k + 2]!) * inv) / 3;
   }
   let chromaTotal = 0;
   const chroma = new Float64Array(12);

@@ -73,10 +73,7 @@ export async function decodeAudioBytes(input: Uint8Array | ArrayBuffer, label = 
 
   const format = sniffAudioFormat(bytes);
   if (!format) {
-    throw new EncoderInputError(
-      'unsupported-format',
-      `${label}: not an Ogg Vorbis/Opus, FLAC, WAV or MP3 file (unrecognised header)`,
-    );
+    throw new EncoderInputError('unsupported-format', `${label}: not an Ogg Vorbis/Opus, FLAC, WAV or MP3 file (unrecognised header)`);
   }
 
   // Ogg pages first (CRCs, no decoding): a damaged page's granule position would be noise.
@@ -89,7 +86,10 @@ export async function decodeAudioBytes(input: Uint8Array | ArrayBuffer, label = 
   const maxSeconds = options.maxSeconds ?? MAX_DECODE_AUDIO_SECONDS;
   const declaredSeconds = containerDurationSeconds(bytes, format);
   if (declaredSeconds !== undefined && declaredSeconds > maxSeconds) {
-    throw new EncoderInputError('too-long', `${label}: the sound is ${declaredSeconds.toFixed(1)} s long (by its ${format} header); the limit is ${maxSeconds} s. Use a shorter clip.`);
+    throw new EncoderInputError(
+      'too-long',
+      `${label}: the sound is ${declaredSeconds.toFixed(1)} s long (by its ${format} header); the limit is ${maxSeconds} s. Use a shorter clip.`,
+    );
   }
   let wavData: ReturnType<typeof findWavData> | undefined;
   if (format === 'wav') {

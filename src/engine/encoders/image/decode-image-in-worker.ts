@@ -78,11 +78,7 @@ async function decodeRaster(bytes: Uint8Array, mime: string, formatName: string,
  * a format but does not decode), 'unsupported-format' or 'too-large' (limits.ts, read
  * from the header before decoding).
  */
-export async function decodeImageInWorker(
-  input: ImageFileInput,
-  options: WorkerImageDecoderOptions = {},
-  label = 'image',
-): Promise<RgbaImage> {
+export async function decodeImageInWorker(input: ImageFileInput, options: WorkerImageDecoderOptions = {}, label = 'image'): Promise<RgbaImage> {
   const bytes = await toBytes(input);
   const format = sniffImageFormat(bytes, label);
   checkImageLimits(bytes, format, label); // before any decoding: too-large by header

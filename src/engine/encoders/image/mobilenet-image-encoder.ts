@@ -36,11 +36,7 @@ export interface MobileNetImageEncoderOptions {
   maxBatch?: number;
 }
 
-
-export async function loadMobileNetImageEncoder(
-  source: ModelSource,
-  options: MobileNetImageEncoderOptions = {},
-): Promise<Encoder<RgbaImage>> {
+export async function loadMobileNetImageEncoder(source: ModelSource, options: MobileNetImageEncoderOptions = {}): Promise<Encoder<RgbaImage>> {
   const maxBatch = Math.max(1, Math.floor(options.maxBatch ?? 16));
   const info = MOBILENET_IMAGE_ENCODER_INFO;
   const size = IMAGE_INPUT_SIZE;

@@ -178,13 +178,7 @@ function resampleRgb(src: Float64Array, inW: number, inH: number, outW: number, 
  * Writes the network input for one image (HWC RGB in [0, 1], size x size x 3 floats)
  * into `out` starting at `offset`. Throws 'corrupt-image' for malformed pixel data.
  */
-export function prepareImageInto(
-  image: RgbaImage,
-  out: Float32Array,
-  offset = 0,
-  options: PrepareImageOptions = {},
-  label = 'image',
-): void {
+export function prepareImageInto(image: RgbaImage, out: Float32Array, offset = 0, options: PrepareImageOptions = {}, label = 'image'): void {
   const size = options.size ?? IMAGE_INPUT_SIZE;
   const trim = options.trimTransparent ?? true;
   checkRgbaImage(image, label);

@@ -82,10 +82,7 @@ export function rasterizeSvg(svg: Uint8Array, label = 'image', maxSide = SVG_REN
   if (!(naturalWidth > 0 && naturalHeight > 0)) {
     throw new EncoderInputError('corrupt-image', `${label} is an SVG with no area (${naturalWidth}x${naturalHeight})`);
   }
-  const fitTo =
-    naturalWidth >= naturalHeight
-      ? ({ mode: 'width', value: maxSide } as const)
-      : ({ mode: 'height', value: maxSide } as const);
+  const fitTo = naturalWidth >= naturalHeight ? ({ mode: 'width', value: maxSide } as const) : ({ mode: 'height', value: maxSide } as const);
   const resvg = parse(svg, label, { fitTo, font: { loadSystemFonts: false } });
   let rendered: ReturnType<ResvgInstance['render']> | undefined;
   try {

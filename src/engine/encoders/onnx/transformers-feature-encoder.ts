@@ -108,11 +108,7 @@ function absoluteUrl(url: string): string {
 
 /** Same rule as transformers.js (REPO_ID_REGEX + checks): anything else would be read relative to the current directory or page. */
 function checkModelId(modelId: string): void {
-  const ok =
-    /^(\b[\w\-.]+\b\/)?\b[\w\-.]{1,96}\b$/.test(modelId) &&
-    !modelId.includes('..') &&
-    !modelId.includes('--') &&
-    !modelId.endsWith('.git');
+  const ok = /^(\b[\w\-.]+\b\/)?\b[\w\-.]{1,96}\b$/.test(modelId) && !modelId.includes('..') && !modelId.includes('--') && !modelId.endsWith('.git');
   if (!ok) throw new Error(`modelId ${JSON.stringify(modelId)} is not a folder name like "name" or "org/name"`);
 }
 

@@ -63,7 +63,8 @@ export class SentencePieceTokenizer {
     this.size = vocabulary.length;
     for (let id = reserved; id < vocabulary.length; id++) {
       const entry = vocabulary[id];
-      if (entry === undefined || !Array.isArray(entry as unknown) || typeof entry[0] !== 'string') throw new Error(`sentencepiece vocabulary entry ${id} is not [piece, score]`);
+      if (entry === undefined || !Array.isArray(entry as unknown) || typeof entry[0] !== 'string')
+        throw new Error(`sentencepiece vocabulary entry ${id} is not [piece, score]`);
       this.insert(entry[0], entry[1] ?? 0, id);
     }
   }

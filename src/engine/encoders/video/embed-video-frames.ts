@@ -34,9 +34,17 @@ export interface EmbedVideoFramesOptions extends KeyFrameOptions {
 /** Embeds pictures with the image encoder (Encoder.embed, or the builder's batch call): one unit vector per picture, in order. */
 export type EmbedPictures = (pictures: RgbaImage[]) => Promise<Float32Array[]>;
 
-export async function embedVideoFrames(frames: readonly AnalysedFrame[], embedPictures: EmbedPictures, options: EmbedVideoFramesOptions = {}, label = 'video'): Promise<VideoFrameEmbedding> {
+export async function embedVideoFrames(
+  frames: readonly AnalysedFrame[],
+  embedPictures: EmbedPictures,
+  options: EmbedVideoFramesOptions = {},
+  label = 'video',
+): Promise<VideoFrameEmbedding> {
   if (frames.length === 0) throw new EncoderInputError('empty-video', `${label}: no frame could be read`);
-  const choice = selectKeyFrames(frames.map((f) => f.signature), options);
+  const choice = selectKeyFrames(
+    frames.map((f) => f.signature),
+    options,
+  );
   const frameVectors = await embedPictures(choice.keyFrames.map((i) => frames[i]!.thumb));
   const pooling = options.pooling ?? VIDEO_POOLING;
   const vector = poolFrameVectors(frameVectors, pooling, options.poolingOptions ?? (pooling === VIDEO_POOLING ? VIDEO_POOLING_OPTIONS : {}));

@@ -21,7 +21,12 @@ export interface WorkerVideoEncoders {
  * A bad video rejects with an EncoderInputError; a sound track that cannot be used (silent,
  * undecodable) leaves the result without `audio` and says why in `audioProblem`.
  */
-export async function embedVideoInWorker(file: ArrayBuffer | Uint8Array, encoders: WorkerVideoEncoders, options: OpenVideoOptions = {}, label = 'video'): Promise<VideoEmbedding> {
+export async function embedVideoInWorker(
+  file: ArrayBuffer | Uint8Array,
+  encoders: WorkerVideoEncoders,
+  options: OpenVideoOptions = {},
+  label = 'video',
+): Promise<VideoEmbedding> {
   const opened = await openVideo(file, label, options);
   try {
     const frames = await decodeAnalysisFrames(opened, label);

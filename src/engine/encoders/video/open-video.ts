@@ -76,7 +76,10 @@ export async function openVideo(file: Uint8Array | ArrayBuffer, label = 'video',
   const bytes = bytesOf(file);
   if (bytes.length === 0) throw new EncoderInputError('empty-video', `${label}: the file is empty (0 bytes)`);
   if (options.maxBytes !== undefined && bytes.length > options.maxBytes) {
-    throw new EncoderInputError('too-large', `${label}: the file is ${(bytes.length / 1048576).toFixed(1)} MB; the limit is ${(options.maxBytes / 1048576).toFixed(0)} MB`);
+    throw new EncoderInputError(
+      'too-large',
+      `${label}: the file is ${(bytes.length / 1048576).toFixed(1)} MB; the limit is ${(options.maxBytes / 1048576).toFixed(0)} MB`,
+    );
   }
   const input = new Input({ formats: ALL_FORMATS, source: new BufferSource(bytes) });
   try {
@@ -94,7 +97,10 @@ export async function openVideo(file: Uint8Array | ArrayBuffer, label = 'video',
     const height = await reading(label, 'reading its size', async () => video.getSquarePixelHeight());
     if (!(width > 0 && height > 0)) throw new EncoderInputError('corrupt-video', `${label}: the video track says its frames are ${width}×${height}`);
     if (width * height > MAX_VIDEO_FRAME_PIXELS) {
-      throw new EncoderInputError('too-large', `${label}: its frames are ${width}×${height}; the limit is ${MAX_VIDEO_FRAME_PIXELS.toLocaleString('en')} pixels (4K)`);
+      throw new EncoderInputError(
+        'too-large',
+        `${label}: its frames are ${width}×${height}; the limit is ${MAX_VIDEO_FRAME_PIXELS.toLocaleString('en')} pixels (4K)`,
+      );
     }
     const maxSeconds = options.maxSeconds;
     const declared = await reading(label, 'reading its duration', () => input.getDurationFromMetadata([video]));
@@ -108,7 +114,11 @@ export async function openVideo(file: Uint8Array | ArrayBuffer, label = 'video',
       }
     });
     if (timestamps.length === 0) {
-      if (declared !== null && declared > 0) throw new EncoderInputError('corrupt-video', `${label}: the file says it lasts ${declared.toFixed(1)} s, but not one frame can be read: it is cut short or damaged`);
+      if (declared !== null && declared > 0)
+        throw new EncoderInputError(
+          'corrupt-video',
+          `${label}: the file says it lasts ${declared.toFixed(1)} s, but not one frame can be read: it is cut short or damaged`,
+        );
       throw new EncoderInputError('empty-video', `${label}: the video track has no frames`);
     }
     timestamps.sort((a, b) => a - b);
@@ -119,7 +129,10 @@ export async function openVideo(file: Uint8Array | ArrayBuffer, label = 'video',
     // The container says how long the video is; frames for much less of it mean the file was cut
     // short or its frame data is damaged (the demuxer stops at the first thing it cannot read).
     if (declared !== null && duration < declared * CUT_SHORT_SHARE - CUT_SHORT_SLACK_SECONDS) {
-      throw new EncoderInputError('corrupt-video', `${label}: the file says it lasts ${declared.toFixed(1)} s, but frames for only ${duration.toFixed(1)} s can be read: it is cut short or damaged`);
+      throw new EncoderInputError(
+        'corrupt-video',
+        `${label}: the file says it lasts ${declared.toFixed(1)} s, but frames for only ${duration.toFixed(1)} s can be read: it is cut short or damaged`,
+      );
     }
     const audio = await reading(label, 'reading its tracks', () => input.getPrimaryAudioTrack());
     return {

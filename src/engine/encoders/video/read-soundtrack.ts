@@ -29,8 +29,10 @@ export async function readSoundtrack(opened: OpenedVideo, label = 'video'): Prom
     }
     return decodeAudioBytes(new Uint8Array(output.target.buffer!), what);
   }
-  if (typeof AudioDecoder === 'undefined') throw new EncoderInputError('unsupported-format', `${what} is ${codec ?? 'in an unknown codec'}; only Opus, Vorbis and MP3 soundtracks are read here`);
-  if (!codec || !(await track.canDecode())) throw new EncoderInputError('unsupported-format', `${what} is ${codec ?? 'in an unknown codec'}, which this browser cannot decode`);
+  if (typeof AudioDecoder === 'undefined')
+    throw new EncoderInputError('unsupported-format', `${what} is ${codec ?? 'in an unknown codec'}; only Opus, Vorbis and MP3 soundtracks are read here`);
+  if (!codec || !(await track.canDecode()))
+    throw new EncoderInputError('unsupported-format', `${what} is ${codec ?? 'in an unknown codec'}, which this browser cannot decode`);
   const channels: Float32Array[][] = [];
   let sampleRate = 0;
   try {

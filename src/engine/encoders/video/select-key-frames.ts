@@ -53,7 +53,8 @@ export function selectKeyFrames(signatures: readonly Float32Array[], options: Ke
   else for (let j = 0; j < even; j++) chosen.add(Math.floor(((j + 0.5) * n) / even));
 
   const sorted = Array.from(changes.subarray(1)).sort((a, b) => a - b);
-  const median = sorted.length === 0 ? 0 : sorted.length % 2 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
+  const median =
+    sorted.length === 0 ? 0 : sorted.length % 2 ? sorted[(sorted.length - 1) / 2]! : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
   const threshold = Math.max(minChange, factor * median);
   const peaks: number[] = [];
   for (let i = 1; i < n; i++) {

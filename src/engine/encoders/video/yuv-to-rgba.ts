@@ -58,8 +58,13 @@ export function isYuvFormat(format: string | null | undefined): format is YuvFor
 export function packedYuvPlanes(data: Uint8Array, format: YuvFormat, width: number, height: number): YuvPlane[] {
   const cw = format.startsWith('I444') ? width : Math.ceil(width / 2);
   const ch = format.startsWith('I420') || format === 'NV12' ? Math.ceil(height / 2) : height;
-  if (data.length < yuvFrameBytes(format, width, height)) throw new RangeError(`packedYuvPlanes: ${data.length} bytes, a ${width}x${height} ${format} frame needs ${yuvFrameBytes(format, width, height)}`);
-  if (format === 'NV12') return [{ data, offset: 0, stride: width }, { data, offset: width * height, stride: cw * 2 }];
+  if (data.length < yuvFrameBytes(format, width, height))
+    throw new RangeError(`packedYuvPlanes: ${data.length} bytes, a ${width}x${height} ${format} frame needs ${yuvFrameBytes(format, width, height)}`);
+  if (format === 'NV12')
+    return [
+      { data, offset: 0, stride: width },
+      { data, offset: width * height, stride: cw * 2 },
+    ];
   const planes: YuvPlane[] = [
     { data, offset: 0, stride: width },
     { data, offset: width * height, stride: cw },

@@ -17,7 +17,16 @@
  */
 import type { Int8Matrix, Int8Ranker, RankedRows } from '../int8-matrix.ts';
 import { rankInt8Reference } from '../rank-int8-reference.ts';
-import { exactTopOfRows, type KernelPathCounts, maxAbsOf, quantizationSlack, quantizeQuery, roundingSlack, shortlistHolds, toRankedRows } from '../exact-shortlist.ts';
+import {
+  exactTopOfRows,
+  type KernelPathCounts,
+  maxAbsOf,
+  quantizationSlack,
+  quantizeQuery,
+  roundingSlack,
+  shortlistHolds,
+  toRankedRows,
+} from '../exact-shortlist.ts';
 import { RANK_INT8_WASM_BASE64 } from './rank-int8-wasm-bytes.generated.ts';
 
 /** Rows the shortlist may grow to before the exact reference takes over. */
@@ -25,7 +34,18 @@ export const MAX_SHORTLIST = 8192;
 const PAGE = 65536;
 const I32_MAX = 2147483647;
 
-type RankExport = (scales: number, codes: number, count: number, dims: number, query: number, mask: number, m: number, keys: number, rows: number, slack: number) => number;
+type RankExport = (
+  scales: number,
+  codes: number,
+  count: number,
+  dims: number,
+  query: number,
+  mask: number,
+  m: number,
+  keys: number,
+  rows: number,
+  slack: number,
+) => number;
 
 interface KernelInstance {
   memory: WebAssembly.Memory;
@@ -79,7 +99,18 @@ function instantiate(count: number, dims: number): KernelInstance {
   const at = layout(count, dims);
   const memory = new WebAssembly.Memory({ initial: Math.ceil(at.total / PAGE) });
   const instance = new WebAssembly.Instance(module, { env: { memory } });
-  return { memory, rank: instance.exports.rank as RankExport, count, dims, codes: at.codes, query: at.query, mask: at.mask, keys: at.keys, rows: at.rows, maxScale: 0 };
+  return {
+    memory,
+    rank: instance.exports.rank as RankExport,
+    count,
+    dims,
+    codes: at.codes,
+    query: at.query,
+    mask: at.mask,
+    keys: at.keys,
+    rows: at.rows,
+    maxScale: 0,
+  };
 }
 
 /**

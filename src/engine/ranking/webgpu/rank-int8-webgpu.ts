@@ -10,7 +10,16 @@
  */
 import type { Int8Matrix, Int8Ranker, RankedRows } from '../int8-matrix.ts';
 import { rankInt8Reference } from '../rank-int8-reference.ts';
-import { exactTopOfRows, type KernelPathCounts, maxAbsOf, quantizationSlack, quantizeQuery, roundingSlack, shortlistHolds, toRankedRows } from '../exact-shortlist.ts';
+import {
+  exactTopOfRows,
+  type KernelPathCounts,
+  maxAbsOf,
+  quantizationSlack,
+  quantizeQuery,
+  roundingSlack,
+  shortlistHolds,
+  toRankedRows,
+} from '../exact-shortlist.ts';
 import { GROUP_TOP, NO_KEY, RANK_INT8_WGSL, ROWS_PER_GROUP } from './rank-int8-wgsl.ts';
 
 const I32_MAX = 2147483647;
@@ -52,7 +61,10 @@ export class WebGpuInt8Ranker implements Int8Ranker {
     readonly device: GPUDevice,
     readonly adapter: WebGpuAdapterInfo,
   ) {
-    this.pipeline = device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code: RANK_INT8_WGSL }), entryPoint: 'main' } });
+    this.pipeline = device.createComputePipeline({
+      layout: 'auto',
+      compute: { module: device.createShaderModule({ code: RANK_INT8_WGSL }), entryPoint: 'main' },
+    });
     void device.lost.then((info) => {
       this.lost = `${info.reason}: ${info.message || 'no message'}`;
     });
@@ -162,7 +174,8 @@ export class WebGpuInt8Ranker implements Int8Ranker {
     const limit = this.device.limits.maxStorageBufferBindingSize;
     const codeBytes = Math.max(4, count * rowWords * 4);
     if (codeBytes > limit) throw new RangeError(`int8 matrix of ${codeBytes} bytes exceeds this GPU's storage buffer limit of ${limit}`);
-    const storage = (size: number, extra = 0) => this.device.createBuffer({ size: Math.max(16, Math.ceil(size / 4) * 4), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | extra });
+    const storage = (size: number, extra = 0) =>
+      this.device.createBuffer({ size: Math.max(16, Math.ceil(size / 4) * 4), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | extra });
     const codes = storage(codeBytes);
     // Rows padded to whole u32 words (zeros add nothing to a dot product).
     if (dims % 4 === 0) this.device.queue.writeBuffer(codes, 0, matrix.codes.buffer, matrix.codes.byteOffset, count * dims);
@@ -182,7 +195,10 @@ export class WebGpuInt8Ranker implements Int8Ranker {
     const keys = storage(groups * GROUP_TOP * 4, GPUBufferUsage.COPY_SRC);
     const rows = storage(groups * GROUP_TOP * 4, GPUBufferUsage.COPY_SRC);
     const cutoffs = storage(groups * 4, GPUBufferUsage.COPY_SRC);
-    const readback = this.device.createBuffer({ size: Math.ceil((2 * groups * GROUP_TOP * 4 + groups * 4) / 4) * 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const readback = this.device.createBuffer({
+      size: Math.ceil((2 * groups * GROUP_TOP * 4 + groups * 4) / 4) * 4,
+      usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+    });
     const bindGroup = this.device.createBindGroup({
       layout: this.pipeline.getBindGroupLayout(0),
       entries: [codes, scales, query, mask, params, keys, rows, cutoffs].map((buffer, binding) => ({ binding, resource: { buffer } })),

@@ -4,7 +4,12 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { catalogBuildStatusWriter, clearCatalogBuildStatus, readCatalogBuildStatus, servedCatalogBuildStatus } from '../../../../src/node/catalog/catalog-build-status-file.ts';
+import {
+  catalogBuildStatusWriter,
+  clearCatalogBuildStatus,
+  readCatalogBuildStatus,
+  servedCatalogBuildStatus,
+} from '../../../../src/node/catalog/catalog-build-status-file.ts';
 import { CatalogBuildStatusError, parseCatalogBuildStatus } from '../../../../src/protocol/catalog-build-status.ts';
 
 /** The status file between the catalog builder and the dev server's page (first `npm start`). */
@@ -66,9 +71,26 @@ describe('catalog build --progress-file', () => {
   it('records a build that fails on bad input as failed, with the message the CLI prints', () => {
     const stamps = findOrFetchTuxPaintStamps();
     const file = join(dir, 'cli.json');
-    const cli = spawnSync(process.execPath, ['--import', 'tsx', 'src/node/catalog/catalog-cli.ts', 'build', '--source', 'tuxpaint', '--ids', 'no/such', '--out', join(dir, 'out'), '--progress-file', file], {
-      encoding: 'utf8',
-    });
+    const cli = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/node/catalog/catalog-cli.ts',
+        'build',
+        '--source',
+        'tuxpaint',
+        '--ids',
+        'no/such',
+        '--out',
+        join(dir, 'out'),
+        '--progress-file',
+        file,
+      ],
+      {
+        encoding: 'utf8',
+      },
+    );
     expect(cli.status).toBe(2);
     const message = `no Tux Paint stamp with id "no/such" in ${stamps}`;
     expect(cli.stderr).toContain(`catalog: ${message}`);
@@ -80,7 +102,11 @@ describe('parseCatalogBuildStatus', () => {
   const good = { phase: 'embedding', done: 3, total: 961, pid: 42, updatedAt: 1 };
   it.each([
     ['not an object', [], 'catalog build status: expected a JSON object'],
-    ['unknown phase', { ...good, phase: 'baking' }, 'catalog build status: "phase" must be one of fetching, unpacking, embedding, finishing, done, failed (got "baking")'],
+    [
+      'unknown phase',
+      { ...good, phase: 'baking' },
+      'catalog build status: "phase" must be one of fetching, unpacking, embedding, finishing, done, failed (got "baking")',
+    ],
     ['negative count', { ...good, done: -1 }, 'catalog build status: "done" must be a number ≥ 0 (got -1)'],
     ['missing total', { ...good, total: undefined }, 'catalog build status: "total" must be a number ≥ 0 (got undefined)'],
     ['done past total', { ...good, done: 962 }, 'catalog build status: "done" (962) is more than "total" (961)'],
@@ -92,6 +118,11 @@ describe('parseCatalogBuildStatus', () => {
   });
 
   it('keeps the optional fields it knows', () => {
-    expect(parseCatalogBuildStatus({ ...good, etaSeconds: 9, message: 'x', running: true, extra: 1 })).toEqual({ ...good, etaSeconds: 9, message: 'x', running: true });
+    expect(parseCatalogBuildStatus({ ...good, etaSeconds: 9, message: 'x', running: true, extra: 1 })).toEqual({
+      ...good,
+      etaSeconds: 9,
+      message: 'x',
+      running: true,
+    });
   });
 });

@@ -103,7 +103,11 @@ describe('downloadDebianPackage', () => {
     altered[altered.length - 100]! ^= 0xff;
     served = { status: 200, body: altered };
     const dir = join(temp, 'altered');
-    await expectProblem(downloadDebianPackage(SIX, dir, { mirror }), 'hash-mismatch', new RegExp(`has SHA-256 ${sha256(altered)}, but python3-six 1\\.16\\.0-4 has ${SIX.sha256}; refused`));
+    await expectProblem(
+      downloadDebianPackage(SIX, dir, { mirror }),
+      'hash-mismatch',
+      new RegExp(`has SHA-256 ${sha256(altered)}, but python3-six 1\\.16\\.0-4 has ${SIX.sha256}; refused`),
+    );
     expect(readdirSync(dir)).toEqual([]);
   });
 
@@ -116,8 +120,16 @@ describe('downloadDebianPackage', () => {
 
   it('says which URL failed when the mirror answers an error or cannot be reached', async () => {
     served = { status: 404, body: Buffer.from('not here') };
-    await expectProblem(downloadDebianPackage(SIX, join(temp, 'missing'), { mirror }), 'download-failed', new RegExp(`${mirror}pool/main/s/six/python3-six_1\\.16\\.0-4_all\\.deb answered 404`));
-    await expectProblem(downloadDebianPackage(SIX, join(temp, 'unreachable'), { mirror: 'http://127.0.0.1:9/debian/' }), 'download-failed', /could not reach http:\/\/127\.0\.0\.1:9\/debian\/pool/);
+    await expectProblem(
+      downloadDebianPackage(SIX, join(temp, 'missing'), { mirror }),
+      'download-failed',
+      new RegExp(`${mirror}pool/main/s/six/python3-six_1\\.16\\.0-4_all\\.deb answered 404`),
+    );
+    await expectProblem(
+      downloadDebianPackage(SIX, join(temp, 'unreachable'), { mirror: 'http://127.0.0.1:9/debian/' }),
+      'download-failed',
+      /could not reach http:\/\/127\.0\.0\.1:9\/debian\/pool/,
+    );
   });
 
   it('accepts the same bytes from any mirror', async () => {
@@ -132,7 +144,11 @@ describe('unpackDeb (ar + xz + tar in JS)', () => {
   it('reads the ar container as deb(5) lays it out', async () => {
     const members = await readArMembers(deb);
     expect(members.map((m) => m.name)).toEqual(['debian-binary', 'control.tar.xz', 'data.tar.xz']);
-    expect(readFileSync(deb).subarray(members[0]!.offset, members[0]!.offset + members[0]!.size).toString()).toBe('2.0\n');
+    expect(
+      readFileSync(deb)
+        .subarray(members[0]!.offset, members[0]!.offset + members[0]!.size)
+        .toString(),
+    ).toBe('2.0\n');
   });
 
   it('extracts the same files as dpkg-deb -x, byte for byte', async () => {
