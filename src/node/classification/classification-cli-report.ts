@@ -21,7 +21,7 @@ export function runClassificationReport(catalogDir: string, only: string[] | und
     for (const run of runs) {
       const r = run.report;
       console.log(
-        `${set.name}\t${set.ids.length} items\t${run.classifier}\taccuracy ${r.accuracy.toFixed(3)}\tmacro P/R/F1 ${r.macro.precision.toFixed(3)}/${r.macro.recall.toFixed(3)}/${r.macro.f1.toFixed(3)}\tmicro F1 ${r.micro.f1.toFixed(3)}\tmajority ${run.majorityAccuracy.toFixed(3)}`,
+        `${set.name}\t${set.ids.length} items\t${run.classifier}\taccuracy ${r.accuracy.toFixed(3)} [${run.intervals.accuracy.low.toFixed(3)}, ${run.intervals.accuracy.high.toFixed(3)}]\tmacro P/R/F1 ${r.macro.precision.toFixed(3)}/${r.macro.recall.toFixed(3)}/${r.macro.f1.toFixed(3)} (F1 [${run.intervals.macroF1.low.toFixed(3)}, ${run.intervals.macroF1.high.toFixed(3)}])\tmicro F1 ${r.micro.f1.toFixed(3)}\tmajority ${run.majorityAccuracy.toFixed(3)}`,
       );
       console.log(
         `  most confused: ${run.mostConfused

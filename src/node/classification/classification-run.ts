@@ -7,10 +7,13 @@ import { classificationReport, type ClassificationReport } from './classificatio
 import { crossValidatedPredictions, knnPredictor, linearProbePredictor, type Predictor } from './classifiers.ts';
 import { confusionMatrix, mostConfusedPairs, type ConfusedPair, type ConfusionMatrix } from './confusion-matrix.ts';
 import type { LabelledVectors } from './labelled-vectors.ts';
+import { classificationIntervals, type ClassificationIntervals } from './classification-intervals.ts';
 
 export interface ClassifierResult {
   classifier: string;
   report: ClassificationReport;
+  /** 95 % bootstrap intervals over the items (classification-intervals.ts). */
+  intervals: ClassificationIntervals;
   confusion: ConfusionMatrix;
   mostConfused: ConfusedPair[];
   /** Majority-class accuracy, the floor a classifier must beat. */
@@ -33,6 +36,7 @@ export function classifyHeldOut(set: LabelledVectors, options: { folds?: number;
     return {
       classifier,
       report: classificationReport(confusion),
+      intervals: classificationIntervals(labels, set.labels, predicted),
       confusion,
       mostConfused: mostConfusedPairs(set.ids, set.labels, predicted, 10, 5),
       majorityAccuracy: majority,
