@@ -200,7 +200,8 @@ test('a catalog of real vectors loads into the worker: same vectors as Node, ran
     expect(result.ids).toHaveLength(4); // k is capped at the items that have an image vector
   }
   // A text query embedded in the page finds its stamp's description.
-  const query = await page.evaluate(async () => Array.from(itemAt((await window.engine!.api.embedText(['a crow']))!.vectors, 0)));
+  // Runs in the page, where the test's imports (itemAt) do not exist.
+  const query = await page.evaluate(async () => Array.from((await window.engine!.api.embedText(['a crow'])).vectors[0]!));
   expect((await rankCatalog(page, query, 'text', 1)).ids).toEqual(['animals/birds/crow']);
   const afterEmbedding = await tensorCount(page); // the text encoder's weights are loaded now
 
@@ -253,7 +254,7 @@ test('a new catalog version never reads old cached bytes; old versions are prune
     const cache = await caches.open('ondevice-recs-catalog-v1');
     const key = (await cache.keys()).find((r) => r.url.includes('/e2e-versioned/vectors/text.int8'))!;
     const bytes = new Uint8Array(await (await cache.match(key))!.arrayBuffer());
-    bytes[100] = itemAt(bytes, 100) ^ 0xff;
+    bytes[100] = bytes[100]! ^ 0xff; // in the page: no itemAt here
     await cache.put(key, new Response(bytes));
   });
   const repaired = await loadCatalog(page, '/catalogs/e2e-versioned/');

@@ -314,7 +314,9 @@ test('theming: custom properties and ::part() rules from the host reach inside t
     element.style.setProperty('--recs-accent', 'rgb(10, 120, 80)');
     element.style.setProperty('--recs-card-width', '180px');
     element.style.setProperty('--recs-radius', '4px');
-    itemAt(document.styleSheets, 0).insertRule('ondevice-recs::part(why) { font-style: italic }', itemAt(document.styleSheets, 0).cssRules.length);
+    // In the page, where the test's imports (itemAt) do not exist.
+    const sheet = document.styleSheets[0]!;
+    sheet.insertRule('ondevice-recs::part(why) { font-style: italic }', sheet.cssRules.length);
   });
   expect(await inside()).toEqual({ accent: 'rgb(10, 120, 80)', cardWidth: '180px', radius: '4px', titleColor: 'rgb(59, 47, 42)', whyStyle: 'italic' });
 });
