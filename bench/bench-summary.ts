@@ -5,6 +5,7 @@ import type { IvfBenchmark } from './ivf-benchmark.ts';
 import type { PeerBenchmark } from './peer-benchmark.ts';
 import type { BuildRow } from './build-benchmark.ts';
 import type { SoakBenchmark } from './soak-benchmark.ts';
+import type { LearnedBenchmark } from './learned-benchmark.ts';
 import { HNSWLIB_SYSTEM, VOY_SYSTEM, type PeerRow, type PeerSetting } from './peers/peer-runs.ts';
 
 /** The recall a setting must reach to count as "matched" in the peer comparison. */
@@ -34,6 +35,11 @@ export const SUMMARY_KEYS = {
   soakFirst100P99Ms: 'soak',
   soakLast100P50Ms: 'soak',
   soakLast100P99Ms: 'soak',
+  learnedForYou100kWasmMs: 'learned',
+  learnedAlone100kWasmMs: 'learned',
+  todayForYou100kWasmMs: 'learned',
+  learnedRankingBytesPerItem: 'learned',
+  offCatalogImageToForYouMs: 'learned',
 } as const;
 
 export type SummaryKey = keyof typeof SUMMARY_KEYS;
@@ -61,6 +67,7 @@ export interface SummaryInput {
   peers?: PeerBenchmark;
   buildRows?: BuildRow[];
   soak?: SoakBenchmark;
+  learned?: LearnedBenchmark;
   report?: BackendReport;
   /** The previous summary.json, if any. */
   previous?: Partial<BenchSummary>;
@@ -181,6 +188,8 @@ export function summarise(input: SummaryInput): BenchSummary {
     set('soakLast100P99Ms', soak?.last.p99Ms, backend, why);
   }
 
+  if (sections.has('learned')) summariseLearned(input.learned, set);
+
   // Keys this run did not measure: the previous run's value, or null saying why.
   const previous = input.previous ?? {};
   const measuredAt: Record<string, string> = {};
@@ -238,4 +247,36 @@ function summarisePeers(
   const voy = matchedSetting(voyRow);
   set('voy100kP50Ms', voy?.p50Ms, voy && `${voyRow!.system}, ${voy.setting}${size}`, why(voyRow, 'voy-search'));
   set('voy100kRecallAt10', voy?.recallAt10, voy && `${voyRow!.system}, ${voy.setting}${size}`, why(voyRow, 'voy-search'));
+}
+
+function summariseLearned(
+  learned: LearnedBenchmark | undefined,
+  set: (key: string, value: number | null | undefined, backend: string | undefined, whyNull: string) => void,
+): void {
+  const at100k = learned?.rows.find((r) => r.items === 100_000 && r.backend === 'wasm');
+  const why100k = learned?.notRun.find((n) => n.items === 100_000 && n.backend === 'wasm')?.reason ?? 'the learned section produced no 100,000-item wasm row';
+  const where = at100k && `engine worker, tfjs wasm, int8 kernel ${at100k.learned?.int8Ranker ?? '?'}, 100,000 synthetic items, k = 10, w = 1`;
+  set('learnedForYou100kWasmMs', at100k?.forYou.medianMs, where && `for-you with the learned blend: ${where}`, why100k);
+  set('learnedAlone100kWasmMs', at100k?.learned?.learnedTopK.medianMs, where && `learned model alone (user vector + int8 top-10): ${where}`, why100k);
+  set(
+    'todayForYou100kWasmMs',
+    at100k?.learned?.forYouWithoutLearned?.medianMs,
+    where && `for-you without the learned model (today's fusion path): ${where}`,
+    why100k,
+  );
+  const catalog = learned?.catalogs.find((c) => c.items === 100_000) ?? learned?.catalogs[0];
+  set(
+    'learnedRankingBytesPerItem',
+    catalog?.learnedBytesPerItem,
+    catalog &&
+      `learned int8 rows: d = ${catalog.dims} codes + a float32 scale + the kernel's mask byte (today's path: ${catalog.engineBytesPerItem} B/item of float32)`,
+    'the learned section ran no catalog',
+  );
+  const off = learned?.rows.find((r) => !r.synthetic && r.backend === 'wasm');
+  set(
+    'offCatalogImageToForYouMs',
+    off?.offCatalogViewToRecs?.medianMs,
+    off && `default catalog (${off.items} items, w = 1), tfjs wasm: track('view', id, { content: { image } }) (embed, store) → for-you`,
+    'the learned section produced no wasm row on the default catalog',
+  );
 }

@@ -18,7 +18,8 @@ import { benchmarkPeers, type PeerBenchmark } from './peer-benchmark.ts';
 import { benchmarkBuild, type BuildRow } from './build-benchmark.ts';
 import { summarise, type BenchSummary, type SummaryInput } from './bench-summary.ts';
 import { benchmarkSoak, type SoakBenchmark } from './soak-benchmark.ts';
-import { benchmarkLearnedForYou } from './learned-for-you-benchmark.ts';
+import { benchmarkLearned, type LearnedBenchmark } from './learned-benchmark.ts';
+import { isBackendName, type BackendName } from '../src/protocol/backend-name.ts';
 import type { Int8RankBenchmarkRow } from '../src/protocol/engine-api.ts';
 import { itemAt } from '../src/shared/item-at.ts';
 
@@ -50,6 +51,11 @@ const PEER_HNSW_EF_CONSTRUCTION = Number(process.env.BENCH_PEER_HNSW_EF_CONSTRUC
 const SOAK_EVENTS = Number(process.env.BENCH_SOAK_EVENTS ?? 10_000);
 const SOAK_CALLS = Number(process.env.BENCH_SOAK_CALLS ?? 1_000);
 const BUILD_ITEMS = Number(process.env.BENCH_BUILD_ITEMS ?? 64);
+/** The learned section's synthetic sizes (the real default catalog comes first), backends, and runs at 100,000 items. */
+const LEARNED_SIZES = [10_000, 100_000];
+const LEARNED_BACKENDS = (process.env.BENCH_LEARNED_BACKENDS ?? 'wasm,webgpu').split(',').filter(isBackendName) as BackendName[];
+const LEARNED_LARGE_RUNS = Number(process.env.BENCH_LEARNED_LARGE_RUNS ?? 3);
+const LEARNED_WEBGPU_MAX_ITEMS = Number(process.env.BENCH_LEARNED_WEBGPU_MAX_ITEMS ?? 10_000);
 const SECTIONS = new Set((process.env.BENCH_SECTIONS ?? ALL_SECTIONS).split(','));
 const MODALITIES = (['text', 'image', 'audio'] as Modality[]).filter((m) => SECTIONS.has(m));
 
@@ -78,16 +84,6 @@ function writeSummary(input: Omit<SummaryInput, 'previous'>): void {
 }
 
 async function main(): Promise<void> {
-  // The learned for-you section runs the engine code in Node (no browser): learned-for-you-benchmark.ts.
-  if (SECTIONS.has('learned')) {
-    const learned = await benchmarkLearnedForYou('public/catalogs/tuxpaint', RUNS);
-    mkdirSync('bench-results', { recursive: true });
-    writeFileSync(
-      'bench-results/learned-for-you.json',
-      JSON.stringify({ date: new Date().toISOString(), machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model }, ...learned }, null, 2) + '\n',
-    );
-    if (SECTIONS.size === 1) return;
-  }
   // The build section alone needs no browser (it runs the catalog CLI), so it takes no browser lock.
   if (SECTIONS.size === 1 && SECTIONS.has('build')) {
     const buildRows = await runBuildSection();
@@ -207,6 +203,7 @@ async function main(): Promise<void> {
     const buildRows: BuildRow[] = SECTIONS.has('build') ? await runBuildSection() : [];
     const soak: SoakBenchmark | undefined = SECTIONS.has('soak') ? await benchmarkSoak(browser.browser, browser.url, SOAK_EVENTS, SOAK_CALLS) : undefined;
     const stamps = listTuxPaintStamps(findOrFetchTuxPaintStamps());
+    const stampImage = readFileSync(stamps.find((s) => s.imagePath?.endsWith('.png'))!.imagePath!);
     const recommendRows = SECTIONS.has('recommend')
       ? await benchmarkRecommend(
           page,
@@ -214,11 +211,22 @@ async function main(): Promise<void> {
             { folder: 'tuxpaint', history: 5 },
             { folder: 'openclipart', history: 5 },
           ],
-          readFileSync(stamps.find((s) => s.imagePath?.endsWith('.png'))!.imagePath!),
+          stampImage,
           RUNS,
           EMBED_MAX_RUN_MS,
         )
       : [];
+    const learned: LearnedBenchmark | undefined = SECTIONS.has('learned')
+      ? await benchmarkLearned(page, 'dist', {
+          sizes: LEARNED_SIZES,
+          runs: RUNS,
+          largeRuns: LEARNED_LARGE_RUNS,
+          maxRunMs: EMBED_MAX_RUN_MS,
+          exampleImage: stampImage,
+          backends: LEARNED_BACKENDS,
+          webgpuMaxItems: LEARNED_WEBGPU_MAX_ITEMS,
+        })
+      : undefined;
     const inputs = await embedInputs(stamps);
     const embedRows: EmbedRow[] = [];
     for (const modality of MODALITIES) {
@@ -251,6 +259,7 @@ async function main(): Promise<void> {
       rank: rankRows,
       catalogLoad: catalogRows,
       recommend: recommendRows,
+      learned,
       embed: embedRows,
       widget,
       int8: int8Rows,
@@ -263,7 +272,7 @@ async function main(): Promise<void> {
     const outName = SECTIONS.size === ALL_SECTIONS.split(',').length ? 'engine' : `engine-${[...SECTIONS].join('-')}`;
     writeFileSync(`bench-results/${outName}.json`, JSON.stringify(result, null, 2) + '\n');
     console.log(`Wrote bench-results/${outName}.json`);
-    writeSummary({ sections: SECTIONS, catalogRows, widget, int8Rows, ivf, peers, buildRows, soak, report });
+    writeSummary({ sections: SECTIONS, catalogRows, widget, int8Rows, ivf, peers, buildRows, soak, learned, report });
   } finally {
     await browser.close();
   }

@@ -1,4 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Page } from '@playwright/test';
@@ -14,9 +16,10 @@ import { expect, test } from './test.ts';
  * in real Chromium, through the API (the worker's own checks) and through the demo's pickers
  * (the page's pre-checks). Each case asserts the typed refusal and that the engine answers the
  * next call. Fixtures are made at test time (ffmpeg, sharp, hand-built PNG/SVG/catalog bytes)
- * and never committed. The never-ending vector body is tested in Node against a real HTTP
- * server (test/unit/input-limits-catalog.test.ts); here a body longer than declared is cut at
- * the declared size by the same code.
+ * and never committed. A body longer than declared is cut at the declared size; a vector file
+ * that never ends, and one that trickles a byte every 300 ms, come from a real HTTP server the
+ * test runs (Chromium's own network stack fetches them: the route only swaps the URL), and the
+ * test sees the server's connection closed: the download was aborted, not left running.
  */
 const APP = '/?backend=wasm';
 const CATALOGS_DIR = resolve(process.env.E2E_OUT_DIR ?? 'dist', 'catalogs');
@@ -30,6 +33,8 @@ const HOSTILE: HostileCatalogKind[] = [
   'int8-huge-scale',
   'endless-body',
 ];
+/** Catalog folders whose vector file the test's own server sends (`endless-body`'s files: 24 bytes declared). */
+const STREAMED = ['e2e-endless', 'e2e-trickle'] as const;
 let soundDir: string;
 
 test.beforeAll(async () => {
@@ -46,6 +51,7 @@ test.beforeAll(async () => {
 });
 
 test.afterAll(() => {
+  for (const name of STREAMED) rmSync(join(CATALOGS_DIR, name), { recursive: true, force: true });
   for (const kind of HOSTILE) rmSync(join(CATALOGS_DIR, `e2e-hostile-${kind}`), { recursive: true, force: true });
   rmSync(soundDir, { recursive: true, force: true });
 });
@@ -186,5 +192,112 @@ test('hostile catalogs are refused with CatalogFormatError before allocating, a 
     expect(outcome, kind).toMatch(/^CatalogFormatError: /);
     expect(outcome, kind).toMatch(expected[kind]);
     await expectEngineAnswers(page);
+  }
+});
+
+/** What the streaming server saw of one body: bytes written, and whether the client closed the connection. */
+interface StreamedBody {
+  bytesSent: number;
+  closed: boolean;
+}
+
+/**
+ * A real HTTP server on loopback: `/endless` writes 16 kB chunks for as long as the client reads
+ * (no Content-Length), `/trickle` one byte every 300 ms, forever.
+ */
+async function startStreamingServer(): Promise<{ server: Server; port: number; seen: Record<'endless' | 'trickle', StreamedBody> }> {
+  const seen = { endless: { bytesSent: 0, closed: false }, trickle: { bytesSent: 0, closed: false } };
+  const server = createServer((request, response: ServerResponse) => {
+    const kind = request.url === '/endless' ? 'endless' : request.url === '/trickle' ? 'trickle' : undefined;
+    if (!kind) return void response.writeHead(404).end();
+    const body = seen[kind];
+    response.writeHead(200, { 'content-type': 'application/octet-stream', 'cache-control': 'no-store' });
+    response.once('close', () => (body.closed = true));
+    if (kind === 'endless') {
+      const chunk = new Uint8Array(16 * 1024);
+      const pump = () => {
+        // Written until the socket's buffer is full, then again on 'drain': as fast as the client reads.
+        for (;;) {
+          if (response.destroyed) return;
+          body.bytesSent += chunk.byteLength;
+          if (!response.write(chunk)) break;
+        }
+        response.once('drain', pump);
+      };
+      pump();
+    } else {
+      const timer = setInterval(() => {
+        response.write(new Uint8Array(1));
+        body.bytesSent += 1;
+      }, 300);
+      response.once('close', () => clearInterval(timer));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, port: (server.address() as AddressInfo).port, seen };
+}
+
+test('a vector file that never ends is cut at its declared size, one that trickles is stopped by the stall window; both connections are closed and the engine keeps its catalog', async ({
+  page,
+  context,
+}) => {
+  test.slow();
+  const files = await hostileCatalogFiles('endless-body');
+  for (const name of STREAMED) {
+    const target = join(CATALOGS_DIR, name, 'manifest.json');
+    mkdirSync(join(target, '..'), { recursive: true });
+    writeFileSync(target, files.get('manifest.json')!);
+  }
+  const { server, port, seen } = await startStreamingServer();
+  try {
+    // The engine's worker makes these requests: context routes cover workers too. The body then comes from the test's server.
+    await context.route('**/catalogs/e2e-endless/vectors/text.bin', (route) => route.continue({ url: `http://127.0.0.1:${port}/endless` }));
+    await context.route('**/catalogs/e2e-trickle/vectors/text.bin', (route) => route.continue({ url: `http://127.0.0.1:${port}/trickle` }));
+    await page.goto(`${APP}&catalog=none`);
+    await readyReport(page);
+    // An engine of the test's own, with a 2 s stall window instead of 30 s, on the default catalog.
+    const loaded = await page.evaluate(async () => {
+      const engine = await window.ondevice.startEngine({ backend: 'wasm', catalogStallMs: 2000, profileName: 'endless-body-test' });
+      (window as unknown as { stallEngine: typeof engine }).stallEngine = engine;
+      return (await engine.api.loadCatalog('catalogs/tuxpaint/')).itemCount;
+    });
+    expect(loaded).toBeGreaterThan(100);
+    const loadOutcome = (url: string) =>
+      page.evaluate(async (url) => {
+        const { api } = (window as unknown as { stallEngine: NonNullable<typeof window.engine> }).stallEngine;
+        try {
+          await api.loadCatalog(url);
+          return 'resolved';
+        } catch (error) {
+          return `${(error as Error).name}: ${(error as Error).message}`;
+        }
+      }, url);
+    const popular = () =>
+      page.evaluate(async () => {
+        const { api } = (window as unknown as { stallEngine: NonNullable<typeof window.engine> }).stallEngine;
+        return (await api.recommend({ mode: 'popular', k: 3 })).map((item) => item.id);
+      });
+    const before = await popular();
+    expect(before).toHaveLength(3);
+
+    expect(await loadOutcome('/catalogs/e2e-endless/')).toMatch(
+      /^CatalogFormatError: catalog vector file \S+\/catalogs\/e2e-endless\/vectors\/text\.bin: too long: more than the 24 bytes expected \(download stopped there\)$/,
+    );
+    await expect.poll(() => seen.endless.closed, { message: 'the endless download was aborted' }).toBe(true);
+    expect(seen.endless.bytesSent).toBeGreaterThan(0);
+    expect(seen.endless.bytesSent).toBeLessThan(64 * 1024 * 1024);
+    expect(await popular()).toEqual(before);
+
+    expect(await loadOutcome('/catalogs/e2e-trickle/')).toMatch(
+      /^CatalogDownloadStalledError: catalog vector file \S+\/catalogs\/e2e-trickle\/vectors\/text\.bin: stalled: \d+ bytes arrived in the last 2 s \(at least 16384 expected\), \d+ in all; the download was stopped$/,
+    );
+    await expect.poll(() => seen.trickle.closed, { message: 'the trickling download was aborted' }).toBe(true);
+    expect(seen.trickle.bytesSent).toBeGreaterThan(0);
+    expect(seen.trickle.bytesSent).toBeLessThan(24); // stopped by the stall window, before the declared size could cut it
+    expect(await popular()).toEqual(before);
+    await page.evaluate(() => (window as unknown as { stallEngine: NonNullable<typeof window.engine> }).stallEngine.terminate());
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 });

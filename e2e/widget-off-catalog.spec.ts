@@ -26,10 +26,16 @@ const widgetOf = (page: Page) => page.locator('ondevice-recs');
 const cards = (widget: Locator) => widget.locator('li[data-item-id]');
 const vehicleCount = (items: Array<{ category: string }>) => items.filter((i) => topCategory(i.category) === 'vehicles').length;
 
-/** The shop page with partner cards (products the catalog lacks) at the bottom, and their files served same-origin. */
-async function shopWithPartnerCards(page: Page, cardsHtml: string): Promise<void> {
+/**
+ * The shop page with partner cards (products the catalog lacks) at the end of its product area
+ * (its `data-rec-scope`), optionally HTML outside that scope before the footer, and their files
+ * served same-origin.
+ */
+async function shopWithPartnerCards(page: Page, cardsHtml: string, outsideScopeHtml = ''): Promise<void> {
   await serveShopVariant(page, SHOP, (html) =>
-    html.replace('<footer', `<section class="partner" aria-label="From our partners">${cardsHtml}</section>\n    <footer`),
+    html
+      .replace('<button id="show-more"', `<section class="partner" aria-label="From our partners">${cardsHtml}</section>\n        <button id="show-more"`)
+      .replace('<footer', `${outsideScopeHtml}<footer`),
   );
   // context-level, so the worker's fetch is served too
   await page.context().route(
@@ -59,6 +65,8 @@ test('a product card the catalog lacks (title + picture) is embedded on the devi
   await shopWithPartnerCards(
     page,
     `<article class="product" data-rec-title="Old car" data-rec-image="partner/old-car.svg"><img src="partner/old-car.svg" alt="" width="256" height="256"><h3>Old car</h3></article>`,
+    // A shopper's comment pasting a product card: outside the scope, so it is never embedded.
+    `<aside class="comment"><article data-rec-title="Pasted car"><h3>Pasted car</h3></article></aside>`,
   );
   await page.goto(SHOP);
   const widget = widgetOf(page);
@@ -87,6 +95,13 @@ test('a product card the catalog lacks (title + picture) is embedded on the devi
   expect(requests.some((url) => url.startsWith(`${OWN_ORIGIN}models/`) && url.includes('mobilenet'))).toBe(true);
   expect(requests.filter((url) => url === new URL(CAR_PATH, OWN_ORIGIN).href).length).toBeGreaterThanOrEqual(1);
   expect(await refusals(page)).toEqual([]);
+
+  await page.locator('.comment article').evaluate((card) => card.scrollIntoView({ block: 'center' }));
+  await expect(page.locator('.comment article')).toBeInViewport();
+  await page.waitForTimeout(2500); // longer than dwell-ms (1000): a view of it would be stored by now
+  await page.locator('.comment article').click();
+  expect((await adhocItems(widget)).map((i) => i.label)).toEqual(['Old car', 'Old car']);
+  expect((await storedEvents(widget)).filter((e) => e.adhocId !== undefined).map((e) => e.type)).toEqual(['view']);
   expect(watch.pageErrors).toEqual([]);
   expect(watch.consoleErrors).toEqual([]);
 });

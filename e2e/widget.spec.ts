@@ -174,6 +174,19 @@ test('mode="similar" on the product page shows items like the product, and a cho
   const widget = widgetOf(page);
   await expect(cards(widget)).toHaveCount(8);
   await expect(widget.locator('h2[part="heading"]')).toHaveText('More like this');
+
+  // The product (in the page's data-rec-scope) is viewed and clicked; the review a shopper wrote marks an item too, outside the scope: never tracked.
+  const reviewMark = page.locator('.reviews [data-rec-item-id]');
+  const reviewItem = (await reviewMark.getAttribute('data-rec-item-id'))!;
+  expect(reviewItem).toBe('hobbies/music/string/violin');
+  await expect.poll(async () => (await storedEvents(widget)).filter((e) => e.type === 'view' && e.itemId === 'vehicles/auto/sedan').length).toBe(1);
+  await reviewMark.evaluate((mark) => mark.scrollIntoView({ block: 'center' }));
+  await expect(reviewMark).toBeInViewport();
+  await page.waitForTimeout(2500); // longer than dwell-ms (1000): a view of it would be stored by now
+  await reviewMark.click();
+  await page.locator('#product-detail h1').click();
+  await expect.poll(async () => (await storedEvents(widget)).filter((e) => e.type === 'click' && e.itemId === 'vehicles/auto/sedan').length).toBe(1);
+  expect((await storedEvents(widget)).filter((e) => e.itemId === reviewItem)).toEqual([]);
   const similar = await shownItems(widget);
   expect(similar.map((i) => i.id)).not.toContain('vehicles/auto/sedan');
   expect(similar.filter((i) => topCategory(i.category) === 'vehicles').length, similar.map((i) => i.id).join(', ')).toBeGreaterThanOrEqual(6);

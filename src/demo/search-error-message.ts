@@ -31,6 +31,8 @@ export function searchErrorMessage(error: unknown, kind: ExampleKind): string {
       return `This browser cannot play that video's format, so it cannot be used: ${detail}. Try an MP4 (H.264) or WebM (VP9) video.`;
     case 'corrupt-video':
       return `That video could not be read; the file looks damaged: ${detail}`;
+    case 'decode-timeout':
+      return `That ${NOUN[kind]} took too long to read, so reading it was stopped; the search still works with another file. (${detail})`;
     case 'unsupported-format':
     case 'corrupt-image':
     case 'corrupt-audio':

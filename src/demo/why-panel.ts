@@ -15,6 +15,7 @@ const SIGNAL_PARTS = [
   { key: 'sequential', label: 'Viewed next by other shoppers' },
   { key: 'coOccurrence', label: 'Viewed together by other shoppers' },
   { key: 'popularity', label: 'Popularity' },
+  { key: 'learned', label: "Learned by the shop's model from shoppers' sessions" },
 ] as const;
 
 /** A share as a whole percentage; a non-zero share too small to round up still shows. */
@@ -151,7 +152,11 @@ export class WhyPanel extends LitElement {
           <ul aria-labelledby="shares-label" data-testid="why-shares">
             ${MODALITY_PARTS.filter((p) => e.modalities[p.key] !== undefined).map((p) => this.bar(p.key, p.label, e.modalities[p.key] ?? 0))}
             ${this.bar('collaborative', 'What other shoppers did', e.collaborative)}
-            ${e.collaborative > 0 ? SIGNAL_PARTS.map((p) => this.bar(p.key, p.label, e.signals[p.key], true)) : nothing}
+            ${
+              e.collaborative > 0
+                ? SIGNAL_PARTS.filter((p) => e.signals[p.key] !== undefined).map((p) => this.bar(p.key, p.label, e.signals[p.key] ?? 0, true))
+                : nothing
+            }
           </ul>
         </div>
       </div>
@@ -175,6 +180,20 @@ export class WhyPanel extends LitElement {
             </li>`,
         )}
       </ul>
+      ${
+        e.learned && e.learned.from.length > 0
+          ? html`<p class="label" id="model-from-label">The learned model (${formatShare(e.learned.share)} of the score) drew on</p>
+              <ul aria-labelledby="model-from-label" data-testid="why-model-from">
+                ${e.learned.from.map(
+                  (f) =>
+                    html`<li class="source">
+                      <span>${f.title ?? f.id}</span>
+                      <span class="pct">${formatShare(f.share)}</span>
+                    </li>`,
+                )}
+              </ul>`
+          : nothing
+      }
     `;
   }
 

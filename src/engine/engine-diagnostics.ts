@@ -74,7 +74,7 @@ export async function benchmarkEmbedding(context: DiagnosticsContext, options: E
       // A fresh encoder per backend: its weights must live on the backend being timed.
       const encoders = new BrowserEncoders(context.assetsBaseUrl, context.onnxText);
       try {
-        await embedWith(encoders, options.modality, [itemAt(inputs, 0)]); // load + the encoder's own warm-up
+        await embedWith(encoders, options.modality, [fresh(itemAt(inputs, 0))]); // load + the encoder's own warm-up
         let msPerItem = 0;
         for (const batchSize of options.batchSizes) {
           const estimateMs = msPerItem * batchSize;
@@ -91,7 +91,7 @@ export async function benchmarkEmbedding(context: DiagnosticsContext, options: E
             continue;
           }
           const batch = Array.from({ length: batchSize }, (_, i) => itemAt(inputs, i % inputs.length));
-          const stats = await timeRunsWithin(() => embedWith(encoders, options.modality, batch), options.runs, options.maxRunMs);
+          const stats = await timeRunsWithin(() => embedWith(encoders, options.modality, batch.map(fresh)), options.runs, options.maxRunMs);
           msPerItem = stats.medianMs / batchSize;
           rows.push({ backend: name, modality: options.modality, batchSize, itemsPerSecond: (batchSize * 1000) / stats.medianMs, ...stats });
         }
@@ -124,20 +124,48 @@ export async function benchmarkRecommend(
       const encoders = new BrowserEncoders(context.assetsBaseUrl, context.onnxText);
       try {
         await recommender.recommend(request, { record: false }); // uploads the item matrices
-        const forYou = await timeRuns(() => recommender.recommend(request, { record: false }), options.runs);
+        const forYou = await timeRunsWithin(() => recommender.recommend(request, { record: false }), options.runs, options.maxRunMs);
         const row: RecommendBenchmarkRow = { backend: name, catalog: recommender.catalog.name, items: recommender.catalog.space.itemCount, forYou };
+        const learned = recommender.catalog.learned;
+        if (learned) {
+          await recommender.learnedTopK(options.k); // the kernel's first call (WebGPU: the upload)
+          const parts = { user: [] as number[], rank: [] as number[] };
+          const learnedTopK = await timeRuns(async () => {
+            const result = await recommender.learnedTopK(options.k);
+            parts.user.push(result?.userVectorMs ?? NaN);
+            parts.rank.push(result?.rankMs ?? NaN);
+          }, options.runs);
+          row.learned = {
+            blendWeight: learned.blendWeight,
+            int8Ranker: context.backends.int8Ranker().name,
+            learnedTopK,
+            userVector: summarize(parts.user.slice(-options.runs)),
+            rank: summarize(parts.rank.slice(-options.runs)),
+            ...(learned.blendWeight > 0
+              ? {
+                  forYouWithoutLearned: await timeRunsWithin(
+                    () => recommender.recommend(request, { record: false, learned: false }),
+                    options.runs,
+                    options.maxRunMs,
+                  ),
+                }
+              : {}),
+          };
+        }
         if (options.exampleImage) {
           const image = options.exampleImage;
           const once = async () => {
-            const embedding = await encoders.embedImages([image]);
+            const embedding = await encoders.embedImages([image.slice(0)]);
             await recommender.searchByExample(
               { modality: 'image', vector: embedding.vectors[0]!, encoder: embedding.encoder, label: 'benchmark image' },
               options.k,
             );
             return recommender.recommend(request, { record: false });
           };
-          await once(); // loads the image encoder
-          row.exampleToRecs = await timeRunsWithin(once, options.exampleRuns ?? options.runs, options.maxRunMs);
+          if (!options.skipExample) {
+            await once(); // loads the image encoder
+            row.exampleToRecs = await timeRunsWithin(once, options.exampleRuns ?? options.runs, options.maxRunMs);
+          }
           // Side by side: a viewed catalog item (no embedding) and a viewed off-catalog picture (embed, store) → updated for-you.
           const catalogIds = recommender.catalog.space.items.map((item) => item.id);
           let views = 0;
@@ -149,7 +177,7 @@ export async function benchmarkRecommend(
             await recommender.track('view', `benchmark-off-catalog-${name}-${views++}`, { content: { image: new Blob([image]) } });
             return recommender.recommend(request, { record: false });
           };
-          row.catalogViewToRecs = await timeRuns(viewCatalog, options.runs);
+          row.catalogViewToRecs = await timeRunsWithin(viewCatalog, options.runs, options.maxRunMs);
           await viewOffCatalog(); // loads the engine's own image encoder on this backend
           row.offCatalogViewToRecs = await timeRunsWithin(viewOffCatalog, options.exampleRuns ?? options.runs, options.maxRunMs);
         }
@@ -164,6 +192,11 @@ export async function benchmarkRecommend(
     await context.backends.switchTo(report.backend);
   }
   return rows;
+}
+
+/** A file's own copy for one embedding: the decode worker takes (detaches) the buffer it is given. */
+function fresh(input: string | ArrayBuffer): string | ArrayBuffer {
+  return typeof input === 'string' ? input : input.slice(0);
 }
 
 /** Test hook: destroy the WebGPU device as a driver reset would; false when the engine is not on WebGPU. */

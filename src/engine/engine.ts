@@ -111,12 +111,15 @@ export class Engine implements EngineApi {
         if (config.fusionHead !== undefined && !(FUSION_HEADS as readonly string[]).includes(config.fusionHead)) {
           throw new RangeError(`fusionHead must be one of ${FUSION_HEADS.join(', ')}, got ${JSON.stringify(config.fusionHead)}`);
         }
+        const stallMs = config.catalogStallMs;
+        if (stallMs !== undefined && !(typeof stallMs === 'number' && stallMs > 0 && Number.isFinite(stallMs)))
+          throw new RangeError(`catalogStallMs must be a number of ms > 0, got ${String(stallMs)}`);
         this.config = config;
         this.listenForForget();
         this.assetsBaseUrl = config.assetsBaseUrl ?? new URL('/', self.location.href).href;
         useLocalWasm(this.assetsBaseUrl);
         if (config.preloadCatalog) {
-          this.preloaded = new PreloadedCatalog(new URL(config.preloadCatalog, this.assetsBaseUrl).href);
+          this.preloaded = new PreloadedCatalog(new URL(config.preloadCatalog, this.assetsBaseUrl).href, config.catalogStallMs);
         }
         this.manifest = await fetchAssetManifest(this.assetsBaseUrl, new ByteProgress(progress, 'assets', 'model asset manifest'));
         this.onnxText = config.textEncoder;
@@ -266,6 +269,7 @@ export class Engine implements EngineApi {
           (itemId, content, modalities) =>
             // Already on the queue (inside track); the encoders load only now, for the first off-catalog item.
             this.backends.servingThroughDeviceLoss(() => embedOffCatalogContent(itemId, content, modalities, this.requireEncoders(), self.location.origin)),
+          () => this.backends.int8Ranker(),
         );
         const { manifest } = files;
         const modalities = next.modalities.map((modality) => {
@@ -358,6 +362,16 @@ export class Engine implements EngineApi {
     return this.queue.run(() => loseWebGpuDevice(this.backends));
   }
 
+  configureDecodingForTesting(changes: { timeoutMs?: number; inWorker?: boolean }): Promise<{ timeoutMs: number; inWorker: boolean }> {
+    return this.queue.run(async () => {
+      const { timeoutMs, inWorker } = changes ?? {};
+      if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0))
+        throw new RangeError(`timeoutMs must be a positive number, got ${timeoutMs}`);
+      if (inWorker !== undefined && typeof inWorker !== 'boolean') throw new RangeError('inWorker must be true or false');
+      return this.requireEncoders().configureDecoding({ ...(timeoutMs !== undefined ? { timeoutMs } : {}), ...(inWorker !== undefined ? { inWorker } : {}) });
+    });
+  }
+
   track(type: TrackedEventType, itemId: string, extra?: TrackExtra): Promise<TrackResult> {
     return this.queue.run(async () => {
       const recommender = this.requireRecommender();
@@ -412,7 +426,8 @@ export class Engine implements EngineApi {
         // fetched again below, so the error (if it persists) comes with this call's progress
       }
     }
-    return loadCatalogFiles(url, { onProgress: safeListener(onProgress), signal });
+    const stallMs = this.config.catalogStallMs;
+    return loadCatalogFiles(url, { onProgress: safeListener(onProgress), signal, ...(stallMs ? { stallMs } : {}) });
   }
 
   searchByExample(input: ExampleInput, k: number): Promise<{ exampleId: string; items: RecommendedItem[] }> {

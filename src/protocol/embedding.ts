@@ -37,6 +37,8 @@ export const ENCODER_INPUT_PROBLEMS = [
   'undecodable-video',
   /** A file with no video track, or one without a single frame. */
   'empty-video',
+  /** A picture or sound whose decoding took longer than DECODE_TIMEOUT_MS (limits.ts): its decoder was ended. */
+  'decode-timeout',
 ] as const;
 export type EncoderInputProblem = (typeof ENCODER_INPUT_PROBLEMS)[number];
 const encoderInputProblems = errorCodes(ENCODER_INPUT_PROBLEMS);

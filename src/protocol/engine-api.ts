@@ -41,6 +41,12 @@ export interface EngineConfig {
   rememberBackend?: boolean;
   /** A catalog folder URL to start fetching while the backends are measured; `loadCatalog` of the same URL then uses it. */
   preloadCatalog?: string;
+  /**
+   * Stall window of each catalog download in ms (default 30 s, `CATALOG_STALL_MS`): a download
+   * that brings fewer than 16 KiB in one window (a server that stops, or trickles) is aborted and
+   * the load rejects with CatalogDownloadStalledError; the catalog in use stays.
+   */
+  catalogStallMs?: number;
 }
 
 /** A transformers.js feature-extraction model in `<assetsBaseUrl>models/<modelId>/`, run by onnxruntime-web from `<assetsBaseUrl>ort-wasm/`. */
@@ -172,6 +178,24 @@ export interface RecommendBenchmarkOptions {
   exampleRuns?: number;
   /** A run slower than this is timed once (software GPUs). */
   maxRunMs?: number;
+  /** Skip the ad-hoc example (searchByExample) timing and time only the views → for-you (large catalogs). */
+  skipExample?: boolean;
+}
+
+/** The catalog's learned model in a for-you benchmark (catalogs that ship one). */
+export interface LearnedForYouTimings {
+  /** The catalog's blend weight w (for-you = z(fusion) + w · z(learned) when w > 0). */
+  blendWeight: number;
+  /** The int8 kernel the learned model ranks with (the engine's choice). */
+  int8Ranker: string;
+  /** for-you without the learned model (today's fusion path), side by side with `forYou`; only when w > 0. */
+  forYouWithoutLearned?: TimingStats;
+  /** The learned model alone: user vector + top-k over the int8 item vectors, no fusion. */
+  learnedTopK: TimingStats;
+  /** Of which: the user model (history → user vector) … */
+  userVector: TimingStats;
+  /** … and the rules' allowed mask + the int8 kernel's top-k. */
+  rank: TimingStats;
 }
 
 export interface RecommendBenchmarkRow {
@@ -186,6 +210,7 @@ export interface RecommendBenchmarkRow {
   catalogViewToRecs?: TimingStats;
   /** A view of an item the catalog lacks, with the example image as its content (`track`: embed, store) → the updated for-you list. */
   offCatalogViewToRecs?: TimingStats;
+  learned?: LearnedForYouTimings;
 }
 
 export interface ModelCheck {
@@ -332,10 +357,17 @@ export interface EngineApi {
   /** Test hook: destroy the WebGPU device as a driver reset would, to exercise the fallback. */
   loseWebGpuDeviceForTesting(): Promise<boolean>;
   /**
+   * Test hook: how later calls decode a user's picture or sound. `timeoutMs` replaces the decode
+   * time limit (DECODE_TIMEOUT_MS, limits.ts); `inWorker: false` decodes in the engine's own thread,
+   * as in Node, to compare with the decode worker. Answers the settings now in force.
+   */
+  configureDecodingForTesting(changes: { timeoutMs?: number; inWorker?: boolean }): Promise<{ timeoutMs: number; inWorker: boolean }>;
+  /**
    * Load a catalog folder (`manifest.json` + vector files; relative URLs resolve against the
    * assets base URL, i.e. the app's base) and upload its vectors, replacing any catalog loaded
    * before. Rejects with a CatalogFormatError naming the file and the problem for a bad
-   * catalog; the previous catalog then stays loaded.
+   * catalog, or a CatalogDownloadStalledError for a download that stalls or trickles
+   * (`EngineConfig.catalogStallMs`); the previous catalog then stays loaded.
    */
   loadCatalog(url: string, onProgress?: ProgressListener): Promise<CatalogSummary>;
   /** Every item of the loaded catalog as a card (title, category, absolute media URLs), in catalog order. */

@@ -37,6 +37,16 @@ export const MAX_DECODE_AUDIO_SECONDS = 600;
 /** Largest sound file: `too-large`. */
 export const MAX_AUDIO_BYTES = 64 * 1024 * 1024;
 
+// --- decoding ---------------------------------------------------------------------------
+
+/**
+ * Longest a user's picture or sound (a search example, an off-catalog item's content) may take to
+ * decode: `decode-timeout`. Decoding runs in a short-lived worker of its own, which is ended at
+ * this limit, so a file that passes every header check above yet makes a decoder hang costs the
+ * engine this long at most. A 40 MP photo or 600 s of FLAC decodes in a few seconds on a phone.
+ */
+export const DECODE_TIMEOUT_MS = 20_000;
+
 // --- off-catalog items ------------------------------------------------------------------
 
 /**
@@ -84,6 +94,16 @@ export const MAX_VECTOR_FILE_BYTES = 1024 * 1024 * 1024;
  * hostile file whose row would dominate every score.
  */
 export const MAX_INT8_SCALE = 1;
+/**
+ * A catalog download (manifest, vector, shared-space, learned-model and graph files; waiting for
+ * the response included) must bring at least `CATALOG_STALL_MIN_BYTES` in every
+ * `CATALOG_STALL_MS` window until it ends, or it is aborted with CatalogDownloadStalledError: a
+ * server that stops sending, or trickles a byte now and then, cannot hold a load (and the
+ * engine's queue) for the page's 600 s watchdog. 16 KiB in 30 s is about 0.5 kB/s, far below
+ * any working connection. `EngineConfig.catalogStallMs` changes the window (tests make it short).
+ */
+export const CATALOG_STALL_MS = 30_000;
+export const CATALOG_STALL_MIN_BYTES = 16 * 1024;
 
 // --- ids and names -----------------------------------------------------------------------
 

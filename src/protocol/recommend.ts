@@ -129,12 +129,34 @@ export interface Explanation {
   modalities: Partial<Record<Modality | 'shared', number>>;
   /** Share from the catalog's aggregated signals: what others viewed next, together, most. */
   collaborative: number;
-  /** Parts of `collaborative`. */
-  signals: { sequential: number; coOccurrence: number; popularity: number };
+  /**
+   * Parts of `collaborative`. `learned`: the catalog's learned model's item-id embeddings
+   * (trained on the shop's sessions), only when that model is blended into for-you.
+   */
+  signals: { sequential: number; coOccurrence: number; popularity: number; learned?: number };
   /** Share from propagation over the catalog's item graph (personalised PageRank from the history), when it weighs in. */
   graph?: number;
   /** Rules that changed this item's place. */
   rules: string[];
+  /**
+   * The catalog's learned model's part, only when it is blended into for-you (blend weight > 0)
+   * and adds to this item's score. Already counted in the shares above (its modality parts in
+   * `modalities`, its id part in `signals.learned`, its `from` items in `because`); here for
+   * a closer look.
+   */
+  learned?: LearnedExplanation;
+}
+
+/** What the learned model says about one recommended item (shares of its own part unless said otherwise). */
+export interface LearnedExplanation {
+  /** The learned model's share of the item's whole score (0–1). */
+  share: number;
+  /** History items the model's score came from (attention × similarity), at most 3, best first. */
+  from: Array<{ id: string; title?: string; share: number }>;
+  /** Per modality: how much of the model's score goes when the item tower leaves that modality out (ablation). */
+  modalities: Partial<Record<Modality, number>>;
+  /** The same for the item's learned id embedding; with `modalities` it sums to ≈1. */
+  id: number;
 }
 
 export interface RecommendedItem {

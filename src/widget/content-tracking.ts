@@ -1,13 +1,16 @@
 import type { TrackedEventType } from '../protocol/recommend.ts';
 import { CONTENT_ATTRIBUTES, contentOfAttributes, productsOfJsonLd, type ContentItem } from './read-content-item.ts';
 import { allSessions } from './shared-engine-registry.ts';
+import { validDwell } from './page-tracking.ts';
+import { VisibilityTracker, type TrackedElements } from './visibility-tracker.ts';
 
 /**
  * Views and clicks of host products the catalog does not have, sent with their content so the
  * engine embeds them on this device (`track(type, id, { content })`):
  * - an element with `data-rec-title`, `data-rec-image` or `data-rec-audio` (and no
- *   `data-rec-item-id`, which marks a catalog item) that stays at least half visible for the
- *   dwell time is a view, a click in it a click;
+ *   `data-rec-item-id`, which marks a catalog item) is tracked by the widget's one
+ *   visibility tracker (visibility-tracker.ts): half visible for the dwell time is a view, a
+ *   click in it a click, and outside the page's `data-rec-scope` (if it has one) it is ignored;
  * - a schema.org Product in the page's JSON-LD is viewed once the page was visible for the
  *   dwell time (unless an element marks the same id as a catalog item).
  * One view per item and page load. The engine's encoders load only when the first such item
@@ -16,8 +19,6 @@ import { allSessions } from './shared-engine-registry.ts';
  * JSON-LD) with `{ id, name, message }` and is stored nowhere.
  */
 const SELECTOR = CONTENT_ATTRIBUTES.map((a) => `[${a}]:not([data-rec-item-id])`).join(', ');
-const VISIBLE_SHARE = 0.5;
-const DEFAULT_DWELL_MS = 1000;
 
 export interface ContentRefusedDetail {
   id: string;
@@ -26,130 +27,85 @@ export interface ContentRefusedDetail {
   message: string;
 }
 
+/** Host elements that carry a product's content (and no catalog id): the content is the item, keyed by its id. */
+export const CONTENT_ELEMENTS: TrackedElements<ContentItem> = {
+  selector: SELECTOR,
+  attributes: [...CONTENT_ATTRIBUTES, 'data-rec-item-id'],
+  read(element) {
+    const item = contentOfAttributes((name) => element.getAttribute(name), element.ownerDocument.baseURI);
+    return item ? { key: item.id, item } : undefined;
+  },
+};
+
 const members = new Map<object, number>();
 let tracker: ContentTracker | undefined;
 
 export function joinContentTracking(member: object, dwellMs: number): void {
-  members.set(member, Number.isFinite(dwellMs) && dwellMs >= 0 ? dwellMs : DEFAULT_DWELL_MS);
+  members.set(member, validDwell(dwellMs));
   const shortest = Math.min(...members.values());
   if (!tracker) {
     tracker = new ContentTracker(document, shortest);
     tracker.start();
   } else {
-    tracker.dwellMs = shortest;
+    tracker.setDwellMs(shortest);
   }
 }
 
 export function leaveContentTracking(member: object): void {
   members.delete(member);
-  if (members.size > 0) return;
+  if (members.size > 0) {
+    tracker?.setDwellMs(Math.min(...members.values()));
+    return;
+  }
   tracker?.stop();
   tracker = undefined;
 }
 
+/** The element tracker for content-carrying elements, plus the page-level timer of JSON-LD products. */
 class ContentTracker {
-  private readonly timers = new Map<Element, ReturnType<typeof setTimeout>>();
-  private readonly viewed = new Set<string>();
-  private intersections: IntersectionObserver | undefined;
-  private mutations: MutationObserver | undefined;
+  private readonly elements: VisibilityTracker<ContentItem>;
   private pageTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly doc: Document,
-    public dwellMs: number,
-  ) {}
+    private dwellMs: number,
+  ) {
+    this.elements = new VisibilityTracker(
+      doc,
+      dwellMs,
+      CONTENT_ELEMENTS,
+      (seen) => (seen.type === 'view' ? send('view', seen.item, seen.element, seen.dwellMs) : send('click', seen.item, seen.element)),
+      (added) => {
+        if (added.matches('script[type="application/ld+json"]')) this.armPage();
+      },
+    );
+  }
 
   start(): void {
-    this.intersections = new IntersectionObserver((entries) => this.onIntersections(entries), { threshold: [0, VISIBLE_SHARE, 1] });
-    for (const element of this.doc.querySelectorAll(SELECTOR)) this.intersections.observe(element);
-    this.mutations = new MutationObserver((records) => this.onMutations(records));
-    this.mutations.observe(this.doc.documentElement, {
-      childList: true,
-      subtree: true,
-      attributes: true,
-      attributeFilter: [...CONTENT_ATTRIBUTES, 'data-rec-item-id'],
-    });
-    this.doc.addEventListener('click', this.onClick, true);
+    this.elements.start();
     this.doc.addEventListener('visibilitychange', this.armPage);
     this.armPage();
   }
 
   stop(): void {
-    this.intersections?.disconnect();
-    this.mutations?.disconnect();
-    for (const timer of this.timers.values()) clearTimeout(timer);
-    this.timers.clear();
+    this.elements.stop();
     clearTimeout(this.pageTimer);
-    this.doc.removeEventListener('click', this.onClick, true);
     this.doc.removeEventListener('visibilitychange', this.armPage);
   }
 
-  private onIntersections(entries: IntersectionObserverEntry[]): void {
-    for (const entry of entries) {
-      const viewportHeight = entry.rootBounds?.height ?? innerHeight;
-      const seen = entry.isIntersecting && (entry.intersectionRatio >= VISIBLE_SHARE || entry.intersectionRect.height >= VISIBLE_SHARE * viewportHeight);
-      if (!seen) {
-        clearTimeout(this.timers.get(entry.target));
-        this.timers.delete(entry.target);
-        continue;
-      }
-      const element = entry.target;
-      const start = performance.now();
-      if (this.timers.has(element)) continue;
-      this.timers.set(
-        element,
-        setTimeout(() => {
-          this.timers.delete(element);
-          if (this.doc.visibilityState !== 'visible' || !element.matches(SELECTOR)) return;
-          const item = this.itemOf(element);
-          if (!item || this.viewed.has(item.id)) return;
-          this.viewed.add(item.id);
-          send('view', item, element, Math.round(performance.now() - start));
-        }, this.dwellMs),
-      );
-    }
+  setDwellMs(dwellMs: number): void {
+    this.dwellMs = dwellMs;
+    this.elements.setDwellMs(dwellMs);
   }
 
-  private onMutations(records: MutationRecord[]): void {
-    const observer = this.intersections;
-    if (!observer) return;
-    for (const record of records) {
-      if (record.type === 'attributes') {
-        const element = record.target as Element;
-        observer.unobserve(element);
-        if (element.matches(SELECTOR)) observer.observe(element);
-        continue;
-      }
-      for (const node of record.addedNodes) {
-        if (!(node instanceof Element)) continue;
-        for (const element of [node, ...node.querySelectorAll(SELECTOR)]) if (element.matches(SELECTOR)) observer.observe(element);
-        if (node.matches('script[type="application/ld+json"]')) this.armPage();
-      }
-    }
-  }
-
-  private readonly onClick = (event: MouseEvent): void => {
-    const element = event.target instanceof Element ? event.target.closest(SELECTOR) : null;
-    const item = element && this.itemOf(element);
-    if (item) send('click', item, element);
-  };
-
-  /** JSON-LD products: one view once the page has been visible for the dwell time. */
+  /** JSON-LD products: one view once the page has been visible for the dwell time (an id already viewed as an element is not viewed again). */
   private readonly armPage = (): void => {
     clearTimeout(this.pageTimer);
     if (this.doc.visibilityState !== 'visible') return;
     this.pageTimer = setTimeout(() => {
-      for (const item of this.jsonLdProducts()) {
-        if (this.viewed.has(item.id)) continue;
-        this.viewed.add(item.id);
-        send('view', item, this.doc, this.dwellMs);
-      }
+      for (const item of this.jsonLdProducts()) if (this.elements.markViewed(item.id)) send('view', item, this.doc, this.dwellMs);
     }, this.dwellMs);
   };
-
-  private itemOf(element: Element): ContentItem | undefined {
-    return contentOfAttributes((name) => element.getAttribute(name), this.doc.baseURI);
-  }
 
   private jsonLdProducts(): ContentItem[] {
     const items: ContentItem[] = [];

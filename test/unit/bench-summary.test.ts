@@ -77,4 +77,17 @@ describe('bench summary (summary.json) from a real peers section', () => {
     expect(second.notes.buildItemsPerSecond1Worker).toContain('did not run 1 worker');
     expect(second.notes.readyColdMs).toContain('BENCH_SECTIONS=build');
   });
+
+  it('says why the learned keys are null when the learned section ran without a 100,000-item wasm row', () => {
+    const summary = summarise({
+      sections: new Set(['learned']),
+      learned: { catalogs: [], rows: [], notRun: [{ items: 100_000, backend: 'wasm', reason: 'out of memory loading the catalog' }] },
+      date: '2026-01-03T00:00:00.000Z',
+    });
+    expectComplete(summary);
+    expect(summary.learnedForYou100kWasmMs).toBeNull();
+    expect(summary.notes.learnedForYou100kWasmMs).toContain('out of memory');
+    expect(summary.notes.learnedRankingBytesPerItem).toContain('no catalog');
+    expect(summary.notes.voy100kP50Ms).toContain('section "peers" was not in this run');
+  });
 });

@@ -197,6 +197,9 @@ describe('parseEvalArgs', () => {
     expect(() => parseEvalArgs(['--protocol', 'D'], '/repo')).toThrow('--protocol must be');
     expect(() => parseEvalArgs(['--resamples', '10'], '/repo')).toThrow('--resamples must be an integer ≥ 100');
     expect(() => parseEvalArgs(['--lambdas', '1.5'], '/repo')).toThrow('each λ must be in [0, 1]');
+    expect(parseEvalArgs(['--learned-epochs', '6'], '/repo').learnedEpochs).toBe(6);
+    expect(parseEvalArgs([], '/repo').learnedEpochs).toBeUndefined();
+    expect(() => parseEvalArgs(['--learned-epochs', '0'], '/repo')).toThrow('--learned-epochs must be an integer ≥ 1');
     expect(() => parseEvalArgs(['--split', 'dev', '--split', 'test'], '/repo')).toThrow('--split given twice');
     expect(parseEvalArgs(['--only', 'ease, item-knn', '--limit-users=50'], '/repo')).toMatchObject({
       only: ['ease', 'item-knn'],

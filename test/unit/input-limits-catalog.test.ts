@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCatalogManifest } from '../../src/engine/catalog/catalog-manifest-parser.ts';
 import { loadCatalogFiles } from '../../src/engine/catalog/fetch-catalog.ts';
 import { CatalogFormatError } from '../../src/engine/catalog/vector-codec.ts';
+import { CatalogDownloadStalledError } from '../../src/engine/catalog/download-stall-watch.ts';
 import { hostileCatalogFiles, type HostileCatalogKind } from '../hostile-catalogs.ts';
 
 /**
@@ -15,6 +16,8 @@ let base: string;
 const catalogs = new Map<string, Map<string, Uint8Array>>();
 let endlessBytesSent = 0;
 let stalledClosed = false;
+let trickleClosed = false;
+let silentManifestClosed = false;
 
 beforeAll(async () => {
   for (const kind of ['float16-nan', 'float16-inf', 'int8-huge-scale', 'endless-body'] as HostileCatalogKind[])
@@ -39,7 +42,23 @@ beforeAll(async () => {
       response.once('close', () => (stalledClosed = true));
       return;
     }
-    const bytes = catalogs.get(kind === 'stalled' ? 'endless-body' : (kind ?? ''))?.get(path);
+    if (kind === 'trickle' && path === 'vectors/text.bin') {
+      // A byte every 50 ms: never silent for long, but far too slow to finish.
+      response.writeHead(200, { 'content-type': 'application/octet-stream' });
+      const timer = setInterval(() => response.write(new Uint8Array(1)), 50);
+      response.once('close', () => {
+        clearInterval(timer);
+        trickleClosed = true;
+      });
+      return;
+    }
+    if (kind === 'silent-manifest') {
+      // The request is taken, and no answer ever comes (not even the headers).
+      response.once('close', () => (silentManifestClosed = true));
+      return;
+    }
+    // `valid`: the endless-body catalog's real files, served whole.
+    const bytes = catalogs.get(kind === 'stalled' || kind === 'trickle' || kind === 'valid' ? 'endless-body' : (kind ?? ''))?.get(path);
     if (!bytes) return void response.writeHead(404).end();
     response.writeHead(200, { 'content-length': String(bytes.byteLength) }).end(bytes);
   });
@@ -120,5 +139,34 @@ describe('catalog caps, checked before allocating', () => {
     await expect(loadCatalogFiles(`${base}stalled/`, { caches: null, signal: controller.signal })).rejects.toThrow(
       'a newer loadCatalog call replaced this one',
     );
+  });
+
+  it('a download that stops, trickles or never answers is aborted by its stall window with CatalogDownloadStalledError, connection closed', async () => {
+    const cases: Array<[string, RegExp, () => boolean]> = [
+      [
+        'stalled',
+        /catalog vector file .*stalled\/vectors\/text\.bin: stalled: [01] bytes arrived in the last 300 ms \(at least 16384 expected\), 1 in all/,
+        () => stalledClosed,
+      ],
+      [
+        'trickle',
+        /catalog vector file .*trickle\/vectors\/text\.bin: stalled: \d bytes arrived in the last 300 ms \(at least 16384 expected\)/,
+        () => trickleClosed,
+      ],
+      ['silent-manifest', /catalog manifest .*silent-manifest\/manifest\.json: stalled: 0 bytes arrived in the last 300 ms/, () => silentManifestClosed],
+    ];
+    for (const [kind, message, closed] of cases) {
+      const error = await loadCatalogFiles(`${base}${kind}/`, { caches: null, stallMs: 300 }).catch((e: unknown) => e as Error);
+      expect(error, kind).toBeInstanceOf(CatalogDownloadStalledError);
+      expect((error as Error).name, kind).toBe('CatalogDownloadStalledError');
+      expect((error as Error).message, kind).toMatch(message);
+      await expect.poll(closed, { message: kind }).toBe(true);
+    }
+  });
+
+  it('a catalog that arrives at once loads under a short stall window', async () => {
+    const files = await loadCatalogFiles(`${base}valid/`, { caches: null, stallMs: 300 });
+    expect(files.manifest.items.map((item) => item.id)).toEqual(['a', 'b', 'c']);
+    expect(files.vectors.text?.count).toBe(3);
   });
 });

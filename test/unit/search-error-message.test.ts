@@ -18,6 +18,9 @@ describe('searchErrorMessage', () => {
     expect(searchErrorMessage(cloned(new EncoderInputError('too-long', 'the sound lasts 41 s; at most 30 s')), 'audio')).toBe(
       'That sound is too long to use as an example: the sound lasts 41 s; at most 30 s',
     );
+    expect(searchErrorMessage(cloned(new EncoderInputError('decode-timeout', 'image #1: decoding the picture took longer than 20 s')), 'image')).toBe(
+      'That picture took too long to read, so reading it was stopped; the search still works with another file. (image #1: decoding the picture took longer than 20 s)',
+    );
     expect(searchErrorMessage(cloned(new EncoderInputError('empty-text', 'text #1 is empty')), 'text')).toBe(
       'Type a few words describing what you are looking for.',
     );

@@ -14,6 +14,10 @@
  * deleted (older versions). Where the Cache API is missing or throws (private mode, quota,
  * an opaque origin), files are fetched without it and a notice says so; that never fails a load.
  *
+ * Every download runs under a stall watch (download-stall-watch.ts): one that brings too few
+ * bytes for too long (a server that stops, or trickles) is aborted, connection and all, with a
+ * CatalogDownloadStalledError; the engine's previous catalog stays.
+ *
  * Progress (`onProgress`): stage `catalog` for the manifest and each vector file, `shared-space`
  * for its spec and weights; bytes are counted as the body streams in, and a file read from the
  * Cache API reports once, done, with `fromCache: true`.
@@ -22,7 +26,8 @@ import { decodeItemGraphFile } from '../graph/item-graph-format.ts';
 import type { ItemGraphData } from '../graph/item-graph.ts';
 import type { ProgressListener, ProgressStage } from '../../protocol/progress.ts';
 import { BodyTooLongError, declaredLength, readBodyCounting } from '../assets/counting-fetch.ts';
-import { MAX_MANIFEST_BYTES } from '../../protocol/limits.ts';
+import { CATALOG_STALL_MS, MAX_MANIFEST_BYTES } from '../../protocol/limits.ts';
+import { DownloadStallWatch } from './download-stall-watch.ts';
 import { ByteProgress } from '../progress/byte-progress.ts';
 import { safeListener } from '../progress/safe-listener.ts';
 import type { Modality } from '../../protocol/embedding.ts';
@@ -63,6 +68,11 @@ export interface LoadCatalogOptions {
    * that a newer `loadCatalog` or `close` made pointless.
    */
   signal?: AbortSignal;
+  /**
+   * The stall window of each download in ms (default CATALOG_STALL_MS): a download that brings
+   * fewer than CATALOG_STALL_MIN_BYTES in one window is aborted with CatalogDownloadStalledError.
+   */
+  stallMs?: number;
 }
 
 export interface DecodedVectors {
@@ -136,19 +146,16 @@ export function vectorCacheKey(fileUrl: string, sha256: string): string {
 /**
  * Load a catalog: `catalogUrl` is the folder (absolute URL; a missing trailing `/` is added).
  * Rejects with a CatalogFormatError for a manifest or vector file that does not match the
- * format (the message names the file and the field), and with an Error for HTTP failures.
+ * format (the message names the file and the field), with a CatalogDownloadStalledError for a
+ * download that stalls or trickles (see `stallMs`), and with an Error for HTTP failures.
  */
 export async function loadCatalogFiles(catalogUrl: string, options: LoadCatalogOptions = {}): Promise<LoadedCatalogFiles> {
   const now = options.now ?? (() => performance.now());
   const started = now();
   const baseFetch: FetchFn = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const signal = options.signal;
-  const doFetch: FetchFn = signal
-    ? (input, init) => {
-        signal.throwIfAborted();
-        return baseFetch(input, { ...init, signal });
-      }
-    : baseFetch;
+  const stallMs = options.stallMs ?? CATALOG_STALL_MS;
+  const download: Download = (url, what, progress, maxBytes) => fetchBytes(baseFetch, signal, stallMs, url, what, progress, maxBytes);
   const baseUrl = catalogBaseUrl(catalogUrl);
   const notices: string[] = [];
   const listener = safeListener(options.onProgress);
@@ -156,7 +163,7 @@ export async function loadCatalogFiles(catalogUrl: string, options: LoadCatalogO
   let bytesFetched = 0;
 
   const manifestUrl = catalogFileUrl(baseUrl, 'manifest.json');
-  const manifestBytes = await fetchBytes(doFetch, manifestUrl, 'catalog manifest', progress('catalog', 'catalog manifest'), MAX_MANIFEST_BYTES);
+  const manifestBytes = await download(manifestUrl, 'catalog manifest', progress('catalog', 'catalog manifest'), MAX_MANIFEST_BYTES);
   bytesFetched += manifestBytes.byteLength;
   let json: unknown;
   try {
@@ -179,7 +186,7 @@ export async function loadCatalogFiles(catalogUrl: string, options: LoadCatalogO
     const key = vectorCacheKey(url, file.sha256);
     keep.add(key);
     const got = await loadVerifiedFile(
-      doFetch,
+      download,
       cache,
       baseUrl,
       url,
@@ -204,7 +211,7 @@ export async function loadCatalogFiles(catalogUrl: string, options: LoadCatalogO
     const specKey = vectorCacheKey(specUrl, entry.sha256);
     keep.add(specKey);
     const spec = await loadVerifiedFile(
-      doFetch,
+      download,
       cache,
       baseUrl,
       specUrl,
@@ -221,7 +228,7 @@ export async function loadCatalogFiles(catalogUrl: string, options: LoadCatalogO
     const weightsKey = vectorCacheKey(weightsUrl, spec.value.weightsSha256);
     keep.add(weightsKey);
     const weights = await loadVerifiedFile(
-      doFetch,
+      download,
       cache,
       baseUrl,
       weightsUrl,
@@ -254,7 +261,7 @@ export async function loadCatalogFiles(catalogUrl: string, options: LoadCatalogO
       const key = vectorCacheKey(url, sha256);
       keep.add(key);
       const got = await loadVerifiedFile(
-        doFetch,
+        download,
         cache,
         baseUrl,
         url,
@@ -283,7 +290,7 @@ export async function loadCatalogFiles(catalogUrl: string, options: LoadCatalogO
     const key = vectorCacheKey(url, graphEntry.sha256);
     keep.add(key);
     const got = await loadVerifiedFile(
-      doFetch,
+      download,
       cache,
       baseUrl,
       url,
@@ -316,39 +323,69 @@ export async function loadCatalogFiles(catalogUrl: string, options: LoadCatalogO
   };
 }
 
+/** Fetch one catalog file (bytes counted into `progress`, `maxBytes` a hard limit). */
+type Download = (url: string, what: string, progress: ByteProgress, maxBytes: number) => Promise<Uint8Array<ArrayBuffer>>;
+
 /**
  * Fetch a file, counting its bytes into `progress` as they arrive (`fromCache` stays unknown:
  * the HTTP cache does not say). `maxBytes` is a hard limit (the manifest cap, or a file's
  * declared size): a longer body, announced or not, stops there with a CatalogFormatError.
+ * The request and its body run under `signal` and a stall watch of `stallMs`.
  */
-async function fetchBytes(doFetch: FetchFn, url: string, what: string, progress: ByteProgress, maxBytes: number): Promise<Uint8Array<ArrayBuffer>> {
+async function fetchBytes(
+  baseFetch: FetchFn,
+  signal: AbortSignal | undefined,
+  stallMs: number,
+  url: string,
+  what: string,
+  progress: ByteProgress,
+  maxBytes: number,
+): Promise<Uint8Array<ArrayBuffer>> {
+  signal?.throwIfAborted();
   progress.start();
-  let response: Response;
+  const watch = new DownloadStallWatch(`${what} ${url}`, signal, stallMs);
   try {
-    // `no-cache`: the HTTP cache may keep a copy but must check it with the server first.
-    response = await doFetch(url, { cache: 'no-cache' });
-  } catch (error) {
-    if (isAbort(error)) throw error;
-    throw new Error(`${what} ${url} could not be fetched: ${(error as Error).message}`, { cause: error });
+    let response: Response;
+    try {
+      // `no-cache`: the HTTP cache may keep a copy but must check it with the server first.
+      response = await baseFetch(url, { cache: 'no-cache', signal: watch.signal });
+    } catch (error) {
+      if (watch.stallError) throw watch.stallError;
+      if (isAbort(error)) throw error;
+      throw new Error(`${what} ${url} could not be fetched: ${(error as Error).message}`, { cause: error });
+    }
+    if (!response.ok) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new Error(`${what} ${url} answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`);
+    }
+    if (progress.totalBytes === undefined) progress.setTotal(declaredLength(response));
+    const announced = declaredLength(response);
+    if (announced !== undefined && announced > maxBytes) {
+      await response.body?.cancel().catch(() => undefined);
+      throw new CatalogFormatError(`${what} ${url}: the server announces ${announced} bytes, more than the ${maxBytes} expected`);
+    }
+    let bytes: Uint8Array<ArrayBuffer>;
+    try {
+      bytes = await readBodyCounting(
+        response,
+        (n) => {
+          watch.add(n);
+          progress.add(n);
+        },
+        maxBytes,
+      );
+    } catch (error) {
+      if (error instanceof BodyTooLongError)
+        throw new CatalogFormatError(`${what} ${url}: too long: more than the ${maxBytes} bytes expected (download stopped there)`);
+      if (watch.stallError) throw watch.stallError;
+      if (isAbort(error)) throw error;
+      throw new Error(`${what} ${url}: the download broke off: ${(error as Error).message}`, { cause: error });
+    }
+    progress.finish();
+    return bytes;
+  } finally {
+    watch.stop();
   }
-  if (!response.ok) throw new Error(`${what} ${url} answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`);
-  if (progress.totalBytes === undefined) progress.setTotal(declaredLength(response));
-  const announced = declaredLength(response);
-  if (announced !== undefined && announced > maxBytes) {
-    await response.body?.cancel().catch(() => undefined);
-    throw new CatalogFormatError(`${what} ${url}: the server announces ${announced} bytes, more than the ${maxBytes} expected`);
-  }
-  let bytes: Uint8Array<ArrayBuffer>;
-  try {
-    bytes = await readBodyCounting(response, (n) => progress.add(n), maxBytes);
-  } catch (error) {
-    if (error instanceof BodyTooLongError)
-      throw new CatalogFormatError(`${what} ${url}: too long: more than the ${maxBytes} bytes expected (download stopped there)`);
-    if (isAbort(error)) throw error;
-    throw new Error(`${what} ${url}: the download broke off: ${(error as Error).message}`, { cause: error });
-  }
-  progress.finish();
-  return bytes;
 }
 
 /** An aborted download: passed on as it is, not reworded as a network failure. */
@@ -382,7 +419,7 @@ interface VerifiedFileLoad<T> {
  * when a copy passes `decode` (which checks length and SHA-256), else from the network.
  */
 async function loadVerifiedFile<T>(
-  doFetch: FetchFn,
+  download: Download,
   cache: Cache | undefined,
   catalogBase: string,
   url: string,
@@ -408,7 +445,7 @@ async function loadVerifiedFile<T>(
       }
     }
   }
-  const bytes = await fetchBytes(doFetch, url, what, progress, maxBytes);
+  const bytes = await download(url, what, progress, maxBytes);
   const value = await decode(bytes); // a mismatch from the network is the catalog's fault
   if (cache) {
     try {

@@ -14,8 +14,11 @@ export class PreloadedCatalog {
   private listener: ProgressListener | undefined;
   private readonly downloads = new AbortController();
 
-  constructor(readonly url: string) {
-    this.files = loadCatalogFiles(url, { onProgress: (update) => this.report(update), signal: this.downloads.signal });
+  constructor(
+    readonly url: string,
+    stallMs?: number,
+  ) {
+    this.files = loadCatalogFiles(url, { onProgress: (update) => this.report(update), signal: this.downloads.signal, ...(stallMs ? { stallMs } : {}) });
     this.files.catch(() => undefined); // loadCatalog reports it (and fetches again)
   }
 

@@ -8,10 +8,9 @@ import { runOnBackend } from '../backends/activate-backend.ts';
 import { ByteProgress } from '../progress/byte-progress.ts';
 import { safeListener } from '../progress/safe-listener.ts';
 import { loadAudioEncoder } from './audio/basic-pitch-audio-encoder.ts';
-import { decodeAudioBytes } from './audio/decode-audio.ts';
 import type { Encoder, ModelSource, PcmAudio, RgbaImage } from './encoder.ts';
 import { EncoderInputError } from '../../shared/encoder-input-error.ts';
-import { createWorkerImageDecoder } from './image/decode-image-in-worker.ts';
+import { decodeUserFile, DEFAULT_USER_FILE_DECODING, type UserFileDecoding } from './decode/decode-user-file.ts';
 import { loadMobileNetImageEncoder } from './image/mobilenet-image-encoder.ts';
 import { loadUseLiteTextEncoder, RECOMMENDED_USE_LITE_VARIANT, useLiteVocabPath, type UseLiteVariant } from './text/use-lite-text-encoder.ts';
 import type { VocabEntry } from './text/sentencepiece-tokenizer.ts';
@@ -50,7 +49,7 @@ const WEIGHTS_LABEL: Record<Modality, string> = { text: 'text encoder weights', 
 export class BrowserEncoders {
   private readonly loading = new Map<Modality, LoadedEncoder>();
   private readonly modelsUrl: URL;
-  private readonly decodeImage: ReturnType<typeof createWorkerImageDecoder>;
+  private decoding: Readonly<UserFileDecoding> = DEFAULT_USER_FILE_DECODING;
 
   constructor(
     private readonly assetsBaseUrl: string,
@@ -58,29 +57,46 @@ export class BrowserEncoders {
     private readonly textVariant: UseLiteVariant = RECOMMENDED_USE_LITE_VARIANT,
   ) {
     this.modelsUrl = new URL('models/', assetsBaseUrl);
-    this.decodeImage = createWorkerImageDecoder(assetsBaseUrl);
+  }
+
+  /** Test hook: the decode time limit, or decoding in this thread (to compare with the decode worker). */
+  configureDecoding(changes: Partial<UserFileDecoding>): UserFileDecoding {
+    this.decoding = { ...this.decoding, ...changes };
+    return { ...this.decoding };
   }
 
   embedText(texts: readonly string[]): Promise<Embedding> {
     return this.run<string>('text', (encoder) => encoder.embed(texts));
   }
 
-  /** Encoded image files of any format the worker can decode (PNG, JPEG, WebP, GIF, SVG). */
+  /**
+   * Encoded image files of any format the worker can decode (PNG, JPEG, WebP, GIF, SVG), each
+   * decoded in a worker of its own (decode-user-file.ts). The buffers are handed over to it: the
+   * caller's are detached afterwards.
+   */
   async embedImages(files: readonly ArrayBuffer[]): Promise<Embedding> {
     const images: RgbaImage[] = [];
-    for (const [i, file] of files.entries()) images.push(await this.decodeImage(file, `image #${i + 1}`));
+    for (const [i, file] of files.entries()) {
+      const label = `image #${i + 1}`;
+      const request = { kind: 'image', bytes: ownBuffer(file, label), label, assetsBaseUrl: this.assetsBaseUrl } as const;
+      images.push((await decodeUserFile(request, this.decoding)).image);
+    }
     return this.run<RgbaImage>('image', (encoder) => encoder.embed(images));
   }
 
-  /** Encoded audio files (Ogg Vorbis/Opus, FLAC, WAV, MP3), decoded by the same wasm decoders as in Node. */
+  /**
+   * Encoded audio files (Ogg Vorbis/Opus, FLAC, WAV, MP3), decoded by the same wasm decoders as in
+   * Node, each in a worker of its own; the caller's buffers are detached afterwards.
+   */
   async embedAudio(files: readonly ArrayBuffer[], options: EmbedAudioOptions = {}): Promise<Embedding> {
     const clips: PcmAudio[] = [];
     for (const [i, file] of files.entries()) {
       const label = `audio #${i + 1}`;
       // The container's length is checked before decoding; the decoded length again after.
-      const clip = await decodeAudioBytes(file, label, options.maxSeconds === undefined ? {} : { maxSeconds: options.maxSeconds });
-      if (options.maxSeconds !== undefined) refuseLongerThan(clip, options.maxSeconds, label);
-      clips.push(clip);
+      const limit = options.maxSeconds === undefined ? {} : { maxSeconds: options.maxSeconds };
+      const { audio } = await decodeUserFile({ kind: 'audio', bytes: ownBuffer(file, label), label, ...limit } as const, this.decoding);
+      if (options.maxSeconds !== undefined) refuseLongerThan(audio, options.maxSeconds, label);
+      clips.push(audio);
     }
     return this.run<PcmAudio>('audio', (encoder) => encoder.embed(clips));
   }
@@ -215,6 +231,13 @@ export class BrowserEncoders {
     if (!response.ok) throw new Error(`text encoder vocabulary missing: ${url} answered ${response.status}`);
     return (await response.json()) as VocabEntry[];
   }
+}
+
+/** The buffer to hand to the decode worker: an ArrayBuffer itself, a view's bytes copied (a view's buffer may hold more). */
+function ownBuffer(file: unknown, label: string): ArrayBuffer {
+  if (file instanceof ArrayBuffer) return file;
+  if (ArrayBuffer.isView(file)) return new Uint8Array(file.buffer, file.byteOffset, file.byteLength).slice().buffer;
+  throw new TypeError(`${label}: expected the file's bytes as an ArrayBuffer`);
 }
 
 /** The search-by-example limit on a sound's length, checked on the decoded samples before anything is embedded or stored. */

@@ -5,6 +5,13 @@
  * item graph's share (personalised PageRank) is one number: a walk mixes all history items.
  * Computed on the JS heap for the k shown items only. The `mlp` head is explained by the
  * linear weights it was initialised from (an approximation, said so in the README).
+ *
+ * With the catalog's learned model blended in (blend weight > 0), each part's share of the
+ * blended score z(fusion) + w · z(learned) is its positive standardised term; the fusion
+ * explanation is scaled by the fusion part's share, and the learned part's share is split by
+ * the model's own attribution (learned-ranker.ts `explain`): its modality ablation shares go
+ * to the modalities, its id-embedding share to the collaborative part (`signals.learned`),
+ * and its history "came from" shares join the history items'. Without it nothing changes.
  */
 import type { Modality } from '../../protocol/embedding.ts';
 import type { Explanation } from '../../protocol/recommend.ts';
@@ -13,6 +20,7 @@ import { COLLABORATIVE_FEATURES, CONTENT_FEATURES, type FeatureWeights } from '.
 import { FEATURES, type FeatureName } from '../catalog/fusion-features.ts';
 import type { HistoryToken } from './history-tokens.ts';
 import type { ItemSpace } from './item-space.ts';
+import type { LearnedItemAttribution } from './learned-ranker.ts';
 
 function cosine(a: Float32Array, b: Float32Array): number {
   let dot = 0;
@@ -39,17 +47,41 @@ export interface ExplainInput {
   recentItems: number;
   recentDecay: number;
   rules: string[];
+  /** The learned model's part of this item's blended score, when it is blended in. */
+  learned?: LearnedExplainInput;
+}
+
+/** The item's two standardised blend terms and the learned model's attribution of its score. */
+export interface LearnedExplainInput {
+  /** z(fusion) of the item. */
+  fusion: number;
+  /** w · z(learned) of the item. */
+  learned: number;
+  attribution: LearnedItemAttribution;
 }
 
 export function explainItem(index: number, input: ExplainInput): Explanation {
   const { space, signals, tokens, weights, features } = input;
   const contribution = Object.fromEntries(FEATURES.map((f) => [f, Math.max(0, weights[f] * features[f])])) as Record<FeatureName, number>;
   const total = FEATURES.reduce((s, f) => s + contribution[f], 0);
-  const share = (f: FeatureName) => (total > 0 ? round3(contribution[f] / total) : 0);
+  const model = input.learned?.attribution;
+  // The learned part's share of the item's blend; its parts must have something to say (else 0).
+  const modelSays = model !== undefined && Object.values(model.modalities).reduce((a, b) => a + b, model.id) > 0;
+  const fusionTerm = total > 0 ? Math.max(0, input.learned?.fusion ?? 1) : 0;
+  const learnedTerm = modelSays ? Math.max(0, input.learned!.learned) : 0;
+  const learnedShare = learnedTerm > 0 ? learnedTerm / (fusionTerm + learnedTerm) : 0;
+  const fusionShare = 1 - learnedShare;
+  const share = (f: FeatureName) => (total > 0 ? round3((fusionShare * contribution[f]) / total) : 0);
+  const modelShare = (x: number) => round3(learnedShare * x);
   const modalities: Explanation['modalities'] = {};
-  for (const f of CONTENT_FEATURES) if (contribution[f] > 0) modalities[f as Modality | 'shared'] = share(f);
-  const signalsShare = { sequential: share('sequential'), coOccurrence: share('coOccurrence'), popularity: share('popularity') };
-  const collaborative = round3(COLLABORATIVE_FEATURES.reduce((s, f) => s + share(f), 0));
+  for (const f of CONTENT_FEATURES) {
+    const fromModel = learnedShare > 0 ? (model!.modalities[f as Modality] ?? 0) : 0;
+    if (contribution[f] > 0 || fromModel > 0)
+      modalities[f as Modality | 'shared'] = learnedShare > 0 ? round3((fusionShare * contribution[f]) / (total || 1) + learnedShare * fromModel) : share(f);
+  }
+  const signalsShare: Explanation['signals'] = { sequential: share('sequential'), coOccurrence: share('coOccurrence'), popularity: share('popularity') };
+  if (learnedShare > 0) signalsShare.learned = modelShare(model!.id);
+  const collaborative = round3(COLLABORATIVE_FEATURES.reduce((s, f) => s + share(f), 0) + (signalsShare.learned ?? 0));
   const graph = share('graph');
 
   // Each history token's part: content similarity per modality, transitions out of it, co-occurrence with it.
@@ -73,12 +105,24 @@ export function explainItem(index: number, input: ExplainInput): Explanation {
     return part;
   });
   const partTotal = parts.reduce((a, b) => a + b, 0);
-  const because = tokens
-    .map((token, i) => ({ token, part: parts[i]! }))
+  const sources = tokens.map((token, i) => ({ id: token.key, title: token.title, adhoc: token.adhoc, part: parts[i]! / (partTotal || 1) }));
+  const modelFrom = (model?.from ?? []).map((f) => ({ id: space.items[f.item]!.id, title: space.items[f.item]!.title, share: f.share }));
+  if (learnedShare > 0 && modelFrom.length > 0) {
+    // Both sides' history shares, weighed by their part of the score (each side sums to 1).
+    const fusionSide = partTotal > 0 ? fusionShare : 0;
+    const norm = fusionSide + learnedShare;
+    for (const s of sources) s.part = (s.part * fusionSide) / norm;
+    for (const f of modelFrom) {
+      const known = sources.find((s) => !s.adhoc && s.id === f.id);
+      if (known) known.part += (f.share * learnedShare) / norm;
+      else sources.push({ id: f.id, title: f.title, adhoc: false, part: (f.share * learnedShare) / norm });
+    }
+  }
+  const because = sources
     .filter((x) => x.part > 0)
     .sort((a, b) => b.part - a.part)
     .slice(0, 3)
-    .map(({ token, part }) => ({ id: token.key, title: token.title, ...(token.adhoc ? { adhoc: true } : {}), share: round3(part / partTotal) }));
+    .map(({ id, title, adhoc, part }) => ({ id, title, ...(adhoc ? { adhoc: true } : {}), share: round3(part) }));
 
   return {
     summary: summarise(because, modalities, signalsShare, collaborative, graph),
@@ -88,6 +132,16 @@ export function explainItem(index: number, input: ExplainInput): Explanation {
     signals: signalsShare,
     ...(graph > 0 ? { graph } : {}),
     rules: input.rules,
+    ...(learnedShare > 0
+      ? {
+          learned: {
+            share: round3(learnedShare),
+            from: modelFrom.slice(0, 3).map((f) => ({ ...f, share: round3(f.share) })),
+            modalities: Object.fromEntries(Object.entries(model!.modalities).map(([m, x]) => [m, round3(x)])),
+            id: round3(model!.id),
+          },
+        }
+      : {}),
   };
 }
 
@@ -104,12 +158,15 @@ function summarise(
   const reasons: string[] = [];
   if (strongest && strongest[1] > 0) reasons.push(`${percent(strongest[1])} ${strongest[0] === 'shared' ? 'cross-modal' : strongest[0]} similarity`);
   if (collaborative > 0) {
+    const learned = signals.learned ?? 0;
     const main =
-      signals.sequential >= signals.coOccurrence && signals.sequential >= signals.popularity
-        ? 'what shoppers viewed next'
-        : signals.coOccurrence >= signals.popularity
-          ? 'what shoppers viewed together'
-          : 'popularity';
+      learned > signals.sequential && learned > signals.coOccurrence && learned > signals.popularity
+        ? "what the model learned from shoppers' sessions"
+        : signals.sequential >= signals.coOccurrence && signals.sequential >= signals.popularity
+          ? 'what shoppers viewed next'
+          : signals.coOccurrence >= signals.popularity
+            ? 'what shoppers viewed together'
+            : 'popularity';
     reasons.push(`${percent(collaborative)} ${main}`);
   }
   if (graph > 0) reasons.push(`${percent(graph)} linked through the item graph`);

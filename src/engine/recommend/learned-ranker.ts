@@ -10,8 +10,9 @@
  * - `pooling` (no log, no user model to train): attention pooling over the history, query =
  *   the latest item, logits = cosine / τ + log(event weight), in JS.
  *
- * Only the int8 item vectors stay in memory (d + 4 bytes per item); a history item's float
- * vector is decoded from its row when needed.
+ * Only the int8 item vectors stay in memory (d + 4 bytes per item), and only once: where the
+ * WASM SIMD kernel runs they are moved into its memory at load (it ranks them there without a
+ * copy per call); a history item's float vector is decoded from its row when needed.
  */
 import { itemAt } from '../../shared/item-at.ts';
 import * as tf from '@tensorflow/tfjs';
@@ -21,9 +22,12 @@ import { CatalogFormatError } from '../catalog/vector-codec.ts';
 import { modelConfig, type SequenceModelConfig } from '../model/model-config.ts';
 import { ModelParameters } from '../model/model-parameters.ts';
 import { checkWeights, type ModelWeights } from '../model/model-weights.ts';
-import { userVectors } from '../model/user-model.ts';
+import { historyRows, userStates } from '../model/user-model.ts';
+import { itemVectors, type TowerInputs } from '../model/item-tower.ts';
+import { weightSpecs } from '../model/model-weights.ts';
 import { int8MatrixView, type Int8Matrix, type Int8Ranker, type RankedRows } from '../ranking/int8-matrix.ts';
 import { referenceInt8Ranker } from '../ranking/rank-int8-reference.ts';
+import { allocateInt8MatrixInWasm, wasmSimdAvailable } from '../ranking/wasm/rank-int8-wasm.ts';
 import type { Modality } from '../../protocol/embedding.ts';
 
 /** Temperature of the pooling fallback's attention (cosines of unit vectors). */
@@ -34,6 +38,41 @@ export interface LearnedHistoryEvent {
   item: number;
   weight: number;
 }
+
+/** A user's state in the learned model: the user vector and how much each history event weighs in it. */
+export interface LearnedUserState {
+  vector: Float32Array;
+  /** The events the model read (the last maxLength), oldest first. */
+  history: readonly LearnedHistoryEvent[];
+  /**
+   * Per event of `history`, summing to 1: the last position's attention weights in the last
+   * block (`sequence`), or the pooling weights (`pooling`).
+   */
+  attention: Float32Array;
+}
+
+/** Why the learned model scores one item as it does (`LearnedRanker.explain`). */
+export interface LearnedItemAttribution {
+  /** The item's catalog row. */
+  item: number;
+  /** user · item, the item vector recomputed by the tower from its modality vectors. */
+  score: number;
+  /**
+   * History item rows the score came from, with shares summing to 1 (best first; an item seen
+   * twice counts once): attention weight × positive similarity to the item, normalised.
+   */
+  from: Array<{ item: number; share: number }>;
+  /**
+   * Ablation shares: how much the score drops when the tower leaves out one modality (or the
+   * item's learned id embedding, `id`); with `id` they sum to 1, or all are 0 when no part
+   * raises the score.
+   */
+  modalities: Partial<Record<Modality, number>>;
+  id: number;
+}
+
+/** The item's modality vectors for the tower (the ItemSpace's unit rows); undefined = the item lacks it. */
+export type ItemContent = (row: number, modality: Modality) => Float32Array | undefined;
 
 export class LearnedRanker {
   readonly entry: CatalogLearnedModel;
@@ -47,6 +86,8 @@ export class LearnedRanker {
    */
   private readonly userConfig: SequenceModelConfig;
   private readonly userWeights: ModelWeights;
+  /** The item vectors' mean and second moment (d + d² float64), made on the first blended for-you. */
+  private moments: { mean: Float64Array; second: Float64Array } | undefined;
 
   /** Throws CatalogFormatError when the weights do not fit the manifest's config. */
   constructor(files: LoadedLearnedModelFiles, encoderDims: Partial<Record<Modality, number>>) {
@@ -67,7 +108,7 @@ export class LearnedRanker {
         throw new CatalogFormatError(`learned model ${entry.path}: ${(error as Error).message}`);
       }
     }
-    this.matrix = int8MatrixView(files.itemVectors, entry.itemVectors.count, entry.dims);
+    this.matrix = residentMatrix(int8MatrixView(files.itemVectors, entry.itemVectors.count, entry.dims));
     this.userConfig = { ...this.config, modalities: [{ name: 'none', dims: 1 }], idItems: 0 };
     this.userWeights = new Map([...this.weights].filter(([name]) => name.startsWith('user.')));
     for (const [name, size] of [
@@ -99,22 +140,156 @@ export class LearnedRanker {
 
   /** The user vector for a history (oldest first); null for an empty history. */
   userVector(history: readonly LearnedHistoryEvent[]): Float32Array | null {
-    const recent = history.slice(-this.config.maxLength);
-    if (recent.length === 0) return null;
-    return this.entry.userModel === 'sequence' ? this.sequenceVector(recent) : this.pooledVector(recent);
+    return this.userState(history)?.vector ?? null;
   }
 
-  /** user · item for every item (int8 codes × scale), in item order. */
-  scores(user: Float32Array): Float32Array {
-    const { count, dims, scales, codes } = this.matrix;
-    const out = new Float32Array(count);
-    for (let r = 0; r < count; r++) {
-      let dot = 0;
-      const base = r * dims;
-      for (let j = 0; j < dims; j++) dot += codes[base + j]! * user[j]!;
-      out[r] = dot * scales[r]!;
+  /** The user vector and the history's weights in it (oldest first); null for an empty history. */
+  userState(history: readonly LearnedHistoryEvent[]): LearnedUserState | null {
+    const recent = history.slice(-this.config.maxLength);
+    if (recent.length === 0) return null;
+    return this.entry.userModel === 'sequence' ? this.sequenceState(recent) : this.pooledState(recent);
+  }
+
+  /**
+   * Attributions of the learned score of `items` (catalog rows: the k shown, never the whole
+   * catalog) for a user state.
+   *
+   * History ("came from"): attention weight a_i × max(0, h_i · v), normalised. For the pooling
+   * model this is exactly each event's part of user · v (u is Σ a_i h_i, rescaled); for the
+   * sequence model attention alone says which events built the user state whatever the item,
+   * and the similarity makes it about this item (an event attended to but pointing away from
+   * the item did not bring it). Where no event points towards the item, attention alone.
+   *
+   * Modalities: ablation through the real tower (item-tower.ts), whose gate renormalises over
+   * the modalities left: drop_m = max(0, s − s without m), and the same for the id embedding;
+   * shares = drops normalised. One tower batch of k × (modalities + 2) rows, on the active
+   * backend, with only the k items' id rows uploaded.
+   */
+  explain(state: LearnedUserState, items: readonly number[], content: ItemContent): LearnedItemAttribution[] {
+    if (items.length === 0) return [];
+    const d = this.config.dims;
+    const modalities = this.config.modalities.map((m) => m.name as Modality);
+    const m = modalities.length;
+    const withIds = this.config.idItems > 0;
+    // Variants per item: full, each modality left out, the id left out.
+    const variants = m + 2;
+    const n = items.length * variants;
+    const matrices = this.config.modalities.map((shape) => new Float32Array(n * shape.dims));
+    const present = new Float32Array(n * m);
+    const idMask = new Float32Array(n);
+    const ids = new Int32Array(n);
+    items.forEach((item, k) => {
+      const vectors = modalities.map((name) => {
+        const v = content(item, name);
+        return v && v.length === this.config.modalities[modalities.indexOf(name)]!.dims ? v : undefined;
+      });
+      const hasId = withIds && item < this.config.idItems ? 1 : 0;
+      for (let variant = 0; variant < variants; variant++) {
+        const r = k * variants + variant;
+        vectors.forEach((v, j) => {
+          if (!v || variant === j + 1) return;
+          matrices[j]!.set(v, r * this.config.modalities[j]!.dims);
+          present[r * m + j] = 1;
+        });
+        idMask[r] = variant === m + 1 ? 0 : hasId;
+        ids[r] = k;
+      }
+    });
+    const idRows = new Float32Array(items.length * d);
+    const table = this.weights.get('tower.id');
+    if (withIds && table) items.forEach((item, k) => item < this.config.idItems && idRows.set(table.subarray(item * d, (item + 1) * d), k * d));
+    const towerConfig = { ...this.config, maxLength: 1, blocks: 1, idItems: withIds ? items.length : 0 };
+    const towerWeights = new Map<string, Float32Array>();
+    for (const spec of weightSpecs(towerConfig)) {
+      const size = spec.shape.reduce((a, b) => a * b, 1);
+      towerWeights.set(spec.name, spec.name === 'tower.id' ? idRows : spec.name.startsWith('tower.') ? this.weights.get(spec.name)! : new Float32Array(size));
     }
+    const params = ModelParameters.fromWeights(towerConfig, towerWeights);
+    let vectors = new Float32Array(0);
+    try {
+      tf.tidy(() => {
+        const inputs: TowerInputs = {
+          modalities: this.config.modalities.map((shape, j) => tf.tensor2d(matrices[j]!, [n, shape.dims])),
+          present: tf.tensor2d(present, [n, m]),
+          ...(withIds ? { idMask: tf.tensor2d(idMask, [n, 1]), ids: tf.tensor1d(ids, 'int32') } : {}),
+        };
+        vectors = Float32Array.from(itemVectors(params, inputs).dataSync());
+      });
+    } finally {
+      params.dispose();
+    }
+    const user = state.vector;
+    const scoreOf = (r: number) => {
+      let dot = 0;
+      for (let j = 0; j < d; j++) dot += vectors[r * d + j]! * user[j]!;
+      return dot;
+    };
+    return items.map((item, k) => {
+      const base = k * variants;
+      const score = scoreOf(base);
+      const drops = modalities.map((_, j) => (present[base * m + j] === 1 ? Math.max(0, score - scoreOf(base + j + 1)) : 0));
+      const idDrop = idMask[base] === 1 ? Math.max(0, score - scoreOf(base + m + 1)) : 0;
+      const total = drops.reduce((a, b) => a + b, 0) + idDrop;
+      const shares: Partial<Record<Modality, number>> = {};
+      modalities.forEach((name, j) => {
+        if (present[base * m + j] === 1) shares[name] = total > 0 ? drops[j]! / total : 0;
+      });
+      return { item, score, from: this.cameFrom(state, item), modalities: shares, id: total > 0 ? idDrop / total : 0 };
+    });
+  }
+
+  /** History items' shares in item `row`'s learned score (see `explain`). */
+  private cameFrom(state: LearnedUserState, row: number): Array<{ item: number; share: number }> {
+    const v = this.itemVector(row);
+    const parts = state.history.map((e, i) => {
+      const h = this.itemVector(e.item);
+      let dot = 0;
+      for (let j = 0; j < h.length; j++) dot += h[j]! * v[j]!;
+      return state.attention[i]! * Math.max(0, dot);
+    });
+    const weighed = parts.some((p) => p > 0) ? parts : Array.from(state.attention);
+    const byItem = new Map<number, number>();
+    state.history.forEach((e, i) => byItem.set(e.item, (byItem.get(e.item) ?? 0) + weighed[i]!));
+    const total = [...byItem.values()].reduce((a, b) => a + b, 0);
+    if (!(total > 0)) return [];
+    return [...byItem]
+      .map(([item, part]) => ({ item, share: part / total }))
+      .filter((x) => x.share > 0)
+      .sort((a, b) => b.share - a.share || a.item - b.item);
+  }
+
+  /** user · item for every item (int8 codes × scale), in item order: an O(N·d) scan (the builder's blend fit; for-you ranks with topK). */
+  scores(user: Float32Array): Float32Array {
+    const out = new Float32Array(this.matrix.count);
+    for (let r = 0; r < out.length; r++) out[r] = this.score(user, r);
     return out;
+  }
+
+  /** user · item `row`, summed as the int8 rankers sum it (float64 over codes, then × scale). */
+  score(user: Float32Array, row: number): number {
+    const { dims, scales, codes } = this.matrix;
+    let dot = 0;
+    const base = row * dims;
+    for (let j = 0; j < dims; j++) dot += codes[base + j]! * user[j]!;
+    return dot * scales[row]!;
+  }
+
+  /**
+   * Mean and standard deviation of user · item over all items without scoring them: u · μ and
+   * √(uᵀ M u − (u · μ)²) from the items' mean vector μ and second moment M (itemMoments).
+   */
+  learnedStats(user: Float32Array): { mean: number; std: number } {
+    const { mean, second } = (this.moments ??= itemMoments(this.matrix));
+    const d = this.matrix.dims;
+    let m = 0;
+    let quadratic = 0;
+    for (let a = 0; a < d; a++) {
+      m += user[a]! * mean[a]!;
+      let row = 0;
+      for (let b = 0; b < d; b++) row += second[a * d + b]! * user[b]!;
+      quadratic += user[a]! * row;
+    }
+    return { mean: m, std: Math.sqrt(Math.max(0, quadratic - m * m)) || 1 };
   }
 
   /** The k best items for a user vector among `mask`ed rows, with an int8 ranking kernel (default the exact JS one). */
@@ -122,24 +297,36 @@ export class LearnedRanker {
     return ranker.rank(this.matrix, user, k, mask);
   }
 
-  private sequenceVector(history: readonly LearnedHistoryEvent[]): Float32Array {
+  private sequenceState(history: readonly LearnedHistoryEvent[]): LearnedUserState {
     const d = this.config.dims;
-    const rows = new Float32Array(history.length * d);
+    const l = this.config.maxLength;
+    const n = history.length;
+    const rows = new Float32Array(n * d);
     history.forEach((e, i) => rows.set(this.itemVector(e.item), i * d));
     const params = ModelParameters.fromWeights(this.userConfig, this.userWeights);
+    let vector = new Float32Array(0);
+    let row = new Float32Array(0);
     try {
-      const user = tf.tidy(() => userVectors(params, tf.tensor2d(rows, [history.length, d]), [history.map((_, i) => i)]));
-      try {
-        return Float32Array.from(user.dataSync());
-      } finally {
-        user.dispose();
-      }
+      tf.tidy(() => {
+        let weights: tf.Tensor3D | undefined;
+        const rowsIn = tf.tensor2d(historyRows([history.map((_, i) => i)], l), [1, l], 'int32');
+        const states = userStates(params, tf.tensor2d(rows, [n, d]), rowsIn, { attention: (w) => (weights = w) });
+        try {
+          vector = Float32Array.from(tf.slice(states, [0, l - 1, 0], [1, 1, d]).dataSync());
+          // The last position's row of the last block; the history sits right-aligned in its last n columns.
+          row = Float32Array.from(tf.slice(weights!, [0, l - 1, l - n], [1, 1, n]).dataSync());
+        } finally {
+          weights?.dispose();
+        }
+      });
     } finally {
       params.dispose();
     }
+    const total = row.reduce((a, b) => a + b, 0) || 1;
+    return { vector, history, attention: row.map((w) => w / total) };
   }
 
-  private pooledVector(history: readonly LearnedHistoryEvent[]): Float32Array {
+  private pooledState(history: readonly LearnedHistoryEvent[]): LearnedUserState {
     const d = this.config.dims;
     const vectors = history.map((e) => this.itemVector(e.item));
     const query = vectors[vectors.length - 1]!;
@@ -158,8 +345,45 @@ export class LearnedRanker {
     for (let j = 0; j < d; j++) norm += out[j]! * out[j]!;
     norm = Math.sqrt(norm) || 1;
     for (let j = 0; j < d; j++) out[j] = out[j]! / norm;
-    return out;
+    const total = weights.reduce((a, b) => a + b, 0);
+    return { vector: out, history, attention: Float32Array.from(weights, (w) => w / total) };
   }
+}
+
+/** The matrix in the WASM SIMD kernel's memory where that kernel runs (one copy, none per call), else as it is. */
+function residentMatrix(view: Int8Matrix): Int8Matrix {
+  if (!wasmSimdAvailable()) return view;
+  const resident = allocateInt8MatrixInWasm(view.count, view.dims);
+  resident.scales.set(view.scales);
+  resident.codes.set(view.codes);
+  return { count: resident.count, dims: resident.dims, scales: resident.scales, codes: resident.codes };
+}
+
+/**
+ * The mean μ and second moment M = (1/N) Σ v vᵀ of the decoded item vectors: O(N·d²) once per
+ * catalog (the upper triangle, mirrored), so each call's z statistics cost O(d²) instead of O(N·d).
+ */
+function itemMoments(matrix: Int8Matrix): { mean: Float64Array; second: Float64Array } {
+  const { count, dims: d, scales, codes } = matrix;
+  const mean = new Float64Array(d);
+  const second = new Float64Array(d * d);
+  const v = new Float64Array(d);
+  for (let r = 0; r < count; r++) {
+    const scale = scales[r]!;
+    const base = r * d;
+    for (let j = 0; j < d; j++) v[j] = codes[base + j]! * scale;
+    for (let a = 0; a < d; a++) {
+      const va = v[a]!;
+      mean[a]! += va;
+      for (let b = a; b < d; b++) second[a * d + b]! += va * v[b]!;
+    }
+  }
+  const n = count || 1;
+  for (let a = 0; a < d; a++) {
+    mean[a] = mean[a]! / n;
+    for (let b = a; b < d; b++) second[b * d + a] = second[a * d + b] = second[a * d + b]! / n;
+  }
+  return { mean, second };
 }
 
 /** Event weights of the learned history (purchases count more than views in the pooling fallback). */
@@ -180,20 +404,4 @@ export function learnedHistory(
   // Stable by time: equal timestamps keep the profile's order (as the builder keeps the log's).
   out.sort((a, b) => a.at - b.at || a.order - b.order);
   return out.map(({ item, weight }) => ({ item, weight }));
-}
-
-/** z(fusion) + w · z(learned) over all items: the blend the builder fitted (learned-model-format.ts). */
-export function blendScores(fusion: Float32Array, learned: Float32Array, weight: number): Float32Array {
-  const z = (values: Float32Array): Float32Array => {
-    let mean = 0;
-    for (const v of values) mean += v;
-    mean /= values.length || 1;
-    let variance = 0;
-    for (const v of values) variance += (v - mean) ** 2;
-    const std = Math.sqrt(variance / (values.length || 1)) || 1;
-    return values.map((v) => (v - mean) / std);
-  };
-  const a = z(fusion);
-  const b = z(learned);
-  return a.map((v, i) => v + weight * b[i]!);
 }

@@ -12,6 +12,10 @@
  *
  * Learning: when the user clicks / adds / buys an item of the last for-you list shown, the
  * personal weights take one bounded BPR step (clicked vs the others shown) and are stored.
+ * Where the catalog's learned model is blended in, every click / add / purchase of a catalog
+ * item also takes one bounded step of the user adapter (model/user-adapter.ts: δ on the user
+ * vector, the training loss against the skipped shown items and a few uniform draws), stored
+ * next to the personal weights and forgotten with them.
  */
 import type { Modality } from '../../protocol/embedding.ts';
 import {
@@ -41,13 +45,29 @@ import { scoreItems, type ScoredItems } from './score-items.ts';
 import { hasOffCatalogItem, isOffCatalogKey, offCatalogKey, offCatalogTokenVectors, storeOffCatalogItem } from './off-catalog-items.ts';
 import type { OffCatalogVector } from '../encoders/embed-off-catalog-content.ts';
 import { MAX_K } from '../../protocol/recommend.ts';
-import { blendScores, learnedHistory, type LearnedRanker } from './learned-ranker.ts';
+import { learnedHistory, type LearnedRanker, type LearnedUserState } from './learned-ranker.ts';
+import { blendWithLearned, zScores } from './learned-blend.ts';
+import type { Int8Ranker, RankedRows } from '../ranking/int8-matrix.ts';
+import { referenceInt8Ranker } from '../ranking/rank-int8-reference.ts';
+import {
+  ADAPTER_SAMPLED_NEGATIVES,
+  adapterFromStored,
+  adapterStep,
+  adaptUser,
+  emptyAdapter,
+  sampleNegativeRows,
+  type UserAdapterState,
+} from '../model/user-adapter.ts';
 import { describeEncoder, EncoderMismatchError } from '../../protocol/encoder-mismatch-error.ts';
 import type { AdhocEncoder } from '../../protocol/profile.ts';
 
 export { InvalidRequestError } from './business-rules.ts';
 
 const MODEL_STATE_VERSION = 1;
+/** The user adapter's record version (its weights are δ, the learned model's dims long). */
+const ADAPTER_STATE_VERSION = 1;
+/** Seeds the adapter's negative draws with the step count: the same clicks give the same δ. */
+const ADAPTER_SEED = 0x5eed_adac;
 const POSITIVE_FEEDBACK = new Set(['click', 'add-to-cart', 'purchase']);
 /** The newest events a recommendation reads ('shown' impressions excluded before counting). */
 export const HISTORY_WINDOW = 2000;
@@ -91,6 +111,16 @@ export type RecommenderProfile = Pick<
 /** Embeds an off-catalog item's content in the catalog's modalities (the worker's encoders); absent where there are none (batch CLI). */
 export type EmbedOffCatalog = (itemId: string, content: unknown, modalities: readonly Modality[]) => Promise<OffCatalogVector[]>;
 
+/** The learned model's side of a for-you blend: what its explanations need. */
+interface LearnedBlend {
+  ranker: LearnedRanker;
+  user: LearnedUserState;
+  /** z(fusion) per item. */
+  fusion: Float32Array;
+  /** w · z(learned) per item. */
+  learned: Float32Array;
+}
+
 interface ShownList {
   ids: string[];
   scored: ScoredItems;
@@ -98,6 +128,7 @@ interface ShownList {
 
 export class OnDeviceRecommender {
   private personal: PersonalState | undefined;
+  private adapter: UserAdapterState | undefined;
   private lastShown: ShownList | undefined;
   private representative: Float32Array | undefined;
   /** The one-time move of the catalog's old name-keyed history (undefined again after a failure, so the next call retries). */
@@ -108,6 +139,8 @@ export class OnDeviceRecommender {
     /** The profile store, opened on first use (so a blocked database cannot stop the catalog from loading). */
     private readonly openStore: () => Promise<RecommenderProfile>,
     private readonly embedOffCatalog?: EmbedOffCatalog,
+    /** The int8 kernel the learned model ranks with: the engine's chosen one (the exact JS reference where none is given). */
+    private readonly int8Ranker: () => Int8Ranker = () => referenceInt8Ranker,
   ) {}
 
   /** The profile, after this catalog's old name-keyed history (if any) was moved to its key. */
@@ -134,6 +167,16 @@ export class OnDeviceRecommender {
     return `fusion:${this.catalog.profileKey}`;
   }
 
+  private get adapterKey(): string {
+    return `adapter:${this.catalog.profileKey}`;
+  }
+
+  /** The learned model when for-you uses it (blended in with a weight above 0): what the adapter adapts. */
+  private get activeLearned(): LearnedRanker | undefined {
+    const learned = this.catalog.learned;
+    return learned && learned.blendWeight > 0 ? learned : undefined;
+  }
+
   /** `sentiment`: a review's P(positive), read by the engine from `extra.text` (required for reviews). */
   async track(type: TrackedEventType, itemId: string, extra: TrackExtra = {}, sentiment?: number): Promise<TrackResult> {
     if (!(EVENT_TYPES as readonly string[]).includes(type))
@@ -148,6 +191,10 @@ export class OnDeviceRecommender {
     const review = type === 'review' ? { text: extra.text!, sentiment: sentiment! } : {};
     // A catalog item is never embedded again, whatever content comes with it.
     const inCatalog = this.space.indexOf(itemId) !== undefined;
+    // The adapter's step predicts this event from the history before it: read that first.
+    const adapting = inCatalog && POSITIVE_FEEDBACK.has(type) && this.activeLearned !== undefined;
+    const before = adapting ? await this.catalogEvents() : undefined;
+    const shownBefore = this.lastShown?.ids;
     const subject = inCatalog ? { itemId } : { adhocId: await this.offCatalogItem(itemId, extra.content) };
     let stored = true;
     try {
@@ -166,7 +213,9 @@ export class OnDeviceRecommender {
       if ((error as { code?: string }).code !== 'quota-exceeded') throw error;
       stored = false;
     }
-    const learned = inCatalog && POSITIVE_FEEDBACK.has(type) ? await this.learnFrom(itemId) : false;
+    const personal = inCatalog && POSITIVE_FEEDBACK.has(type) ? await this.learnFrom(itemId) : false;
+    const adapted = before ? await this.adaptTo(itemId, before, shownBefore) : false;
+    const learned = personal || adapted;
     const verdict =
       sentiment !== undefined && type === 'review'
         ? { review: { polarity: sentiment >= 0.5 ? ('positive' as const) : ('negative' as const), positive: sentiment } }
@@ -197,8 +246,11 @@ export class OnDeviceRecommender {
     return key;
   }
 
-  /** `record: false` leaves no 'shown' impression (benchmarks). */
-  async recommend(request: RecommendRequest, options: { record?: boolean } = {}): Promise<RecommendedItem[]> {
+  /**
+   * `record: false` leaves no 'shown' impression (benchmarks); `learned: false` leaves the learned
+   * model out of for-you (benchmarks: today's fusion path side by side with the blend).
+   */
+  async recommend(request: RecommendRequest, options: { record?: boolean; learned?: boolean } = {}): Promise<RecommendedItem[]> {
     const { k } = validateRequest(request);
     // One read of the profile serves both the rules (seen, cart, dismissed) and the history.
     const events = await this.catalogEvents();
@@ -209,10 +261,35 @@ export class OnDeviceRecommender {
         if (tokens.length === 0) return this.popular(k, request, context, 'No history yet.');
         const model = await this.personalModel();
         const scored = await scoreItems(this.space, this.catalog.signals, tokens, model);
-        const learned = this.catalog.learned;
-        const user = learned && learned.blendWeight > 0 ? learned.userVector(learnedHistory(events, (id) => this.space.indexOf(id))) : null;
-        if (learned && user) scored.scores = blendScores(scored.scores, learned.scores(user), learned.blendWeight);
-        const items = this.finish(scored, tokens, model, k, request, { excludeSeen: true, ...request.rules }, context);
+        const rules = { excludeSeen: true, ...request.rules };
+        const allowed = allowedItems(this.space.items, { ...rules, filters: request.filters }, context);
+        const learned = options.learned === false ? undefined : this.activeLearned;
+        const state = learned ? learned.userState(learnedHistory(events, (id) => this.space.indexOf(id))) : null;
+        let blend: LearnedBlend | undefined;
+        if (learned && state) {
+          // The on-device adapter moves the user vector; attention (the explanation's "from") is the model's.
+          const user = { ...state, vector: adaptUser(state.vector, await this.adapterState(learned)) };
+          const fusion = zScores(scored.scores);
+          scored.scores = await blendWithLearned({
+            fusion: scored.scores,
+            ranker: learned,
+            user: user.vector,
+            weight: learned.blendWeight,
+            int8: this.int8Ranker(),
+            allowed,
+            depth: poolSize(k),
+            // Items the boosts touch (applyBoosts on zeros only marks them) and pinned items are
+            // scored exactly whatever their rank: they are shown and explained.
+            boosted: [
+              ...applyBoosts(this.space.items, new Float32Array(this.space.itemCount), rules.boost).keys(),
+              ...(rules.pin ?? []).flatMap((id) => this.space.indexOf(id) ?? []),
+            ],
+          });
+          // The blend's two terms, kept for the explanations of the k shown (exact for every item that can be shown).
+          const blended = scored.scores;
+          blend = { ranker: learned, user, fusion, learned: fusion.map((z, i) => blended[i]! - z) };
+        }
+        const items = this.finish(scored, tokens, model, k, request, rules, context, allowed, blend);
         if (options.record === false || items.length === 0) return items;
         this.lastShown = { ids: items.map((i) => i.id), scored };
         await (
@@ -254,6 +331,24 @@ export class OnDeviceRecommender {
       case 'popular':
         return this.popular(k, request, context);
     }
+  }
+
+  /**
+   * The learned model alone for the current profile (benchmarks): its user vector and its top `k`
+   * over the allowed items by the engine's int8 kernel, no fusion, with the time of each part;
+   * undefined without a learned model or a history it knows.
+   */
+  async learnedTopK(k: number): Promise<{ rows: RankedRows; userVectorMs: number; rankMs: number } | undefined> {
+    const learned = this.catalog.learned;
+    if (!learned) return undefined;
+    const events = await this.catalogEvents();
+    const started = performance.now();
+    const user = learned.userVector(learnedHistory(events, (id) => this.space.indexOf(id)));
+    if (!user) return undefined;
+    const ranking = performance.now();
+    const allowed = allowedItems(this.space.items, { excludeSeen: true }, ruleContext(events));
+    const rows = await learned.topK(user, k, allowed, this.int8Ranker());
+    return { rows, userVectorMs: ranking - started, rankMs: performance.now() - ranking };
   }
 
   /**
@@ -362,13 +457,18 @@ export class OnDeviceRecommender {
     request: RecommendRequest,
     rules: Omit<BusinessRules, 'filters'>,
     context: RuleContext,
+    allowed = allowedItems(this.space.items, { ...rules, filters: request.filters }, context),
+    blend?: LearnedBlend,
   ): RecommendedItem[] {
-    const allowed = allowedItems(this.space.items, { ...rules, filters: request.filters }, context);
     const normalised = standardise(scored.scores, allowed);
     const touched = applyBoosts(this.space.items, normalised, rules.boost);
     const diversity = request.diversity === false ? undefined : { lambda: 0.8, ...request.diversity };
     const picked = this.pick(normalised, allowed, k, diversity, rules.pin);
-    return picked.map((index) => {
+    // The learned model explains the k picked items only (one small tower batch).
+    const attributions = blend
+      ? blend.ranker.explain(blend.user, picked, (row, m) => (this.space.modalities.includes(m) ? this.space.vector(row, m) : undefined))
+      : [];
+    return picked.map((index, rank) => {
       const item = this.space.items[index]!;
       const ruleNotes = [...(touched.get(index) ?? []), ...(rules.pin?.includes(item.id) ? ['pinned'] : [])];
       return {
@@ -386,6 +486,7 @@ export class OnDeviceRecommender {
           recentItems: model.recentItems,
           recentDecay: model.recentDecay,
           rules: ruleNotes,
+          ...(blend ? { learned: { fusion: blend.fusion[index]!, learned: blend.learned[index]!, attribution: attributions[rank]! } } : {}),
         }),
       };
     });
@@ -411,7 +512,7 @@ export class OnDeviceRecommender {
     const rest = k - pinned.length;
     if (rest <= 0) return pinned.slice(0, k);
     if (!diversity) return [...pinned, ...candidates.slice(0, rest)];
-    const pool = candidates.slice(0, Math.max(50, rest * 5));
+    const pool = candidates.slice(0, poolSize(rest));
     const depth = diversity.categoryDepth ?? 1;
     const chosen = diversify(pool, scores, rest, {
       lambda: diversity.lambda ?? 0.8,
@@ -513,9 +614,49 @@ export class OnDeviceRecommender {
     return true;
   }
 
-  /** After forget(): the personal model is gone too. */
+  /** The stored adapter, validated against the model's dims and bound (anything else starts fresh). */
+  private async adapterState(learned: LearnedRanker): Promise<UserAdapterState> {
+    if (this.adapter) return this.adapter;
+    const saved = await (await this.profile()).modelState(this.adapterKey);
+    const stored = saved && saved.version === ADAPTER_STATE_VERSION ? adapterFromStored(saved.weights, saved.updates, learned.config.dims) : undefined;
+    this.adapter = stored ?? emptyAdapter(learned.config.dims);
+    return this.adapter;
+  }
+
+  /**
+   * One adapter step for a positive action on catalog item `itemId`, predicted from the history
+   * before it (`before`); negatives: the other items of the last for-you list when it held the
+   * item, and ADAPTER_SAMPLED_NEGATIVES uniform draws. False when there is no history yet.
+   */
+  private async adaptTo(itemId: string, before: readonly ProfileEvent[], shownIds: readonly string[] | undefined): Promise<boolean> {
+    const learned = this.activeLearned;
+    const positive = this.space.indexOf(itemId);
+    if (!learned || positive === undefined) return false;
+    const user = learned.userVector(learnedHistory(before, (id) => this.space.indexOf(id)));
+    if (!user) return false;
+    const state = await this.adapterState(learned);
+    const shown = shownIds?.includes(itemId) ? shownIds.filter((id) => id !== itemId).flatMap((id) => this.space.indexOf(id) ?? []) : [];
+    // Items already in the history are never shown by for-you: not negatives either (as in the replay evaluation).
+    const exclude = new Set([positive, ...shown, ...before.flatMap((e) => (e.itemId === undefined ? [] : (this.space.indexOf(e.itemId) ?? [])))]);
+    const sampled = sampleNegativeRows(learned.itemCount, exclude, ADAPTER_SAMPLED_NEGATIVES, (ADAPTER_SEED ^ state.updates) >>> 0);
+    const next = adapterStep(
+      state,
+      user,
+      learned.itemVector(positive),
+      [...shown, ...sampled].map((row) => learned.itemVector(row)),
+    );
+    if (next === state) return false;
+    this.adapter = next;
+    await (
+      await this.profile()
+    ).putModelState({ key: this.adapterKey, version: ADAPTER_STATE_VERSION, weights: Array.from(next.delta), updates: next.updates });
+    return true;
+  }
+
+  /** After forget(): the personal model and the user adapter are gone too. */
   resetPersonal(): void {
     this.personal = undefined;
+    this.adapter = undefined;
     this.lastShown = undefined;
   }
 }
@@ -533,6 +674,11 @@ function ruleContext(events: readonly ProfileEvent[]): RuleContext {
     if (e.type === 'dismiss') dismissed.add(e.itemId);
   }
   return { seen, inCart, dismissed };
+}
+
+/** How many of the best items MMR diversifies among for a list of `k` (the learned blend keeps these exact). */
+function poolSize(k: number): number {
+  return Math.max(50, k * 5);
 }
 
 function round4(x: number): number {

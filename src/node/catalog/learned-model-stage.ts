@@ -38,7 +38,8 @@ import { CollaborativeSignals } from '../../engine/recommend/collaborative-signa
 import { catalogFusionModel } from '../../engine/recommend/fusion-model.ts';
 import { historyTokens } from '../../engine/recommend/history-tokens.ts';
 import { catalogItemLookup, type ItemSpace } from '../../engine/recommend/item-space.ts';
-import { blendScores, LearnedRanker } from '../../engine/recommend/learned-ranker.ts';
+import { LearnedRanker } from '../../engine/recommend/learned-ranker.ts';
+import { blendScores } from '../../engine/recommend/learned-blend.ts';
 import { scoreItems } from '../../engine/recommend/score-items.ts';
 import { mulberry32 } from '../../shared/seeded-random.ts';
 import { aggregateInteractions, timestampSeconds, type AggregateOptions, type InteractionRow } from './aggregate-interactions.ts';

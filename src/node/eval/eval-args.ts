@@ -34,6 +34,14 @@ export interface EvalArgs {
   /** The curve was named with --curve (an error when absent), not the default (skipped when absent). */
   curveNamed: boolean;
   lambdas: number[];
+  /**
+   * The learned rows train exactly this many epochs (early stopping still picks the best) with
+   * no wall-clock budget, so a run is reproducible on any machine; undefined = the default
+   * 10-minute budget, whose epoch count depends on the machine's load.
+   */
+  learnedEpochs?: number;
+  /** `text`: embed no posters (the image space is empty): minutes instead of most of an hour on 2 busy cores. */
+  content: 'text+image' | 'text';
 }
 
 export const USAGE = `usage: npm run eval -- [options]
@@ -49,6 +57,8 @@ export const USAGE = `usage: npm run eval -- [options]
   --lists "NAME=FILE.jsonl"                  a row from batch-recommend output {"user", "items"} (repeatable)
   --curve NAME | none                        MMR accuracy–diversity curve of NAME on protocol B (default "Hybrid late" when it runs)
   --lambdas 1,0.9,…                          the curve's MMR λ values
+  --learned-epochs N                         the learned rows train N epochs with no time budget (reproducible; default: a 10-min budget)
+  --content text+image | text                text: embed no posters (every row sees no image; default text+image)
   --limit-users N --k 10 --seed 42 --data DIR`;
 
 const FLAGS = [
@@ -67,6 +77,8 @@ const FLAGS = [
   'bootstrap-seed',
   'curve',
   'lambdas',
+  'learned-epochs',
+  'content',
 ] as const;
 const REPEATABLE = ['compare', 'lists'] as const;
 export const DEFAULT_CURVE = 'Hybrid late';
@@ -114,6 +126,8 @@ export function parseEvalArgs(argv: string[], repoRoot: string = REPO_ROOT): Eva
     if (!(l >= 0 && l <= 1)) throw new Error(`--lambdas: each λ must be in [0, 1], got ${raw}`);
     return l;
   });
+  const content = one('content') ?? 'text+image';
+  if (content !== 'text+image' && content !== 'text') throw new Error(`--content must be text+image or text, got ${content}`);
   return {
     data: resolve(one('data') ?? DEFAULT_DATA_DIR),
     protocols,
@@ -133,6 +147,8 @@ export function parseEvalArgs(argv: string[], repoRoot: string = REPO_ROOT): Eva
     curve,
     curveNamed: one('curve') !== undefined,
     lambdas,
+    learnedEpochs: one('learned-epochs') === undefined ? undefined : int('learned-epochs', 0, 1),
+    content,
   };
 }
 

@@ -28,10 +28,19 @@ async function main(): Promise<void> {
   const data = loadMovieLens(options.data);
   console.error(`MovieLens-100k from ${data.dataDir}: ${data.ratings.length} ratings, ${data.itemCount} items`);
   // Content (cached embeddings) for protocol C, the content baselines and intra-list diversity.
-  const content = movieItemContent(data.movies, await movieEmbeddings(data, (line) => console.error(line)));
+  const content = movieItemContent(data.movies, await movieEmbeddings(data, (line) => console.error(line), { posters: options.content === 'text+image' }));
   const runs: EvaluationResult[] = [];
   for (const protocol of options.protocols) {
-    const recommenders = selectRecommenders(await evaluatedRecommenders({ data, dataDir: data.dataDir, split: options.split, protocol }), options);
+    const recommenders = selectRecommenders(
+      await evaluatedRecommenders({
+        data,
+        dataDir: data.dataDir,
+        split: options.split,
+        protocol,
+        ...(options.learnedEpochs === undefined ? {} : { learnedTraining: { epochs: options.learnedEpochs, timeBudgetMs: Infinity } }),
+      }),
+      options,
+    );
     const curve = curveFor(protocol, recommenders, options);
     const result = await runEvaluation({
       data,

@@ -101,6 +101,21 @@ export class LearnedModelRecommender implements EvaluatedRecommender {
     return out;
   }
 
+  /** The user vector of a history (oldest first), as the score's dot products use it. */
+  userVector(history: readonly number[]): Float32Array {
+    if (!this.params || !this.items) throw new Error(`${this.name}: userVector before fit`);
+    const user = tf.tidy(() => userVectors(this.params!, this.items!, [history.slice()]));
+    const out = Float32Array.from(user.dataSync());
+    user.dispose();
+    return out;
+  }
+
+  /** Every item's vector, row-major (itemCount × d): a copy, for plain-JS math on top of the model. */
+  itemRows(): Float32Array {
+    if (!this.items) throw new Error(`${this.name}: itemRows before fit`);
+    return Float32Array.from(this.items.dataSync());
+  }
+
   dispose(): void {
     this.params?.dispose();
     this.items?.dispose();

@@ -14,6 +14,8 @@ import { recommenderCatalog } from '../../engine/recommend/recommender-catalog.t
 import { ProfileStoreError } from '../../engine/store/profile-store-error.ts';
 import { loadCatalogFolder, type CatalogFolder } from './load-catalog-folder.ts';
 import { MemoryProfileStore } from '../../engine/store/memory-profile-store.ts';
+import { wasmInt8Ranker, wasmSimdAvailable } from '../../engine/ranking/wasm/rank-int8-wasm.ts';
+import { referenceInt8Ranker } from '../../engine/ranking/rank-int8-reference.ts';
 import { BatchLineError, type RequestLine } from './request-line.ts';
 
 export interface BatchRecommenderOptions {
@@ -39,7 +41,13 @@ export class BatchRecommender {
     private readonly folder: CatalogFolder,
     options: BatchRecommenderOptions,
   ) {
-    this.recommender = new OnDeviceRecommender(recommenderCatalog(folder.files, folder.loaded.sharedSpace, options.fusionHead), async () => this.profile);
+    // The learned model ranks with the WASM SIMD int8 kernel, as in the worker (the JS reference where Node has no SIMD).
+    this.recommender = new OnDeviceRecommender(
+      recommenderCatalog(folder.files, folder.loaded.sharedSpace, options.fusionHead),
+      async () => this.profile,
+      undefined,
+      () => (wasmSimdAvailable() ? wasmInt8Ranker : referenceInt8Ranker),
+    );
   }
 
   /** Loads the catalog folder (the engine's loader and checks); tfjs must be ready (initNodeTf). */

@@ -1,7 +1,7 @@
 import type { RgbaImage } from '../encoder.ts';
 import { EncoderInputError } from '../../../shared/encoder-input-error.ts';
 import { checkImageLimits } from '../../../shared/image/check-image-limits.ts';
-import { initSvgRasterizer, isSvgRasterizerReady, rasterizeSvg, resvgWasmUrl, type ResvgWasmSource } from './rasterize-svg.ts';
+import { initSvgRasterizer, isSvgRasterizerReady, rasterizeSvg, type ResvgWasmSource } from './rasterize-svg.ts';
 import { sniffImageFormat } from './sniff-image-format.ts';
 import { IMAGE_FORMAT_MIME } from '../../../shared/image/detect-image-format.ts';
 
@@ -87,10 +87,4 @@ export async function decodeImageInWorker(input: ImageFileInput, options: Worker
     return rasterizeSvg(bytes, label);
   }
   return decodeRaster(bytes, IMAGE_FORMAT_MIME[format], format.toUpperCase(), label);
-}
-
-/** A decoder bound to the assets folder, where resvg's wasm sits at `<assetsBase>/resvg/index_bg.wasm`. */
-export function createWorkerImageDecoder(assetsBase: string): (input: ImageFileInput, label?: string) => Promise<RgbaImage> {
-  const options: WorkerImageDecoderOptions = { resvgWasm: resvgWasmUrl(assetsBase) };
-  return (input, label) => decodeImageInWorker(input, options, label);
 }

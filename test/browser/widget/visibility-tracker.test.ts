@@ -1,15 +1,29 @@
-// The widget's dwell tracker on real DOM, IntersectionObserver and MutationObserver in
-// Chromium: what counts as a view (half visible for dwell-ms, once per item) and as a click.
+// The widget's visibility tracker on real DOM, IntersectionObserver and MutationObserver in
+// Chromium: what counts as a view (half visible for dwell-ms, once per item) and as a click,
+// for catalog-id elements (page-tracking.ts) and content elements (content-tracking.ts).
 import { afterEach, describe, expect, it } from 'vitest';
-import { DwellTracker, type ObservedInteraction } from '../../../src/widget/dwell-tracker.ts';
+import { CONTENT_ELEMENTS } from '../../../src/widget/content-tracking.ts';
+import { CATALOG_ITEM_ELEMENTS } from '../../../src/widget/page-tracking.ts';
+import type { ContentItem } from '../../../src/widget/read-content-item.ts';
+import { VisibilityTracker, type TrackedElements } from '../../../src/widget/visibility-tracker.ts';
+
+type Seen = { type: 'view'; itemId: string; dwellMs: number } | { type: 'click'; itemId: string };
 
 const DWELL_MS = 150;
-let tracker: DwellTracker | undefined;
-let seen: ObservedInteraction[] = [];
+let tracker: VisibilityTracker<string> | VisibilityTracker<ContentItem> | undefined;
+let seen: Seen[] = [];
 
-function start(dwellMs = DWELL_MS): void {
+/** Track catalog ids (default) or content; what is seen is recorded by item id. */
+function start(dwellMs = DWELL_MS, elements: TrackedElements<string> | TrackedElements<ContentItem> = CATALOG_ITEM_ELEMENTS): void {
   seen = [];
-  tracker = new DwellTracker(document, dwellMs, (interaction) => seen.push(interaction));
+  const idOf = (item: string | ContentItem) => (typeof item === 'string' ? item : item.id);
+  tracker = new VisibilityTracker<string | ContentItem>(document, dwellMs, elements as TrackedElements<string | ContentItem>, (interaction) =>
+    seen.push(
+      interaction.type === 'view'
+        ? { type: 'view', itemId: idOf(interaction.item), dwellMs: interaction.dwellMs }
+        : { type: 'click', itemId: idOf(interaction.item) },
+    ),
+  );
   tracker.start();
 }
 
@@ -31,7 +45,7 @@ afterEach(() => {
   document.body.replaceChildren();
 });
 
-describe('DwellTracker', () => {
+describe('VisibilityTracker', () => {
   it('counts an element seen for dwell-ms as one view, with the time it was visible', async () => {
     box('animals/badger', 10);
     start();
@@ -145,5 +159,38 @@ describe('DwellTracker', () => {
     card.click();
     await wait(DWELL_MS * 4);
     expect(seen).toEqual([]);
+  });
+
+  it('tracks content elements the same way: a view once, a click, late-added ones, and the scope; a catalog-marked element is not content', async () => {
+    const shop = document.createElement('main');
+    shop.dataset.recScope = '';
+    document.body.append(shop);
+    const card = box('unused', 10);
+    card.removeAttribute('data-rec-item-id');
+    card.dataset.recTitle = 'Old car';
+    shop.append(card);
+    const pasted = box('unused', 200);
+    pasted.removeAttribute('data-rec-item-id');
+    pasted.dataset.recTitle = 'Pasted by a shopper';
+    document.body.append(pasted);
+    start(DWELL_MS, CONTENT_ELEMENTS);
+    await expect.poll(() => seen.map((s) => s.type)).toEqual(['view']);
+    const carId = seen[0]!.itemId;
+    expect(carId).toMatch(/^content:/);
+    card.click();
+    pasted.click();
+    const later = box('unused', 400);
+    later.removeAttribute('data-rec-item-id');
+    later.dataset.recTitle = 'Later car';
+    shop.append(later);
+    await expect.poll(() => seen.length).toBe(3);
+    const catalogItem = box('food/bread', 600);
+    catalogItem.dataset.recTitle = 'Bread';
+    shop.append(catalogItem);
+    await wait(DWELL_MS * 3);
+    expect(seen.map((s) => s.type)).toEqual(['view', 'click', 'view']);
+    expect(seen[1]!.itemId).toBe(carId);
+    expect(seen[2]!.itemId).toMatch(/^content:/);
+    expect(seen[2]!.itemId).not.toBe(carId);
   });
 });
