@@ -12,8 +12,8 @@ import { expectInputError } from './expect-input-error.ts';
 /**
  * Where no Worker exists (Node: tests, the catalog builder, batch tools) a user's file is decoded
  * in this thread by the very decoders the decode worker runs, so vectors are the same either way.
- * The worker itself, its time limit and its end are tested in real Chromium
- * (e2e/adversarial-decode.spec.ts).
+ * The worker itself, its time limit, its crashes and its end are tested in real Chromium
+ * (test/browser/decode-user-file.test.ts, e2e/adversarial-decode.spec.ts).
  */
 let dir: string;
 beforeAll(() => {

@@ -25,10 +25,11 @@ export const DEFAULT_USER_FILE_DECODING: Readonly<UserFileDecoding> = { timeoutM
 export function decodeUserFile<R extends DecodeRequest>(
   request: R,
   decoding: Readonly<UserFileDecoding> = DEFAULT_USER_FILE_DECODING,
+  startWorker: () => Worker = startDecodeWorker,
 ): Promise<DecodedAs<R['kind']>> {
   if (!decoding.inWorker || typeof Worker === 'undefined') return decodeHere(request);
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./decode-worker.ts', import.meta.url), { type: 'module', name: 'ondevice-recs-decode' });
+    const worker = startWorker();
     const what = request.kind === 'image' ? 'picture' : 'sound';
     const timer = setTimeout(
       () =>
@@ -60,6 +61,14 @@ export function decodeUserFile<R extends DecodeRequest>(
     };
     worker.postMessage(request, [request.bytes]);
   });
+}
+
+/**
+ * The decode worker (decode-worker.ts). decodeUserFile takes another starter only so that tests
+ * can hand it a real worker that crashes or hangs (test/browser/decode-user-file.test.ts).
+ */
+export function startDecodeWorker(): Worker {
+  return new Worker(new URL('./decode-worker.ts', import.meta.url), { type: 'module', name: 'ondevice-recs-decode' });
 }
 
 /** The decoder's error as thrown in this thread: an EncoderInputError keeps its class and code. */
