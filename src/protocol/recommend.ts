@@ -151,8 +151,11 @@ export interface Explanation {
 export interface LearnedExplanation {
   /** The learned model's share of the item's whole score (0–1). */
   share: number;
-  /** History items the model's score came from (attention × similarity), at most 3, best first. */
-  from: Array<{ id: string; title?: string; share: number }>;
+  /**
+   * History items the model's score came from (attention × similarity), at most 3, best first;
+   * `adhoc` marks an item the catalog lacks (viewed off-catalog), named by its profile key.
+   */
+  from: Array<{ id: string; title?: string; adhoc?: boolean; share: number }>;
   /** Per modality: how much of the model's score goes when the item tower leaves that modality out (ablation). */
   modalities: Partial<Record<Modality, number>>;
   /** The same for the item's learned id embedding; with `modalities` it sums to ≈1. */

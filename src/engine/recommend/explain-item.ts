@@ -106,16 +106,21 @@ export function explainItem(index: number, input: ExplainInput): Explanation {
   });
   const partTotal = parts.reduce((a, b) => a + b, 0);
   const sources = tokens.map((token, i) => ({ id: token.key, title: token.title, adhoc: token.adhoc, part: parts[i]! / (partTotal || 1) }));
-  const modelFrom = (model?.from ?? []).map((f) => ({ id: space.items[f.item]!.id, title: space.items[f.item]!.title, share: f.share }));
+  // An item the catalog lacks is named as the fusion side names it: its history token (key, title, adhoc).
+  const modelFrom = (model?.from ?? []).flatMap((f) => {
+    if (f.item >= 0) return [{ id: space.items[f.item]!.id, title: space.items[f.item]!.title, adhoc: false, share: f.share }];
+    const token = tokens.find((t) => t.adhoc && t.key === f.key);
+    return f.key === undefined ? [] : [{ id: f.key, ...(token?.title !== undefined ? { title: token.title } : {}), adhoc: true, share: f.share }];
+  });
   if (learnedShare > 0 && modelFrom.length > 0) {
     // Both sides' history shares, weighed by their part of the score (each side sums to 1).
     const fusionSide = partTotal > 0 ? fusionShare : 0;
     const norm = fusionSide + learnedShare;
     for (const s of sources) s.part = (s.part * fusionSide) / norm;
     for (const f of modelFrom) {
-      const known = sources.find((s) => !s.adhoc && s.id === f.id);
+      const known = sources.find((s) => s.adhoc === f.adhoc && s.id === f.id);
       if (known) known.part += (f.share * learnedShare) / norm;
-      else sources.push({ id: f.id, title: f.title, adhoc: false, part: (f.share * learnedShare) / norm });
+      else sources.push({ id: f.id, title: f.title, adhoc: f.adhoc, part: (f.share * learnedShare) / norm });
     }
   }
   const because = sources
@@ -136,7 +141,7 @@ export function explainItem(index: number, input: ExplainInput): Explanation {
       ? {
           learned: {
             share: round3(learnedShare),
-            from: modelFrom.slice(0, 3).map((f) => ({ ...f, share: round3(f.share) })),
+            from: modelFrom.slice(0, 3).map(({ adhoc, ...f }) => ({ ...f, ...(adhoc ? { adhoc: true } : {}), share: round3(f.share) })),
             modalities: Object.fromEntries(Object.entries(model!.modalities).map(([m, x]) => [m, round3(x)])),
             id: round3(model!.id),
           },

@@ -33,10 +33,16 @@ import type { Modality } from '../../protocol/embedding.ts';
 /** Temperature of the pooling fallback's attention (cosines of unit vectors). */
 export const POOLING_TEMPERATURE = 0.1;
 
-/** One history event as the learned model reads it: the item's row and the event's weight. */
+/**
+ * One history event as the learned model reads it: the item's catalog row and the event's
+ * weight, or, for an item the catalog lacks (issue 10 item 5), row -1, the item's tower
+ * vector (`contentVector` of its stored content) and its profile key (the event's `adhocId`).
+ */
 export interface LearnedHistoryEvent {
   item: number;
   weight: number;
+  vector?: Float32Array;
+  key?: string;
 }
 
 /** A user's state in the learned model: the user vector and how much each history event weighs in it. */
@@ -61,7 +67,7 @@ export interface LearnedItemAttribution {
    * History item rows the score came from, with shares summing to 1 (best first; an item seen
    * twice counts once): attention weight × positive similarity to the item, normalised.
    */
-  from: Array<{ item: number; share: number }>;
+  from: LearnedSource[];
   /**
    * Ablation shares: how much the score drops when the tower leaves out one modality (or the
    * item's learned id embedding, `id`); with `id` they sum to 1, or all are 0 when no part
@@ -69,6 +75,13 @@ export interface LearnedItemAttribution {
    */
   modalities: Partial<Record<Modality, number>>;
   id: number;
+}
+
+/** A history item a learned score came from: a catalog row, or (row -1) an item the catalog lacks, by its profile key. */
+export interface LearnedSource {
+  item: number;
+  key?: string;
+  share: number;
 }
 
 /** The item's modality vectors for the tower (the ItemSpace's unit rows); undefined = the item lacks it. */
@@ -136,6 +149,42 @@ export class LearnedRanker {
     const scale = scales[row]!;
     for (let j = 0; j < dims; j++) out[j] = codes[row * dims + j]! * scale;
     return out;
+  }
+
+  /**
+   * The tower vector of an item from its content alone (no id embedding): how an item the
+   * catalog lacks enters the history. `content`: unit vectors of the catalog's encoders; a
+   * modality the tower lacks, or of other dims, is left out. Null when none is left.
+   */
+  contentVector(content: Partial<Record<Modality, Float32Array>>): Float32Array | null {
+    const m = this.config.modalities.length;
+    const present = new Float32Array(m);
+    const matrices = this.config.modalities.map((shape, j) => {
+      const v = content[shape.name as Modality];
+      if (!v || v.length !== shape.dims) return new Float32Array(shape.dims);
+      present[j] = 1;
+      return unit(v);
+    });
+    if (!present.includes(1)) return null;
+    const towerConfig = { ...this.config, maxLength: 1, blocks: 1, idItems: 0 };
+    const towerWeights = new Map<string, Float32Array>();
+    for (const spec of weightSpecs(towerConfig)) {
+      const size = spec.shape.reduce((a, b) => a * b, 1);
+      towerWeights.set(spec.name, spec.name.startsWith('tower.') ? this.weights.get(spec.name)! : new Float32Array(size));
+    }
+    const params = ModelParameters.fromWeights(towerConfig, towerWeights);
+    try {
+      return tf.tidy(() =>
+        Float32Array.from(
+          itemVectors(params, {
+            modalities: this.config.modalities.map((shape, j) => tf.tensor2d(matrices[j]!, [1, shape.dims])),
+            present: tf.tensor2d(present, [1, m]),
+          }).dataSync(),
+        ),
+      );
+    } finally {
+      params.dispose();
+    }
   }
 
   /** The user vector for a history (oldest first); null for an empty history. */
@@ -238,22 +287,31 @@ export class LearnedRanker {
     });
   }
 
-  /** History items' shares in item `row`'s learned score (see `explain`). */
-  private cameFrom(state: LearnedUserState, row: number): Array<{ item: number; share: number }> {
+  /**
+   * History items' shares in item `row`'s learned score (see `explain`); an item the catalog
+   * lacks is named by its profile key.
+   */
+  private cameFrom(state: LearnedUserState, row: number): LearnedSource[] {
     const v = this.itemVector(row);
     const parts = state.history.map((e, i) => {
-      const h = this.itemVector(e.item);
+      const h = this.eventVector(e);
       let dot = 0;
       for (let j = 0; j < h.length; j++) dot += h[j]! * v[j]!;
       return state.attention[i]! * Math.max(0, dot);
     });
     const weighed = parts.some((p) => p > 0) ? parts : Array.from(state.attention);
-    const byItem = new Map<number, number>();
-    state.history.forEach((e, i) => byItem.set(e.item, (byItem.get(e.item) ?? 0) + weighed[i]!));
-    const total = [...byItem.values()].reduce((a, b) => a + b, 0);
+    // An item seen twice counts once: catalog items by row, the others by key.
+    const byItem = new Map<number | string, LearnedSource>();
+    state.history.forEach((e, i) => {
+      const id = e.item >= 0 ? e.item : (e.key ?? '');
+      const source = byItem.get(id) ?? { item: e.item, ...(e.item < 0 && e.key !== undefined ? { key: e.key } : {}), share: 0 };
+      source.share += weighed[i]!;
+      byItem.set(id, source);
+    });
+    const total = [...byItem.values()].reduce((a, b) => a + b.share, 0);
     if (!(total > 0)) return [];
-    return [...byItem]
-      .map(([item, part]) => ({ item, share: part / total }))
+    return [...byItem.values()]
+      .map((source) => ({ ...source, share: source.share / total }))
       .filter((x) => x.share > 0)
       .sort((a, b) => b.share - a.share || a.item - b.item);
   }
@@ -297,12 +355,22 @@ export class LearnedRanker {
     return ranker.rank(this.matrix, user, k, mask);
   }
 
+  /** A history event's item vector: the shipped row, or the tower vector an item the catalog lacks carries. */
+  private eventVector(event: LearnedHistoryEvent): Float32Array {
+    if (event.vector) {
+      if (event.vector.length !== this.config.dims)
+        throw new RangeError(`learned model: a history vector has ${event.vector.length} dims, expected ${this.config.dims}`);
+      return event.vector;
+    }
+    return this.itemVector(event.item);
+  }
+
   private sequenceState(history: readonly LearnedHistoryEvent[]): LearnedUserState {
     const d = this.config.dims;
     const l = this.config.maxLength;
     const n = history.length;
     const rows = new Float32Array(n * d);
-    history.forEach((e, i) => rows.set(this.itemVector(e.item), i * d));
+    history.forEach((e, i) => rows.set(this.eventVector(e), i * d));
     const params = ModelParameters.fromWeights(this.userConfig, this.userWeights);
     let vector = new Float32Array(0);
     let row = new Float32Array(0);
@@ -328,7 +396,7 @@ export class LearnedRanker {
 
   private pooledState(history: readonly LearnedHistoryEvent[]): LearnedUserState {
     const d = this.config.dims;
-    const vectors = history.map((e) => this.itemVector(e.item));
+    const vectors = history.map((e) => this.eventVector(e));
     const query = vectors[vectors.length - 1]!;
     const logits = vectors.map((v, i) => {
       let dot = 0;
@@ -386,22 +454,40 @@ function itemMoments(matrix: Int8Matrix): { mean: Float64Array; second: Float64A
   return { mean, second };
 }
 
+/** `v` scaled to unit length (a copy; zeros stay zeros). */
+function unit(v: Float32Array): Float32Array {
+  let norm = 0;
+  for (let j = 0; j < v.length; j++) norm += v[j]! * v[j]!;
+  norm = Math.sqrt(norm);
+  return norm > 0 ? v.map((x) => x / norm) : v.slice();
+}
+
 /** Event weights of the learned history (purchases count more than views in the pooling fallback). */
 const EVENT_WEIGHTS: Readonly<Record<string, number>> = { view: 1, click: 1.5, 'add-to-cart': 3, purchase: 4 };
 
-/** A profile's catalog events → the learned model's history (oldest first; dismissals and unknown items left out). */
+/**
+ * A profile's events → the learned model's history (oldest first; dismissals and unknown items
+ * left out). `offCatalog`: the tower vector of an item the catalog lacks, by the event's
+ * `adhocId`; without it (or when it has none) such events are left out too.
+ */
 export function learnedHistory(
-  events: ReadonlyArray<{ type: string; itemId?: string; at: number }>,
+  events: ReadonlyArray<{ type: string; itemId?: string; adhocId?: string; at: number }>,
   indexOf: (id: string) => number | undefined,
+  offCatalog: (adhocId: string) => Float32Array | undefined = () => undefined,
 ): LearnedHistoryEvent[] {
   const out: Array<LearnedHistoryEvent & { at: number; order: number }> = [];
   events.forEach((e, order) => {
     const weight = EVENT_WEIGHTS[e.type];
+    if (weight === undefined) return;
     const item = e.itemId === undefined ? undefined : indexOf(e.itemId);
-    if (weight === undefined || item === undefined) return;
-    out.push({ item, weight, at: e.at, order });
+    if (item !== undefined) {
+      out.push({ item, weight, at: e.at, order });
+      return;
+    }
+    const vector = e.adhocId === undefined ? undefined : offCatalog(e.adhocId);
+    if (vector) out.push({ item: -1, weight, vector, key: e.adhocId!, at: e.at, order });
   });
   // Stable by time: equal timestamps keep the profile's order (as the builder keeps the log's).
   out.sort((a, b) => a.at - b.at || a.order - b.order);
-  return out.map(({ item, weight }) => ({ item, weight }));
+  return out.map(({ item, weight, vector, key }) => (vector ? { item, weight, vector, ...(key !== undefined ? { key } : {}) } : { item, weight }));
 }

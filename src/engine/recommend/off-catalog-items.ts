@@ -5,9 +5,10 @@
  * one token. They are the user's data like everything else in the profile: `exportProfile`
  * lists them and `forgetProfile` deletes them. At most MAX_OFF_CATALOG_ITEMS are kept.
  *
- * The learned item tower plugs in at `offCatalogTokenVectors`: it returns the same modality
- * vectors a catalog item's token carries, so whatever maps a catalog item's vectors into the
- * ranking space (today the shared space, in content-features.ts) maps these the same way.
+ * `offCatalogTokenVectors` returns the same modality vectors a catalog item's token carries, so
+ * whatever maps a catalog item's vectors into a ranking space maps these the same way: the
+ * shared space (content-features.ts) and the learned item tower (LearnedRanker.contentVector,
+ * read by the recommender's learned history).
  */
 import type { Modality } from '../../protocol/embedding.ts';
 import { MAX_OFF_CATALOG_ITEMS } from '../../protocol/limits.ts';

@@ -30,6 +30,7 @@ import {
 } from '../../protocol/recommend.ts';
 import type { ProfileStore } from '../store/profile-store.ts';
 import type { AdhocItem, ProfileEvent } from '../../protocol/profile.ts';
+import { MAX_OFF_CATALOG_ITEMS } from '../../protocol/limits.ts';
 import { itemMediaUrls } from '../catalog/item-card.ts';
 import { allowedItems, applyBoosts, checkFilters, InvalidRequestError, type RuleContext } from './business-rules.ts';
 import { standardise } from './standardise.ts';
@@ -45,7 +46,7 @@ import { scoreItems, type ScoredItems } from './score-items.ts';
 import { hasOffCatalogItem, isOffCatalogKey, offCatalogKey, offCatalogTokenVectors, storeOffCatalogItem } from './off-catalog-items.ts';
 import type { OffCatalogVector } from '../encoders/embed-off-catalog-content.ts';
 import { MAX_K } from '../../protocol/recommend.ts';
-import { learnedHistory, type LearnedRanker, type LearnedUserState } from './learned-ranker.ts';
+import { learnedHistory, type LearnedHistoryEvent, type LearnedRanker, type LearnedUserState } from './learned-ranker.ts';
 import { blendWithLearned, zScores } from './learned-blend.ts';
 import type { Int8Ranker, RankedRows } from '../ranking/int8-matrix.ts';
 import { referenceInt8Ranker } from '../ranking/rank-int8-reference.ts';
@@ -130,6 +131,8 @@ export class OnDeviceRecommender {
   private personal: PersonalState | undefined;
   private adapter: UserAdapterState | undefined;
   private lastShown: ShownList | undefined;
+  /** Learned tower vectors of off-catalog items, by profile key (learnedHistoryOf). */
+  private readonly towerVectors = new Map<string, Float32Array>();
   private representative: Float32Array | undefined;
   /** The one-time move of the catalog's old name-keyed history (undefined again after a failure, so the next call retries). */
   private adopting: Promise<void> | undefined;
@@ -264,7 +267,7 @@ export class OnDeviceRecommender {
         const rules = { excludeSeen: true, ...request.rules };
         const allowed = allowedItems(this.space.items, { ...rules, filters: request.filters }, context);
         const learned = options.learned === false ? undefined : this.activeLearned;
-        const state = learned ? learned.userState(learnedHistory(events, (id) => this.space.indexOf(id))) : null;
+        const state = learned ? learned.userState(await this.learnedHistoryOf(events, learned)) : null;
         let blend: LearnedBlend | undefined;
         if (learned && state) {
           // The on-device adapter moves the user vector; attention (the explanation's "from") is the model's.
@@ -343,7 +346,7 @@ export class OnDeviceRecommender {
     if (!learned) return undefined;
     const events = await this.catalogEvents();
     const started = performance.now();
-    const user = learned.userVector(learnedHistory(events, (id) => this.space.indexOf(id)));
+    const user = learned.userVector(await this.learnedHistoryOf(events, learned));
     if (!user) return undefined;
     const ranking = performance.now();
     const allowed = allowedItems(this.space.items, { excludeSeen: true }, ruleContext(events));
@@ -632,7 +635,7 @@ export class OnDeviceRecommender {
     const learned = this.activeLearned;
     const positive = this.space.indexOf(itemId);
     if (!learned || positive === undefined) return false;
-    const user = learned.userVector(learnedHistory(before, (id) => this.space.indexOf(id)));
+    const user = learned.userVector(await this.learnedHistoryOf(before, learned));
     if (!user) return false;
     const state = await this.adapterState(learned);
     const shown = shownIds?.includes(itemId) ? shownIds.filter((id) => id !== itemId).flatMap((id) => this.space.indexOf(id) ?? []) : [];
@@ -653,10 +656,42 @@ export class OnDeviceRecommender {
     return true;
   }
 
-  /** After forget(): the personal model and the user adapter are gone too. */
+  /**
+   * The learned model's history of `events`: catalog items by row, and items the catalog lacks
+   * by their tower vector, made from their stored content by the catalog's own item tower
+   * (issue 10 item 5). The tower vector is derived, not stored: it follows the catalog's model,
+   * and the content it comes from is what the profile keeps (and forget() deletes). Cached per
+   * key for this engine's life; an off-catalog item is never re-embedded, so it cannot go stale.
+   */
+  private async learnedHistoryOf(events: readonly ProfileEvent[], learned: LearnedRanker): Promise<LearnedHistoryEvent[]> {
+    const keys = new Set(events.flatMap((e) => (e.adhocId !== undefined && isOffCatalogKey(e.adhocId) ? [e.adhocId] : [])));
+    const vectors = new Map<string, Float32Array>();
+    if (keys.size > 0) {
+      const store = await this.profile();
+      const dimsOf = (m: Modality) => (this.space.modalities.includes(m) ? this.space.dims(m) : undefined);
+      if (this.towerVectors.size > MAX_OFF_CATALOG_ITEMS) this.towerVectors.clear();
+      for (const key of keys) {
+        let vector = this.towerVectors.get(key);
+        if (!vector) {
+          const item = await offCatalogTokenVectors(store, key, dimsOf);
+          vector = (item && learned.contentVector(item.vectors)) ?? undefined;
+          if (vector) this.towerVectors.set(key, vector);
+        }
+        if (vector) vectors.set(key, vector);
+      }
+    }
+    return learnedHistory(
+      events,
+      (id) => this.space.indexOf(id),
+      (key) => vectors.get(key),
+    );
+  }
+
+  /** After forget(): the personal model, the user adapter and the off-catalog items' tower vectors are gone too. */
   resetPersonal(): void {
     this.personal = undefined;
     this.adapter = undefined;
+    this.towerVectors.clear();
     this.lastShown = undefined;
   }
 }
