@@ -5,15 +5,19 @@
  * make-learned-parity-fixture.ts (the Node ↔ browser-worker parity fixture).
  */
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { CATALOG_SCHEMA_VERSION, type CatalogManifest } from '../src/engine/catalog/catalog-manifest.ts';
 import { encodeVectors, sha256Hex } from '../src/engine/catalog/vector-codec.ts';
 import { ItemSpace } from '../src/engine/recommend/item-space.ts';
 import { mulberry32 } from '../src/shared/seeded-random.ts';
 import { aggregateInteractions, type InteractionRow } from '../src/node/catalog/aggregate-interactions.ts';
 import { buildLearnedModel } from '../src/node/catalog/learned-model-stage.ts';
+import type { LoadedCatalogFiles } from '../src/engine/catalog/fetch-catalog.ts';
+import { loadCatalogFolder } from './load-catalog-folder.ts';
 
 export const N = 48;
+/** The committed Node ↔ browser parity catalog (make-learned-parity-fixture.ts): a 16-d sequence model with id embeddings. */
+export const PARITY_FIXTURE_DIR = resolve(import.meta.dirname, 'browser/fixtures/learned-parity');
 const CATEGORIES = ['animals', 'food', 'vehicles', 'symbols'];
 
 function unit(v: Float32Array): Float32Array {
@@ -85,4 +89,14 @@ export async function buildInto(dir: string, withLog: boolean, seed = 1, dims = 
   manifest.learnedModel = built.entry;
   writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
   return manifest;
+}
+
+/**
+ * The learned-model tests' two catalogs: the parity fixture (`sequence`) and one built into `dir`
+ * from the same numbers without a log (`pooling`: no id embeddings). Needs a tfjs backend.
+ */
+export async function loadSequenceAndPooling(dir: string): Promise<{ sequence: LoadedCatalogFiles; pooling: LoadedCatalogFiles }> {
+  const sequence = await loadCatalogFolder(PARITY_FIXTURE_DIR);
+  await buildInto(dir, false);
+  return { sequence, pooling: await loadCatalogFolder(dir) };
 }

@@ -5,25 +5,19 @@
  * still computes exactly these; the browser test checks a real Chromium worker does too.
  *   npx tsx test/make-learned-parity-fixture.ts
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { loadCatalogFiles } from '../src/engine/catalog/fetch-catalog.ts';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { initNodeTf } from '../src/node/node-tf.ts';
-import { buildInto } from './learned-model-fixture.ts';
+import { buildInto, PARITY_FIXTURE_DIR } from './learned-model-fixture.ts';
 import { parityResults } from './learned-parity-cases.ts';
-
-export const PARITY_FIXTURE_DIR = resolve(import.meta.dirname, 'browser/fixtures/learned-parity');
+import { loadCatalogFolder } from './load-catalog-folder.ts';
 
 async function main(): Promise<void> {
   await initNodeTf('wasm');
   rmSync(PARITY_FIXTURE_DIR, { recursive: true, force: true });
   mkdirSync(PARITY_FIXTURE_DIR, { recursive: true });
   await buildInto(PARITY_FIXTURE_DIR, true, 1, 16);
-  const files = await loadCatalogFiles(`${pathToFileURL(PARITY_FIXTURE_DIR).href}/`, {
-    caches: null,
-    fetch: async (url) => new Response(new Uint8Array(readFileSync(new URL(url.split('?')[0]!)))),
-  });
+  const files = await loadCatalogFolder(PARITY_FIXTURE_DIR);
   writeFileSync(join(PARITY_FIXTURE_DIR, 'expected.json'), JSON.stringify(await parityResults(files)) + '\n');
 }
 

@@ -12,7 +12,6 @@ import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findOrFetchTuxPaintStamps } from '../../scripts/fetch-tuxpaint-stamps.mjs';
-import { loadCatalogFiles } from '../../src/engine/catalog/fetch-catalog.ts';
 import { LoadedCatalog } from '../../src/engine/catalog/loaded-catalog.ts';
 import { OnDeviceRecommender } from '../../src/engine/recommend/on-device-recommender.ts';
 import { recommenderCatalog } from '../../src/engine/recommend/recommender-catalog.ts';
@@ -27,8 +26,8 @@ import { MemoryProfileStore } from '../../src/engine/store/memory-profile-store.
 import { BatchLineError, parseRequestLine } from '../../src/node/recommend/request-line.ts';
 import { runBatch } from '../../src/node/recommend/run-batch.ts';
 import type { RecommendRequest } from '../../src/protocol/recommend.ts';
-import { pathToFileURL } from 'node:url';
 import { FIXTURE_STAMP_IDS } from '../fixture-stamp-ids.ts';
+import { loadCatalogFolder } from '../load-catalog-folder.ts';
 
 /** A hand-made log: four shoppers' sessions (seconds since 1970). */
 const T = 1_700_000_000;
@@ -94,10 +93,7 @@ const LINES: Array<{ user: string | number; history?: Array<{ itemId: string; ty
 
 /** The engine in-process, as the worker drives it: a fresh recommender and profile, track() per event, then recommend(). */
 async function inProcessLists(): Promise<string[][]> {
-  const files = await loadCatalogFiles(`${pathToFileURL(catalogDir).href}/`, {
-    caches: null,
-    fetch: async (url) => new Response(new Uint8Array(readFileSync(new URL(url.split('?')[0]!)))),
-  });
+  const files = await loadCatalogFolder(catalogDir);
   const loaded = new LoadedCatalog(files);
   const lists: string[][] = [];
   for (const line of LINES) {

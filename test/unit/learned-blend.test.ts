@@ -6,12 +6,11 @@
  * the WASM SIMD int8 kernel. The candidate path is forced with a small first candidate count, so
  * both the proof (threshold bound) and the widening are exercised.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadCatalogFiles, type LoadedCatalogFiles } from '../../src/engine/catalog/fetch-catalog.ts';
+import { type LoadedCatalogFiles } from '../../src/engine/catalog/fetch-catalog.ts';
 import type { CatalogLearnedModel } from '../../src/engine/catalog/learned-model-format.ts';
 import { encodeVectors } from '../../src/engine/catalog/vector-codec.ts';
 import { wasmInt8Ranker } from '../../src/engine/ranking/wasm/rank-int8-wasm.ts';
@@ -25,6 +24,7 @@ import { scoreItems } from '../../src/engine/recommend/score-items.ts';
 import { mulberry32 } from '../../src/shared/seeded-random.ts';
 import { initNodeTf } from '../../src/node/node-tf.ts';
 import { buildInto } from '../learned-model-fixture.ts';
+import { loadCatalogFolder } from '../load-catalog-folder.ts';
 
 /** The `depth` best allowed rows by score, equal scores by lower row (as the recommender's pick orders them). */
 function best(scores: Float32Array, allowed: Uint8Array, depth: number): number[] {
@@ -40,10 +40,7 @@ describe('learned blend through the int8 top-C equals the exact all-items blend'
   beforeAll(async () => {
     await initNodeTf('wasm');
     await buildInto(temp, true);
-    files = await loadCatalogFiles(`${pathToFileURL(temp).href}/`, {
-      caches: null,
-      fetch: async (url) => new Response(new Uint8Array(readFileSync(new URL(url.split('?')[0]!)))),
-    });
+    files = await loadCatalogFolder(temp);
   }, 300_000);
 
   afterAll(() => rmSync(temp, { recursive: true, force: true }));

@@ -5,13 +5,12 @@
  * text + image, item 5 without an image) and a pooling model built from the same numeric
  * fixture without a log. Golden numbers come from running the real model.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadCatalogFiles, type LoadedCatalogFiles } from '../../src/engine/catalog/fetch-catalog.ts';
+import { type LoadedCatalogFiles } from '../../src/engine/catalog/fetch-catalog.ts';
 import type { Modality } from '../../src/protocol/embedding.ts';
 import type { Explanation } from '../../src/protocol/recommend.ts';
 import { type ItemContent } from '../../src/engine/recommend/learned-ranker.ts';
@@ -19,14 +18,9 @@ import { OnDeviceRecommender } from '../../src/engine/recommend/on-device-recomm
 import { recommenderCatalog } from '../../src/engine/recommend/recommender-catalog.ts';
 import { MemoryProfileStore } from '../../src/engine/store/memory-profile-store.ts';
 import { initNodeTf } from '../../src/node/node-tf.ts';
-import { buildInto } from '../learned-model-fixture.ts';
+import { loadSequenceAndPooling } from '../learned-model-fixture.ts';
 
 const temp = mkdtempSync(join(tmpdir(), 'learned-explain-'));
-const load = (dir: string) =>
-  loadCatalogFiles(`${pathToFileURL(dir).href}/`, {
-    caches: null,
-    fetch: async (url) => new Response(new Uint8Array(readFileSync(new URL(url.split('?')[0]!)))),
-  });
 const sum = (values: Iterable<number>) => [...values].reduce((a, b) => a + b, 0);
 
 function setup(files: LoadedCatalogFiles) {
@@ -42,9 +36,7 @@ describe('learned-model explanations', () => {
 
   beforeAll(async () => {
     await initNodeTf('wasm');
-    sequence = await load(join(import.meta.dirname, '../browser/fixtures/learned-parity'));
-    await buildInto(temp, false);
-    pooling = await load(temp);
+    ({ sequence, pooling } = await loadSequenceAndPooling(temp));
   }, 300_000);
 
   afterAll(() => rmSync(temp, { recursive: true, force: true }));

@@ -11,28 +11,21 @@
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CatalogManifest } from '../../src/engine/catalog/catalog-manifest.ts';
-import { loadCatalogFiles } from '../../src/engine/catalog/fetch-catalog.ts';
 import { CatalogFormatError, sha256Hex } from '../../src/engine/catalog/vector-codec.ts';
 import { LearnedRanker } from '../../src/engine/recommend/learned-ranker.ts';
 import { OnDeviceRecommender } from '../../src/engine/recommend/on-device-recommender.ts';
 import { recommenderCatalog } from '../../src/engine/recommend/recommender-catalog.ts';
 import { MemoryProfileStore } from '../../src/engine/store/memory-profile-store.ts';
 import { LEARNED_VECTORS_PATH, LEARNED_WEIGHTS_PATH } from '../../src/node/catalog/learned-model-stage.ts';
-import { buildInto, N } from '../learned-model-fixture.ts';
+import { buildInto, N, PARITY_FIXTURE_DIR } from '../learned-model-fixture.ts';
 import { cosine, parityResults, type ParityResult } from '../learned-parity-cases.ts';
 import { initNodeTf } from '../../src/node/node-tf.ts';
+import { loadCatalogFolder } from '../load-catalog-folder.ts';
 
 const temp = mkdtempSync(join(tmpdir(), 'learned-catalog-'));
-
-const load = (dir: string) =>
-  loadCatalogFiles(`${pathToFileURL(dir).href}/`, {
-    caches: null,
-    fetch: async (url) => new Response(new Uint8Array(readFileSync(new URL(url.split('?')[0]!)))),
-  });
 
 describe('learned model in the catalog (builder, loader, for-you)', () => {
   const logDir = join(temp, 'with-log');
@@ -48,14 +41,14 @@ describe('learned model in the catalog (builder, loader, for-you)', () => {
   afterAll(() => rmSync(temp, { recursive: true, force: true }));
 
   it('ships a sequence model with a log and a pooling tower without one, both readable by the engine loader', async () => {
-    const withLog = await load(logDir);
+    const withLog = await loadCatalogFolder(logDir);
     const entry = withLog.manifest.learnedModel!;
     expect(entry.userModel).toBe('sequence');
     expect(entry.itemVectors).toMatchObject({ format: 'int8', count: N, dims: 8, bytes: N * (8 + 4) });
     expect([0, 0.1, 0.25, 0.5, 1, 2]).toContain(entry.blendWeight);
     expect(entry.training.source).toBe('interaction-log');
     expect(typeof entry.training.validationTop10Fusion).toBe('number');
-    const noLog = await load(noLogDir);
+    const noLog = await loadCatalogFolder(noLogDir);
     expect(noLog.manifest.learnedModel).toMatchObject({ userModel: 'pooling', blendWeight: 0, idItems: 0 });
     expect(noLog.manifest.learnedModel!.training.source).toBe('shared-space-contrastive+categories');
     // Pooling ships the tower only: smaller than the sequence model's file.
@@ -63,7 +56,7 @@ describe('learned model in the catalog (builder, loader, for-you)', () => {
   });
 
   it('the no-log tower puts items of the same category together', async () => {
-    const files = await load(noLogDir);
+    const files = await loadCatalogFolder(noLogDir);
     const ranker = new LearnedRanker(files.learnedModel!, { text: 16, image: 24 });
     let same = 0;
     for (let i = 0; i < N; i++) {
@@ -77,7 +70,7 @@ describe('learned model in the catalog (builder, loader, for-you)', () => {
   it('training and the files are deterministic for a seed', async () => {
     const again = join(temp, 'again');
     mkdirSync(again);
-    const a = (await load(logDir)).manifest.learnedModel!;
+    const a = (await loadCatalogFolder(logDir)).manifest.learnedModel!;
     const b = await buildInto(again, true, 1);
     expect(b.learnedModel!.sha256).toBe(a.sha256);
     expect(b.learnedModel!.itemVectors.sha256).toBe(a.itemVectors.sha256);
@@ -85,7 +78,7 @@ describe('learned model in the catalog (builder, loader, for-you)', () => {
   }, 300_000);
 
   it('the user vector and scores: no tensor left behind across calls', async () => {
-    const files = await load(logDir);
+    const files = await loadCatalogFolder(logDir);
     const ranker = new LearnedRanker(files.learnedModel!, { text: 16, image: 24 });
     const history = [0, 4, 8, 12].map((item) => ({ item, weight: 1 }));
     ranker.userVector(history);
@@ -103,7 +96,7 @@ describe('learned model in the catalog (builder, loader, for-you)', () => {
   });
 
   it('for-you blends the learned score with its fitted weight, with explanations and no tensor leak', async () => {
-    const files = await load(logDir);
+    const files = await loadCatalogFolder(logDir);
     const forced = { ...files, learnedModel: { ...files.learnedModel!, entry: { ...files.learnedModel!.entry, blendWeight: 2 } } };
     const lists: string[][] = [];
     const counts: number[] = [];
@@ -125,9 +118,9 @@ describe('learned model in the catalog (builder, loader, for-you)', () => {
   });
 
   it('Node computes exactly the committed parity fixture (the browser-worker test compares against it)', async () => {
-    const dir = join(import.meta.dirname, '../browser/fixtures/learned-parity');
+    const dir = PARITY_FIXTURE_DIR;
     const expected = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as ParityResult[];
-    const got = await parityResults(await load(dir));
+    const got = await parityResults(await loadCatalogFolder(dir));
     expect(got.map((r) => r.top10)).toEqual(expected.map((r) => r.top10));
     got.forEach((r, i) => expect(cosine(r.user, expected[i]!.user)).toBeGreaterThan(0.999999));
   });
@@ -139,7 +132,7 @@ describe('learned model in the catalog (builder, loader, for-you)', () => {
       const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as CatalogManifest;
       await change(dir, manifest);
       writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest));
-      return load(dir).then(
+      return loadCatalogFolder(dir).then(
         () => 'loaded',
         (error: unknown) => error,
       );

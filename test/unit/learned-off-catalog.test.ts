@@ -9,27 +9,21 @@
  * and image vectors stand in for what the encoders would make of its title and picture (that
  * path, with the real encoders, is off-catalog-items.test.ts and e2e/widget-off-catalog.spec.ts).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadCatalogFiles, type LoadedCatalogFiles } from '../../src/engine/catalog/fetch-catalog.ts';
+import { type LoadedCatalogFiles } from '../../src/engine/catalog/fetch-catalog.ts';
 import type { Modality } from '../../src/protocol/embedding.ts';
 import { learnedHistory } from '../../src/engine/recommend/learned-ranker.ts';
 import { OnDeviceRecommender } from '../../src/engine/recommend/on-device-recommender.ts';
 import { recommenderCatalog } from '../../src/engine/recommend/recommender-catalog.ts';
 import { MemoryProfileStore } from '../../src/engine/store/memory-profile-store.ts';
 import { initNodeTf } from '../../src/node/node-tf.ts';
-import { buildInto } from '../learned-model-fixture.ts';
+import { loadSequenceAndPooling } from '../learned-model-fixture.ts';
 
 const temp = mkdtempSync(join(tmpdir(), 'learned-off-catalog-'));
-const load = (dir: string) =>
-  loadCatalogFiles(`${pathToFileURL(dir).href}/`, {
-    caches: null,
-    fetch: async (url) => new Response(new Uint8Array(readFileSync(new URL(url.split('?')[0]!)))),
-  });
 const cosine = (a: Float32Array, b: Float32Array) => {
   let dot = 0;
   for (let j = 0; j < a.length; j++) dot += a[j]! * b[j]!;
@@ -42,9 +36,7 @@ let pooling: LoadedCatalogFiles;
 
 beforeAll(async () => {
   await initNodeTf('wasm');
-  sequence = await load(join(import.meta.dirname, '../browser/fixtures/learned-parity'));
-  await buildInto(temp, false);
-  pooling = await load(temp);
+  ({ sequence, pooling } = await loadSequenceAndPooling(temp));
 }, 300_000);
 
 afterAll(() => rmSync(temp, { recursive: true, force: true }));

@@ -7,12 +7,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findOrFetchOpenclipart } from '../../scripts/fetch-openclipart.mjs';
 import { findOrFetchTuxPaintStamps } from '../../scripts/fetch-tuxpaint-stamps.mjs';
-import { loadCatalogFiles, type LoadedCatalogFiles } from '../../src/engine/catalog/fetch-catalog.ts';
+import { type LoadedCatalogFiles } from '../../src/engine/catalog/fetch-catalog.ts';
 import { LoadedCatalog } from '../../src/engine/catalog/loaded-catalog.ts';
 import { embedOffCatalogContent, type ContentEncoders } from '../../src/engine/encoders/embed-off-catalog-content.ts';
 import { OnDeviceRecommender } from '../../src/engine/recommend/on-device-recommender.ts';
@@ -27,6 +26,7 @@ import { initNodeTf } from '../../src/node/node-tf.ts';
 import { encoderInputProblem } from '../../src/protocol/embedding.ts';
 import type { Modality } from '../../src/protocol/embedding.ts';
 import { FIXTURE_STAMP_IDS } from '../fixture-stamp-ids.ts';
+import { loadCatalogFolder } from '../load-catalog-folder.ts';
 
 /** Openclipart (public domain): an old car, drawn, not a Tux Paint stamp. */
 const CAR_SVG = 'svg/transportation/old_car_lumen_design_st_r.svg';
@@ -86,10 +86,7 @@ beforeAll(async () => {
     createdAt: '2026-01-01T00:00:00.000Z',
   });
   expect(summary.sharedSpace).toHaveProperty('dims');
-  files = await loadCatalogFiles(`${pathToFileURL(catalogDir).href}/`, {
-    caches: null,
-    fetch: async (url) => new Response(new Uint8Array(readFileSync(new URL(url.split('?')[0]!)))),
-  });
+  files = await loadCatalogFolder(catalogDir);
   loaded = new LoadedCatalog(files);
 }, 300_000);
 

@@ -1,10 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findOrFetchTuxPaintStamps } from '../../scripts/fetch-tuxpaint-stamps.mjs';
-import { loadCatalogFiles, type LoadedCatalogFiles } from '../../src/engine/catalog/fetch-catalog.ts';
+import { type LoadedCatalogFiles } from '../../src/engine/catalog/fetch-catalog.ts';
 import { LoadedCatalog } from '../../src/engine/catalog/loaded-catalog.ts';
 import { historyTokens, reviewWeight } from '../../src/engine/recommend/history-tokens.ts';
 import { catalogItemLookup } from '../../src/engine/recommend/item-space.ts';
@@ -17,6 +16,7 @@ import { tuxPaintSourceItems } from '../../src/node/catalog/tuxpaint-source.ts';
 import { NodeEncoders } from '../../src/node/node-encoders.ts';
 import { initNodeTf } from '../../src/node/node-tf.ts';
 import { FIXTURE_STAMP_IDS } from '../fixture-stamp-ids.ts';
+import { loadCatalogFolder } from '../load-catalog-folder.ts';
 
 /**
  * What a review does to "for you", with the real engine code (OnDeviceRecommender, its
@@ -34,10 +34,7 @@ beforeAll(async () => {
   const items = tuxPaintSourceItems(findOrFetchTuxPaintStamps(), { ids: FIXTURE_STAMP_IDS });
   await buildCatalog(items, { outDir: temp, encoders, modalities: ['text'], createdAt: '2026-01-01T00:00:00.000Z' });
   await encoders.dispose();
-  files = await loadCatalogFiles(`${pathToFileURL(temp).href}/`, {
-    caches: null,
-    fetch: async (url) => new Response(new Uint8Array(readFileSync(new URL(url.split('?')[0]!)))),
-  });
+  files = await loadCatalogFolder(temp);
   loaded = new LoadedCatalog(files);
 }, 300_000);
 
