@@ -15,6 +15,7 @@
  * copy per call); a history item's float vector is decoded from its row when needed.
  */
 import { itemAt } from '../../shared/item-at.ts';
+import { l2NormalizeInPlace } from '../encoders/l2-normalize.ts';
 import * as tf from '@tensorflow/tfjs';
 import type { LoadedLearnedModelFiles } from '../catalog/fetch-catalog.ts';
 import { towerModalities, type CatalogLearnedModel } from '../catalog/learned-model-format.ts';
@@ -163,16 +164,10 @@ export class LearnedRanker {
       const v = content[shape.name as Modality];
       if (!v || v.length !== shape.dims) return new Float32Array(shape.dims);
       present[j] = 1;
-      return unit(v);
+      return l2NormalizeInPlace(v.slice());
     });
     if (!present.includes(1)) return null;
-    const towerConfig = { ...this.config, maxLength: 1, blocks: 1, idItems: 0 };
-    const towerWeights = new Map<string, Float32Array>();
-    for (const spec of weightSpecs(towerConfig)) {
-      const size = spec.shape.reduce((a, b) => a * b, 1);
-      towerWeights.set(spec.name, spec.name.startsWith('tower.') ? this.weights.get(spec.name)! : new Float32Array(size));
-    }
-    const params = ModelParameters.fromWeights(towerConfig, towerWeights);
+    const params = this.towerParameters();
     try {
       return tf.tidy(() =>
         Float32Array.from(
@@ -247,13 +242,7 @@ export class LearnedRanker {
     const idRows = new Float32Array(items.length * d);
     const table = this.weights.get('tower.id');
     if (withIds && table) items.forEach((item, k) => item < this.config.idItems && idRows.set(table.subarray(item * d, (item + 1) * d), k * d));
-    const towerConfig = { ...this.config, maxLength: 1, blocks: 1, idItems: withIds ? items.length : 0 };
-    const towerWeights = new Map<string, Float32Array>();
-    for (const spec of weightSpecs(towerConfig)) {
-      const size = spec.shape.reduce((a, b) => a * b, 1);
-      towerWeights.set(spec.name, spec.name === 'tower.id' ? idRows : spec.name.startsWith('tower.') ? this.weights.get(spec.name)! : new Float32Array(size));
-    }
-    const params = ModelParameters.fromWeights(towerConfig, towerWeights);
+    const params = this.towerParameters(withIds ? idRows : undefined);
     let vectors = new Float32Array(0);
     try {
       tf.tidy(() => {
@@ -355,6 +344,21 @@ export class LearnedRanker {
     return ranker.rank(this.matrix, user, k, mask);
   }
 
+  /**
+   * The item tower's parameters for one batch (the user part zeroed: the tower never reads it).
+   * `idRows`: the id table of the batch's items (k × d, row i for batch item i); none without it.
+   */
+  private towerParameters(idRows?: Float32Array): ModelParameters {
+    const idItems = idRows ? idRows.length / this.config.dims : 0;
+    const towerConfig = { ...this.config, maxLength: 1, blocks: 1, idItems };
+    const towerWeights = new Map<string, Float32Array>();
+    for (const spec of weightSpecs(towerConfig)) {
+      const size = spec.shape.reduce((a, b) => a * b, 1);
+      towerWeights.set(spec.name, spec.name === 'tower.id' ? idRows! : spec.name.startsWith('tower.') ? this.weights.get(spec.name)! : new Float32Array(size));
+    }
+    return ModelParameters.fromWeights(towerConfig, towerWeights);
+  }
+
   /** A history event's item vector: the shipped row, or the tower vector an item the catalog lacks carries. */
   private eventVector(event: LearnedHistoryEvent): Float32Array {
     if (event.vector) {
@@ -452,14 +456,6 @@ function itemMoments(matrix: Int8Matrix): { mean: Float64Array; second: Float64A
     for (let b = a; b < d; b++) second[b * d + a] = second[a * d + b] = second[a * d + b]! / n;
   }
   return { mean, second };
-}
-
-/** `v` scaled to unit length (a copy; zeros stay zeros). */
-function unit(v: Float32Array): Float32Array {
-  let norm = 0;
-  for (let j = 0; j < v.length; j++) norm += v[j]! * v[j]!;
-  norm = Math.sqrt(norm);
-  return norm > 0 ? v.map((x) => x / norm) : v.slice();
 }
 
 /** Event weights of the learned history (purchases count more than views in the pooling fallback). */
