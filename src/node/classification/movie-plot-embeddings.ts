@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { EncoderInfo } from '../../protocol/embedding.ts';
 import { CACHE_DIR } from '../eval/movie-embeddings.ts';
 import type { Movie, MovieLensData } from '../eval/movielens.ts';
+import { embedTextsInBatches } from '../embed-texts-in-batches.ts';
 import { NodeEncoders } from '../node-encoders.ts';
 import { initNodeTf } from '../node-tf.ts';
 
@@ -23,8 +24,6 @@ export interface PlotEmbeddings {
 export function plotText(movie: Movie): string | undefined {
   return movie.description && movie.description.trim() !== '' ? `${movie.title}. ${movie.description}` : undefined;
 }
-
-const BATCH = 32;
 
 export async function moviePlotEmbeddings(data: MovieLensData, log: (line: string) => void = () => {}): Promise<PlotEmbeddings> {
   const texts = data.movies.map(plotText);
@@ -42,14 +41,7 @@ export async function moviePlotEmbeddings(data: MovieLensData, log: (line: strin
   await initNodeTf('wasm');
   const encoders = new NodeEncoders();
   const present = texts.filter((t): t is string => t !== undefined);
-  const out: Float32Array[] = [];
-  let encoder: EncoderInfo | undefined;
-  for (let i = 0; i < present.length; i += BATCH) {
-    const e = await encoders.embedText(present.slice(i, i + BATCH));
-    encoder = e.encoder;
-    out.push(...e.vectors);
-    log(`embedded ${Math.min(i + BATCH, present.length)}/${present.length} plots`);
-  }
+  const { encoder, vectors: out } = await embedTextsInBatches(encoders, present, (done, total) => log(`embedded ${done}/${total} plots`));
   await encoders.dispose();
   if (!encoder) throw new Error('no movie has a plot to embed');
   const all = new Float32Array(out.length * encoder.dims);

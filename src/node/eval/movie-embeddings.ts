@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EncoderInfo } from '../../protocol/embedding.ts';
+import { embedTextsInBatches } from '../embed-texts-in-batches.ts';
 import { NodeEncoders } from '../node-encoders.ts';
 import { initNodeTf } from '../node-tf.ts';
 import type { Movie, MovieLensData } from './movielens.ts';
@@ -63,13 +64,7 @@ export async function movieEmbeddings(
   await initNodeTf('wasm');
   const encoders = new NodeEncoders();
   const texts = data.movies.map(movieText);
-  const textVectors: Float32Array[] = [];
-  let textEncoder: EncoderInfo | undefined;
-  for (let i = 0; i < texts.length; i += BATCH) {
-    const e = await encoders.embedText(texts.slice(i, i + BATCH));
-    textEncoder = e.encoder;
-    textVectors.push(...e.vectors);
-  }
+  const { encoder: textEncoder, vectors: textVectors } = await embedTextsInBatches(encoders, texts);
   log(`embedded ${texts.length} movie texts`);
   const withPoster = data.movies.filter((m) => m.poster && existsSync(join(data.dataDir, m.poster)));
   const imageVectors = new Map<number, Float32Array>();
@@ -118,13 +113,7 @@ async function textOnly(data: MovieLensData, key: string, log: (line: string) =>
   await initNodeTf('wasm');
   const encoders = new NodeEncoders();
   const texts = data.movies.map(movieText);
-  const vectors: Float32Array[] = [];
-  let encoder: EncoderInfo | undefined;
-  for (let i = 0; i < texts.length; i += BATCH) {
-    const e = await encoders.embedText(texts.slice(i, i + BATCH));
-    encoder = e.encoder;
-    vectors.push(...e.vectors);
-  }
+  const { encoder, vectors } = await embedTextsInBatches(encoders, texts);
   await encoders.dispose();
   if (!encoder) throw new Error('no movies to embed');
   log(`embedded ${texts.length} movie texts (no posters)`);
